@@ -1,0 +1,50 @@
+// Adaptive Card templates (cards/*.json, schema 1.5) and the type of the data each one binds.
+// Templates are parsed once and expanded per use; handlers never build card JSON by hand.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ACData from 'adaptivecards-templating';
+import { cardsDir } from '../src/paths.js';
+
+export interface AdaptiveCardJson {
+  type: 'AdaptiveCard';
+  version: string;
+  [key: string]: unknown;
+}
+
+export type CardAction =
+  | { kind: 'execute'; title: string; verb: string; data: Record<string, unknown> }
+  | { kind: 'url'; title: string; url: string };
+
+export interface HelpCardData {
+  title: string;
+  intro: string;
+  notice: string;
+  commandsHint: string;
+  flows: { id: string; title: string; description: string; button: string }[];
+}
+
+export interface NoticeCardData {
+  title: string;
+  lines: string[];
+  actions: CardAction[];
+}
+
+export interface CardTypes {
+  help: HelpCardData;
+  notice: NoticeCardData;
+}
+
+const templates = new Map<string, ACData.Template>();
+
+function template(name: string): ACData.Template {
+  let tpl = templates.get(name);
+  if (!tpl) {
+    tpl = new ACData.Template(JSON.parse(readFileSync(path.join(cardsDir, `${name}.json`), 'utf8')));
+    templates.set(name, tpl);
+  }
+  return tpl;
+}
+
+export function renderCard<K extends keyof CardTypes>(name: K, data: CardTypes[K]): AdaptiveCardJson {
+  return template(name).expand({ $root: data }) as AdaptiveCardJson;
+}

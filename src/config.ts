@@ -1,0 +1,103 @@
+// The environment -> a typed, checked configuration. A bad value stops the start with a message
+// that names the variable; nothing else in the bot reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Empty strings in env files mean "not set" (Teams Toolkit writes `BOT_ID=` before provisioning). */
+const optional = <T extends z.ZodTypeAny>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const guidList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(GUID, 'each entry must be a GUID')));
+
+const EnvSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  HOST: optional(z.string()),
+  DATA_DIR: optional(z.string()),
+  BOT_ID: optional(z.string().regex(GUID, 'must be the Azure Bot app id (a GUID)')),
+  BOT_PASSWORD: optional(z.string()),
+  BOT_TYPE: optional(z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI'])),
+  BOT_TENANT_ID: optional(z.string().regex(GUID, 'must be the Entra tenant id (a GUID)')),
+  BOT_OPENID_METADATA_URL: optional(z.string().url()),
+  ALLOWED_TENANTS: optional(guidList),
+  MAX_BODY_BYTES: optional(z.coerce.number().int().min(1024).max(10 * 1024 * 1024)),
+  SHUTDOWN_TIMEOUT_MS: optional(z.coerce.number().int().min(0).max(120_000)),
+  LOG_LEVEL: optional(z.enum(['error', 'warn', 'info', 'debug'])),
+});
+
+export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
+
+export interface BotCredentials {
+  appId: string;
+  password?: string;
+  type: BotType;
+  tenantId?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** undefined = local mode: no JWT checks, for the Agents Playground only. */
+  credentials?: BotCredentials;
+  openIdMetadataUrl?: string;
+  allowedTenants?: string[];
+  maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Aktiv Assistent cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse the environment; throws ConfigError listing every bad variable by name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  let credentials: BotCredentials | undefined;
+
+  if (!e.BOT_ID) {
+    for (const name of ['BOT_PASSWORD', 'BOT_TENANT_ID'] as const) {
+      if (e[name]) problems.push(`${name} is set but BOT_ID is not: set BOT_ID too, or remove ${name} for local mode`);
+    }
+  } else {
+    const type: BotType = e.BOT_TYPE ?? 'SingleTenant';
+    if (type === 'UserAssignedMSI') {
+      if (e.BOT_PASSWORD) problems.push('BOT_PASSWORD must not be set with BOT_TYPE=UserAssignedMSI (the managed identity has no secret)');
+      if (!e.BOT_TENANT_ID) problems.push('BOT_TENANT_ID is required with BOT_TYPE=UserAssignedMSI');
+    } else {
+      if (!e.BOT_PASSWORD) problems.push(`BOT_PASSWORD is required with BOT_TYPE=${type} (put it in env/.env.*.user, never in git)`);
+      if (type === 'SingleTenant' && !e.BOT_TENANT_ID) problems.push('BOT_TENANT_ID is required with BOT_TYPE=SingleTenant');
+      if (type === 'MultiTenant' && e.BOT_TENANT_ID) problems.push('BOT_TENANT_ID must not be set with BOT_TYPE=MultiTenant; use SingleTenant for a single tenant');
+    }
+    credentials = { appId: e.BOT_ID, password: e.BOT_PASSWORD, type, tenantId: e.BOT_TENANT_ID };
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT ?? 3978,
+    // Local mode has no authentication, so by default it only listens on this machine.
+    host: e.HOST ?? (credentials ? '0.0.0.0' : '127.0.0.1'),
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    credentials,
+    openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
+    allowedTenants: e.ALLOWED_TENANTS?.length ? e.ALLOWED_TENANTS : undefined,
+    maxBodyBytes: e.MAX_BODY_BYTES ?? 256 * 1024,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+}

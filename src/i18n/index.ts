@@ -1,0 +1,53 @@
+// Per-language strings. Code names keys; every word a person reads comes from da.json or en.json.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringsDir } from '../paths.js';
+
+export const LANGS = ['da', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+type Entry = string | string[];
+type Table = Record<string, Entry>;
+
+const tables: Record<Lang, Table> = Object.fromEntries(
+  LANGS.map((lang) => [lang, JSON.parse(readFileSync(path.join(stringsDir, `${lang}.json`), 'utf8')) as Table]),
+) as Record<Lang, Table>;
+
+/** A language tag as clients send it ("da-dk", "EN_us", "en") in its canonical casing ("da-DK", "en-US"). */
+export function normaliseLocale(tag: string | undefined | null): string | undefined {
+  if (!tag || typeof tag !== 'string') return undefined;
+  const parts = tag.trim().replace(/_/g, '-').split('-').filter(Boolean);
+  if (!parts.length || !/^[a-z]{2,3}$/i.test(parts[0]!)) return undefined;
+  return parts
+    .map((p, i) => (i === 0 ? p.toLowerCase() : p.length === 2 ? p.toUpperCase() : p.length === 4 ? p[0]!.toUpperCase() + p.slice(1).toLowerCase() : p.toLowerCase()))
+    .join('-');
+}
+
+/** Danish by default; English for English clients. */
+export function languageOf(locale: string | undefined): Lang {
+  return normaliseLocale(locale)?.startsWith('en') ? 'en' : 'da';
+}
+
+export function t(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
+  const entry = tables[lang][key] ?? tables.da[key];
+  if (typeof entry !== 'string') throw new Error(`Missing string "${key}" (${lang})`);
+  return entry.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** A word list (commands) in one language. */
+export function words(lang: Lang, key: string): string[] {
+  const entry = tables[lang][key] ?? tables.da[key];
+  if (!Array.isArray(entry)) throw new Error(`Missing word list "${key}" (${lang})`);
+  return entry;
+}
+
+/** A word list (commands) from every language, so a Danish user typing "help" is understood too. */
+export function wordsInAnyLanguage(key: string): string[] {
+  return LANGS.flatMap((lang) => {
+    const entry = tables[lang][key];
+    return Array.isArray(entry) ? entry : [];
+  });
+}
+
+export function keysOf(lang: Lang): string[] {
+  return Object.keys(tables[lang]);
+}

@@ -1,0 +1,34 @@
+// A Teams activity -> the plain Turn a flow sees (language, scope, user, tenant).
+import type { Activity } from 'botbuilder';
+import { languageOf, normaliseLocale } from '../i18n/index.js';
+import type { Scope, Turn } from '../flows/types.js';
+
+export function localeOf(activity: Partial<Activity>): string | undefined {
+  const fromActivity = normaliseLocale(activity.locale);
+  if (fromActivity) return fromActivity;
+  const clientInfo = activity.entities?.find((e) => e?.type === 'clientInfo') as { locale?: string } | undefined;
+  return normaliseLocale(clientInfo?.locale);
+}
+
+export function scopeOf(activity: Partial<Activity>): Scope {
+  const type = activity.conversation?.conversationType;
+  return type === 'channel' || type === 'groupChat' ? type : 'personal';
+}
+
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+  if (typeof fromChannelData === 'string' && fromChannelData) return fromChannelData;
+  const fromConversation = activity.conversation?.tenantId;
+  return typeof fromConversation === 'string' && fromConversation ? fromConversation : undefined;
+}
+
+export function turnOf(activity: Partial<Activity>, botId: string | undefined): Turn {
+  return {
+    lang: languageOf(localeOf(activity)),
+    scope: scopeOf(activity),
+    user: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
+    tenantId: tenantOf(activity),
+    botId,
+    localMode: !botId,
+  };
+}
