@@ -1,0 +1,124 @@
+// A local stand-in for the Bot Connector service (the Teams side of the REST API), modelled on the
+// real paths and error bodies, so HTTP tests capture what the bot sends and can make it fail.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ConnectorCall {
+  method: string;
+  path: string;
+  conversationId?: string;
+  activityId?: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+export interface ProgrammedFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** Error bodies as the Bot Connector sends them. */
+export const failures = {
+  notInRoster: (): ProgrammedFailure => ({
+    status: 403,
+    body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } },
+  }),
+  notFound: (): ProgrammedFailure => ({ status: 404, body: { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } } }),
+  throttled: (retryAfterSeconds: number): ProgrammedFailure => ({
+    status: 429,
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+    body: { error: { code: 'Throttled', message: 'Too many requests.' } },
+  }),
+  serverError: (status = 500): ProgrammedFailure => ({ status, body: { error: { code: 'ServiceError', message: 'Internal error.' } } }),
+};
+
+export interface Connector {
+  url: string;
+  calls: ConnectorCall[];
+  /** Activities the bot sent (posted or replied), in order. */
+  sent(): any[];
+  /** The next `count` calls matching `match` answer with `failure` instead of success. */
+  failNext(match: (call: ConnectorCall) => boolean, failure: ProgrammedFailure, count?: number): void;
+  waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startConnector(): Promise<Connector> {
+  const calls: ConnectorCall[] = [];
+  const programmed: { match: (c: ConnectorCall) => boolean; failure: ProgrammedFailure; left: number }[] = [];
+  let nextId = 1;
+
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body: any;
+    try {
+      body = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      body = raw;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname.replace(/^\/_connector/, '');
+    const m = /^\/v3\/conversations(?:\/([^/]+)(?:\/activities(?:\/([^/]+))?)?)?\/?$/.exec(path);
+    const call: ConnectorCall = {
+      method: req.method ?? 'GET',
+      path,
+      conversationId: m?.[1] ? decodeURIComponent(m[1]) : undefined,
+      activityId: m?.[2] ? decodeURIComponent(m[2]) : undefined,
+      headers: req.headers,
+      body,
+    };
+    calls.push(call);
+
+    const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      res.end(payload === undefined ? '' : JSON.stringify(payload));
+    };
+    const p = programmed.find((x) => x.left > 0 && x.match(call));
+    if (p) {
+      p.left--;
+      return reply(p.failure.status, p.failure.body, p.failure.headers);
+    }
+    if (!m) return reply(404, { error: { code: 'NotFound', message: `No route ${path}` } });
+    if (req.method === 'POST' && !m[1]) {
+      // Create conversation (a 1:1 chat with a user who has the app).
+      const id = `a:created-${nextId++}`;
+      return reply(201, { id, activityId: body?.activity ? `act-${nextId++}` : undefined, serviceUrl: undefined });
+    }
+    if ((req.method === 'POST' || req.method === 'PUT') && m[1]) {
+      const id = req.method === 'PUT' && m[2] ? m[2] : `act-${nextId++}`;
+      return reply(200, { id });
+    }
+    if (req.method === 'DELETE') return reply(200, {});
+    return reply(405, { error: { code: 'MethodNotAllowed', message: req.method } });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const connector: Connector = {
+    url: `http://127.0.0.1:${port}/`,
+    calls,
+    sent: () =>
+      calls
+        .filter((c) => c.conversationId && (c.method === 'POST' || c.method === 'PUT') && c.body && typeof c.body === 'object' && 'type' in c.body)
+        .map((c) => c.body),
+    failNext(match, failure, count = 1) {
+      programmed.push({ match, failure, left: count });
+    },
+    async waitFor(predicate, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (!predicate(calls)) {
+        if (Date.now() > until) throw new Error(`Connector stand-in: condition not met within ${timeoutMs} ms; calls: ${calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return connector;
+}

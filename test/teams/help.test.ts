@@ -1,0 +1,147 @@
+// The bot's front door, through the real Application: install, help, unknown text, flow buttons,
+// channels versus personal chat, Danish and English, stale and forged card payloads.
+import { describe, expect, it } from 'vitest';
+import { botAdded, execute, message } from '../helpers/activities.js';
+import { actionsOf, cardOf, conversation, textsOf } from '../helpers/conversation.js';
+
+describe('help and install', () => {
+  it('greets with the help card in Danish when installed in a personal chat', async () => {
+    const c = conversation();
+    const [reply, ...rest] = await c.install();
+    expect(rest).toHaveLength(0);
+    const card = cardOf(reply);
+    expect(card.version).toBe('1.5');
+    expect(textsOf(card)).toContain('Aktiv Assistent');
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Vis kø', 'Mine besøg']);
+    expect(reply?.summary).toBe('Aktiv Assistent: hvad jeg kan hjælpe med');
+  });
+
+  it('greets in a team channel and in a group chat too, with the shared-conversation intro', async () => {
+    for (const conversationType of ['channel', 'groupChat'] as const) {
+      const c = conversation();
+      const [reply] = await c.install({ conversationType });
+      expect(textsOf(cardOf(reply)).join(' ')).toMatch(/aldrig her i den fælles samtale/);
+    }
+  });
+
+  it('does not greet when someone else joins a conversation', async () => {
+    const c = conversation();
+    const sent = await c.send({ ...botAdded({ serviceUrl: 'https://x/' }), membersAdded: [{ id: '29:someone' }] } as never);
+    expect(sent).toHaveLength(0);
+  });
+
+  it.each(['hjælp', 'Hjælp!', '  HELP ', 'help'])('answers "%s" with the help card', async (text) => {
+    const c = conversation();
+    const [reply] = await c.say(text);
+    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow)).toEqual(['screening', 'queue', 'visits']);
+  });
+
+  it('answers text it does not understand with the help card, not silence', async () => {
+    const c = conversation();
+    const [reply] = await c.say('kan du bage en kage?');
+    expect(cardOf(reply)).toBeDefined();
+    expect(textsOf(cardOf(reply))[0]).toBe('Aktiv Assistent');
+  });
+
+  it('says so plainly in local mode that no real citizen data belongs here', async () => {
+    const [local] = await conversation().say('hjælp');
+    expect(textsOf(cardOf(local))).toContain('Lokal testtilstand: ingen rigtige borgerdata her.');
+  });
+});
+
+describe('language', () => {
+  it.each([
+    ['en-US', 'New screening'],
+    ['EN-gb', 'New screening'],
+    ['en', 'New screening'],
+    ['da-DK', 'Ny screening'],
+    ['da-dk', 'Ny screening'],
+    ['de-DE', 'Ny screening'],
+  ])('locale %s shows "%s"', async (locale, button) => {
+    const [reply] = await conversation().say('help', { locale });
+    expect(actionsOf(cardOf(reply))[0].title).toBe(button);
+  });
+
+  it('falls back to the clientInfo entity when the activity has no locale', async () => {
+    const c = conversation();
+    const activity = { ...message('hjælp', { serviceUrl: 'https://x/' }), entities: [{ type: 'clientInfo', locale: 'EN-us', platform: 'Android' }] };
+    const [reply] = await c.send(activity as never);
+    expect(actionsOf(cardOf(reply))[0].title).toBe('New screening');
+  });
+
+  it('is Danish when nothing says otherwise', async () => {
+    const [reply] = await conversation().say('hjælp');
+    expect(actionsOf(cardOf(reply))[0].title).toBe('Ny screening');
+  });
+});
+
+describe('flow buttons', () => {
+  it('says plainly in a personal chat that a flow is not built yet, with a way back', async () => {
+    const c = conversation();
+    const res = await c.press('flow.open', { flow: 'screening' });
+    expect(res.status).toBe(200);
+    expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(textsOf(res.body.value).join(' ')).toMatch(/"Screening af borger" er ikke bygget endnu/);
+    const back = actionsOf(res.body.value).find((a) => a.title === 'Tilbage');
+    expect(back?.verb).toBe('help.show');
+    const again = await c.press(back.verb, back.data);
+    expect(actionsOf(again.body.value).map((a) => a.title)).toEqual(['Ny screening', 'Vis kø', 'Mine besøg']);
+  });
+
+  it('leads to the personal chat instead when a personal-data flow is pressed in a channel', async () => {
+    const c = conversation();
+    const res = await c.press('flow.open', { flow: 'visits' }, { conversationType: 'channel' });
+    const text = textsOf(res.body.value).join(' ');
+    expect(text).toMatch(/foregår kun i din personlige chat/);
+    expect(text).not.toMatch(/ikke bygget/);
+  });
+
+  it('offers a deep link to the personal chat when the bot has an app id', async () => {
+    const c = conversation({
+      config: { credentials: { appId: '33333333-3333-4333-8333-333333333333', type: 'SingleTenant', password: 'x', tenantId: '11111111-1111-4111-8111-111111111111' } },
+    });
+    const res = await c.press('flow.open', { flow: 'screening' }, { conversationType: 'groupChat' });
+    const link = actionsOf(res.body.value).find((a) => a.type === 'Action.OpenUrl');
+    expect(link.url).toBe('https://teams.microsoft.com/l/chat/0/0?users=28:33333333-3333-4333-8333-333333333333');
+    expect(link.title).toBe('Åbn personlig chat');
+  });
+
+  it('refuses a personal-data command typed in a channel in one line and points to the personal chat', async () => {
+    const c = conversation();
+    const replies = await c.say('ny screening', { conversationType: 'channel' });
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toMatch(/Det foregår kun i din personlige chat med mig.*"ny screening"/);
+  });
+
+  it('answers a typed command in a personal chat like the button', async () => {
+    const [reply] = await conversation().say('kø');
+    expect(textsOf(cardOf(reply)).join(' ')).toMatch(/"Visitationskø" er ikke bygget endnu/);
+  });
+});
+
+describe('stale and forged card payloads', () => {
+  it.each([
+    ['an unknown verb', 'flow.delete', { flow: 'screening' }],
+    ['an unknown flow', 'flow.open', { flow: 'admin' }],
+    ['a payload of the wrong type', 'flow.open', { flow: 42 }],
+  ])('answers %s with a clear "out of date" card and the way back to help', async (_name, verb, data) => {
+    const res = await conversation().press(verb, data as Record<string, unknown>);
+    expect(res.status).toBe(200);
+    expect(textsOf(res.body.value)[0]).toBe('Kortet er forældet');
+    expect(actionsOf(res.body.value).map((a) => a.verb)).toEqual(['help.show']);
+  });
+
+  it('answers an invoke that is not an Action.Execute with the same card', async () => {
+    const c = conversation();
+    const activity = { ...execute('x', {}, { serviceUrl: 'https://x/' }), value: { action: { type: 'Action.Submit', data: {} } } };
+    const sent = await c.send(activity as never);
+    const response = sent.find((a) => a.type === 'invokeResponse');
+    expect(textsOf((response?.value as any).body.value)[0]).toBe('Kortet er forældet');
+  });
+
+  it('treats an old Action.Submit (a message with a value and no text) as a stale card', async () => {
+    const c = conversation();
+    const [reply] = await c.send({ ...message('', { serviceUrl: 'https://x/' }), text: undefined, value: { verb: 'old' } } as never);
+    expect(textsOf(cardOf(reply))[0]).toBe('Kortet er forældet');
+  });
+});
