@@ -3,7 +3,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { startServer, type RunningServer } from './server.js';
 import { dataDirStatus, ensureDataDir } from './store/dataDir.js';
-import { createBot } from './teams/app.js';
+import { createBot, type BotOptions } from './teams/app.js';
 import { version } from './version.js';
 
 export interface Started {
@@ -12,11 +12,17 @@ export interface Started {
   stop(): Promise<void>;
 }
 
-export async function start(env: NodeJS.ProcessEnv = process.env, log?: Logger): Promise<Started> {
+export interface StartOptions {
+  log?: Logger;
+  /** Offline tests only: see src/teams/adapter.ts. */
+  credentialsFactory?: BotOptions['credentialsFactory'];
+}
+
+export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<Started> {
   const config = loadConfig(env);
-  const logger = log ?? createLogger(config.logLevel);
+  const logger = options.log ?? createLogger(config.logLevel);
   ensureDataDir(config.dataDir);
-  const bot = createBot({ config, log: logger });
+  const bot = createBot({ config, log: logger, credentialsFactory: options.credentialsFactory });
   const server = await startServer({
     port: config.port,
     host: config.host,

@@ -1,8 +1,14 @@
 // The Bot Framework adapter: JWT validation of every incoming request when the bot has credentials.
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { CallerIdConstants } from 'botbuilder';
+import { AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication, type ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { Config } from '../config.js';
 
-export function createAdapter(config: Config): TeamsAdapter {
+/**
+ * `credentialsFactory` replaces the token source for outgoing calls; only the offline tests use it,
+ * since Entra ID cannot be reached from them. Incoming validation is never replaced.
+ */
+export function createAdapter(config: Config, credentialsFactory?: ServiceClientCredentialsFactory): TeamsAdapter {
   const c = config.credentials;
   if (!c) return new TeamsAdapter({}); // local mode: the Agents Playground sends no token
   const auth: Record<string, string> = {
@@ -12,9 +18,40 @@ export function createAdapter(config: Config): TeamsAdapter {
   if (c.password) auth.MicrosoftAppPassword = c.password;
   if (c.tenantId) auth.MicrosoftAppTenantId = c.tenantId;
   if (config.openIdMetadataUrl) {
-    // Sovereign clouds, and the offline tests' stand-in for Microsoft's signing keys.
-    auth.ToBotFromChannelOpenIdMetadataUrl = config.openIdMetadataUrl;
-    auth.ToBotFromEmulatorOpenIdMetadataUrl = config.openIdMetadataUrl;
+    // Another source of signing keys (the offline tests' stand-in for Microsoft's). botbuilder treats
+    // any such setting as a custom cloud and then wants every endpoint, so the rest stay public cloud.
+    Object.assign(auth, {
+      ToBotFromChannelOpenIdMetadataUrl: config.openIdMetadataUrl,
+      ToBotFromEmulatorOpenIdMetadataUrl: config.openIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+      ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+      ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+      OAuthUrl: AuthenticationConstants.OAuthUrl,
+      CallerId: CallerIdConstants.PublicAzureChannel,
+    });
   }
-  return new TeamsAdapter(auth);
+  const adapter = new TeamsAdapter(auth, credentialsFactory);
+  answerBadSignaturesWith401(adapter);
+  return adapter;
+}
+
+/**
+ * botframework-connector lets jsonwebtoken's own errors (a forged signature, a token not yet
+ * valid) escape as plain errors, which CloudAdapter answers with 500. A bad token is the caller's
+ * fault: make it the AuthenticationError (401) it is.
+ */
+function answerBadSignaturesWith401(adapter: TeamsAdapter): void {
+  const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+  const authenticateRequest = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (activity, authHeader) => {
+    try {
+      return await authenticateRequest(activity, authHeader);
+    } catch (err) {
+      const name = (err as Error | undefined)?.name;
+      if (name === 'JsonWebTokenError' || name === 'NotBeforeError' || name === 'TokenExpiredError') {
+        throw new AuthenticationError(`Unauthorized: ${(err as Error).message}`, 401);
+      }
+      throw err;
+    }
+  };
 }

@@ -11,6 +11,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -25,8 +26,8 @@ export interface BotOptions {
   config: Config;
   log: Logger;
   storage?: Storage;
-  /** Tests inject a TestAdapter-driven run instead of HTTP; HTTP uses the real TeamsAdapter. */
-  adapter?: TeamsAdapter;
+  /** Offline tests only: the token source for outgoing calls (see adapter.ts). */
+  credentialsFactory?: ServiceClientCredentialsFactory;
 }
 
 export interface Bot {
@@ -55,7 +56,7 @@ const OpenFlowData = z.object({ flow: z.enum(FLOWS) });
 
 export function createBot(options: BotOptions): Bot {
   const { config, log } = options;
-  const adapter = options.adapter ?? createAdapter(config);
+  const adapter = createAdapter(config, options.credentialsFactory);
   const botId = config.credentials?.appId;
 
   adapter.onTurnError = async (context, error) => {

@@ -40,12 +40,15 @@ export interface Connector {
   sent(): any[];
   /** The next `count` calls matching `match` answer with `failure` instead of success. */
   failNext(match: (call: ConnectorCall) => boolean, failure: ProgrammedFailure, count?: number): void;
+  /** The next call matching `match` waits until the returned function is called. */
+  hold(match: (call: ConnectorCall) => boolean): () => void;
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startConnector(): Promise<Connector> {
   const calls: ConnectorCall[] = [];
+  const holds: { match: (c: ConnectorCall) => boolean; gate: Promise<void>; used: boolean }[] = [];
   const programmed: { match: (c: ConnectorCall) => boolean; failure: ProgrammedFailure; left: number }[] = [];
   let nextId = 1;
 
@@ -76,6 +79,11 @@ export async function startConnector(): Promise<Connector> {
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
+    const h = holds.find((x) => !x.used && x.match(call));
+    if (h) {
+      h.used = true;
+      await h.gate;
+    }
     const p = programmed.find((x) => x.left > 0 && x.match(call));
     if (p) {
       p.left--;
@@ -106,6 +114,12 @@ export async function startConnector(): Promise<Connector> {
         .map((c) => c.body),
     failNext(match, failure, count = 1) {
       programmed.push({ match, failure, left: count });
+    },
+    hold(match) {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      holds.push({ match, gate, used: false });
+      return release;
     },
     async waitFor(predicate, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
