@@ -63,7 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+      parsed.error.issues.map((i) => {
+        const entry = typeof i.path[1] === 'number' ? ` (entry ${i.path[1] + 1})` : '';
+        return `${String(i.path[0] ?? '(environment)')}: ${i.message}${entry}`;
+      }),
     );
   }
   const e = parsed.data;

@@ -1,0 +1,84 @@
+// Configuration: every variable parsed by one zod schema; bad values and inconsistent credential
+// combinations stop the start with a message that names the variable.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const ID = '66666666-6666-4666-8666-666666666666';
+const TENANT = '77777777-7777-4777-8777-777777777777';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, '/srv/bot');
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('defaults', () => {
+  it('runs in local mode on port 3978 with ./data, listening on loopback only', () => {
+    const c = loadConfig({}, '/srv/bot');
+    expect(c.credentials).toBeUndefined();
+    expect(c.port).toBe(3978);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.dataDir).toBe('/srv/bot/data');
+    expect(c.allowedTenants).toBeUndefined();
+  });
+
+  it('treats empty values as unset, as Teams Toolkit env files leave them before provisioning', () => {
+    expect(loadConfig({ BOT_ID: '', BOT_PASSWORD: '', PORT: '' }, '/srv/bot').credentials).toBeUndefined();
+  });
+
+  it('listens on every interface with credentials, since Azure Bot Service must reach it', () => {
+    const c = loadConfig({ BOT_ID: ID, BOT_PASSWORD: 's', BOT_TENANT_ID: TENANT });
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.credentials).toEqual({ appId: ID, password: 's', type: 'SingleTenant', tenantId: TENANT });
+  });
+});
+
+describe('bad values name the variable', () => {
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ BOT_ID: 'my-bot' }, 'BOT_ID'],
+    [{ BOT_TYPE: 'SingleTenent', BOT_ID: ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT }, 'BOT_TYPE'],
+    [{ ALLOWED_TENANTS: `${TENANT},contoso` }, 'ALLOWED_TENANTS'],
+    [{ MAX_BODY_BYTES: '10' }, 'MAX_BODY_BYTES'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL'],
+    [{ BOT_OPENID_METADATA_URL: 'not a url' }, 'BOT_OPENID_METADATA_URL'],
+  ])('%o -> %s', (env, name) => {
+    const p = problems(env as Record<string, string>);
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(new RegExp(`^${name}:`));
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(problems({ PORT: 'x', LOG_LEVEL: 'y' }).map((p) => p.split(':')[0]).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+});
+
+describe('credential combinations', () => {
+  it.each([
+    [{ BOT_PASSWORD: 's' }, /BOT_PASSWORD is set but BOT_ID is not/],
+    [{ BOT_TENANT_ID: TENANT }, /BOT_TENANT_ID is set but BOT_ID is not/],
+    [{ BOT_ID: ID, BOT_TENANT_ID: TENANT }, /BOT_PASSWORD is required with BOT_TYPE=SingleTenant/],
+    [{ BOT_ID: ID, BOT_PASSWORD: 's' }, /BOT_TENANT_ID is required with BOT_TYPE=SingleTenant/],
+    [{ BOT_ID: ID, BOT_PASSWORD: 's', BOT_TYPE: 'MultiTenant', BOT_TENANT_ID: TENANT }, /BOT_TENANT_ID must not be set with BOT_TYPE=MultiTenant/],
+    [{ BOT_ID: ID, BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: TENANT, BOT_PASSWORD: 's' }, /BOT_PASSWORD must not be set with BOT_TYPE=UserAssignedMSI/],
+    [{ BOT_ID: ID, BOT_TYPE: 'UserAssignedMSI' }, /BOT_TENANT_ID is required with BOT_TYPE=UserAssignedMSI/],
+  ])('%o is refused', (env, message) => {
+    expect(problems(env as Record<string, string>).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    [{ BOT_ID: ID, BOT_PASSWORD: 's', BOT_TYPE: 'MultiTenant' }, 'MultiTenant'],
+    [{ BOT_ID: ID, BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: TENANT }, 'UserAssignedMSI'],
+  ])('%o is accepted', (env, type) => {
+    expect(loadConfig(env as Record<string, string>).credentials?.type).toBe(type);
+  });
+
+  it('parses ALLOWED_TENANTS as a comma-separated list', () => {
+    expect(loadConfig({ ALLOWED_TENANTS: ` ${TENANT}, ${ID} ` }).allowedTenants).toEqual([TENANT, ID]);
+  });
+});

@@ -1,0 +1,62 @@
+// The process as `npm start` runs it (the built dist/, as after `npm ci`): what an operator sees at
+// start-up, health once it takes messages, refusal of bad configuration, and a clean stop on SIGTERM.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { projectRoot } from '../src/paths.js';
+
+const entry = path.join(projectRoot, 'dist', 'src', 'index.js');
+const children: ChildProcess[] = [];
+afterEach(() => children.splice(0).forEach((c) => c.kill('SIGKILL')));
+
+function run(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', entry], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitFor = async (re: RegExp, ms = 15_000) => {
+    const until = Date.now() + ms;
+    while (!re.test(out)) {
+      if (Date.now() > until) throw new Error(`Timed out waiting for ${re}; output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return out.match(re)!;
+  };
+  return { child, exited, waitFor, output: () => out };
+}
+
+describe('npm start', () => {
+  it('starts in local mode, says so plainly, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'aa-start-')), 'data');
+    const p = run({ PORT: '0', DATA_DIR: dataDir });
+    const [, url] = await p.waitFor(/listening on (http:\/\/[^ ]+)\/api\/messages/);
+    expect(p.output()).toMatch(/LOCAL MODE: no BOT_ID is set/);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+    expect(p.output()).toMatch(/SIGTERM: finishing turns in flight/);
+    rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
+  it('refuses to start on a bad value and names the variable', async () => {
+    const p = run({ PORT: '0', BOT_TYPE: 'Multitenant' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toMatch(/BOT_TYPE: Invalid enum value/);
+  });
+
+  it('refuses an inconsistent credential combination with a clear error', async () => {
+    const p = run({ PORT: '0', BOT_PASSWORD: 'secret-value' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toMatch(/BOT_PASSWORD is set but BOT_ID is not/);
+    expect(p.output()).not.toContain('secret-value');
+  });
+});
