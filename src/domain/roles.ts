@@ -1,0 +1,41 @@
+// Staff roles and what each allows. Checked on the server for every action; the help card shows
+// each person what their roles open.
+export const ROLES = [
+  'staff',
+  'activityStaff',
+  'visitator',
+  'dementiaCoordinator',
+  'preventiveVisitor',
+  'networkWorker',
+  'manager',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'roles' | 'auditExport';
+
+/** Who may do what. Every staff member may refer a citizen to visitation (seed 001). */
+const ALLOWED: Record<Permission, readonly Role[]> = {
+  screening: ['activityStaff'],
+  queue: ['visitator'],
+  refer: ['staff', 'activityStaff', 'visitator', 'dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'manager', 'admin'],
+  visits: ['dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'activityStaff'],
+  statistics: ['manager'],
+  roles: ['admin'],
+  auditExport: ['admin'],
+};
+
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((r) => ALLOWED[permission].includes(r));
+}
+
+export function rolesFor(permission: Permission): readonly Role[] {
+  return ALLOWED[permission];
+}
+
+/** Everyone is at least staff; order follows ROLES so lists read the same everywhere. */
+export function normaliseRoles(roles: Iterable<Role>): Role[] {
+  const set = new Set<Role>(roles);
+  set.add('staff');
+  return ROLES.filter((r) => set.has(r));
+}

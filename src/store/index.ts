@@ -1,0 +1,13 @@
+// The store's front door: open the data folder; the rest of the bot sees only the interfaces.
+import type { Store } from './types.js';
+import { openLowdbStore } from './lowdb/index.js';
+import { ensureDataDir } from './dataDir.js';
+
+export type * from './types.js';
+export { staffKeyString, sameStaff } from './types.js';
+export { DataDirLockedError } from './lowdb/lock.js';
+
+export async function openStore(dataDir: string): Promise<Store> {
+  ensureDataDir(dataDir);
+  return openLowdbStore(dataDir);
+}

@@ -1,0 +1,318 @@
+// The storage engine under the repositories: a lowdb snapshot plus an append-only write-ahead log.
+// A write appends one JSON line and fsyncs it before it is acknowledged (writes arriving together
+// share one fsync), so its cost does not grow with the data; the log is folded into a new
+// snapshot when it grows large, and on a graceful stop. Start-up reads the snapshot and replays
+// the log; a line torn by a crash was never acknowledged and is cut off.
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { DurableJSONFile, fsyncDir } from './durableFile.js';
+import { acquireLock } from './lock.js';
+
+export type Collection = Record<string, unknown>;
+
+interface Snapshot {
+  format: 1;
+  /** The first log file whose lines are not yet in this snapshot. */
+  walSeq: number;
+  collections: Record<string, Collection>;
+}
+
+type LogLine = { c: string; k: string; v: unknown } | { c: string; k: string; d: 1 };
+
+export interface EngineOptions {
+  /** Fold the log into a new snapshot once it is this large (bytes). */
+  compactAfterBytes?: number;
+  /** Skip fsync: only for building benchmark data sets, never for the bot. */
+  unsafeNoSync?: boolean;
+}
+
+export interface IndexDefinition {
+  collection: string;
+  name: string;
+  /** The index keys a record is found under (none = not indexed). */
+  keys(value: any): string[];
+}
+
+export class EngineFailedError extends Error {
+  constructor(cause: unknown) {
+    super(`The store could not write to disk and has stopped accepting changes: ${(cause as Error)?.message ?? cause}`);
+    this.name = 'EngineFailedError';
+  }
+}
+
+const WAL = /^wal-(\d+)\.log$/;
+
+export class Engine {
+  private db!: Low<Snapshot>;
+  private wal!: FileHandle;
+  private walBytes = 0;
+  private pending: { line: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private failed: unknown;
+  private closed = false;
+  private releaseLock!: () => void;
+  private readonly indexes = new Map<string, { def: IndexDefinition; map: Map<string, Set<string>> }[]>();
+  private readonly compactAfterBytes: number;
+
+  private constructor(readonly dir: string, private readonly options: EngineOptions) {
+    this.compactAfterBytes = options.compactAfterBytes ?? 64 * 1024 * 1024;
+  }
+
+  static async open(dir: string, indexes: IndexDefinition[] = [], options: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(dir, options);
+    engine.releaseLock = acquireLock(dir);
+    try {
+      for (const def of indexes) {
+        const list = engine.indexes.get(def.collection) ?? [];
+        list.push({ def, map: new Map() });
+        engine.indexes.set(def.collection, list);
+      }
+      await engine.load();
+    } catch (err) {
+      engine.releaseLock();
+      throw err;
+    }
+    return engine;
+  }
+
+  private snapshotPath(): string {
+    return path.join(this.dir, 'snapshot.json');
+  }
+
+  private walPath(seq: number): string {
+    return path.join(this.dir, `wal-${seq}.log`);
+  }
+
+  private async load(): Promise<void> {
+    this.db = new Low<Snapshot>(new DurableJSONFile<Snapshot>(this.snapshotPath()), { format: 1, walSeq: 1, collections: {} });
+    await this.db.read();
+    const seqs = readdirSync(this.dir)
+      .map((f) => WAL.exec(f))
+      .filter((m): m is RegExpExecArray => !!m)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    for (const seq of seqs) {
+      // Logs older than the snapshot were folded into it; a crash before their removal leaves them.
+      if (seq < this.db.data.walSeq) unlinkSync(this.walPath(seq));
+      else this.replay(seq);
+    }
+    for (const [collection, list] of this.indexes) {
+      const records = this.db.data.collections[collection] ?? {};
+      for (const { def, map } of list) {
+        for (const [key, value] of Object.entries(records)) for (const ik of def.keys(value)) addTo(map, ik, key);
+      }
+    }
+    const current = Math.max(this.db.data.walSeq, ...seqs);
+    this.wal = await open(this.walPath(current), 'a', 0o600);
+    this.walBytes = existsSync(this.walPath(current)) ? statSync(this.walPath(current)).size : 0;
+    this.currentSeq = current;
+    this.firstSeqOnDisk = seqs[0] !== undefined ? Math.min(seqs[0], current) : current;
+  }
+
+  private currentSeq = 1;
+
+  private replay(seq: number): void {
+    const file = this.walPath(seq);
+    const text = readFileSync(file, 'utf8');
+    let offset = 0;
+    while (offset < text.length) {
+      const end = text.indexOf('\n', offset);
+      if (end === -1) {
+        // A torn last line: the process died mid-append, before acknowledging it.
+        truncateSync(file, Buffer.byteLength(text.slice(0, offset)));
+        break;
+      }
+      const line = text.slice(offset, end);
+      offset = end + 1;
+      if (!line) continue;
+      let entry: LogLine;
+      try {
+        entry = JSON.parse(line) as LogLine;
+      } catch {
+        if (offset < text.length) {
+          // Only the last line can be torn by a crash; a bad line in the middle is damage, not a crash.
+          throw new Error(`The store's log ${file} is damaged before its end; restore DATA_DIR from backup.`);
+        }
+        truncateSync(file, Buffer.byteLength(text.slice(0, offset - line.length - 1)));
+        break;
+      }
+      const records = (this.db.data.collections[entry.c] ??= {});
+      if ('d' in entry) delete records[entry.k];
+      else records[entry.k] = entry.v;
+    }
+  }
+
+  get<T>(collection: string, key: string): T | undefined {
+    return this.db.data.collections[collection]?.[key] as T | undefined;
+  }
+
+  has(collection: string, key: string): boolean {
+    const records = this.db.data.collections[collection];
+    return !!records && Object.prototype.hasOwnProperty.call(records, key);
+  }
+
+  count(collection: string): number {
+    return Object.keys(this.db.data.collections[collection] ?? {}).length;
+  }
+
+  *entries<T>(collection: string): IterableIterator<[string, T]> {
+    const records = this.db.data.collections[collection] ?? {};
+    for (const key of Object.keys(records)) yield [key, records[key] as T];
+  }
+
+  /** Keys of the records an index finds under `indexKey`. */
+  lookup(collection: string, indexName: string, indexKey: string): string[] {
+    const index = this.indexes.get(collection)?.find((i) => i.def.name === indexName);
+    if (!index) throw new Error(`No index ${collection}.${indexName}`);
+    return [...(index.map.get(indexKey) ?? [])];
+  }
+
+  /**
+   * Set a record. Memory changes at once (so a read right after sees it, and a compare-and-set
+   * decided now cannot be overtaken); the promise resolves once the change is on disk.
+   */
+  put(collection: string, key: string, value: unknown): Promise<void> {
+    this.assertWritable();
+    const records = (this.db.data.collections[collection] ??= {});
+    this.reindex(collection, key, records[key], value);
+    const stored = structuredClone(value);
+    records[key] = stored;
+    return this.append({ c: collection, k: key, v: stored });
+  }
+
+  delete(collection: string, key: string): Promise<void> {
+    this.assertWritable();
+    const records = this.db.data.collections[collection];
+    if (!records || !(key in records)) return Promise.resolve();
+    this.reindex(collection, key, records[key], undefined);
+    delete records[key];
+    return this.append({ c: collection, k: key, d: 1 });
+  }
+
+  status(): { status: 'ok' | 'error'; detail?: string } {
+    if (this.failed) return { status: 'error', detail: 'the store could not write to disk' };
+    if (this.closed || this.closing) return { status: 'error', detail: 'the store is closed' };
+    return { status: 'ok' };
+  }
+
+  /** Flush what is pending, fold the log into a snapshot, release the folder. */
+  async close(options: { compact?: boolean } = {}): Promise<void> {
+    if (this.closed || this.closing) return;
+    this.closing = true;
+    await this.flush();
+    if (options.compact !== false && !this.failed && this.walBytes > 0) await this.io(() => this.compactNow());
+    this.closed = true;
+    await this.wal.close();
+    this.releaseLock();
+  }
+
+  /** Resolves once every write issued so far is on disk. */
+  flush(): Promise<void> {
+    return this.io(() => this.writeBatch());
+  }
+
+  /** Fold the log into a new snapshot. */
+  compact(): Promise<void> {
+    return this.io(() => this.compactNow());
+  }
+
+  private closing = false;
+  private ioChain: Promise<unknown> = Promise.resolve();
+  private batchScheduled = false;
+
+  /** Disk operations (batch writes, compaction) run one at a time, in order. */
+  private io<T>(op: () => Promise<T>): Promise<T> {
+    const result = this.ioChain.then(op);
+    this.ioChain = result.catch(() => undefined);
+    return result;
+  }
+
+  private assertWritable(): void {
+    if (this.failed) throw new EngineFailedError(this.failed);
+    if (this.closed || this.closing) throw new Error('The store is closed');
+  }
+
+  private reindex(collection: string, key: string, before: unknown, after: unknown): void {
+    const list = this.indexes.get(collection);
+    if (!list) return;
+    for (const { def, map } of list) {
+      if (before !== undefined) for (const ik of def.keys(before)) removeFrom(map, ik, key);
+      if (after !== undefined) for (const ik of def.keys(after)) addTo(map, ik, key);
+    }
+  }
+
+  private append(entry: LogLine): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ line: JSON.stringify(entry) + '\n', resolve, reject });
+      if (this.batchScheduled) return;
+      this.batchScheduled = true;
+      // Writes issued in the same tick, and those arriving during the previous fsync, share one batch.
+      setImmediate(() => {
+        this.batchScheduled = false;
+        void this.io(() => this.writeBatch());
+      });
+    });
+  }
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.pending.splice(0);
+    if (!batch.length) return;
+    if (this.failed) {
+      for (const p of batch) p.reject(new EngineFailedError(this.failed));
+      return;
+    }
+    try {
+      const buffer = Buffer.from(batch.map((p) => p.line).join(''), 'utf8');
+      await this.wal.write(buffer);
+      if (!this.options.unsafeNoSync) await this.wal.datasync();
+      this.walBytes += buffer.length;
+    } catch (err) {
+      this.failed = err;
+      for (const p of batch) p.reject(new EngineFailedError(err));
+      return;
+    }
+    for (const p of batch) p.resolve();
+    if (this.walBytes > this.compactAfterBytes && !this.closing) {
+      try {
+        await this.compactNow();
+      } catch (err) {
+        // The log still holds everything: a failed compaction costs start-up time, not data.
+        process.emitWarning(`Store compaction failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Only inside io(): no batch is being written while the log files change. */
+  private async compactNow(): Promise<void> {
+    const oldSeq = this.currentSeq;
+    const next = oldSeq + 1;
+    const newWal = await open(this.walPath(next), 'a', 0o600);
+    const oldWal = this.wal;
+    this.wal = newWal;
+    this.currentSeq = next;
+    this.walBytes = 0;
+    await oldWal.close();
+    this.db.data.walSeq = next;
+    // Everything in the old logs is in memory now; the snapshot is taken synchronously when write starts.
+    await this.db.write();
+    for (let seq = this.firstSeqOnDisk; seq < next; seq++) if (existsSync(this.walPath(seq))) unlinkSync(this.walPath(seq));
+    this.firstSeqOnDisk = next;
+    await fsyncDir(this.dir);
+  }
+
+  private firstSeqOnDisk = 1;
+}
+
+function addTo(map: Map<string, Set<string>>, indexKey: string, key: string): void {
+  let set = map.get(indexKey);
+  if (!set) map.set(indexKey, (set = new Set()));
+  set.add(key);
+}
+
+function removeFrom(map: Map<string, Set<string>>, indexKey: string, key: string): void {
+  const set = map.get(indexKey);
+  if (!set) return;
+  set.delete(key);
+  if (!set.size) map.delete(indexKey);
+}

@@ -1,0 +1,135 @@
+// The lowdb implementation of the repositories, over the snapshot + write-ahead-log engine.
+import type {
+  AuditEntry,
+  Citizen,
+  ConversationRecord,
+  OutboxMessage,
+  Referral,
+  Screening,
+  StaffKey,
+  StaffMember,
+  StateItem,
+  Store,
+  Visit,
+} from '../types.js';
+import { staffKeyString } from '../types.js';
+import { Engine, type EngineOptions, type IndexDefinition } from './engine.js';
+
+const INDEXES: IndexDefinition[] = [
+  { collection: 'citizens', name: 'byCpr', keys: (c: Citizen) => [c.cpr] },
+  { collection: 'screenings', name: 'byCitizen', keys: (s: Screening) => (s.citizenId ? [s.citizenId] : []) },
+  { collection: 'screenings', name: 'draftsByAuthor', keys: (s: Screening) => (s.status === 'draft' ? [staffKeyString(s.author)] : []) },
+  { collection: 'referrals', name: 'byCitizen', keys: (r: Referral) => [r.citizenId] },
+  { collection: 'referrals', name: 'open', keys: (r: Referral) => (r.status === 'new' || r.status === 'taken' ? ['open'] : []) },
+  { collection: 'visits', name: 'byCitizen', keys: (v: Visit) => [v.citizenId] },
+  { collection: 'outbox', name: 'byKey', keys: (m: OutboxMessage) => [m.idempotencyKey] },
+  { collection: 'outbox', name: 'pending', keys: (m: OutboxMessage) => (m.status === 'pending' ? ['pending'] : []) },
+  { collection: 'outbox', name: 'byTopic', keys: (m: OutboxMessage) => (m.topic ? [`${m.topic.kind}|${m.topic.id}`] : []) },
+  { collection: 'audit', name: 'byCitizen', keys: (a: AuditEntry) => [a.citizenId] },
+  { collection: 'conversations', name: 'personal', keys: (c: ConversationRecord) => (c.kind === 'personal' && c.user ? [staffKeyString(c.user)] : []) },
+  { collection: 'conversations', name: 'byTenant', keys: (c: ConversationRecord) => [c.tenantId ?? ''] },
+];
+
+const byCreated = <T extends { createdAt: string }>(a: T, b: T) => a.createdAt.localeCompare(b.createdAt);
+
+export async function openLowdbStore(dir: string, options: EngineOptions = {}): Promise<Store & { engine: Engine }> {
+  const engine = await Engine.open(dir, INDEXES, options);
+  const all = <T>(collection: string, keys: string[]) => keys.map((k) => engine.get<T>(collection, k)!).filter(Boolean);
+
+  let auditSeq = 0;
+  for (const [key] of engine.entries('audit')) auditSeq = Math.max(auditSeq, Number(key));
+  let eTagCounter = 0;
+  const newETag = () => `${Date.now().toString(36)}.${(++eTagCounter).toString(36)}`;
+
+  return {
+    engine,
+    staff: {
+      get: async (key: StaffKey) => engine.get<StaffMember>('staff', staffKeyString(key)),
+      save: (m) => engine.put('staff', staffKeyString(m), m),
+      list: async (tenantId) => [...engine.entries<StaffMember>('staff')].map(([, m]) => m).filter((m) => !tenantId || m.tenantId === tenantId),
+    },
+    citizens: {
+      get: async (id) => engine.get<Citizen>('citizens', id),
+      findByCpr: async (cpr) => all<Citizen>('citizens', engine.lookup('citizens', 'byCpr', cpr))[0],
+      save: (c) => engine.put('citizens', c.id, c),
+      delete: (id) => engine.delete('citizens', id),
+      count: async () => engine.count('citizens'),
+    },
+    screenings: {
+      get: async (id) => engine.get<Screening>('screenings', id),
+      save: (s) => engine.put('screenings', s.id, s),
+      delete: (id) => engine.delete('screenings', id),
+      listByCitizen: async (citizenId) => all<Screening>('screenings', engine.lookup('screenings', 'byCitizen', citizenId)).sort(byCreated),
+      draftsBy: async (author) => all<Screening>('screenings', engine.lookup('screenings', 'draftsByAuthor', staffKeyString(author))).sort(byCreated),
+    },
+    referrals: {
+      get: async (id) => engine.get<Referral>('referrals', id),
+      save: (r) => engine.put('referrals', r.id, r),
+      listOpen: async () => all<Referral>('referrals', engine.lookup('referrals', 'open', 'open')).sort(byCreated),
+      listByCitizen: async (citizenId) => all<Referral>('referrals', engine.lookup('referrals', 'byCitizen', citizenId)).sort(byCreated),
+      async nextCaseNumber(year) {
+        // Decided synchronously in memory, so two referrals in the same instant get different numbers.
+        const key = `caseNumber:${year}`;
+        const n = (engine.get<number>('meta', key) ?? 0) + 1;
+        const done = engine.put('meta', key, n);
+        await done;
+        return `V-${year}-${String(n).padStart(4, '0')}`;
+      },
+    },
+    visits: {
+      get: async (id) => engine.get<Visit>('visits', id),
+      save: (v) => engine.put('visits', v.id, v),
+      delete: (id) => engine.delete('visits', id),
+      listByCitizen: async (citizenId) => all<Visit>('visits', engine.lookup('visits', 'byCitizen', citizenId)).sort((a, b) => a.at.localeCompare(b.at)),
+    },
+    outbox: {
+      get: async (id) => engine.get<OutboxMessage>('outbox', id),
+      findByIdempotencyKey: async (key) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'byKey', key))[0],
+      save: (m) => engine.put('outbox', m.id, m),
+      async due(now) {
+        const at = now.toISOString();
+        return all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'))
+          .filter((m) => m.nextAttemptAt <= at)
+          .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b));
+      },
+      async nextDueAt() {
+        const pending = all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'));
+        if (!pending.length) return undefined;
+        return new Date(pending.reduce((min, m) => (m.nextAttemptAt < min ? m.nextAttemptAt : min), pending[0]!.nextAttemptAt));
+      },
+      listByTopic: async (kind, id) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'byTopic', `${kind}|${id}`)).sort(byCreated),
+    },
+    audit: {
+      async append(entry) {
+        const full: AuditEntry = { ...entry, at: entry.at ?? new Date().toISOString(), seq: ++auditSeq };
+        await engine.put('audit', String(full.seq).padStart(12, '0'), full);
+        return full;
+      },
+      forCitizen: async (citizenId) => all<AuditEntry>('audit', engine.lookup('audit', 'byCitizen', citizenId)).sort((a, b) => a.seq - b.seq),
+    },
+    conversations: {
+      save: (r) => engine.put('conversations', r.id, r),
+      get: async (id) => engine.get<ConversationRecord>('conversations', id),
+      personalChatOf: async (user) => all<ConversationRecord>('conversations', engine.lookup('conversations', 'personal', staffKeyString(user)))[0],
+      anyInTenant: async (tenantId) => all<ConversationRecord>('conversations', engine.lookup('conversations', 'byTenant', tenantId ?? ''))[0],
+    },
+    state: {
+      get: async (key) => engine.get<StateItem>('state', key),
+      async compareAndSet(key, value, expected) {
+        // Check and set happen in one synchronous step: no other write can come between them.
+        const current = engine.get<StateItem>('state', key);
+        if (expected !== undefined && expected !== '*' && current?.eTag !== expected) return { ok: false, current };
+        const eTag = newETag();
+        await engine.put('state', key, { value, eTag });
+        return { ok: true, eTag };
+      },
+      delete: (key) => engine.delete('state', key),
+    },
+    settings: {
+      get: async <T>(key: string) => engine.get<T>('settings', key),
+      set: (key, value) => engine.put('settings', key, value),
+    },
+    status: () => engine.status(),
+    close: () => engine.close(),
+  };
+}

@@ -1,0 +1,222 @@
+// What the bot keeps, and the repositories it keeps it in. Callers ask for what they need; nothing
+// outside src/store knows how or where it is stored (lowdb today, PostgreSQL to follow).
+import type { Role } from '../domain/roles.js';
+
+/** A staff member is known by tenant + Entra object id. */
+export interface StaffKey {
+  tenantId: string;
+  aadObjectId: string;
+}
+
+export interface StaffMember extends StaffKey {
+  /** The Teams user id (29:...) the bot talks to. */
+  userId?: string;
+  name: string;
+  roles: Role[];
+  /** Where the roles came from: the seed file, an admin, or nobody yet. */
+  rolesSetBy?: { by: 'file' | 'admin'; adminAadObjectId?: string; at: string };
+  locale?: string;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface Citizen {
+  id: string;
+  /** The full CPR number (DDMMYYSSSS); shown masked wherever the whole number is not needed. */
+  cpr: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Screening {
+  id: string;
+  citizenId?: string;
+  author: StaffKey;
+  status: 'draft' | 'done' | 'cancelled';
+  createdAt: string;
+  updatedAt: string;
+  /** The flow's own data (steps, answers, outcome); typed by the screening flow. */
+  data: Record<string, unknown>;
+}
+
+export interface Referral {
+  id: string;
+  caseNumber: string;
+  citizenId: string;
+  status: 'new' | 'taken' | 'decided' | 'refused' | 'closed';
+  createdAt: string;
+  updatedAt: string;
+  source: { kind: 'screening' | 'direct'; screeningId?: string; unit?: string; by: StaffKey };
+  holder?: StaffKey;
+  data: Record<string, unknown>;
+}
+
+export interface Visit {
+  id: string;
+  citizenId: string;
+  staff: StaffKey;
+  /** ISO date-time, UTC. */
+  at: string;
+  service: string;
+  status: 'planned' | 'done' | 'cancelled';
+  createdAt: string;
+  updatedAt: string;
+  data: Record<string, unknown>;
+}
+
+export type AuditAction = 'read' | 'create' | 'update' | 'delete' | 'export';
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: StaffKey & { name?: string };
+  citizenId: string;
+  action: AuditAction;
+  purpose: string;
+  /** What was touched, in words for an access request (no health data). */
+  what: string;
+}
+
+export interface ConversationRecord {
+  /** The conversation id (a channel's own id, never a reply thread's). */
+  id: string;
+  kind: 'personal' | 'groupChat' | 'channel';
+  tenantId?: string;
+  /** For personal chats: whose chat it is. */
+  user?: StaffKey;
+  /** The botbuilder ConversationReference, as JSON; only the Teams layer reads it. */
+  reference: Record<string, unknown>;
+  updatedAt: string;
+}
+
+export type OutboxTarget =
+  | { kind: 'conversation'; conversationId: string }
+  | { kind: 'user'; user: StaffKey };
+
+export interface OutboxMessage {
+  id: string;
+  /** The same key twice is one message: enqueueing it again returns the first. */
+  idempotencyKey: string;
+  target: OutboxTarget;
+  /** 'send' posts a new activity; 'update' replaces the activity that message `updates` posted. */
+  operation: 'send' | 'update';
+  updates?: string;
+  /** What to send, as the Teams layer will post it (text and/or an Adaptive Card, and a preview summary). */
+  payload: { text?: string; card?: Record<string, unknown>; summary?: string };
+  /** Told in their personal chat if the message is given up (403, 404, too many attempts). */
+  reportTo?: StaffKey;
+  /** What the message is about, for whoever listens for its outcome (e.g. a referral card). */
+  topic?: { kind: string; id: string };
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  createdAt: string;
+  updatedAt: string;
+  lastError?: { status?: number; code?: string; message: string };
+  /** Where it went, so it can be updated in place later. */
+  sent?: { conversationId: string; activityId: string; at: string };
+}
+
+export interface StateItem {
+  value: Record<string, unknown>;
+  eTag: string;
+}
+
+export type CasResult = { ok: true; eTag: string } | { ok: false; current?: StateItem };
+
+export interface StaffRepository {
+  get(key: StaffKey): Promise<StaffMember | undefined>;
+  save(member: StaffMember): Promise<void>;
+  list(tenantId?: string): Promise<StaffMember[]>;
+}
+
+export interface CitizenRepository {
+  get(id: string): Promise<Citizen | undefined>;
+  findByCpr(cpr: string): Promise<Citizen | undefined>;
+  save(citizen: Citizen): Promise<void>;
+  delete(id: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface ScreeningRepository {
+  get(id: string): Promise<Screening | undefined>;
+  save(screening: Screening): Promise<void>;
+  delete(id: string): Promise<void>;
+  listByCitizen(citizenId: string): Promise<Screening[]>;
+  draftsBy(author: StaffKey): Promise<Screening[]>;
+}
+
+export interface ReferralRepository {
+  get(id: string): Promise<Referral | undefined>;
+  save(referral: Referral): Promise<void>;
+  /** Open referrals (new or taken), oldest first. */
+  listOpen(): Promise<Referral[]>;
+  listByCitizen(citizenId: string): Promise<Referral[]>;
+  /** The next case number, e.g. "V-2026-0001"; never handed out twice. */
+  nextCaseNumber(year: number): Promise<string>;
+}
+
+export interface VisitRepository {
+  get(id: string): Promise<Visit | undefined>;
+  save(visit: Visit): Promise<void>;
+  delete(id: string): Promise<void>;
+  listByCitizen(citizenId: string): Promise<Visit[]>;
+}
+
+export interface OutboxRepository {
+  get(id: string): Promise<OutboxMessage | undefined>;
+  findByIdempotencyKey(key: string): Promise<OutboxMessage | undefined>;
+  save(message: OutboxMessage): Promise<void>;
+  /** Pending messages due at `now`, oldest first. */
+  due(now: Date): Promise<OutboxMessage[]>;
+  /** When the next pending message falls due, if any. */
+  nextDueAt(): Promise<Date | undefined>;
+  listByTopic(kind: string, id: string): Promise<OutboxMessage[]>;
+}
+
+export interface AuditLog {
+  append(entry: Omit<AuditEntry, 'seq' | 'at'> & { at?: string }): Promise<AuditEntry>;
+  forCitizen(citizenId: string): Promise<AuditEntry[]>;
+}
+
+export interface ConversationRepository {
+  save(record: ConversationRecord): Promise<void>;
+  get(id: string): Promise<ConversationRecord | undefined>;
+  personalChatOf(user: StaffKey): Promise<ConversationRecord | undefined>;
+  /** Any conversation in the tenant (its service URL serves to open a new 1:1 chat). */
+  anyInTenant(tenantId: string | undefined): Promise<ConversationRecord | undefined>;
+}
+
+/** Turn state for the Teams layer: compare-and-set on an eTag. */
+export interface StateRepository {
+  get(key: string): Promise<StateItem | undefined>;
+  /** `expected` undefined or '*' writes unconditionally; otherwise only if the stored eTag matches. */
+  compareAndSet(key: string, value: Record<string, unknown>, expected: string | undefined): Promise<CasResult>;
+  delete(key: string): Promise<void>;
+}
+
+export interface SettingsRepository {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface Store {
+  staff: StaffRepository;
+  citizens: CitizenRepository;
+  screenings: ScreeningRepository;
+  referrals: ReferralRepository;
+  visits: VisitRepository;
+  outbox: OutboxRepository;
+  audit: AuditLog;
+  conversations: ConversationRepository;
+  state: StateRepository;
+  settings: SettingsRepository;
+  status(): { status: 'ok' | 'error'; detail?: string };
+  /** Flush, fold the log into a snapshot, release DATA_DIR. */
+  close(): Promise<void>;
+}
+
+export const staffKeyString = (k: StaffKey): string => `${k.tenantId}|${k.aadObjectId}`;
+export const sameStaff = (a: StaffKey | undefined, b: StaffKey | undefined): boolean =>
+  !!a && !!b && a.tenantId === b.tenantId && a.aadObjectId === b.aadObjectId;
