@@ -19,8 +19,9 @@ export interface HelpCardData {
   title: string;
   intro: string;
   notice: string;
+  rolesLine: string;
   commandsHint: string;
-  flows: { id: string; title: string; description: string; button: string }[];
+  flows: { id: string; title: string; description: string; button: string; verb: string; data: Record<string, unknown>; allowed: boolean; requires: string }[];
 }
 
 export interface NoticeCardData {
@@ -29,9 +30,52 @@ export interface NoticeCardData {
   actions: CardAction[];
 }
 
+export interface RolesPickCardData {
+  title: string;
+  intro: string;
+  personLabel: string;
+  personRequired: string;
+  selected: string;
+  people: { title: string; value: string }[];
+  error: string;
+  empty: string;
+  showButton: string;
+  backButton: string;
+}
+
+export interface RolesEditCardData {
+  title: string;
+  intro: string;
+  saved: string;
+  rolesLabel: string;
+  selected: string;
+  choices: { title: string; value: string }[];
+  error: string;
+  note: string;
+  person: string;
+  saveButton: string;
+  backButton: string;
+}
+
+export interface AuditExportCardData {
+  title: string;
+  intro: string;
+  cprLabel: string;
+  cprPlaceholder: string;
+  cprRequired: string;
+  cpr: string;
+  error: string;
+  done: string;
+  exportButton: string;
+  backButton: string;
+}
+
 export interface CardTypes {
   help: HelpCardData;
   notice: NoticeCardData;
+  rolesPick: RolesPickCardData;
+  rolesEdit: RolesEditCardData;
+  auditExport: AuditExportCardData;
 }
 
 const templates = new Map<string, ACData.Template>();

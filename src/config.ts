@@ -27,6 +27,10 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: optional(z.coerce.number().int().min(1024).max(10 * 1024 * 1024)),
   SHUTDOWN_TIMEOUT_MS: optional(z.coerce.number().int().min(0).max(120_000)),
   LOG_LEVEL: optional(z.enum(['error', 'warn', 'info', 'debug'])),
+  ADMINS: optional(guidList),
+  ROLES_FILE: optional(z.string()),
+  OUTBOX_RETRY_BASE_MS: optional(z.coerce.number().int().min(10).max(600_000)),
+  OUTBOX_GIVE_UP_AFTER_HOURS: optional(z.coerce.number().min(0.001).max(24 * 14)),
 });
 
 export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
@@ -49,6 +53,11 @@ export interface Config {
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** Entra object ids that always have the admin role. */
+  admins: string[];
+  /** A JSON file mapping Entra object ids to roles, read and checked at start. */
+  rolesFile?: string;
+  outbox: { retryBaseMs: number; giveUpAfterMs: number };
 }
 
 export class ConfigError extends Error {
@@ -102,5 +111,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     maxBodyBytes: e.MAX_BODY_BYTES ?? 256 * 1024,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     logLevel: e.LOG_LEVEL ?? 'info',
+    admins: (e.ADMINS ?? []).map((id) => id.toLowerCase()),
+    rolesFile: e.ROLES_FILE ? path.resolve(cwd, e.ROLES_FILE) : undefined,
+    outbox: {
+      retryBaseMs: e.OUTBOX_RETRY_BASE_MS ?? 2000,
+      giveUpAfterMs: (e.OUTBOX_GIVE_UP_AFTER_HOURS ?? 48) * 3600_000,
+    },
   };
 }

@@ -1,11 +1,13 @@
 // The process entry point (npm start): start, say how we run, stop cleanly on SIGTERM/SIGINT.
 import { ConfigError } from './config.js';
+import { RolesFileError } from './services/directory.js';
+import { DataDirLockedError } from './store/index.js';
 import { describeMode, start } from './main.js';
 import { version } from './version.js';
 
 try {
   const bot = await start();
-  for (const line of describeMode(bot.config)) console.log(line);
+  for (const line of [...describeMode(bot.config), ...bot.notices]) console.log(line);
   console.log(`Aktiv Assistent ${version} listening on ${bot.server.url}/api/messages (health: ${bot.server.url}/healthz)`);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -23,7 +25,7 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (err) {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof RolesFileError || err instanceof DataDirLockedError) {
     console.error(err.message);
     process.exit(2);
   }

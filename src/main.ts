@@ -1,44 +1,89 @@
-// Start-up: config -> data folder -> Teams layer -> HTTP server; stop gracefully on a signal.
+// Start-up: config -> store -> staff directory -> Teams layer and outbox -> HTTP server; and the
+// stop that lets turns finish, lets the outbox finish its attempt, then flushes the store.
 import { loadConfig, type Config } from './config.js';
+import { t, type Lang } from './i18n/index.js';
 import { createLogger, type Logger } from './log.js';
 import { startServer, type RunningServer } from './server.js';
-import { dataDirStatus, ensureDataDir } from './store/dataDir.js';
-import { createBot, type BotOptions } from './teams/app.js';
+import { Directory, loadRolesFile } from './services/directory.js';
+import { Outbox } from './services/outbox.js';
+import { openStore, type Store } from './store/index.js';
+import { createAdapter } from './teams/adapter.js';
+import { createBot, type Bot, type BotOptions } from './teams/app.js';
+import { TeamsTransport } from './teams/proactive.js';
 import { version } from './version.js';
 
 export interface Started {
   config: Config;
   server: RunningServer;
+  store: Store;
+  outbox: Outbox;
+  directory: Directory;
+  bot: Bot;
+  /** Things an operator should know, said once at start-up. */
+  notices: string[];
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
   log?: Logger;
   /** Offline tests only: see src/teams/adapter.ts. */
-  credentialsFactory?: BotOptions['credentialsFactory'];
+  credentialsFactory?: Parameters<typeof createAdapter>[1];
+  extend?: BotOptions['extend'];
 }
 
 export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<Started> {
   const config = loadConfig(env);
-  const logger = options.log ?? createLogger(config.logLevel);
-  ensureDataDir(config.dataDir);
-  const bot = createBot({ config, log: logger, credentialsFactory: options.credentialsFactory });
-  const server = await startServer({
-    port: config.port,
-    host: config.host,
-    maxBodyBytes: config.maxBodyBytes,
-    shutdownTimeoutMs: config.shutdownTimeoutMs,
-    bot,
-    health: { version, store: () => dataDirStatus(config.dataDir) },
-    log: logger,
-  });
-  return {
-    config,
-    server,
-    async stop() {
-      await server.stop();
-    },
-  };
+  const log = options.log ?? createLogger(config.logLevel);
+  const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
+  const store = await openStore(config.dataDir);
+  try {
+    const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials });
+    const adapter = createAdapter(config, options.credentialsFactory);
+    const botId = config.credentials?.appId ?? '';
+    const outbox = new Outbox(store, new TeamsTransport(adapter, botId, store, log), log, {
+      retryBaseMs: config.outbox.retryBaseMs,
+      giveUpAfterMs: config.outbox.giveUpAfterMs,
+      reportText: async (to, message) => {
+        const member = await store.staff.get(to);
+        const lang: Lang = member?.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
+        const status = message.lastError?.status;
+        const reason = t(lang, status === 403 || status === 404 ? `outbox.reason.${status}` : 'outbox.reason.other');
+        return t(lang, 'outbox.report', { what: t(lang, 'outbox.what.generic'), reason });
+      },
+    });
+    const bot = createBot({ config, log, store, directory, adapter, outbox, extend: options.extend });
+    const server = await startServer({
+      port: config.port,
+      host: config.host,
+      maxBodyBytes: config.maxBodyBytes,
+      shutdownTimeoutMs: config.shutdownTimeoutMs,
+      bot,
+      health: { version, store: () => store.status() },
+      log,
+    });
+    outbox.start();
+    const notices: string[] = [];
+    if (await directory.openMode()) {
+      notices.push('OPEN ROLES: no ADMINS, no ROLES_FILE and no roles given yet, so in local mode every user has every role.');
+    }
+    return {
+      config,
+      server,
+      store,
+      outbox,
+      directory,
+      bot,
+      notices,
+      async stop() {
+        await server.stop();
+        await outbox.stop();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 }
 
 export function describeMode(config: Config): string[] {

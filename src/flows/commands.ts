@@ -1,8 +1,8 @@
 // Typed text -> the command it names, in Danish or English, forgiving of case, punctuation and spacing.
 import { wordsInAnyLanguage } from '../i18n/index.js';
 
-export type Command = 'help' | 'screening' | 'queue' | 'visits';
-const COMMANDS: Command[] = ['help', 'screening', 'queue', 'visits'];
+export const COMMANDS = ['help', 'screening', 'queue', 'visits', 'roles', 'auditTrail'] as const;
+export type Command = (typeof COMMANDS)[number];
 
 export function normaliseText(text: string): string {
   return text

@@ -1,6 +1,11 @@
 // What a flow sees of a turn and what it answers, with no Teams types: the Teams layer translates.
 import type { AdaptiveCardJson } from '../../cards/index.js';
+import type { Role } from '../domain/roles.js';
 import type { Lang } from '../i18n/index.js';
+import type { Logger } from '../log.js';
+import type { Directory } from '../services/directory.js';
+import type { Outbox } from '../services/outbox.js';
+import type { StaffKey, Store } from '../store/index.js';
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
@@ -8,6 +13,11 @@ export interface Turn {
   lang: Lang;
   scope: Scope;
   user: { id: string; aadObjectId?: string; name?: string };
+  /** Who is acting, as the staff directory knows them (tenant + Entra object id). */
+  staff: StaffKey;
+  roles: Role[];
+  /** Local mode with no roles configured: everyone has every role. */
+  openMode: boolean;
   tenantId?: string;
   /** The bot's app id when it has one (not in local mode): used for deep links to the personal chat. */
   botId?: string;
@@ -17,6 +27,24 @@ export interface Turn {
 export type Reply =
   | { kind: 'text'; text: string }
   | { kind: 'card'; card: AdaptiveCardJson; summary: string };
+
+/** What pressing a card button gives: the card that replaces it, and any messages to post after. */
+export interface ExecuteResult {
+  card: AdaptiveCardJson;
+  also?: Reply[];
+}
+
+export interface Services {
+  store: Store;
+  directory: Directory;
+  /** Absent only in conversation tests that do not send proactively. */
+  outbox?: Outbox;
+  log: Logger;
+  now(): Date;
+}
+
+export type TextHandler = (turn: Turn, services: Services) => Promise<Reply[]>;
+export type VerbHandler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
 
 export const FLOWS = ['screening', 'queue', 'visits'] as const;
 export type FlowId = (typeof FLOWS)[number];

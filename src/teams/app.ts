@@ -1,40 +1,44 @@
 // The teams-ai Application: routes Teams activities to flows and turns their replies into
-// activities. With adapter.ts and turn.ts this folder is the only code that knows botbuilder.
-import {
-  ActivityTypes,
-  CardFactory,
-  INVOKE_RESPONSE_KEY,
-  MemoryStorage,
-  MessageFactory,
-  type Activity,
-  type Storage,
-  type TurnContext,
-} from 'botbuilder';
+// activities. With the other files in this folder it is the only code that knows botbuilder.
+import { ActivityTypes, INVOKE_RESPONSE_KEY, type Activity, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
-import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { helpReply, onText, openFlow, staleCardReply } from '../flows/help.js';
-import { FLOWS, type Reply, type Turn } from '../flows/types.js';
+import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
+import { recognise } from '../flows/commands.js';
+import { helpReply, notice, onText, openFlow, staleCardReply } from '../flows/help.js';
+import { rolesCommand, rolesVerbs } from '../flows/roles.js';
+import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
 import { t } from '../i18n/index.js';
-import { renderCard, type AdaptiveCardJson } from '../../cards/index.js';
-import { createAdapter } from './adapter.js';
-import { tenantOf, turnOf } from './turn.js';
+import type { Directory } from '../services/directory.js';
+import type { Outbox } from '../services/outbox.js';
+import type { Store } from '../store/index.js';
+import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
+import { KeyedSerializer } from './serial.js';
+import { StoreStorage } from './turnStorage.js';
+import { localeOf, tenantOf, turnOf } from './turn.js';
 
 export interface BotOptions {
   config: Config;
   log: Logger;
-  storage?: Storage;
-  /** Offline tests only: the token source for outgoing calls (see adapter.ts). */
-  credentialsFactory?: ServiceClientCredentialsFactory;
+  store: Store;
+  directory: Directory;
+  adapter: TeamsAdapter;
+  outbox?: Outbox;
+  /** Routes added before the bot's own (tests use it to observe turn state). */
+  extend?: (app: Application<TurnState>) => void;
+  now?: () => Date;
 }
 
 export interface Bot {
   app: Application<TurnState>;
   adapter: TeamsAdapter;
+  /** One turn: serialised per state key, then the Application. HTTP and tests both come here. */
+  run(context: TurnContext): Promise<void>;
   /** The restify handler for POST /api/messages (JWT checked by the adapter, then the tenant). */
   handleRequest(req: unknown, res: HttpResponse): Promise<void>;
+  serializer: KeyedSerializer;
 }
 
 export interface HttpResponse {
@@ -54,19 +58,40 @@ const ExecuteValue = z.object({
 });
 const OpenFlowData = z.object({ flow: z.enum(FLOWS) });
 
+/** Every card button the bot answers, by verb. */
+const VERBS: Record<string, VerbHandler> = {
+  'help.show': async (turn) => ({ card: helpReply(turn).card }),
+  'flow.open': async (turn, _services, data) => {
+    const flow = OpenFlowData.safeParse(data);
+    return { card: (flow.success ? openFlow(turn, flow.data.flow) : staleCardReply(turn)).card };
+  },
+  ...rolesVerbs,
+  ...auditVerbs,
+};
+
 export function createBot(options: BotOptions): Bot {
-  const { config, log } = options;
-  const adapter = createAdapter(config, options.credentialsFactory);
+  const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
+  const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()) };
+
+  /** The flows' view of this turn, with the person's roles from the directory. */
+  const turnFor = async (activity: Partial<Activity>): Promise<Turn> => {
+    const staff = staffKeyOf(activity) ?? { tenantId: tenantOf(activity) ?? 'local', aadObjectId: activity.from?.id ?? '' };
+    const [roles, openMode] = await Promise.all([directory.rolesOf(staff), directory.openMode()]);
+    return turnOf(activity, botId, { staff, roles, openMode });
+  };
 
   adapter.onTurnError = async (context, error) => {
     log.error('turn failed', { err: error, activityType: context.activity.type, conversationType: context.activity.conversation?.conversationType });
-    const turn = turnOf(context.activity, botId);
+    const lang = turnOf(context.activity, botId).lang;
     try {
       if (context.activity.type === ActivityTypes.Invoke) {
-        if (!context.turnState.get(INVOKE_RESPONSE_KEY)) await sendInvokeCard(context, errorCard(turn));
+        if (!context.turnState.get(INVOKE_RESPONSE_KEY)) {
+          const turn = turnOf(context.activity, botId);
+          await sendInvokeCard(context, notice(turn, 'app.name', [t(lang, 'error.turn')], [{ kind: 'execute', title: t(lang, 'common.showHelp'), verb: 'help.show', data: {} }]).card);
+        }
       } else if (context.activity.type === ActivityTypes.Message) {
-        await context.sendActivity(t(turn.lang, 'error.turn'));
+        await context.sendActivity(t(lang, 'error.turn'));
       }
     } catch (sendError) {
       log.warn('could not tell the user about a failed turn', { err: sendError });
@@ -76,34 +101,65 @@ export function createBot(options: BotOptions): Bot {
   const app = new Application<TurnState>({
     adapter,
     botAppId: botId ?? '',
-    storage: options.storage ?? new MemoryStorage(),
+    storage: new StoreStorage(store.state),
     startTypingTimer: false,
     removeRecipientMention: true,
   });
 
+  // Every turn: remember where this conversation is (for proactive messages) and who is talking.
+  app.turn('beforeTurn', async (context) => {
+    await rememberConversation(store, context.activity);
+    const staff = staffKeyOf(context.activity);
+    if (staff && context.activity.from?.role !== 'bot') {
+      await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });
+    }
+    return true;
+  });
+
+  options.extend?.(app);
+
   // Installed in a personal chat, a team or a group chat: introduce ourselves once.
   app.conversationUpdate('membersAdded', async (context) => {
     const botWasAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient.id);
-    if (botWasAdded) await send(context, [helpReply(turnOf(context.activity, botId))]);
+    if (botWasAdded) await send(context, [helpReply(await turnFor(context.activity))]);
   });
 
-  // Every Action.Execute from our cards: validate the payload, then dispatch on the verb.
+  // Every Action.Execute from our cards: validate the payload, check on the server, dispatch on the verb.
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
     async (context) => {
-      const turn = turnOf(context.activity, botId);
-      await sendInvokeCard(context, executeAction(turn, context.activity.value).card);
+      const turn = await turnFor(context.activity);
+      const result = await execute(turn, services, context.activity.value);
+      await sendInvokeCard(context, result.card);
+      if (result.also?.length) await send(context, result.also);
     },
     true,
   );
 
   app.activity(ActivityTypes.Message, async (context) => {
-    const turn = turnOf(context.activity, botId);
+    const turn = await turnFor(context.activity);
     const text = context.activity.text;
     // A message with a value and no text is an Action.Submit from an old card: we only use Action.Execute.
     if (!text && context.activity.value) return send(context, [staleCardReply(turn)]);
-    await send(context, onText(turn, text));
+    switch (recognise(text)) {
+      case 'roles':
+        return send(context, await rolesCommand(turn, services));
+      case 'auditTrail':
+        return send(context, await auditCommand(turn));
+      default:
+        return send(context, onText(turn, text));
+    }
   });
+
+  const serializer = new KeyedSerializer();
+  const run = (context: TurnContext): Promise<void> => {
+    const a = context.activity;
+    // The same keys teams-ai stores conversation and user state under.
+    const keys = [`${a.channelId}/${a.recipient?.id}/conversations/${a.conversation?.id}`, `${a.channelId}/${a.recipient?.id}/users/${a.from?.id}`];
+    return serializer.run(keys, async () => {
+      await app.run(context);
+    });
+  };
 
   const handleRequest = async (req: unknown, res: HttpResponse): Promise<void> => {
     let rejectedTenant: string | undefined;
@@ -125,38 +181,23 @@ export function createBot(options: BotOptions): Bot {
         }
         return;
       }
-      await app.run(context);
+      await run(context);
     });
   };
 
-  return { app, adapter, handleRequest };
+  return { app, adapter, run, handleRequest, serializer };
 }
 
-function executeAction(turn: Turn, value: unknown): Reply & { kind: 'card' } {
+async function execute(turn: Turn, services: Services, value: unknown): Promise<ExecuteResult> {
   const parsed = ExecuteValue.safeParse(value);
-  if (!parsed.success) return staleCardReply(turn);
-  const { verb, data } = parsed.data.action;
-  switch (verb) {
-    case 'help.show':
-      return helpReply(turn);
-    case 'flow.open': {
-      const flow = OpenFlowData.safeParse(data ?? {});
-      return flow.success ? openFlow(turn, flow.data.flow) : staleCardReply(turn);
-    }
-    default:
-      return staleCardReply(turn);
+  const handler = parsed.success ? VERBS[parsed.data.action.verb] : undefined;
+  if (!parsed.success || !handler || !Object.prototype.hasOwnProperty.call(VERBS, parsed.data.action.verb)) {
+    return { card: staleCardReply(turn).card };
   }
+  return handler(turn, services, parsed.data.action.data ?? {});
 }
 
-function errorCard(turn: Turn): AdaptiveCardJson {
-  return renderCard('notice', {
-    title: t(turn.lang, 'app.name'),
-    lines: [t(turn.lang, 'error.turn')],
-    actions: [{ kind: 'execute', title: t(turn.lang, 'common.showHelp'), verb: 'help.show', data: {} }],
-  });
-}
-
-async function sendInvokeCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+async function sendInvokeCard(context: TurnContext, card: Record<string, unknown>): Promise<void> {
   await context.sendActivity({
     type: 'invokeResponse',
     value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
@@ -164,11 +205,7 @@ async function sendInvokeCard(context: TurnContext, card: AdaptiveCardJson): Pro
 }
 
 function toActivity(reply: Reply): Partial<Activity> {
-  if (reply.kind === 'text') return MessageFactory.text(reply.text);
-  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
-  // Teams shows `summary` in notifications and the chat list instead of the card: keep it free of personal data.
-  activity.summary = reply.summary;
-  return activity;
+  return reply.kind === 'text' ? activityOf({ text: reply.text }) : activityOf({ card: reply.card, summary: reply.summary });
 }
 
 async function send(context: TurnContext, replies: Reply[]): Promise<void> {

@@ -1,13 +1,22 @@
 // Drives the real teams-ai Application turn by turn through botbuilder's TestAdapter: the same
-// routes, flows and cards as in Teams, with no HTTP and no mocks of the framework.
+// routes, flows, cards, store and roles as in Teams, with no HTTP and no mocks of the framework.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { createBot, type Bot } from '../../src/teams/app.js';
+import { Directory, type RoleSeed } from '../../src/services/directory.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { createAdapter } from '../../src/teams/adapter.js';
+import { createBot, type Bot, type BotOptions } from '../../src/teams/app.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
 
 export interface Conversation {
   bot: Bot;
+  store: Store;
+  directory: Directory;
+  dataDir: string;
   logs: string[];
   /** Send one activity; resolves with everything the bot sent in that turn. */
   send(activity: Partial<Activity>): Promise<Partial<Activity>[]>;
@@ -15,23 +24,49 @@ export interface Conversation {
   /** Press an Action.Execute button; resolves with the invoke response (status and body). */
   press(verb: string, data?: Record<string, unknown>, where?: Partial<Where>): Promise<{ status: number; body: any; others: Partial<Activity>[] }>;
   install(where?: Partial<Where>): Promise<Partial<Activity>[]>;
+  /** Close the store (and remove its folder unless `keep`). */
+  close(keep?: boolean): Promise<void>;
 }
 
-export function conversation(options: { env?: Record<string, string>; where?: Partial<Where>; config?: Partial<Config> } = {}): Conversation {
-  const config = { ...loadConfig({ DATA_DIR: '/tmp/aa-unused', ...options.env }), ...options.config };
+export interface ConversationOptions {
+  env?: Record<string, string>;
+  where?: Partial<Where>;
+  config?: Partial<Config>;
+  seed?: RoleSeed[];
+  dataDir?: string;
+  extend?: BotOptions['extend'];
+}
+
+const open: Conversation[] = [];
+
+/** Close every conversation's store (call from afterEach). */
+export async function closeAll(): Promise<void> {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+}
+
+export async function conversation(options: ConversationOptions = {}): Promise<Conversation> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'aa-convo-'));
+  const config = { ...loadConfig({ DATA_DIR: dataDir, ...options.env }), ...options.config };
   const logs: string[] = [];
-  const bot = createBot({ config, log: createLogger('debug', (line) => logs.push(line)) });
-  const adapter = new TestAdapter((ctx) => bot.app.run(ctx));
+  const log = createLogger('debug', (line) => logs.push(line));
+  const store = await openStore(dataDir);
+  const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials });
+  const bot = createBot({ config, log, store, directory, adapter: createAdapter(config), extend: options.extend });
+  const adapter = new TestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;
   const defaults: Where = { serviceUrl: 'https://smba.example.test/', from: ALEX, ...options.where };
+  let closed = false;
 
   const send = async (activity: Partial<Activity>) => {
-    adapter.activeQueue.splice(0);
+    const before = adapter.activeQueue.length;
     await adapter.processActivity(activity);
-    return adapter.activeQueue.splice(0);
+    return adapter.activeQueue.splice(before);
   };
-  return {
+  const c: Conversation = {
     bot,
+    store,
+    directory,
+    dataDir,
     logs,
     send,
     say: (text, where) => send(message(text, { ...defaults, ...where }) as Partial<Activity>),
@@ -42,7 +77,15 @@ export function conversation(options: { env?: Record<string, string>; where?: Pa
       return { ...(response.value as { status: number; body: any }), others: sent.filter((a) => a !== response) };
     },
     install: (where) => send(botAdded({ ...defaults, ...where }) as Partial<Activity>),
+    async close(keep = false) {
+      if (closed) return;
+      closed = true;
+      await store.close();
+      if (!keep && !options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
+  open.push(c);
+  return c;
 }
 
 /** The Adaptive Card of a sent activity, or undefined. */
@@ -75,4 +118,17 @@ export function actionsOf(card: any): any[] {
   };
   walk(card);
   return out;
+}
+
+/** An input of a card by id. */
+export function inputOf(card: any, id: string): any {
+  let found: any;
+  const walk = (node: any) => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node.type === 'string' && node.type.startsWith('Input.') && node.id === id) found = node;
+    for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
+  };
+  walk(card);
+  return found;
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ServiceClientCredentialsFactory } from 'botframework-connector';
+import type { StartOptions } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
 import { start, type Started } from '../../src/main.js';
 
@@ -15,10 +16,10 @@ export interface TestBot extends Started {
   close(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}, options: { credentialsFactory?: ServiceClientCredentialsFactory } = {}): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string> = {}, options: Pick<StartOptions, 'credentialsFactory' | 'extend'> = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'aa-test-'));
   const logs: string[] = [];
-  const started = await start({ PORT: '0', DATA_DIR: dataDir, ...env }, { log: createLogger('debug', (l) => logs.push(l)), credentialsFactory: options.credentialsFactory });
+  const started = await start({ PORT: '0', DATA_DIR: dataDir, ...env }, { log: createLogger('debug', (l) => logs.push(l)), ...options });
   const url = started.server.url;
   return {
     ...started,
@@ -41,7 +42,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: { 
       return { status: res.status, body: parsed };
     },
     async close() {
-      await started.stop();
+      await started.stop().catch(() => undefined);
       if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };

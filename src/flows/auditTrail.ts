@@ -1,0 +1,82 @@
+// "adgangslog": an admin exports one citizen's access trail (who looked at or changed what, when
+// and why) as a plain message, for a citizen's access request. The export is itself audited.
+import { z } from 'zod';
+import { renderCard } from '../../cards/index.js';
+import { maskCpr, parseCpr } from '../domain/cpr.js';
+import { can } from '../domain/roles.js';
+import { t, type Lang } from '../i18n/index.js';
+import type { AuditEntry } from '../store/index.js';
+import { notAllowedReply, personalOnlyLine, personalOnlyReply } from './help.js';
+import type { ExecuteResult, Reply, Services, Turn } from './types.js';
+
+const ExportData = z.object({ cpr: z.string().max(20).optional() });
+
+function refusal(turn: Turn): ExecuteResult | undefined {
+  if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'flow.auditTrail.title')).card };
+  if (!can(turn.roles, 'auditExport')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.auditTrail.title'), 'auditExport').card };
+  return undefined;
+}
+
+function formCard(turn: Turn, cpr = '', error = '', done = ''): ExecuteResult {
+  return {
+    card: renderCard('auditExport', {
+      title: t(turn.lang, 'audit.title'),
+      intro: t(turn.lang, 'audit.intro'),
+      cprLabel: t(turn.lang, 'audit.cprLabel'),
+      cprPlaceholder: t(turn.lang, 'audit.cprPlaceholder'),
+      cprRequired: t(turn.lang, 'audit.cprRequired'),
+      cpr,
+      error,
+      done,
+      exportButton: t(turn.lang, 'audit.export'),
+      backButton: t(turn.lang, 'common.back'),
+    }),
+  };
+}
+
+const copenhagen = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', dateStyle: 'short', timeStyle: 'short' });
+
+/** The trail as text, in the admin's language; dates in Danish time. */
+export function formatTrail(lang: Lang, maskedCpr: string, entries: AuditEntry[]): string {
+  const head = t(lang, 'audit.head', { cpr: maskedCpr, count: entries.length });
+  const lines = entries.map((e) =>
+    t(lang, 'audit.line', { at: copenhagen.format(new Date(e.at)), who: e.actor.name || e.actor.aadObjectId, action: t(lang, `audit.action.${e.action}`), what: e.what, purpose: e.purpose }),
+  );
+  return [head, ...lines].join('\n');
+}
+
+export async function auditCommand(turn: Turn): Promise<Reply[]> {
+  if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'auditTrail')];
+  const refused = refusal(turn);
+  const card = refused?.card ?? formCard(turn).card;
+  return [{ kind: 'card', card, summary: t(turn.lang, 'audit.title') }];
+}
+
+export const auditVerbs = {
+  async 'audit.start'(turn: Turn): Promise<ExecuteResult> {
+    return refusal(turn) ?? formCard(turn);
+  },
+
+  async 'audit.export'(turn: Turn, services: Services, data: Record<string, unknown>): Promise<ExecuteResult> {
+    const refused = refusal(turn);
+    if (refused) return refused;
+    const typed = ExportData.safeParse(data).data?.cpr ?? '';
+    const parsed = parseCpr(typed);
+    if (!parsed.ok) return formCard(turn, typed, t(turn.lang, parsed.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat'));
+    const citizen = await services.store.citizens.findByCpr(parsed.cpr.digits);
+    if (!citizen) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));
+    const entries = await services.store.audit.forCitizen(citizen.id);
+    await services.store.audit.append({
+      actor: { ...turn.staff, name: turn.user.name },
+      citizenId: citizen.id,
+      action: 'export',
+      purpose: t('da', 'audit.purpose'),
+      what: t('da', 'audit.what'),
+    });
+    const masked = maskCpr(citizen.cpr);
+    return {
+      card: formCard(turn, '', '', t(turn.lang, 'audit.done', { cpr: masked, count: entries.length })).card,
+      also: [{ kind: 'text', text: formatTrail(turn.lang, masked, entries) }],
+    };
+  },
+};

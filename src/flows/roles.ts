@@ -1,0 +1,115 @@
+// "roller": an admin gives and takes colleagues' roles with a card. Checked on the server at every
+// step; the colleague is told through the outbox.
+import { z } from 'zod';
+import { renderCard } from '../../cards/index.js';
+import { can, ROLES, type Role } from '../domain/roles.js';
+import { t } from '../i18n/index.js';
+import type { StaffMember } from '../store/index.js';
+import { notAllowedReply, personalOnlyLine, personalOnlyReply, roleNames } from './help.js';
+import type { ExecuteResult, Reply, Services, Turn } from './types.js';
+
+const PickData = z.object({ person: z.string().min(1).max(100) });
+const SaveData = z.object({ person: z.string().min(1).max(100), roles: z.string().max(500).optional() });
+
+/** Roles an admin can give; everyone is staff anyway. */
+const GIVABLE = ROLES.filter((r) => r !== 'staff');
+
+/** For buttons: the card that refuses, if this person may not manage roles here. */
+function refusal(turn: Turn): ExecuteResult | undefined {
+  if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'flow.roles.title')).card };
+  if (!can(turn.roles, 'roles')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.roles.title'), 'roles').card };
+  return undefined;
+}
+
+async function pickCard(turn: Turn, services: Services, error = '', selected = ''): Promise<ExecuteResult> {
+  const people = await services.directory.list(turn.staff.tenantId);
+  const withRoles = await Promise.all(people.map(async (p) => ({ p, roles: await services.directory.rolesOf(p) })));
+  const card = renderCard('rolesPick', {
+    title: t(turn.lang, 'roles.title'),
+    intro: t(turn.lang, 'roles.intro'),
+    personLabel: t(turn.lang, 'roles.personLabel'),
+    personRequired: t(turn.lang, 'roles.personRequired'),
+    selected,
+    people: withRoles.map(({ p, roles }) => ({ title: `${p.name || p.aadObjectId} (${roleNames(turn.lang, roles)})`, value: p.aadObjectId })),
+    error,
+    empty: t(turn.lang, 'roles.empty'),
+    showButton: t(turn.lang, 'roles.show'),
+    backButton: t(turn.lang, 'common.back'),
+  });
+  return { card };
+}
+
+async function editCard(turn: Turn, services: Services, person: StaffMember, saved = '', error = ''): Promise<ExecuteResult> {
+  const roles = await services.directory.rolesOf(person);
+  const card = renderCard('rolesEdit', {
+    title: t(turn.lang, 'roles.editTitle', { name: person.name || person.aadObjectId }),
+    intro: t(turn.lang, 'roles.editIntro'),
+    saved,
+    rolesLabel: t(turn.lang, 'roles.rolesLabel'),
+    selected: roles.filter((r) => r !== 'staff').join(','),
+    choices: GIVABLE.map((r) => ({ title: t(turn.lang, `role.${r}`), value: r })),
+    error,
+    note: t(turn.lang, turn.openMode ? 'roles.noteOpenMode' : 'roles.note'),
+    person: person.aadObjectId,
+    saveButton: t(turn.lang, 'roles.save'),
+    backButton: t(turn.lang, 'common.back'),
+  });
+  return { card };
+}
+
+export async function rolesCommand(turn: Turn, services: Services): Promise<Reply[]> {
+  if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'roles')];
+  const refused = refusal(turn);
+  if (refused) return [{ kind: 'card', card: refused.card, summary: t(turn.lang, 'notAllowed.title') }];
+  const { card } = await pickCard(turn, services);
+  return [{ kind: 'card', card, summary: t(turn.lang, 'roles.title') }];
+}
+
+async function findPerson(turn: Turn, services: Services, aadObjectId: string): Promise<StaffMember | undefined> {
+  return services.store.staff.get({ tenantId: turn.staff.tenantId, aadObjectId });
+}
+
+export const rolesVerbs = {
+  async 'roles.start'(turn: Turn, services: Services): Promise<ExecuteResult> {
+    return refusal(turn) ?? pickCard(turn, services);
+  },
+
+  async 'roles.pick'(turn: Turn, services: Services, data: Record<string, unknown>): Promise<ExecuteResult> {
+    const refused = refusal(turn);
+    if (refused) return refused;
+    const parsed = PickData.safeParse(data);
+    if (!parsed.success) return pickCard(turn, services, t(turn.lang, 'roles.personRequired'));
+    const person = await findPerson(turn, services, parsed.data.person);
+    if (!person) return pickCard(turn, services, t(turn.lang, 'roles.unknownPerson'));
+    return editCard(turn, services, person);
+  },
+
+  async 'roles.save'(turn: Turn, services: Services, data: Record<string, unknown>): Promise<ExecuteResult> {
+    const refused = refusal(turn);
+    if (refused) return refused;
+    const parsed = SaveData.safeParse(data);
+    if (!parsed.success) return pickCard(turn, services, t(turn.lang, 'roles.unknownPerson'));
+    const person = await findPerson(turn, services, parsed.data.person);
+    if (!person) return pickCard(turn, services, t(turn.lang, 'roles.unknownPerson'));
+    const asked = (parsed.data.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+    const unknown = asked.filter((r) => !(GIVABLE as readonly string[]).includes(r));
+    if (unknown.length) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownRole'));
+    const isSelf = person.aadObjectId === turn.staff.aadObjectId;
+    if (isSelf && !asked.includes('admin') && !turn.openMode) {
+      // An admin cannot lock themself out by accident; another admin can take the role.
+      return editCard(turn, services, person, '', t(turn.lang, 'roles.keepOwnAdmin'));
+    }
+    const updated = await services.directory.setRoles(turn.staff, person, asked as Role[], services.now());
+    const names = roleNames(turn.lang, updated.roles);
+    services.log.info('roles changed', { by: turn.staff.aadObjectId, for: person.aadObjectId, roles: updated.roles.join(',') });
+    if (services.outbox && !isSelf) {
+      const lang = person.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
+      await services.outbox.enqueue({
+        idempotencyKey: `roles:${person.tenantId}:${person.aadObjectId}:${updated.rolesSetBy?.at}`,
+        target: { kind: 'user', user: person },
+        payload: { text: t(lang, 'roles.told', { roles: roleNames(lang, updated.roles) }), summary: t(lang, 'roles.toldSummary') },
+      });
+    }
+    return editCard(turn, services, updated, t(turn.lang, 'roles.saved', { name: person.name || person.aadObjectId, roles: names }));
+  },
+};

@@ -1,0 +1,143 @@
+// The staff directory: who talks to the bot, and their roles. Roles come from ADMINS, the roles
+// file and what admins set with the roles card; in local mode with none of these, everyone has
+// every role so a new user can try every flow in the Playground.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { normaliseRoles, ROLES, type Role } from '../domain/roles.js';
+import type { StaffKey, StaffMember, Store } from '../store/index.js';
+
+const RolesFile = z.object({
+  staff: z.array(
+    z.object({
+      aadObjectId: z.string().regex(/^[0-9a-f-]{36}$/i, 'must be an Entra object id (a GUID)'),
+      tenantId: z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a tenant id (a GUID)').optional(),
+      name: z.string().min(1).optional(),
+      roles: z.array(z.enum(ROLES)).min(1),
+    }),
+  ),
+});
+
+export interface RoleSeed {
+  aadObjectId: string;
+  tenantId?: string;
+  name?: string;
+  roles: Role[];
+}
+
+export class RolesFileError extends Error {}
+
+export function loadRolesFile(file: string): RoleSeed[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RolesFileError(`ROLES_FILE ${file} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  const parsed = RolesFile.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new RolesFileError(`ROLES_FILE ${file} is not valid:\n${problems}\n  Roles are: ${ROLES.join(', ')}`);
+  }
+  return parsed.data.staff;
+}
+
+export interface Person extends StaffKey {
+  userId?: string;
+  name?: string;
+  locale?: string;
+}
+
+const SEEN_REFRESH_MS = 60 * 60 * 1000;
+
+export class Directory {
+  private assignedByAdmin: boolean | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: { admins: string[]; seed: RoleSeed[]; localMode: boolean },
+  ) {}
+
+  /** Everyone has every role: local mode with no roles configured anywhere. */
+  async openMode(): Promise<boolean> {
+    if (!this.options.localMode || this.options.admins.length || this.options.seed.length) return false;
+    if (this.assignedByAdmin === undefined) {
+      this.assignedByAdmin = (await this.store.staff.list()).some((m) => m.rolesSetBy?.by === 'admin');
+    }
+    return !this.assignedByAdmin;
+  }
+
+  /** Record that a person talked to the bot (at most one write an hour unless something changed). */
+  async seen(person: Person, now = new Date()): Promise<StaffMember> {
+    const existing = await this.store.staff.get(person);
+    const at = now.toISOString();
+    if (existing) {
+      const changed =
+        (person.userId && existing.userId !== person.userId) ||
+        (person.name && existing.name !== person.name) ||
+        (person.locale && existing.locale !== person.locale) ||
+        now.getTime() - Date.parse(existing.lastSeen) > SEEN_REFRESH_MS;
+      if (!changed) return existing;
+      const updated: StaffMember = {
+        ...existing,
+        userId: person.userId ?? existing.userId,
+        name: person.name ?? existing.name,
+        locale: person.locale ?? existing.locale,
+        lastSeen: at,
+      };
+      await this.store.staff.save(updated);
+      return updated;
+    }
+    const member: StaffMember = {
+      tenantId: person.tenantId,
+      aadObjectId: person.aadObjectId,
+      userId: person.userId,
+      name: person.name ?? '',
+      roles: ['staff'],
+      locale: person.locale,
+      firstSeen: at,
+      lastSeen: at,
+    };
+    await this.store.staff.save(member);
+    return member;
+  }
+
+  async rolesOf(key: StaffKey): Promise<Role[]> {
+    if (await this.openMode()) return [...ROLES];
+    const member = await this.store.staff.get(key);
+    const roles = new Set<Role>(['staff']);
+    if (member?.rolesSetBy?.by === 'admin') member.roles.forEach((r) => roles.add(r));
+    else this.seedFor(key)?.roles.forEach((r) => roles.add(r));
+    if (this.options.admins.includes(key.aadObjectId.toLowerCase())) roles.add('admin');
+    return normaliseRoles(roles);
+  }
+
+  /** An admin sets a colleague's roles; the change is kept and wins over the roles file. */
+  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[], now = new Date()): Promise<StaffMember> {
+    const member = await this.store.staff.get(target);
+    if (!member) throw new Error('Unknown staff member');
+    const wasOpen = await this.openMode();
+    const updated: StaffMember = {
+      ...member,
+      roles: normaliseRoles(roles),
+      rolesSetBy: { by: 'admin', adminAadObjectId: admin.aadObjectId, at: now.toISOString() },
+    };
+    await this.store.staff.save(updated);
+    this.assignedByAdmin = true;
+    // Leaving "everyone has every role": whoever did it stays an admin, or nobody could undo it.
+    if (wasOpen && (admin.tenantId !== target.tenantId || admin.aadObjectId !== target.aadObjectId)) {
+      const self = await this.store.staff.get(admin);
+      if (self && !self.rolesSetBy) {
+        await this.store.staff.save({ ...self, roles: normaliseRoles([...self.roles, 'admin']), rolesSetBy: { by: 'admin', adminAadObjectId: admin.aadObjectId, at: now.toISOString() } });
+      }
+    }
+    return updated;
+  }
+
+  async list(tenantId: string): Promise<StaffMember[]> {
+    return (await this.store.staff.list(tenantId)).sort((a, b) => a.name.localeCompare(b.name, 'da'));
+  }
+
+  private seedFor(key: StaffKey): RoleSeed | undefined {
+    return this.options.seed.find((s) => s.aadObjectId.toLowerCase() === key.aadObjectId.toLowerCase() && (!s.tenantId || s.tenantId === key.tenantId));
+  }
+}

@@ -1,0 +1,151 @@
+// Proactive messages in Teams: where the bot can reach people (conversation references, a channel's
+// own id rather than a reply thread's), and the outbox's transport: post, update in place (PUT),
+// or open a 1:1 chat with a staff member who has the app but never wrote to the bot.
+import {
+  CardFactory,
+  MessageFactory,
+  TurnContext,
+  type Activity,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+} from 'botbuilder';
+import type { Logger } from '../log.js';
+import { DeliveryError, type Transport } from '../services/outbox.js';
+import type { ConversationRecord, OutboxMessage, OutboxTarget, StaffKey, Store } from '../store/index.js';
+import { scopeOf, tenantOf } from './turn.js';
+
+/** A channel message's conversation id carries ";messageid=..." for its thread; the channel is the part before. */
+export function channelConversationId(id: string): string {
+  return id.split(';messageid=')[0]!;
+}
+
+export function staffKeyOf(activity: Partial<Activity>): StaffKey | undefined {
+  const aad = activity.from?.aadObjectId;
+  if (!aad && !activity.from?.id) return undefined;
+  return { tenantId: tenantOf(activity) ?? 'local', aadObjectId: aad ?? activity.from!.id };
+}
+
+export function conversationRecordOf(activity: Partial<Activity>, now = new Date()): ConversationRecord | undefined {
+  if (!activity.conversation?.id || !activity.serviceUrl) return undefined;
+  const kind = scopeOf(activity);
+  const id = kind === 'channel' ? channelConversationId(activity.conversation.id) : activity.conversation.id;
+  const reference = TurnContext.getConversationReference(activity);
+  reference.conversation = { ...reference.conversation!, id };
+  delete (reference as Partial<ConversationReference>).activityId;
+  return {
+    id,
+    kind,
+    tenantId: tenantOf(activity),
+    user: kind === 'personal' ? staffKeyOf(activity) : undefined,
+    reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** Keep the reference of every conversation the bot is in; written only when it changes. */
+export async function rememberConversation(store: Store, activity: Partial<Activity>): Promise<void> {
+  const record = conversationRecordOf(activity);
+  if (!record) return;
+  const existing = await store.conversations.get(record.id);
+  if (existing && JSON.stringify(existing.reference) === JSON.stringify(record.reference) && JSON.stringify(existing.user) === JSON.stringify(record.user)) return;
+  await store.conversations.save(record);
+}
+
+export function activityOf(payload: OutboxMessage['payload']): Partial<Activity> {
+  const activity: Partial<Activity> = payload.card
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(payload.card))
+    : MessageFactory.text(payload.text ?? '');
+  if (payload.card && payload.text) activity.text = payload.text;
+  // Teams shows `summary` in notifications and the feed: callers keep it free of personal data.
+  if (payload.summary) activity.summary = payload.summary;
+  return activity;
+}
+
+/** A connector error -> status, the Bot Connector's error code and Retry-After, for the outbox. */
+export function deliveryErrorOf(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(n: string): string | undefined }; bodyAsText?: string } };
+  let code = typeof e?.code === 'string' ? e.code : undefined;
+  try {
+    const body = e?.response?.bodyAsText ? (JSON.parse(e.response.bodyAsText) as { error?: { code?: string } }) : undefined;
+    code = body?.error?.code ?? code;
+  } catch {
+    /* not JSON */
+  }
+  const retryAfter = e?.response?.headers?.get?.('retry-after');
+  let retryAfterMs: number | undefined;
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(retryAfter) - Date.now()) || undefined;
+  }
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  return new DeliveryError(e?.message ?? String(err), status, code, retryAfterMs);
+}
+
+export class TeamsTransport implements Transport {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  async send(target: OutboxTarget, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
+    const activity = activityOf(payload);
+    try {
+      const record = target.kind === 'conversation' ? await this.store.conversations.get(target.conversationId) : await this.store.conversations.personalChatOf(target.user);
+      if (record) return await this.post(record, activity);
+      if (target.kind === 'conversation') throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
+      return await this.openChatAndPost(target.user, activity);
+    } catch (err) {
+      throw deliveryErrorOf(err);
+    }
+  }
+
+  async update(sent: NonNullable<OutboxMessage['sent']>, payload: OutboxMessage['payload']): Promise<void> {
+    const record = await this.store.conversations.get(sent.conversationId);
+    if (!record) throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, record.reference as unknown as ConversationReference, async (ctx) => {
+        await ctx.updateActivity({ ...activityOf(payload), id: sent.activityId });
+      });
+    } catch (err) {
+      throw deliveryErrorOf(err);
+    }
+  }
+
+  private async post(record: ConversationRecord, activity: Partial<Activity>): Promise<{ conversationId: string; activityId: string }> {
+    let activityId = '';
+    await this.adapter.continueConversationAsync(this.botAppId, record.reference as unknown as ConversationReference, async (ctx) => {
+      activityId = (await ctx.sendActivity(activity))?.id ?? '';
+    });
+    return { conversationId: record.id, activityId };
+  }
+
+  /** A 1:1 chat with someone who has the app but never wrote: Teams creates it on request. */
+  private async openChatAndPost(user: StaffKey, activity: Partial<Activity>): Promise<{ conversationId: string; activityId: string }> {
+    const member = await this.store.staff.get(user);
+    const via = await this.store.conversations.anyInTenant(user.tenantId === 'local' ? undefined : user.tenantId);
+    const serviceUrl = (via?.reference as { serviceUrl?: string } | undefined)?.serviceUrl;
+    // Nowhere to ask yet: retried until someone in the tenant talks to the bot or the message is given up.
+    if (!serviceUrl) throw new DeliveryError('no conversation in this tenant to reach the Bot Connector through', undefined, 'NoServiceUrl');
+    const bot = (via!.reference as { bot?: { id: string; name?: string } }).bot ?? { id: this.botAppId };
+    const params: ConversationParameters = {
+      isGroup: false,
+      bot: bot as ConversationParameters['bot'],
+      members: [{ id: member?.userId ?? user.aadObjectId, name: member?.name ?? '' }],
+      tenantId: user.tenantId,
+      channelData: { tenant: { id: user.tenantId } },
+    } as ConversationParameters;
+    let result: { conversationId: string; activityId: string } | undefined;
+    await this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, '', params, async (ctx) => {
+      const record = conversationRecordOf({ ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: 'personal' }, from: { id: member?.userId ?? user.aadObjectId, aadObjectId: user.aadObjectId, name: member?.name ?? '' }, channelData: { tenant: { id: user.tenantId } } });
+      if (record) await this.store.conversations.save(record);
+      const sent = await ctx.sendActivity(activity);
+      result = { conversationId: ctx.activity.conversation.id, activityId: sent?.id ?? '' };
+    });
+    this.log.info('opened a personal chat for a proactive message');
+    return result!;
+  }
+}

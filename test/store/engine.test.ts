@@ -1,0 +1,155 @@
+// The store under failure: kill -9 mid-stream keeps every acknowledged write, a torn last line is
+// cut off, a graceful close flushes and folds the log, a second process on the same folder is refused.
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openLowdbStore } from '../../src/store/lowdb/index.js';
+import { DataDirLockedError } from '../../src/store/lowdb/lock.js';
+import { projectRoot } from '../../src/paths.js';
+import type { Citizen } from '../../src/store/types.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'aa-store-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const citizen = (id: string, name = `Borger ${id}`): Citizen => ({ id, cpr: `0101${id.padStart(6, '0')}`.slice(0, 10), name, createdAt: 'x', updatedAt: 'x' });
+
+describe('durability', () => {
+  it('keeps every acknowledged write when the process is killed with SIGKILL mid-stream', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [path.join(projectRoot, 'test/fixtures/writer.mjs'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const acked = new Set<string>();
+    let buffer = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => {
+        buffer += d.toString();
+        const lines = buffer.split('\n');
+        buffer = lines.pop()!;
+        for (const l of lines) if (l.startsWith('ack ')) acked.add(`c${l.slice(4)}`);
+        if (acked.size >= 600) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`writer exited early: ${code}`))));
+    });
+    await new Promise((r) => child.once('exit', r).on('error', r) && setTimeout(r, 500));
+    // The killed process left its lock behind; the store takes it over and reads everything back.
+    const store = await openLowdbStore(dir);
+    const missing = [...acked].filter((id) => !(store as any).engine.has('citizens', id));
+    expect(missing).toEqual([]);
+    expect(await store.citizens.count()).toBeGreaterThanOrEqual(acked.size);
+    await store.close();
+  });
+
+  it('cuts off a line torn by a crash and keeps everything before it', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir);
+    await store.citizens.save(citizen('1'));
+    await store.citizens.save(citizen('2'));
+    await (store as any).engine.close({ compact: false });
+    const wal = readdirSync(dir).find((f) => f.startsWith('wal-'))!;
+    appendFileSync(path.join(dir, wal), '{"c":"citizens","k":"3","v":{"id":"3","na');
+    const again = await openLowdbStore(dir);
+    expect((await again.citizens.get('2'))?.name).toBe('Borger 2');
+    expect(await again.citizens.get('3')).toBeUndefined();
+    await again.citizens.save(citizen('4'));
+    await again.close();
+    const third = await openLowdbStore(dir);
+    expect(await third.citizens.count()).toBe(3);
+    await third.close();
+  });
+
+  it('refuses to start on a log damaged in the middle rather than silently dropping data', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir);
+    await store.citizens.save(citizen('1'));
+    await (store as any).engine.close({ compact: false });
+    const wal = path.join(dir, readdirSync(dir).find((f) => f.startsWith('wal-'))!);
+    writeFileSync(wal, 'garbage\n' + readFileSync(wal, 'utf8'));
+    await expect(openLowdbStore(dir)).rejects.toThrow(/damaged before its end/);
+  });
+
+  it('flushes and folds the log into the snapshot on a graceful close', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir);
+    const writes = Array.from({ length: 50 }, (_, i) => store.citizens.save(citizen(String(i))));
+    await store.close(); // not awaiting the writes first: close must flush them
+    await Promise.all(writes);
+    const files = readdirSync(dir);
+    expect(files).toContain('snapshot.json');
+    expect(JSON.parse(readFileSync(path.join(dir, 'snapshot.json'), 'utf8')).collections.citizens['49'].name).toBe('Borger 49');
+    expect(existsSync(path.join(dir, 'store.lock'))).toBe(false);
+    const again = await openLowdbStore(dir);
+    expect(await again.citizens.count()).toBe(50);
+    await again.close();
+  });
+
+  it('keeps working across a compaction triggered by log size, with writes arriving during it', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { compactAfterBytes: 4096 });
+    await Promise.all(Array.from({ length: 500 }, (_, i) => store.citizens.save(citizen(String(i)))));
+    await Promise.all(Array.from({ length: 500 }, (_, i) => store.citizens.save(citizen(String(i), `Ny ${i}`))));
+    await (store as any).engine.close({ compact: false });
+    expect(readdirSync(dir).filter((f) => f.startsWith('wal-')).length).toBeLessThanOrEqual(2);
+    const again = await openLowdbStore(dir);
+    expect(await again.citizens.count()).toBe(500);
+    expect((await again.citizens.get('499'))?.name).toBe('Ny 499');
+    await again.close();
+  });
+});
+
+describe('one process per data folder', () => {
+  it('refuses a second store on the same folder in this process', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir);
+    await expect(openLowdbStore(dir)).rejects.toThrow(DataDirLockedError);
+    await store.close();
+    const again = await openLowdbStore(dir);
+    await again.close();
+  });
+
+  it('refuses a second bot process on the same DATA_DIR with a clear message', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir);
+    try {
+      const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(projectRoot, 'dist/src/index.js')], {
+        env: { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      expect(code).not.toBe(0);
+      expect(out).toMatch(/DATA_DIR .* is in use by another Aktiv Assistent process \(pid \d+/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('queries', () => {
+  it('finds citizens by CPR and referrals oldest first through indexes kept across restarts', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir);
+    await store.citizens.save(citizen('7'));
+    const by = { tenantId: 't', aadObjectId: 'a' };
+    for (const [id, createdAt, status] of [['r2', '2026-01-02', 'new'], ['r1', '2026-01-01', 'taken'], ['r3', '2026-01-03', 'decided']] as const) {
+      await store.referrals.save({ id, caseNumber: id, citizenId: '7', status, createdAt, updatedAt: createdAt, source: { kind: 'direct', by }, data: {} });
+    }
+    await store.close();
+    const again = await openLowdbStore(dir);
+    expect((await again.citizens.findByCpr('0101000007'))?.id).toBe('7');
+    expect((await again.referrals.listOpen()).map((r) => r.id)).toEqual(['r1', 'r2']);
+    expect(await again.referrals.nextCaseNumber(2026)).toBe('V-2026-0001');
+    expect(await again.referrals.nextCaseNumber(2026)).toBe('V-2026-0002');
+    await again.close();
+  });
+});
