@@ -1,7 +1,14 @@
 // The Bot Framework adapter: JWT validation of every incoming request when the bot has credentials.
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { CallerIdConstants } from 'botbuilder';
-import { AuthenticationConstants, AuthenticationError, type BotFrameworkAuthentication, type ServiceClientCredentialsFactory } from 'botframework-connector';
+import {
+  AuthenticationConstants,
+  AuthenticationError,
+  ClaimsIdentity,
+  type BotFrameworkAuthentication,
+  type ConnectorClient,
+  type ServiceClientCredentialsFactory,
+} from 'botframework-connector';
 import type { Config } from '../config.js';
 
 /**
@@ -41,7 +48,7 @@ export function createAdapter(config: Config, credentialsFactory?: ServiceClient
  * fault: make it the AuthenticationError (401) it is.
  */
 function answerBadSignaturesWith401(adapter: TeamsAdapter): void {
-  const auth = (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+  const auth = authOf(adapter);
   const authenticateRequest = auth.authenticateRequest.bind(auth);
   auth.authenticateRequest = async (activity, authHeader) => {
     try {
@@ -54,4 +61,21 @@ function answerBadSignaturesWith401(adapter: TeamsAdapter): void {
       throw err;
     }
   };
+}
+
+const authOf = (adapter: TeamsAdapter) => (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;
+
+/**
+ * A Bot Connector client for proactive calls, outside any turn. Its own retry policy is removed:
+ * it would wait out 429s and retry 5xx inside one call, out of the outbox's sight; the outbox
+ * retries durably instead (across restarts), honouring Retry-After.
+ */
+export async function proactiveClient(adapter: TeamsAdapter, botAppId: string, serviceUrl: string): Promise<ConnectorClient> {
+  const claims = new ClaimsIdentity([
+    { type: AuthenticationConstants.AudienceClaim, value: botAppId },
+    { type: AuthenticationConstants.AppIdClaim, value: botAppId },
+  ]);
+  const client = await authOf(adapter).createConnectorFactory(claims).create(serviceUrl, AuthenticationConstants.ToChannelFromBotOAuthScope);
+  (client as unknown as { client?: { pipeline?: { removePolicy(o: { phase: string }): unknown } } }).client?.pipeline?.removePolicy({ phase: 'Retry' });
+  return client;
 }

@@ -6,10 +6,11 @@ import {
   MessageFactory,
   TurnContext,
   type Activity,
-  type CloudAdapter,
   type ConversationParameters,
   type ConversationReference,
 } from 'botbuilder';
+import type { TeamsAdapter } from '@microsoft/teams-ai';
+import { proactiveClient } from './adapter.js';
 import type { Logger } from '../log.js';
 import { DeliveryError, type Transport } from '../services/outbox.js';
 import type { ConversationRecord, OutboxMessage, OutboxTarget, StaffKey, Store } from '../store/index.js';
@@ -85,19 +86,18 @@ export function deliveryErrorOf(err: unknown): DeliveryError {
 
 export class TeamsTransport implements Transport {
   constructor(
-    private readonly adapter: CloudAdapter,
+    private readonly adapter: TeamsAdapter,
     private readonly botAppId: string,
     private readonly store: Store,
     private readonly log: Logger,
   ) {}
 
   async send(target: OutboxTarget, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
-    const activity = activityOf(payload);
     try {
       const record = target.kind === 'conversation' ? await this.store.conversations.get(target.conversationId) : await this.store.conversations.personalChatOf(target.user);
-      if (record) return await this.post(record, activity);
+      if (record) return await this.post(record, payload);
       if (target.kind === 'conversation') throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
-      return await this.openChatAndPost(target.user, activity);
+      return await this.openChatAndPost(target.user, payload);
     } catch (err) {
       throw deliveryErrorOf(err);
     }
@@ -107,45 +107,56 @@ export class TeamsTransport implements Transport {
     const record = await this.store.conversations.get(sent.conversationId);
     if (!record) throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
     try {
-      await this.adapter.continueConversationAsync(this.botAppId, record.reference as unknown as ConversationReference, async (ctx) => {
-        await ctx.updateActivity({ ...activityOf(payload), id: sent.activityId });
-      });
+      const reference = record.reference as unknown as ConversationReference;
+      const client = await proactiveClient(this.adapter, this.botAppId, reference.serviceUrl);
+      const activity = addressed(payload, reference);
+      await client.conversations.updateActivity(sent.conversationId, sent.activityId, { ...activity, id: sent.activityId } as Activity);
     } catch (err) {
       throw deliveryErrorOf(err);
     }
   }
 
-  private async post(record: ConversationRecord, activity: Partial<Activity>): Promise<{ conversationId: string; activityId: string }> {
-    let activityId = '';
-    await this.adapter.continueConversationAsync(this.botAppId, record.reference as unknown as ConversationReference, async (ctx) => {
-      activityId = (await ctx.sendActivity(activity))?.id ?? '';
-    });
-    return { conversationId: record.id, activityId };
+  /** A new top-level message (never a reply to some earlier activity), straight to the Bot Connector. */
+  private async post(record: ConversationRecord, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
+    const reference = record.reference as unknown as ConversationReference;
+    const client = await proactiveClient(this.adapter, this.botAppId, reference.serviceUrl);
+    const result = await client.conversations.sendToConversation(record.id, addressed(payload, reference) as Activity);
+    return { conversationId: record.id, activityId: result.id ?? '' };
   }
 
   /** A 1:1 chat with someone who has the app but never wrote: Teams creates it on request. */
-  private async openChatAndPost(user: StaffKey, activity: Partial<Activity>): Promise<{ conversationId: string; activityId: string }> {
+  private async openChatAndPost(user: StaffKey, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
     const member = await this.store.staff.get(user);
     const via = await this.store.conversations.anyInTenant(user.tenantId === 'local' ? undefined : user.tenantId);
-    const serviceUrl = (via?.reference as { serviceUrl?: string } | undefined)?.serviceUrl;
+    const viaRef = via?.reference as unknown as ConversationReference | undefined;
     // Nowhere to ask yet: retried until someone in the tenant talks to the bot or the message is given up.
-    if (!serviceUrl) throw new DeliveryError('no conversation in this tenant to reach the Bot Connector through', undefined, 'NoServiceUrl');
-    const bot = (via!.reference as { bot?: { id: string; name?: string } }).bot ?? { id: this.botAppId };
-    const params: ConversationParameters = {
+    if (!viaRef?.serviceUrl) throw new DeliveryError('no conversation in this tenant to reach the Bot Connector through', undefined, 'NoServiceUrl');
+    const client = await proactiveClient(this.adapter, this.botAppId, viaRef.serviceUrl);
+    const memberId = member?.userId ?? user.aadObjectId;
+    const created = await client.conversations.createConversation({
       isGroup: false,
-      bot: bot as ConversationParameters['bot'],
-      members: [{ id: member?.userId ?? user.aadObjectId, name: member?.name ?? '' }],
+      bot: viaRef.bot,
+      members: [{ id: memberId, name: member?.name ?? '' }],
       tenantId: user.tenantId,
       channelData: { tenant: { id: user.tenantId } },
-    } as ConversationParameters;
-    let result: { conversationId: string; activityId: string } | undefined;
-    await this.adapter.createConversationAsync(this.botAppId, 'msteams', serviceUrl, '', params, async (ctx) => {
-      const record = conversationRecordOf({ ...ctx.activity, conversation: { ...ctx.activity.conversation, conversationType: 'personal' }, from: { id: member?.userId ?? user.aadObjectId, aadObjectId: user.aadObjectId, name: member?.name ?? '' }, channelData: { tenant: { id: user.tenantId } } });
-      if (record) await this.store.conversations.save(record);
-      const sent = await ctx.sendActivity(activity);
-      result = { conversationId: ctx.activity.conversation.id, activityId: sent?.id ?? '' };
-    });
+    } as ConversationParameters);
+    const reference: ConversationReference = {
+      channelId: 'msteams',
+      serviceUrl: created.serviceUrl ?? viaRef.serviceUrl,
+      bot: viaRef.bot,
+      user: { id: memberId, name: member?.name ?? '', aadObjectId: user.aadObjectId } as ConversationReference['user'],
+      conversation: { id: created.id, conversationType: 'personal', tenantId: user.tenantId, isGroup: false, name: '' } as ConversationReference['conversation'],
+    };
+    await this.store.conversations.save({ id: created.id, kind: 'personal', tenantId: user.tenantId, user, reference: JSON.parse(JSON.stringify(reference)), updatedAt: new Date().toISOString() });
+    const result = await client.conversations.sendToConversation(created.id, addressed(payload, reference) as Activity);
     this.log.info('opened a personal chat for a proactive message');
-    return result!;
+    return { conversationId: created.id, activityId: result.id ?? '' };
   }
+}
+
+/** The payload as an activity addressed from the bot to the conversation in `reference`. */
+function addressed(payload: OutboxMessage['payload'], reference: ConversationReference): Partial<Activity> {
+  const activity = TurnContext.applyConversationReference(activityOf(payload), { ...reference, activityId: undefined });
+  delete activity.replyToId;
+  return activity;
 }

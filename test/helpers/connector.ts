@@ -10,6 +10,8 @@ export interface ConnectorCall {
   activityId?: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** When the call arrived (ISO). */
+  at: string;
 }
 
 export interface ProgrammedFailure {
@@ -72,6 +74,7 @@ export async function startConnector(): Promise<Connector> {
       activityId: m?.[2] ? decodeURIComponent(m[2]) : undefined,
       headers: req.headers,
       body,
+      at: new Date().toISOString(),
     };
     calls.push(call);
 
