@@ -191,7 +191,7 @@ export interface ConversationRepository {
 /** Turn state for the Teams layer: compare-and-set on an eTag. */
 export interface StateRepository {
   get(key: string): Promise<StateItem | undefined>;
-  /** `expected` undefined or '*' writes unconditionally; otherwise only if the stored eTag matches. */
+  /** `expected` undefined or '*' writes unconditionally; otherwise only if the stored item's eTag matches (MemoryStorage's rule). */
   compareAndSet(key: string, value: Record<string, unknown>, expected: string | undefined): Promise<CasResult>;
   delete(key: string): Promise<void>;
 }

@@ -118,7 +118,8 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
       async compareAndSet(key, value, expected) {
         // Check and set happen in one synchronous step: no other write can come between them.
         const current = engine.get<StateItem>('state', key);
-        if (expected !== undefined && expected !== '*' && current?.eTag !== expected) return { ok: false, current };
+        // As MemoryStorage: an eTag only guards an item that exists.
+        if (expected !== undefined && expected !== '*' && current && current.eTag !== expected) return { ok: false, current };
         const eTag = newETag();
         await engine.put('state', key, { value, eTag });
         return { ok: true, eTag };
