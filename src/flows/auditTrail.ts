@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { renderCard } from '../../cards/index.js';
 import { maskCpr, parseCpr } from '../domain/cpr.js';
 import { can } from '../domain/roles.js';
+import { formatDateTime } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
 import type { AuditEntry } from '../store/index.js';
 import { notAllowedReply, personalOnlyLine, personalOnlyReply } from './help.js';
@@ -34,13 +35,11 @@ function formCard(turn: Turn, cpr = '', error = '', done = ''): ExecuteResult {
   };
 }
 
-const copenhagen = new Intl.DateTimeFormat('da-DK', { timeZone: 'Europe/Copenhagen', dateStyle: 'short', timeStyle: 'short' });
-
 /** The trail as text, in the admin's language; dates in Danish time. */
 export function formatTrail(lang: Lang, maskedCpr: string, entries: AuditEntry[]): string {
   const head = t(lang, 'audit.head', { cpr: maskedCpr, count: entries.length });
   const lines = entries.map((e) =>
-    t(lang, 'audit.line', { at: copenhagen.format(new Date(e.at)), who: e.actor.name || e.actor.aadObjectId, action: t(lang, `audit.action.${e.action}`), what: e.what, purpose: e.purpose }),
+    t(lang, 'audit.line', { at: formatDateTime(lang, e.at), who: e.actor.name || e.actor.aadObjectId, action: t(lang, `audit.action.${e.action}`), what: e.what, purpose: e.purpose }),
   );
   return [head, ...lines].join('\n');
 }

@@ -10,11 +10,14 @@ import { Directory, type RoleSeed } from '../../src/services/directory.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from '../../src/teams/app.js';
+import { Outbox } from '../../src/services/outbox.js';
+import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
 
 export interface Conversation {
   bot: Bot;
   store: Store;
+  outbox: Outbox;
   directory: Directory;
   dataDir: string;
   logs: string[];
@@ -51,7 +54,14 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   const log = createLogger('debug', (line) => logs.push(line));
   const store = await openStore(dataDir);
   const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials });
-  const bot = createBot({ config, log, store, directory, adapter: createAdapter(config), extend: options.extend });
+  const teamsAdapter = createAdapter(config);
+  // The outbox records what the bot would send on its own; it is not started here (HTTP tests deliver).
+  const outbox = new Outbox(store, new TeamsTransport(teamsAdapter, '', store, log), log, {
+    retryBaseMs: 1000,
+    giveUpAfterMs: 3600_000,
+    reportText: async () => 'report',
+  });
+  const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, extend: options.extend });
   const adapter = new TestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;
   const defaults: Where = { serviceUrl: 'https://smba.example.test/', from: ALEX, ...options.where };
@@ -65,6 +75,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   const c: Conversation = {
     bot,
     store,
+    outbox,
     directory,
     dataDir,
     logs,

@@ -1,0 +1,30 @@
+// Dates and times as people in Denmark read them, in Danish time, assembled from parts so the
+// output does not change with the ICU version of the Node.js build.
+import type { Lang } from './index.js';
+
+const parts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Copenhagen',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+export function copenhagenParts(at: Date): { year: string; month: string; day: string; hour: string; minute: string } {
+  const p = Object.fromEntries(parts.formatToParts(at).map((x) => [x.type, x.value]));
+  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute! };
+}
+
+/** "04.03.2026 kl. 10.15" (Danish) or "04/03/2026 10:15" (English). */
+export function formatDateTime(lang: Lang, at: Date | string): string {
+  const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);
+  return lang === 'da' ? `${p.day}.${p.month}.${p.year} kl. ${p.hour}.${p.minute}` : `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** "04.03.2026" or "04/03/2026". */
+export function formatDate(lang: Lang, at: Date | string): string {
+  const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);
+  return lang === 'da' ? `${p.day}.${p.month}.${p.year}` : `${p.day}/${p.month}/${p.year}`;
+}
