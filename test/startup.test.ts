@@ -38,6 +38,7 @@ describe('npm start', () => {
     const p = run({ PORT: '0', DATA_DIR: dataDir });
     const [, url] = await p.waitFor(/listening on (http:\/\/[^ ]+)\/api\/messages/);
     expect(p.output()).toMatch(/LOCAL MODE: no BOT_ID is set/);
+    expect(p.output()).toMatch(/OPEN ROLES: .* every user has every role/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
@@ -51,6 +52,19 @@ describe('npm start', () => {
     const p = run({ PORT: '0', BOT_TYPE: 'Multitenant' });
     expect(await p.exited).toBe(2);
     expect(p.output()).toMatch(/BOT_TYPE: Invalid enum value/);
+  });
+
+  it('applies a roles file when one is given (no open roles) and refuses a bad one, naming the entry', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-start-'));
+    const ok = run({ PORT: '0', DATA_DIR: dataDir, ROLES_FILE: path.join(projectRoot, 'test/fixtures/roles.json') });
+    await ok.waitFor(/listening on/);
+    expect(ok.output()).not.toMatch(/OPEN ROLES/);
+    ok.child.kill('SIGTERM');
+    expect(await ok.exited).toBe(0);
+    const bad = run({ PORT: '0', DATA_DIR: dataDir, ROLES_FILE: path.join(projectRoot, 'package.json') });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/ROLES_FILE .*package\.json is not valid:\n {2}- staff: Required/);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('refuses an inconsistent credential combination with a clear error', async () => {

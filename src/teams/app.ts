@@ -1,6 +1,6 @@
 // The teams-ai Application: routes Teams activities to flows and turns their replies into
 // activities. With the other files in this folder it is the only code that knows botbuilder.
-import { ActivityTypes, INVOKE_RESPONSE_KEY, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, INVOKE_RESPONSE_KEY, TeamsInfo, type Activity, type ChannelAccount, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import type { Config } from '../config.js';
@@ -17,7 +17,7 @@ import type { Store } from '../store/index.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
 import { KeyedSerializer } from './serial.js';
 import { StoreStorage } from './turnStorage.js';
-import { localeOf, tenantOf, turnOf } from './turn.js';
+import { localeOf, scopeOf, tenantOf, turnOf } from './turn.js';
 
 export interface BotOptions {
   config: Config;
@@ -118,9 +118,16 @@ export function createBot(options: BotOptions): Bot {
 
   options.extend?.(app);
 
-  // Installed in a personal chat, a team or a group chat: introduce ourselves once.
+  // Installed in a personal chat, a team or a group chat: introduce ourselves once, and learn who is
+  // there, so the bot can open a 1:1 chat later with colleagues who never wrote to it.
   app.conversationUpdate('membersAdded', async (context) => {
-    const botWasAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient.id);
+    const added = context.activity.membersAdded ?? [];
+    const botWasAdded = added.some((m) => m.id === context.activity.recipient.id);
+    const tenantId = tenantOf(context.activity) ?? 'local';
+    const people = botWasAdded && scopeOf(context.activity) !== 'personal' ? await rosterOf(context, log) : added.filter((m) => m.id !== context.activity.recipient.id);
+    for (const p of people) {
+      if (p.aadObjectId) await directory.seen({ tenantId, aadObjectId: p.aadObjectId, userId: p.id, name: p.name });
+    }
     if (botWasAdded) await send(context, [helpReply(await turnFor(context.activity))]);
   });
 
@@ -186,6 +193,22 @@ export function createBot(options: BotOptions): Bot {
   };
 
   return { app, adapter, run, handleRequest, serializer };
+}
+
+/** Everyone in the team or group chat the bot was just added to (all pages). */
+async function rosterOf(context: TurnContext, log: Logger): Promise<ChannelAccount[]> {
+  const people: ChannelAccount[] = [];
+  try {
+    let token: string | undefined;
+    do {
+      const page = await TeamsInfo.getPagedMembers(context, 100, token);
+      people.push(...page.members);
+      token = page.continuationToken;
+    } while (token);
+  } catch (err) {
+    log.warn('could not read the members of a team or group chat', { err });
+  }
+  return people;
 }
 
 async function execute(turn: Turn, services: Services, value: unknown): Promise<ExecuteResult> {

@@ -42,6 +42,8 @@ export interface Connector {
   sent(): any[];
   /** The next `count` calls matching `match` answer with `failure` instead of success. */
   failNext(match: (call: ConnectorCall) => boolean, failure: ProgrammedFailure, count?: number): void;
+  /** The members GET .../pagedmembers answers with (a team's or group chat's roster). */
+  setRoster(members: { id: string; name: string; aadObjectId: string }[]): void;
   /** The next call matching `match` waits until the returned function is called. */
   hold(match: (call: ConnectorCall) => boolean): () => void;
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -53,6 +55,7 @@ export async function startConnector(): Promise<Connector> {
   const holds: { match: (c: ConnectorCall) => boolean; gate: Promise<void>; used: boolean }[] = [];
   const programmed: { match: (c: ConnectorCall) => boolean; failure: ProgrammedFailure; left: number }[] = [];
   let nextId = 1;
+  let roster: unknown[] = [];
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -92,6 +95,8 @@ export async function startConnector(): Promise<Connector> {
       p.left--;
       return reply(p.failure.status, p.failure.body, p.failure.headers);
     }
+    const members = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
+    if (members && req.method === 'GET') return reply(200, { members: roster, continuationToken: undefined });
     if (!m) return reply(404, { error: { code: 'NotFound', message: `No route ${path}` } });
     if (req.method === 'POST' && !m[1]) {
       // Create conversation (a 1:1 chat with a user who has the app).
@@ -117,6 +122,9 @@ export async function startConnector(): Promise<Connector> {
         .map((c) => c.body),
     failNext(match, failure, count = 1) {
       programmed.push({ match, failure, left: count });
+    },
+    setRoster(members) {
+      roster = members;
     },
     hold(match) {
       let release!: () => void;

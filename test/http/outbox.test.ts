@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ALEX, MEGAN, message, TENANT } from '../helpers/activities.js';
+import { ALEX, botAdded, MEGAN, message, TENANT } from '../helpers/activities.js';
 import { failures, startConnector, type Connector, type ConnectorCall } from '../helpers/connector.js';
 import { startTestBot, type TestBot } from '../helpers/server.js';
 
@@ -153,5 +153,36 @@ describe('outbox delivery', () => {
     expect(put.conversationId).toBe(chat);
     expect(put.activityId).toBe(original?.sent?.activityId);
     expect(put.body.attachments[0].content.body[0].text).toBe('Taget');
+  });
+});
+
+describe('where the bot can reach people', () => {
+  it('learns a team\'s members when installed there, and reaches one who never wrote through a new 1:1 chat', async () => {
+    const b = await bot();
+    connector.setRoster([
+      { id: ALEX.id, name: ALEX.name, aadObjectId: ALEX.aadObjectId },
+      { id: MEGAN.id, name: MEGAN.name, aadObjectId: MEGAN.aadObjectId },
+    ]);
+    const install = { ...botAdded({ serviceUrl: connector.url, conversationType: 'channel', conversationId: '19:general@thread.tacv2' }) };
+    expect((await b.post(install)).status).toBe(200);
+    expect((await b.store.staff.get(megan))?.userId).toBe(MEGAN.id);
+    const before = connector.calls.length;
+    await b.outbox.enqueue({ idempotencyKey: 'k-roster', target: { kind: 'user', user: megan }, payload: { text: 'Hej Megan' } });
+    await connector.waitFor((calls) => calls.some((c) => c.body?.text === 'Hej Megan'), 10_000);
+    expect(connector.calls.slice(before).find((c) => c.path === '/v3/conversations')?.body.members).toEqual([{ id: MEGAN.id, name: MEGAN.name }]);
+  });
+
+  it('keeps a channel under its own id, not a reply thread\'s, and posts there as a new message', async () => {
+    const b = await bot();
+    const inThread = message('hjælp', { serviceUrl: connector.url, conversationType: 'channel', conversationId: '19:general@thread.tacv2;messageid=1700000000000' });
+    await b.post(inThread);
+    const stored = await b.store.conversations.get('19:general@thread.tacv2');
+    expect(stored?.kind).toBe('channel');
+    expect(await b.store.conversations.get(inThread.conversation.id)).toBeUndefined();
+    await b.outbox.enqueue({ idempotencyKey: 'k-channel', target: { kind: 'conversation', conversationId: '19:general@thread.tacv2' }, payload: { text: 'Til kanalen' } });
+    await connector.waitFor((calls) => calls.some((c) => c.body?.text === 'Til kanalen'), 10_000);
+    const post = connector.calls.find((c) => c.body?.text === 'Til kanalen')!;
+    expect(post.path).toBe(`/v3/conversations/${encodeURIComponent('19:general@thread.tacv2')}/activities`);
+    expect(post.body.replyToId).toBeUndefined();
   });
 });
