@@ -70,7 +70,35 @@ export interface AuditExportCardData {
   backButton: string;
 }
 
+/** One piece of a form card; every kind carries `error` (shown right under it, or ''). */
+export type FormField =
+  | { kind: 'info'; text: string; color: 'Default' | 'Attention' | 'Good' | 'Warning' | 'Accent'; weight: 'Default' | 'Bolder'; error: '' }
+  | { kind: 'facts'; facts: { title: string; value: string }[]; error: '' }
+  | { kind: 'text'; id: string; label: string; value: string; placeholder: string; maxLength: number; multiline: boolean; error: string }
+  | {
+      kind: 'choice';
+      id: string;
+      label: string;
+      value: string;
+      style: 'compact' | 'expanded';
+      multi: boolean;
+      placeholder: string;
+      choices: { title: string; value: string }[];
+      error: string;
+    }
+  | { kind: 'item'; text: string; subtext: string; action: { title: string; verb: string; data: Record<string, unknown> }; error: '' }
+  | { kind: 'chart'; title: string; data: { x: string; y: number }[]; error: '' };
+
+export interface FormCardData {
+  stepLabel: string;
+  title: string;
+  intro: string[];
+  fields: FormField[];
+  actions: { title: string; verb: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
+}
+
 export interface CardTypes {
+  form: FormCardData;
   help: HelpCardData;
   notice: NoticeCardData;
   rolesPick: RolesPickCardData;

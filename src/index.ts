@@ -2,6 +2,7 @@
 import { ConfigError } from './config.js';
 import { RolesFileError } from './services/directory.js';
 import { DataDirLockedError } from './store/index.js';
+import { RuleFileError } from '../rules/index.js';
 import { describeMode, start } from './main.js';
 import { version } from './version.js';
 
@@ -25,7 +26,7 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof RolesFileError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof RolesFileError || err instanceof DataDirLockedError || err instanceof RuleFileError) {
     console.error(err.message);
     process.exit(2);
   }

@@ -11,6 +11,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from './teams/app.js';
 import { TeamsTransport } from './teams/proactive.js';
 import { version } from './version.js';
+import { loadOffersCatalogue, loadTargetGroupRules } from '../rules/index.js';
 
 export interface Started {
   config: Config;
@@ -35,6 +36,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const config = loadConfig(env);
   const log = options.log ?? createLogger(config.logLevel);
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
+  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue() };
   const store = await openStore(config.dataDir);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials });
@@ -51,7 +53,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         return t(lang, 'outbox.report', { what: t(lang, 'outbox.what.generic'), reason });
       },
     });
-    const bot = createBot({ config, log, store, directory, adapter, outbox, extend: options.extend });
+    const bot = createBot({ config, log, store, directory, adapter, outbox, rules, extend: options.extend });
     const server = await startServer({
       port: config.port,
       host: config.host,
@@ -63,6 +65,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     });
     outbox.start();
     const notices: string[] = [];
+    if (rules.targetGroups.reviewNote) notices.push(`LEGAL REVIEW: rules/targetGroups.json (${rules.targetGroups.id} ${rules.targetGroups.version}): ${rules.targetGroups.reviewNote}`);
+    if (rules.offers.examplesOnly) notices.push('EXAMPLES: rules/offersCatalogue.json holds example offers only; add the municipality\'s own local offers.');
     if (await directory.openMode()) {
       notices.push('OPEN ROLES: no ADMINS, no ROLES_FILE and no roles given yet, so in local mode every user has every role.');
     }

@@ -7,7 +7,7 @@ import { recognise, type Command } from './commands.js';
 import { FLOWS, type FlowId, type Reply, type Turn } from './types.js';
 
 /** Flows that are built; the rest say plainly that they are not ready yet. */
-const BUILT = new Set<FlowId>();
+const BUILT = new Set<FlowId>(['screening']);
 
 const PERMISSION: Record<FlowId, Permission> = { screening: 'screening', queue: 'queue', visits: 'visits' };
 
@@ -86,7 +86,7 @@ export function openFlow(turn: Turn, flow: FlowId): Reply & { kind: 'card' } {
   if (turn.scope !== 'personal') return personalOnlyReply(turn, flowName);
   if (!can(turn.roles, PERMISSION[flow])) return notAllowedReply(turn, flowName, PERMISSION[flow]);
   if (!BUILT.has(flow)) return notice(turn, 'notBuilt.title', [t(turn.lang, 'notBuilt.text', { flow: flowName })]);
-  throw new Error(`Flow ${flow} is marked built but has no handler`);
+  throw new Error(`Flow ${flow} is built: the Teams layer routes it to its own handler`);
 }
 
 /** A card whose button payload we cannot use (old, changed or forged): say so and show help again. */

@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { StaffKey, Store } from '../store/index.js';
+import type { OffersCatalogue, TargetGroupRules } from '../../rules/index.js';
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
@@ -41,6 +42,8 @@ export interface Services {
   outbox?: Outbox;
   log: Logger;
   now(): Date;
+  /** The municipality's rule sets, checked at start. */
+  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue };
 }
 
 export type TextHandler = (turn: Turn, services: Services) => Promise<Reply[]>;

@@ -9,6 +9,7 @@ import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
 import { recognise } from '../flows/commands.js';
 import { helpReply, notice, onText, openFlow, staleCardReply } from '../flows/help.js';
 import { rolesCommand, rolesVerbs } from '../flows/roles.js';
+import { resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
 import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
@@ -25,6 +26,7 @@ export interface BotOptions {
   store: Store;
   directory: Directory;
   adapter: TeamsAdapter;
+  rules: Services['rules'];
   outbox?: Outbox;
   /** Routes added before the bot's own (tests use it to observe turn state). */
   extend?: (app: Application<TurnState>) => void;
@@ -61,10 +63,12 @@ const OpenFlowData = z.object({ flow: z.enum(FLOWS) });
 /** Every card button the bot answers, by verb. */
 const VERBS: Record<string, VerbHandler> = {
   'help.show': async (turn) => ({ card: helpReply(turn).card }),
-  'flow.open': async (turn, _services, data) => {
+  'flow.open': async (turn, services, data) => {
     const flow = OpenFlowData.safeParse(data);
+    if (flow.success && flow.data.flow === 'screening') return screeningVerbs['screening.start']!(turn, services, {});
     return { card: (flow.success ? openFlow(turn, flow.data.flow) : staleCardReply(turn)).card };
   },
+  ...screeningVerbs,
   ...rolesVerbs,
   ...auditVerbs,
 };
@@ -72,7 +76,7 @@ const VERBS: Record<string, VerbHandler> = {
 export function createBot(options: BotOptions): Bot {
   const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
-  const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()) };
+  const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()), rules: options.rules };
 
   /** The flows' view of this turn, with the person's roles from the directory. */
   const turnFor = async (activity: Partial<Activity>): Promise<Turn> => {
@@ -149,6 +153,10 @@ export function createBot(options: BotOptions): Bot {
     // A message with a value and no text is an Action.Submit from an old card: we only use Action.Execute.
     if (!text && context.activity.value) return send(context, [staleCardReply(turn)]);
     switch (recognise(text)) {
+      case 'screening':
+        return send(context, await startScreening(turn, services));
+      case 'resume':
+        return send(context, await resumeCommand(turn, services));
       case 'roles':
         return send(context, await rolesCommand(turn, services));
       case 'auditTrail':

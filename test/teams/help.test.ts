@@ -82,10 +82,10 @@ describe('language', () => {
 describe('flow buttons', () => {
   it('says plainly in a personal chat that a flow is not built yet, with a way back', async () => {
     const c = await conversation();
-    const res = await c.press('flow.open', { flow: 'screening' });
+    const res = await c.press('flow.open', { flow: 'visits' });
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textsOf(res.body.value).join(' ')).toMatch(/"Screening af borger" er ikke bygget endnu/);
+    expect(textsOf(res.body.value).join(' ')).toMatch(/"Besøg" er ikke bygget endnu/);
     const back = actionsOf(res.body.value).find((a) => a.title === 'Tilbage');
     expect(back?.verb).toBe('help.show');
     const again = await c.press(back.verb, back.data);
