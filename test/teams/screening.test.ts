@@ -1,0 +1,348 @@
+// Whole screenings through the real Application: club, preventive, referral and outside all offers;
+// bad input on the same card, Back, Cancel, restart-and-continue, another user's payload, stale cards,
+// override with a reason, the Danish summary with masked CPR, and the audit trail.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadRolesFile } from '../../src/services/directory.js';
+import { projectRoot } from '../../src/paths.js';
+import { ALEX, MEGAN } from '../helpers/activities.js';
+import { actionsOf, cardOf, closeAll, conversation, inputOf, textsOf, type Conversation } from '../helpers/conversation.js';
+
+afterEach(closeAll);
+
+const NOW = () => new Date('2026-11-22T10:00:00Z');
+const text = (card: any) => textsOf(card).join(' | ');
+const refOf = (card: any, verb = 'screening.submit') => {
+  const a = actionsOf(card).find((x) => x.verb === verb);
+  if (!a) throw new Error(`No ${verb} button on: ${text(card)}`);
+  return a.data;
+};
+
+class Screening {
+  card: any;
+  constructor(readonly c: Conversation) {}
+  async start() {
+    const [reply] = await this.c.say('ny screening');
+    this.card = cardOf(reply);
+    return this;
+  }
+  async press(verb: string, inputs: Record<string, unknown> = {}, as = ALEX) {
+    const res = await this.c.press(verb, { ...refOf(this.card, verb === 'screening.add' ? 'screening.add' : verb), ...inputs }, { from: as });
+    this.card = res.body.value;
+    return res;
+  }
+  citizen(inputs: Partial<Record<'cpr' | 'name' | 'livesAtHome' | 'specialStaff' | 'under65Reason', string>> = {}) {
+    return this.press('screening.submit', { cpr: '010150-1234', name: 'Jens Hansen', livesAtHome: 'yes', specialStaff: 'no', ...inputs });
+  }
+  add(activity: string, subArea: string, importance: number) {
+    return this.press('screening.add', { activity, subArea, importance: String(importance) });
+  }
+  async scoreAll(perf: number[], sat: number[]) {
+    const inputs: Record<string, string> = {};
+    const ids = inputIds(this.card).filter((id) => id.startsWith('perf_')).map((id) => id.slice(5));
+    ids.forEach((id, i) => {
+      inputs[`perf_${id}`] = String(perf[i]);
+      inputs[`sat_${id}`] = String(sat[i]);
+    });
+    return this.press('screening.submit', inputs);
+  }
+  profile(p: { activitySupport: string; relationSupport: string; careDuringHours: string; transport: string }) {
+    return this.press('screening.submit', p);
+  }
+  /** Citizen -> two activities -> choose -> scores -> profile: lands on the outcome card. */
+  async throughProfile(profile: Parameters<Screening['profile']>[0]) {
+    await this.citizen();
+    await this.add('Gå ture i parken', 'activeRecreation', 9);
+    await this.add('Lave mad til mig selv', 'householdManagement', 7);
+    await this.press('screening.submit');
+    await this.press('screening.submit', { chosen: inputOf(this.card, 'chosen').value });
+    await this.scoreAll([5, 6], [3, 4]);
+    await this.profile(profile);
+    return this;
+  }
+}
+
+function inputIds(card: any): string[] {
+  const ids: string[] = [];
+  const walk = (n: any) => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    if (typeof n.type === 'string' && n.type.startsWith('Input.')) ids.push(n.id);
+    Object.values(n).forEach((v) => typeof v === 'object' && walk(v));
+  };
+  walk(card);
+  return ids;
+}
+
+const screening = async (options: Parameters<typeof conversation>[0] = {}) => new Screening(await conversation({ now: NOW, ...options })).start();
+
+describe('a whole screening', () => {
+  it('preventive offer: every step in order, "Trin N af 6", transport granted for reduced mobility, summary in Danish with masked CPR', async () => {
+    const s = await screening();
+    expect(textsOf(s.card)[0]).toBe('Trin 1 af 6');
+    await s.citizen();
+    expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
+    await s.add('Gå ture i parken', 'activeRecreation', 9);
+    await s.add('Lave mad til mig selv', 'householdManagement', 7);
+    expect(text(s.card)).toMatch(/Gå ture i parken \| Fritid: Aktiv fritid · betydning 9/);
+    await s.press('screening.submit');
+    expect(textsOf(s.card)[0]).toBe('Trin 3 af 6');
+    expect(inputOf(s.card, 'chosen').value.split(',')).toHaveLength(2);
+    await s.press('screening.submit', { chosen: inputOf(s.card, 'chosen').value });
+    expect(textsOf(s.card)[0]).toBe('Trin 4 af 6');
+    await s.scoreAll([5, 6], [3, 4]);
+    expect(textsOf(s.card)[0]).toBe('Trin 5 af 6');
+    await s.profile({ activitySupport: 'lightModerate', relationSupport: 'none', careDuringHours: 'no', transport: 'mobility' });
+    expect(textsOf(s.card)[0]).toBe('Trin 6 af 6');
+    const outcome = text(s.card);
+    expect(outcome).toContain('Forslag: Forebyggende tilbud på aktivitetscenter, uden visitation (Serviceloven § 79)');
+    expect(outcome).toContain('Afgjort af: støtte til aktiviteter og transport (kræver mest støtte).');
+    expect(outcome).toContain('Kørsel: bevilges, fordi borgeren har brug for transport pga. nedsat mobilitet.');
+    expect(outcome).toMatch(/Udførelse 5,5 \(gennemsnit af 2 aktiviteter\) \| Tilfredshed 3,5/);
+    const done = await s.press('screening.confirm');
+    expect(text(done.body.value)).toContain('Screeningen af Jens Hansen (010150-xxxx) er gemt: Forebyggende tilbud.');
+    const summary = done.others[0]?.text as string;
+    expect(summary.split('\n').slice(0, 4)).toEqual(['Sammendrag af startsamtale', 'Dato: 22.11.2026', 'Borger: Jens Hansen, CPR 010150-xxxx', 'Samtale ført af: Alex Wilber']);
+    expect(summary).toContain('- Gå ture i parken (Fritid: Aktiv fritid). Betydning 9, udførelse 5, tilfredshed 3 [valgt]');
+    expect(summary).toContain('COPM-score: udførelse 5,5, tilfredshed 3,5 (gennemsnit af 2 valgte aktiviteter).');
+    expect(summary).toContain('Medarbejderen bekræftede forslaget.');
+    expect(summary).toContain('Regelsæt: kk-aktiv-hele-livet-malgrupper');
+    expect(summary).not.toContain('1234');
+    expect(await s.c.store.referrals.listOpen()).toHaveLength(0);
+  });
+
+  it('club offer names matching local offers from the catalogue, marked as examples', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    const outcome = text(s.card);
+    expect(outcome).toContain('Forslag: Klubtilbud: frivillige klubber og foreninger (Serviceloven § 79)');
+    expect(outcome).toMatch(/Lokale tilbud, der passer til borgerens aktiviteter/);
+    expect(outcome).toMatch(/\(eksempel\)/);
+    expect(outcome).toContain('kataloget indeholder kun eksempler');
+  });
+
+  it('referral: extensive support decides, confirming creates a referral in the visitation queue (status new)', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'none', relationSupport: 'extensiveComplete', careDuringHours: 'no', transport: 'self' });
+    expect(text(s.card)).toContain('Afgjort af: støtte til sociale relationer (kræver mest støtte).');
+    expect(text(s.card)).toContain('oprettes en henvisning til visitationen');
+    const done = await s.press('screening.confirm');
+    const [referral] = await s.c.store.referrals.listOpen();
+    expect(referral).toMatchObject({ status: 'new', caseNumber: 'V-2026-0001', source: { kind: 'screening' } });
+    expect(text(done.body.value)).toContain('Henvisning V-2026-0001 er oprettet i visitationens kø med status ny.');
+    expect(done.others[0]?.text).toContain('Henvist til visitationen som sag V-2026-0001.');
+  });
+
+  it('outside all three offers (not living at home): told why at once, with no referral', async () => {
+    const s = await screening();
+    await s.citizen({ livesAtHome: 'no', specialStaff: 'yes' });
+    expect(textsOf(s.card)[0]).toBe('Trin 6 af 6');
+    expect(text(s.card)).toContain('Uden for alle tre tilbud');
+    expect(text(s.card)).toMatch(/bor ikke i eget hjem.*specialuddannet personale/);
+    const done = await s.press('screening.confirm');
+    expect(await s.c.store.referrals.listOpen()).toHaveLength(0);
+    expect(done.others[0]?.text).toMatch(/uden for klubtilbud, forebyggende tilbud og vedligeholdende tilbud og henvises ikke/);
+  });
+
+  it('lets the staff member override the proposal only with a reason, and records both', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'lightModerate', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.override', { offer: 'club', reason: '' });
+    expect(text(s.card)).toContain('Skriv en begrundelse.');
+    expect(inputOf(s.card, 'offer').value).toBe('club');
+    const done = await s.press('screening.override', { offer: 'club', reason: 'Borgeren vil hellere i gå-klubben' });
+    expect(done.others[0]?.text).toContain('Medarbejderen valgte i stedet: Klubtilbud: frivillige klubber og foreninger (Serviceloven § 79). Begrundelse: Borgeren vil hellere i gå-klubben');
+  });
+});
+
+describe('bad input keeps what was typed and changes nothing', () => {
+  it('a wrong CPR number: the error is under the field, the name and answers stay, nothing is stored', async () => {
+    const s = await screening();
+    const before = refOf(s.card).rev;
+    await s.citizen({ cpr: '310250-1234', name: 'Jens Hansen' });
+    expect(inputOf(s.card, 'cpr').value).toBe('310250-1234');
+    expect(inputOf(s.card, 'name').value).toBe('Jens Hansen');
+    expect(inputOf(s.card, 'livesAtHome').value).toBe('yes');
+    expect(text(s.card)).toContain('De første 6 cifre er ikke en gyldig fødselsdato');
+    expect(refOf(s.card).rev).toBe(before);
+    expect(await s.c.store.citizens.count()).toBe(0);
+  });
+
+  it.each([
+    ['12345', 'Et CPR-nummer har 10 cifre'],
+    ['abcdefghij', 'Et CPR-nummer har 10 cifre'],
+  ])('CPR %s is refused', async (cpr, message) => {
+    const s = await screening();
+    await s.citizen({ cpr });
+    expect(text(s.card)).toContain(message);
+  });
+
+  it('an out-of-range importance or a missing area is refused on the same card', async () => {
+    const s = await screening();
+    await s.citizen();
+    await s.add('Synge i kor', 'socialisation', 11);
+    expect(text(s.card)).toContain('Vælg et tal fra 1 til 10.');
+    expect(inputOf(s.card, 'activity').value).toBe('Synge i kor');
+    await s.add('Synge i kor', 'singing', 8);
+    expect(text(s.card)).toContain('Vælg en af mulighederne.');
+    await s.press('screening.submit');
+    expect(text(s.card)).toContain('Tilføj mindst én aktivitet, før du går videre.');
+  });
+
+  it('scores outside 1-10 are refused, the others kept', async () => {
+    const s = await screening();
+    await s.citizen();
+    await s.add('Gå ture', 'activeRecreation', 9);
+    await s.press('screening.submit');
+    await s.press('screening.submit', { chosen: inputOf(s.card, 'chosen').value });
+    const id = inputIds(s.card).find((x) => x.startsWith('perf_'))!.slice(5);
+    await s.press('screening.submit', { [`perf_${id}`]: '0', [`sat_${id}`]: '7' });
+    expect(text(s.card)).toContain('Vælg et tal fra 1 til 10.');
+    expect(inputOf(s.card, `sat_${id}`).value).toBe('7');
+    expect(textsOf(s.card)[0]).toBe('Trin 4 af 6');
+  });
+
+  it('more than five most important activities are refused', async () => {
+    const s = await screening();
+    await s.citizen();
+    for (let i = 1; i <= 6; i++) await s.add(`Aktivitet ${i}`, 'quietRecreation', i);
+    await s.press('screening.submit');
+    expect(inputOf(s.card, 'chosen').value.split(',')).toHaveLength(5); // preselected: the five most important
+    const all = inputOf(s.card, 'chosen').choices.map((c: any) => c.value).join(',');
+    await s.press('screening.submit', { chosen: all });
+    expect(text(s.card)).toContain('Vælg mellem 1 og 5 aktiviteter.');
+  });
+
+  it('under 65: a warning, a reason is required, then the screening goes on', async () => {
+    const s = await screening();
+    await s.citizen({ cpr: '010170-1234' });
+    expect(text(s.card)).toContain('Borgeren er 56 år, altså under 65');
+    expect(text(s.card)).toContain('Skriv en begrundelse.');
+    await s.citizen({ cpr: '010170-1234', under65Reason: 'Tidlig demens, henvist af egen læge' });
+    expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
+  });
+});
+
+describe('Back, Cancel, drafts', () => {
+  it('Back keeps everything entered', async () => {
+    const s = await screening();
+    await s.citizen();
+    await s.add('Gå ture', 'activeRecreation', 9);
+    await s.press('screening.submit');
+    await s.press('screening.back');
+    expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
+    expect(text(s.card)).toContain('Gå ture');
+    await s.press('screening.back');
+    expect(inputOf(s.card, 'cpr').value).toBe('010150-1234');
+  });
+
+  it('Cancel asks first, then deletes the draft and the citizen it created', async () => {
+    const s = await screening();
+    await s.citizen();
+    expect(await s.c.store.citizens.count()).toBe(1);
+    await s.press('screening.cancel');
+    expect(text(s.card)).toContain('Udkastet til screeningen af Jens Hansen slettes');
+    await s.press('screening.cancelYes');
+    expect(text(s.card)).toContain('Udkastet er slettet');
+    expect(await s.c.store.citizens.count()).toBe(0);
+    expect(await s.c.store.screenings.draftsBy({ tenantId: '11111111-1111-4111-8111-111111111111', aadObjectId: ALEX.aadObjectId })).toHaveLength(0);
+  });
+
+  it('a draft survives a restart and "fortsæt" resumes it where it stopped', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-resume-'));
+    const first = new Screening(await conversation({ now: NOW, dataDir }));
+    await first.start();
+    await first.citizen();
+    await first.add('Gå ture', 'activeRecreation', 9);
+    await first.c.close(true);
+    const again = await conversation({ now: NOW, dataDir });
+    const [reply] = await again.say('fortsæt');
+    expect(textsOf(cardOf(reply))[0]).toBe('Trin 2 af 6');
+    expect(text(cardOf(reply))).toContain('Gå ture');
+    // "ny screening" with a draft in progress offers to continue it instead of losing it.
+    const [offer] = await again.say('ny screening');
+    expect(text(cardOf(offer))).toMatch(/Du har en påbegyndt screening \(Jens Hansen, 010150-xxxx, trin 2 af 6/);
+    await again.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses another user\'s draft and changes nothing', async () => {
+    const s = await screening();
+    await s.citizen();
+    const ref = refOf(s.card);
+    const res = await s.c.press('screening.submit', { ...ref }, { from: MEGAN });
+    expect(text(res.body.value)).toContain('Den screening er ikke din');
+    const drafts = await s.c.store.screenings.draftsBy({ tenantId: '11111111-1111-4111-8111-111111111111', aadObjectId: ALEX.aadObjectId });
+    expect((drafts[0]!.data as any).rev).toBe(ref.rev);
+  });
+
+  it('a stale card (an older step) shows the current step and changes nothing', async () => {
+    const s = await screening();
+    const old = refOf(s.card);
+    await s.citizen();
+    const res = await s.c.press('screening.submit', { ...old, cpr: '020202-0202', name: 'X', livesAtHome: 'no', specialStaff: 'no' });
+    expect(text(res.body.value)).toContain('Kortet viste et ældre trin');
+    expect(textsOf(res.body.value)).toContain('Trin 2 af 6');
+  });
+
+  it.each([
+    ['a forged screening id', { sid: '00000000-0000-4000-8000-000000000000', rev: 0 }],
+    ['no id at all', {}],
+  ])('answers %s with a clear message', async (_n, data) => {
+    const s = await screening();
+    const res = await s.c.press('screening.submit', data);
+    expect(text(res.body.value)).toContain('Den screening findes ikke længere');
+  });
+});
+
+describe('who may screen, and what is recorded', () => {
+  it('refuses staff without the activity-centre role, on the server', async () => {
+    const seed = loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'));
+    const c = await conversation({ seed, now: NOW });
+    const [reply] = await c.say('ny screening', { from: MEGAN });
+    expect(textsOf(cardOf(reply))[0]).toBe('Det kræver en anden rolle');
+    const res = await c.press('screening.start', {}, { from: MEGAN });
+    expect(textsOf(res.body.value)[0]).toBe('Det kræver en anden rolle');
+  });
+
+  it('refuses a screening in a channel in one line', async () => {
+    const c = await conversation({ now: NOW });
+    const replies = await c.say('ny screening', { conversationType: 'channel' });
+    expect(replies).toHaveLength(1);
+    expect(replies[0]?.text).toMatch(/personlige chat/);
+  });
+
+  it('reuses a known citizen (an audited look-up) and audits every change with purpose "screening"', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.confirm');
+    const second = await new Screening(s.c).start();
+    await second.citizen({ name: 'J. Hansen' });
+    expect(text(second.card)).toContain('Borgeren er kendt i Aktiv Assistent: Jens Hansen.');
+    expect(await s.c.store.citizens.count()).toBe(1);
+    const [citizen] = [await s.c.store.citizens.findByCpr('0101501234')];
+    const trail = await s.c.store.audit.forCitizen(citizen!.id);
+    expect(trail.every((e) => e.purpose === 'screening')).toBe(true);
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['create', 'update', 'read']));
+    expect(trail.find((e) => e.action === 'read')?.what).toMatch(/kendt borger/);
+  });
+
+  it('sends the full CPR number only when asked, and audits that', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.confirm');
+    const res = await s.c.press('screening.fullCpr', refOf(s.card, 'screening.fullCpr'));
+    expect(res.others[0]?.text).toContain('Borger: Jens Hansen, CPR 010150-1234');
+    const citizen = await s.c.store.citizens.findByCpr('0101501234');
+    expect((await s.c.store.audit.forCitizen(citizen!.id)).at(-1)?.what).toContain('fuldt CPR-nummer');
+  });
+
+  it('never writes the CPR number or the name to the log', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'none', relationSupport: 'extensiveComplete', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.confirm');
+    expect(s.c.logs.join('\n')).not.toMatch(/010150|0101501234|Jens/);
+  });
+});
