@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
-import { COPM_AREAS, COPM_SUB_AREAS, areaOf, copmScores, isScore, preselect, type CopmProblem, type CopmSubArea } from '../domain/copm.js';
+import { COPM_AREAS, COPM_SUB_AREAS, areaOf, copmScores, isScore, preselect, reassess, type CopmProblem, type CopmSubArea, type Reassessment } from '../domain/copm.js';
 import { ageOn, maskCpr, parseCpr } from '../domain/cpr.js';
 import { offersFor } from '../domain/offers.js';
 import { can } from '../domain/roles.js';
@@ -13,16 +13,22 @@ import { copenhagenParts, formatDate, formatDateTime } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
 import type { Citizen, Screening } from '../store/index.js';
 import { sameStaff } from '../store/index.js';
-import { button, choice, facts, info, item, oneToTen, textInput, type FormAction } from './form.js';
+import { button, chart, choice, facts, info, item, oneToTen, textInput, type FormAction } from './form.js';
 import { backToHelp, notAllowedReply, notice, personalOnlyLine, personalOnlyReply } from './help.js';
 import type { ExecuteResult, Reply, Services, Turn } from './types.js';
 
 const STEPS = ['citizen', 'problems', 'choose', 'scores', 'profile', 'outcome'] as const;
-type Step = (typeof STEPS)[number];
+/** A reassessment asks the same problems again and compares; the profile is not asked again. */
+const REASSESSMENT_STEPS = ['citizen', 'problems', 'choose', 'scores', 'compare'] as const;
+type Step = (typeof STEPS)[number] | 'compare';
+const stepsOf = (draft: ScreeningDraft): readonly Step[] => (draft.kind === 'reassessment' ? REASSESSMENT_STEPS : STEPS);
 type OfferKind = 'club' | 'preventive' | 'referral';
 const MAX_PROBLEMS = 20;
 
 export interface ScreeningDraft {
+  kind?: 'first' | 'reassessment';
+  /** For a reassessment: the earlier screening it compares with. */
+  previous?: { screeningId: string; at: string; problems: CopmProblem[]; chosen: string[] };
   step: Step;
   /** Bumped on every change: a card showing an older rev is stale. */
   rev: number;
@@ -43,6 +49,7 @@ export interface ScreeningDraft {
     referral?: { id: string; caseNumber: string };
     decidedAt: string;
   };
+  reassessment?: { result: Reassessment; at: string };
 }
 
 const Ref = z.object({ sid: z.string().uuid(), rev: z.coerce.number().int().min(0) });
@@ -64,6 +71,11 @@ const PURPOSE = 'screening';
 export async function startScreening(turn: Turn, services: Services): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'screening')];
   return [asReply(turn, await start(turn, services))];
+}
+
+export async function reassessCommand(turn: Turn, services: Services): Promise<Reply[]> {
+  if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'reassess')];
+  return [asReply(turn, await start(turn, services, 'reassessment'))];
 }
 
 export async function resumeCommand(turn: Turn, services: Services): Promise<Reply[]> {
@@ -89,7 +101,7 @@ function refusal(turn: Turn): ExecuteResult | undefined {
   return undefined;
 }
 
-async function start(turn: Turn, services: Services): Promise<ExecuteResult> {
+async function start(turn: Turn, services: Services, kind: 'first' | 'reassessment' = 'first'): Promise<ExecuteResult> {
   const refused = refusal(turn);
   if (refused) return refused;
   const drafts = await services.store.screenings.draftsBy(turn.staff);
@@ -100,11 +112,11 @@ async function start(turn: Turn, services: Services): Promise<ExecuteResult> {
     return {
       card: form(turn, {
         title: t(turn.lang, 'screening.title.resume'),
-        intro: [t(turn.lang, 'screening.resume.text', { who, n: stepNumber(draft.step), m: STEPS.length, at: formatDateTime(turn.lang, latest.updatedAt) })],
+        intro: [t(turn.lang, 'screening.resume.text', { who, n: stepNumber(draft), m: stepsOf(draft).length, at: formatDateTime(turn.lang, latest.updatedAt) })],
         fields: [],
         actions: [
           button(t(turn.lang, 'screening.button.resume'), 'screening.resume', { sid: latest.id }, 'positive'),
-          button(t(turn.lang, 'screening.button.startOver'), 'screening.discard', { sid: latest.id, rev: draft.rev }, 'destructive'),
+          button(t(turn.lang, 'screening.button.startOver'), 'screening.discard', { sid: latest.id, rev: draft.rev, kind }, 'destructive'),
           button(t(turn.lang, 'common.back'), 'help.show', {}),
         ],
       }),
@@ -118,6 +130,7 @@ async function start(turn: Turn, services: Services): Promise<ExecuteResult> {
     createdAt: now,
     updatedAt: now,
     data: {
+      kind,
       step: 'citizen',
       rev: 0,
       citizen: { cpr: '', name: '', livesAtHome: '', specialStaff: '', under65Reason: '' },
@@ -185,7 +198,7 @@ async function audit(turn: Turn, services: Services, citizenId: string, action: 
 // ---------------------------------------------------------------------------------------------
 // Cards
 
-const stepNumber = (step: Step) => STEPS.indexOf(step) + 1;
+const stepNumber = (draft: ScreeningDraft) => stepsOf(draft).indexOf(draft.step) + 1;
 
 function form(turn: Turn, data: { stepLabel?: string; title: string; intro: string[]; fields: FormField[]; actions: FormAction[] }): AdaptiveCardJson {
   return renderCard('form', { stepLabel: data.stepLabel ?? '', title: data.title, intro: data.intro, fields: data.fields, actions: data.actions });
@@ -218,6 +231,11 @@ function stepCard(turn: Turn, services: Services, screening: Screening, draft: S
   switch (draft.step) {
     case 'citizen': {
       const c = draft.citizen;
+      if (draft.kind === 'reassessment') {
+        fields.push(textInput('cpr', t(L, 'screening.field.cpr'), value('cpr', c.cpr ? `${c.cpr.slice(0, 6)}-${c.cpr.slice(6)}` : ''), errors.cpr ?? '', { placeholder: t(L, 'screening.field.cprPlaceholder'), maxLength: 11 }));
+        actions = [next, cancel];
+        break;
+      }
       fields.push(
         textInput('cpr', t(L, 'screening.field.cpr'), value('cpr', c.cpr ? `${c.cpr.slice(0, 6)}-${c.cpr.slice(6)}` : ''), errors.cpr ?? '', { placeholder: t(L, 'screening.field.cprPlaceholder'), maxLength: 11 }),
         textInput('name', t(L, 'screening.field.name'), value('name', c.name), errors.name ?? '', { maxLength: 100 }),
@@ -279,6 +297,11 @@ function stepCard(turn: Turn, services: Services, screening: Screening, draft: S
       );
       break;
     }
+    case 'compare': {
+      fields.push(...compareFields(L, reassessmentOf(draft)));
+      actions = [button(t(L, 'screening.button.saveReassessment'), 'screening.confirm', ref, 'positive'), back, cancel];
+      break;
+    }
     case 'outcome': {
       const { outcome, scores } = evaluate(services, draft);
       fields.push(...outcomeFields(L, services, draft, outcome, scores));
@@ -296,10 +319,11 @@ function stepCard(turn: Turn, services: Services, screening: Screening, draft: S
       break;
     }
   }
-  const introKey = `screening.intro.${draft.step}`;
+  const reassessing = draft.kind === 'reassessment' && (draft.step === 'citizen' || draft.step === 'problems');
+  const introKey = reassessing ? `screening.intro.reassess.${draft.step}` : `screening.intro.${draft.step}`;
   return form(turn, {
-    stepLabel: t(L, 'screening.step', { n: stepNumber(draft.step), m: STEPS.length }),
-    title: t(L, `screening.title.${draft.step}`),
+    stepLabel: t(L, 'screening.step', { n: stepNumber(draft), m: stepsOf(draft).length }),
+    title: draft.kind === 'reassessment' && draft.step === 'citizen' ? t(L, 'screening.title.reassess') : t(L, `screening.title.${draft.step}`),
     intro: [t(L, introKey)],
     fields,
     actions,
@@ -381,8 +405,81 @@ function clubOffers(L: Lang, services: Services, draft: ScreeningDraft): FormFie
   return fields;
 }
 
+function reassessmentOf(draft: ScreeningDraft): Reassessment {
+  const previous = draft.previous!;
+  const before = previous.chosen.map((id) => previous.problems.find((p) => p.id === id)).filter((p): p is CopmProblem => !!p);
+  return reassess(before, chosenProblems(draft));
+}
+
+const signed = (L: Lang, n: number, digits: number) => `${n > 0 ? '+' : ''}${L === 'da' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits)}`;
+
+/** Each problem's change shown on its own (DOMAIN.md: never one net figure hiding gains and losses). */
+function compareFields(L: Lang, r: Reassessment): FormField[] {
+  const fields: FormField[] = [];
+  const mark = (important: boolean) => (important ? ` ${t(L, 'screening.compare.important')}` : '');
+  r.problems.forEach((p, i) => {
+    const label = `${i + 1}. ${p.activity}`;
+    if (p.status === 'both' && p.before && p.after && p.performanceChange !== undefined && p.satisfactionChange !== undefined) {
+      fields.push(info(label, 'Default', true));
+      fields.push(facts([
+        { title: t(L, 'screening.outcome.performance'), value: `${p.before.performance} → ${p.after.performance} (${signed(L, p.performanceChange, 0)})${mark(p.performanceImportant)}` },
+        { title: t(L, 'screening.outcome.satisfaction'), value: `${p.before.satisfaction} → ${p.after.satisfaction} (${signed(L, p.satisfactionChange, 0)})${mark(p.satisfactionImportant)}` },
+      ]));
+    } else if (p.status === 'new' && p.after) {
+      fields.push(info(`${label} (${t(L, 'screening.compare.new')})`, 'Default', true));
+      fields.push(facts([
+        { title: t(L, 'screening.outcome.performance'), value: String(p.after.performance) },
+        { title: t(L, 'screening.outcome.satisfaction'), value: String(p.after.satisfaction) },
+      ]));
+    } else {
+      fields.push(info(`${label} (${t(L, 'screening.compare.dropped')})`, 'Default', true));
+    }
+  });
+  if (r.before && r.after && r.performanceChange !== undefined && r.satisfactionChange !== undefined) {
+    fields.push(info(t(L, 'screening.compare.averages'), 'Default', true));
+    fields.push(facts([
+      { title: t(L, 'screening.outcome.performance'), value: `${decimal(L, r.before.performance)} → ${decimal(L, r.after.performance)} (${signed(L, r.performanceChange, 1)})${mark(r.performanceImportant)}` },
+      { title: t(L, 'screening.outcome.satisfaction'), value: `${decimal(L, r.before.satisfaction)} → ${decimal(L, r.after.satisfaction)} (${signed(L, r.satisfactionChange, 1)})${mark(r.satisfactionImportant)}` },
+    ]));
+  }
+  // Short x labels: the Playground and Teams cut chart labels at about ten characters.
+  const bars = (key: 'performance' | 'satisfaction') =>
+    r.problems.flatMap((p, i) => [
+      ...(p.before ? [{ x: `${i + 1} ${t(L, 'screening.compare.before')}`, y: p.before[key] }] : []),
+      ...(p.after ? [{ x: `${i + 1} ${t(L, 'screening.compare.now')}`, y: p.after[key] }] : []),
+    ]);
+  fields.push(chart(t(L, 'screening.outcome.performance'), bars('performance')));
+  fields.push(chart(t(L, 'screening.outcome.satisfaction'), bars('satisfaction')));
+  return fields;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Steps
+
+async function submitReassessCitizen(turn: Turn, services: Services, loaded: Loaded, data: Record<string, unknown>): Promise<ExecuteResult> {
+  const L = turn.lang;
+  const typed = str(CitizenInput.parse(data).cpr);
+  const fail = (key: string) => ({ card: stepCard(turn, services, loaded.screening, loaded.draft, { errors: { cpr: t(L, key) }, values: { cpr: typed } }) });
+  const cpr = parseCpr(typed);
+  if (!cpr.ok) return fail(cpr.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat');
+  const citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
+  if (!citizen) return fail('screening.reassess.noCitizen');
+  await audit(turn, services, citizen.id, 'read', t('da', 'audit.screening.lookup'));
+  const earlier = (await services.store.screenings.listByCitizen(citizen.id)).filter((x) => x.status === 'done' && (x.data as unknown as ScreeningDraft).chosen?.length);
+  const last = earlier.at(-1);
+  if (!last) return fail('screening.reassess.noEarlier');
+  const prev = draftOf(last);
+  const { screening, draft } = loaded;
+  draft.citizen = { ...prev.citizen };
+  draft.known = true;
+  draft.previous = { screeningId: last.id, at: prev.decision?.decidedAt ?? last.updatedAt, problems: prev.problems, chosen: prev.chosen };
+  draft.problems = prev.problems.map(({ performance: _p, satisfaction: _s, ...rest }) => rest);
+  draft.chosen = [...prev.chosen];
+  draft.profile = prev.profile;
+  draft.step = 'problems';
+  const saved = await saveDraft(turn, services, { ...screening, citizenId: citizen.id }, draft, t('da', 'audit.screening.draft'));
+  return { card: stepCard(turn, services, saved, draft) };
+}
 
 async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, data: Record<string, unknown>): Promise<ExecuteResult> {
   const L = turn.lang;
@@ -493,7 +590,7 @@ async function submit(turn: Turn, services: Services, loaded: Loaded, data: Reco
   const values: Record<string, string> = {};
   switch (draft.step) {
     case 'citizen':
-      return submitCitizen(turn, services, loaded, data);
+      return draft.kind === 'reassessment' ? submitReassessCitizen(turn, services, loaded, data) : submitCitizen(turn, services, loaded, data);
     case 'problems':
       if (!draft.problems.length) return { card: stepCard(turn, services, screening, draft, { errors: { list: t(L, 'screening.error.atLeastOne') } }) };
       draft.step = 'choose';
@@ -518,7 +615,7 @@ async function submit(turn: Turn, services: Services, loaded: Loaded, data: Reco
         }
       }
       if (Object.keys(errors).length) return { card: stepCard(turn, services, screening, draftOf(screening), { errors, values }) };
-      draft.step = 'profile';
+      draft.step = draft.kind === 'reassessment' ? 'compare' : 'profile';
       break;
     }
     case 'profile': {
@@ -538,6 +635,7 @@ async function submit(turn: Turn, services: Services, loaded: Loaded, data: Reco
       break;
     }
     case 'outcome':
+    case 'compare':
       return confirmOutcome(turn, services, loaded, undefined);
   }
   const saved = await saveDraft(turn, services, screening, draft, t('da', 'audit.screening.draft'));
@@ -548,7 +646,7 @@ async function back(turn: Turn, services: Services, loaded: Loaded): Promise<Exe
   const { screening, draft } = loaded;
   const elig = eligibilityOf(draft);
   const outside = !elig.livesAtHome || elig.needsSpecialStaff;
-  const previous: Record<Step, Step> = { citizen: 'citizen', problems: 'citizen', choose: 'problems', scores: 'choose', profile: 'scores', outcome: outside ? 'citizen' : 'profile' };
+  const previous: Record<Step, Step> = { citizen: 'citizen', problems: 'citizen', choose: 'problems', scores: 'choose', profile: 'scores', outcome: outside ? 'citizen' : 'profile', compare: 'scores' };
   draft.step = previous[draft.step];
   const saved = await saveDraft(turn, services, screening, draft, t('da', 'audit.screening.draft'));
   return { card: stepCard(turn, services, saved, draft) };
@@ -557,6 +655,7 @@ async function back(turn: Turn, services: Services, loaded: Loaded): Promise<Exe
 async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, override: { offer: OfferKind; reason: string } | undefined): Promise<ExecuteResult> {
   const L = turn.lang;
   const { screening, draft } = loaded;
+  if (draft.step === 'compare') return confirmReassessment(turn, services, loaded);
   if (draft.step !== 'outcome') return { card: stepCard(turn, services, screening, draft, { notice: t(L, 'screening.stale') }) };
   const { outcome, scores } = evaluate(services, draft);
   const proposed = outcome.kind;
@@ -586,6 +685,53 @@ async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, ov
   await services.store.screenings.save(done);
   await audit(turn, services, citizenId, 'update', t('da', 'audit.screening.done'));
   return doneResult(turn, services, done, draft, false);
+}
+
+async function confirmReassessment(turn: Turn, services: Services, { screening, draft }: Loaded): Promise<ExecuteResult> {
+  const L = turn.lang;
+  const now = services.now().toISOString();
+  draft.reassessment = { result: reassessmentOf(draft), at: now };
+  draft.rev += 1;
+  const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };
+  await services.store.screenings.save(done);
+  await audit(turn, services, screening.citizenId!, 'update', t('da', 'audit.screening.reassessed'));
+  const card = form(turn, {
+    title: t(L, 'screening.title.reassessDone'),
+    intro: [t(L, 'screening.done.reassessed', { name: draft.citizen.name, cpr: maskCpr(draft.citizen.cpr) }), t(L, 'screening.done.summaryBelow')],
+    fields: compareFields(L, draft.reassessment.result),
+    actions: [button(t(L, 'screening.button.newScreening'), 'screening.start', {}), button(t(L, 'common.showHelp'), 'help.show', {})],
+  });
+  const author = await services.store.staff.get(screening.author);
+  return { card, also: [{ kind: 'text', text: reassessmentSummary(draft, author?.name ?? turn.user.name ?? '') }] };
+}
+
+/** The reassessment summary for the care record: Danish, each problem's change on its own line. */
+export function reassessmentSummary(draft: ScreeningDraft, staffName: string): string {
+  const d = (key: string, vars: Record<string, string | number> = {}) => t('da', key, vars);
+  const r = draft.reassessment!.result;
+  const mark = (important: boolean) => (important ? ` ${d('screening.compare.important')}` : '');
+  const lines = [
+    d('summary.re.title'),
+    d('summary.doc.date', { date: formatDate('da', draft.reassessment!.at) }),
+    d('summary.doc.citizen', { name: draft.citizen.name, cpr: maskCpr(draft.citizen.cpr) }),
+    d('summary.doc.by', { name: staffName }),
+    d('summary.re.previous', { date: formatDate('da', draft.previous!.at) }),
+    '',
+  ];
+  for (const p of r.problems) {
+    if (p.status === 'both' && p.before && p.after && p.performanceChange !== undefined && p.satisfactionChange !== undefined) {
+      lines.push(d('summary.re.both', { activity: p.activity, pb: p.before.performance, pa: p.after.performance, pc: signed('da', p.performanceChange, 0), pm: mark(p.performanceImportant), sb: p.before.satisfaction, sa: p.after.satisfaction, sc: signed('da', p.satisfactionChange, 0), sm: mark(p.satisfactionImportant) }));
+    } else if (p.status === 'new' && p.after) {
+      lines.push(d('summary.re.new', { activity: p.activity, pa: p.after.performance, sa: p.after.satisfaction }));
+    } else {
+      lines.push(d('summary.re.dropped', { activity: p.activity }));
+    }
+  }
+  if (r.before && r.after && r.performanceChange !== undefined && r.satisfactionChange !== undefined) {
+    lines.push('', d('summary.re.averages', { pb: decimal('da', r.before.performance), pa: decimal('da', r.after.performance), pc: signed('da', r.performanceChange, 1), pm: mark(r.performanceImportant), sb: decimal('da', r.before.satisfaction), sa: decimal('da', r.after.satisfaction), sc: signed('da', r.satisfactionChange, 1), sm: mark(r.satisfactionImportant) }));
+  }
+  lines.push(d('summary.re.rule'));
+  return lines.join('\n');
 }
 
 async function doneResult(turn: Turn, services: Services, screening: Screening, draft: ScreeningDraft, fullCpr: boolean): Promise<ExecuteResult> {
@@ -678,9 +824,10 @@ const withDraft =
 export const screeningVerbs: Record<string, Handler> = {
   'screening.start': async (turn, services) => start(turn, services),
   'screening.resume': withDraft(async (turn, services, { screening, draft }) => ({ card: stepCard(turn, services, screening, draft) }), { checkRev: false }),
-  'screening.discard': withDraft(async (turn, services, loaded) => {
+  'screening.reassess': async (turn, services) => start(turn, services, 'reassessment'),
+  'screening.discard': withDraft(async (turn, services, loaded, data) => {
     await discard(turn, services, loaded);
-    return start(turn, services);
+    return start(turn, services, data.kind === 'reassessment' ? 'reassessment' : 'first');
   }),
   'screening.submit': withDraft(submit),
   'screening.add': withDraft(addProblem),

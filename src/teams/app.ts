@@ -9,7 +9,7 @@ import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
 import { recognise } from '../flows/commands.js';
 import { helpReply, notice, onText, openFlow, staleCardReply } from '../flows/help.js';
 import { rolesCommand, rolesVerbs } from '../flows/roles.js';
-import { resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
+import { reassessCommand, resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
 import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
@@ -157,6 +157,8 @@ export function createBot(options: BotOptions): Bot {
         return send(context, await startScreening(turn, services));
       case 'resume':
         return send(context, await resumeCommand(turn, services));
+      case 'reassess':
+        return send(context, await reassessCommand(turn, services));
       case 'roles':
         return send(context, await rolesCommand(turn, services));
       case 'auditTrail':

@@ -346,3 +346,65 @@ describe('who may screen, and what is recorded', () => {
     expect(s.c.logs.join('\n')).not.toMatch(/010150|0101501234|Jens/);
   });
 });
+
+describe('reassessment', () => {
+  it('asks the same problems again, compares per problem and on average, marks changes of 2 or more, and shows a chart', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'lightModerate', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.confirm');
+    const [first] = await s.c.say('genvurdering');
+    s.card = cardOf(first);
+    expect(textsOf(s.card)[0]).toBe('Trin 1 af 5');
+    await s.press('screening.submit', { cpr: '999999-9999' });
+    expect(text(s.card)).toContain('ikke en gyldig fødselsdato');
+    expect(inputOf(s.card, 'cpr').value).toBe('999999-9999');
+    await s.press('screening.submit', { cpr: '010150-1234' });
+    expect(textsOf(s.card)[0]).toBe('Trin 2 af 5');
+    expect(text(s.card)).toContain('Gå ture i parken');
+    await s.add('Synge i kor', 'socialisation', 8);
+    await s.press('screening.submit');
+    const all = inputOf(s.card, 'chosen').choices.map((c: any) => c.value).join(',');
+    await s.press('screening.submit', { chosen: all });
+    await s.scoreAll([7, 5, 6], [4, 5, 6]); // was 5/3 and 6/4: +2 (important) and -1
+    expect(textsOf(s.card)[0]).toBe('Trin 5 af 5');
+    const compare = text(s.card);
+    expect(compare).toContain('Udførelse 5 → 7 (+2) (klinisk betydende)');
+    expect(compare).toContain('Udførelse 6 → 5 (-1)');
+    expect(compare).toContain('3. Synge i kor (ny)');
+    expect(compare).toMatch(/Udførelse 5,5 → 6,0 \(\+0,5\)/);
+    const charts = JSON.stringify(s.card).match(/"Chart\.VerticalBar"/g);
+    expect(charts).toHaveLength(2);
+    const done = await s.press('screening.confirm');
+    const summary = done.others[0]?.text as string;
+    expect(summary.split('\n')[0]).toBe('Sammendrag af genvurdering (COPM)');
+    expect(summary).toContain('- Gå ture i parken: udførelse 5 → 7 (+2) (klinisk betydende), tilfredshed 3 → 4 (+1)');
+    expect(summary).toContain('- Synge i kor (ny): udførelse 6, tilfredshed 6');
+    expect(summary).not.toContain('1234');
+  });
+
+  it('says so when the citizen has no earlier screening to compare with', async () => {
+    const c = await conversation({ now: NOW });
+    await c.store.citizens.save({ id: 'x', cpr: '0101501234', name: 'Jens', createdAt: 'x', updatedAt: 'x' });
+    const s = new Screening(c);
+    const [first] = await c.say('genvurdering');
+    s.card = cardOf(first);
+    await s.press('screening.submit', { cpr: '010150-1234' });
+    expect(text(s.card)).toContain('ingen afsluttet screening med COPM at sammenligne med');
+  });
+});
+
+describe('rules as data', () => {
+  it('stores the rule set that decided, and recomputes to the same outcome from the stored answers', async () => {
+    const { decide } = await import('../../src/domain/targetGroup.js');
+    const { loadTargetGroupRules } = await import('../../rules/index.js');
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'lightModerate', relationSupport: 'extensiveComplete', careDuringHours: 'yes', transport: 'mobility' });
+    await s.press('screening.confirm');
+    const [done] = (await s.c.store.screenings.listByCitizen((await s.c.store.citizens.findByCpr('0101501234'))!.id));
+    const data = done!.data as any;
+    expect(data.decision.outcome.ruleSet).toEqual({ id: 'kk-aktiv-hele-livet-malgrupper', version: expect.any(String) });
+    const again = decide({ livesAtHome: true, needsSpecialStaff: false }, data.profile, loadTargetGroupRules());
+    expect(again).toEqual(data.decision.outcome);
+    expect(again).toMatchObject({ kind: 'referral', decidedBy: ['relationSupport', 'careDuringHours'] });
+  });
+});
