@@ -32,7 +32,7 @@ describe('the shipped rule files', () => {
       legalBasis: { club: 'Serviceloven § 79 (puljemidler)', preventive: 'Serviceloven § 79', maintenance: 'Serviceloven § 86, stk. 2' },
       transportGrantedFor: ['mobility', 'cannotManage'],
     });
-    expect(r.source).toContain('seed 000');
+    expect(r.source).toContain('Aktiv hele livet');
     // Ældreloven moved §86 for its target group from 1 July 2025; the municipality must check.
     expect(r.reviewNote).toMatch(/1\. juli 2025/);
     expect(r.reviewNote).toMatch(/Ældreloven/);
