@@ -1,15 +1,24 @@
 // Reads and checks the rule files. A file that is missing, not JSON or not of the right shape stops
 // the start with a message naming the file and each bad field, so the municipality can fix it.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { projectRoot, rulesDir } from '../src/paths.js';
-import { OffersCatalogueSchema, TargetGroupRulesSchema, type OffersCatalogue, type TargetGroupRules } from './schema.js';
+import {
+  OffersCatalogueSchema,
+  TargetGroupRulesSchema,
+  VisitationRuleSetSchema,
+  type OffersCatalogue,
+  type TargetGroupRules,
+  type VisitationRuleSet,
+} from './schema.js';
 
 export type { CatalogueOffer, OffersCatalogue, TargetGroupRules } from './schema.js';
+export type { CriteriaNode, ScaleStep, VisitationRuleSet, Vocabulary, VocabularyArea } from './schema.js';
 
 export const TARGET_GROUPS_FILE = 'targetGroups.json';
 export const OFFERS_CATALOGUE_FILE = 'offersCatalogue.json';
+export const VISITATION_DIR = 'visitation';
 
 export class RuleFileError extends Error {
   constructor(
@@ -51,4 +60,39 @@ export function loadTargetGroupRules(dir: string = rulesDir): TargetGroupRules {
 
 export function loadOffersCatalogue(dir: string = rulesDir): OffersCatalogue {
   return load(dir, OFFERS_CATALOGUE_FILE, OffersCatalogueSchema);
+}
+
+/**
+ * Every *.json in the folder, one visitation rule set each, in file-name order. Besides each file's
+ * own checks: no two sets may share id and version (a decision names its set by them), and sets
+ * naming the same vocabulary must define it identically (scores are keyed by its codes and shown on
+ * its scale, so two different lists under one name would mix them).
+ */
+export function loadVisitationRuleSets(dir: string = path.join(rulesDir, VISITATION_DIR)): VisitationRuleSet[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+  } catch (err) {
+    throw new RuleFileError(shown(dir), [`cannot be read as a folder: ${(err as Error).message}`]);
+  }
+  if (names.length === 0) throw new RuleFileError(shown(dir), ['holds no visitation rule sets (*.json)']);
+
+  const byIdVersion = new Map<string, string>();
+  const vocabularies = new Map<string, { file: string; json: string }>();
+  return names.map((name) => {
+    const set = load(dir, name, VisitationRuleSetSchema);
+    const file = shown(path.join(dir, name));
+    const key = JSON.stringify([set.id, set.version]);
+    const earlier = byIdVersion.get(key);
+    if (earlier !== undefined) throw new RuleFileError(file, [`version: rule set "${set.id}" version "${set.version}" is already in ${earlier}`]);
+    byIdVersion.set(key, file);
+    // Parsed output lists keys in the schema's order, so equal vocabularies serialise equally.
+    const vocabulary = { file, json: JSON.stringify(set.vocabulary) };
+    const first = vocabularies.get(set.vocabulary.id);
+    if (first !== undefined && first.json !== vocabulary.json) {
+      throw new RuleFileError(file, [`vocabulary: "${set.vocabulary.id}" differs from the vocabulary of the same id in ${first.file}; give a changed vocabulary a new id`]);
+    }
+    if (first === undefined) vocabularies.set(set.vocabulary.id, vocabulary);
+    return set;
+  });
 }

@@ -2,6 +2,7 @@
 // file and field named (rules/index.ts). Types are inferred, so code and files cannot drift apart.
 import { z } from 'zod';
 import { COPM_SUB_AREAS, type CopmSubArea } from '../src/domain/copm.js';
+import { AREA_WEIGHTS, VISITATION_OFFERS } from '../src/domain/faellesSprog.js';
 import { OFFER_LEVELS, TRANSPORT_NEEDS } from '../src/domain/targetGroup.js';
 
 const isoDate = z
@@ -93,3 +94,121 @@ export const OffersCatalogueSchema = z
     });
   });
 export type OffersCatalogue = z.infer<typeof OffersCatalogueSchema>;
+
+/**
+ * A visitation criterion: a boolean tree over area scores. Written out rather than inferred because
+ * zod cannot infer a recursive type. Higher scale values are greater limitations.
+ */
+export type CriteriaNode =
+  | { all: CriteriaNode[] }
+  | { any: CriteriaNode[] }
+  | { not: CriteriaNode }
+  | { area: string; atLeast: number }
+  | { area: string; atMost: number };
+
+const conditions = z.array(z.lazy(() => CriteriaNodeSchema)).min(1, 'must hold at least one condition');
+const threshold = z.number().int('must be a whole number');
+const CRITERIA_BRANCHES = {
+  all: z.object({ all: conditions }).strict(),
+  any: z.object({ any: conditions }).strict(),
+  not: z.object({ not: z.lazy(() => CriteriaNodeSchema) }).strict(),
+  atLeast: z.object({ area: text, atLeast: threshold }).strict(),
+  atMost: z.object({ area: text, atMost: threshold }).strict(),
+};
+
+/**
+ * Picks the node's kind by its key and checks it as that kind. A plain z.union would answer a typo
+ * deep in the tree with "Invalid input" on the node; this names the field that is wrong.
+ */
+export const CriteriaNodeSchema: z.ZodType<CriteriaNode, z.ZodTypeDef, unknown> = z.unknown().transform((v, ctx) => {
+  const kind = typeof v === 'object' && v !== null && !Array.isArray(v) ? (Object.keys(CRITERIA_BRANCHES) as (keyof typeof CRITERIA_BRANCHES)[]).find((k) => k in v) : undefined;
+  if (kind === undefined) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, fatal: true, message: 'must be one of {"all": [...]}, {"any": [...]}, {"not": {...}}, {"area": ..., "atLeast": n}, {"area": ..., "atMost": n}' });
+    return z.NEVER;
+  }
+  const parsed = CRITERIA_BRANCHES[kind].safeParse(v);
+  if (!parsed.success) {
+    // Issue paths are relative to this node; addIssue puts the node's own path in front. Fatal, so
+    // the rule set's own checks below never walk a tree that is not one.
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, fatal: true });
+    return z.NEVER;
+  }
+  return parsed.data as CriteriaNode;
+});
+
+const ScaleStepSchema = z
+  .object({
+    value: z.number().int('must be a whole number'),
+    label: text,
+    /** "Ikke relevant" (9): the area was considered; it never counts as a limitation. */
+    notRelevant: z.literal(true).optional(),
+  })
+  .strict();
+export type ScaleStep = z.infer<typeof ScaleStepSchema>;
+
+const VocabularyAreaSchema = z.object({ code: text, name: text, weight: z.enum(AREA_WEIGHTS).optional() }).strict();
+export type VocabularyArea = z.infer<typeof VocabularyAreaSchema>;
+
+const VocabularySchema = z
+  .object({
+    id,
+    name: text,
+    scale: z.array(ScaleStepSchema).min(1, 'must have at least one step'),
+    areas: z.array(VocabularyAreaSchema).min(1, 'must have at least one area'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const dupes = <T>(items: T[], key: (t: T) => string | number, field: string, what: string) => {
+      const seen = new Set<string | number>();
+      items.forEach((item, i) => {
+        if (seen.has(key(item))) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field, i], message: `duplicate ${what} ${JSON.stringify(key(item))}` });
+        seen.add(key(item));
+      });
+    };
+    dupes(v.scale, (s) => s.value, 'scale', 'scale value');
+    dupes(v.areas, (a) => a.code, 'areas', 'area code');
+    if (v.scale.every((s) => s.notRelevant)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['scale'], message: 'must have a step that is not notRelevant' });
+  });
+export type Vocabulary = z.infer<typeof VocabularySchema>;
+
+/** Each area and threshold in the tree, with its path from the file's root, for the checks below. */
+function criteriaLeaves(node: CriteriaNode, at: (string | number)[]): { area: string; threshold: number; path: (string | number)[]; key: 'atLeast' | 'atMost' }[] {
+  if ('all' in node) return node.all.flatMap((n, i) => criteriaLeaves(n, [...at, 'all', i]));
+  if ('any' in node) return node.any.flatMap((n, i) => criteriaLeaves(n, [...at, 'any', i]));
+  if ('not' in node) return criteriaLeaves(node.not, [...at, 'not']);
+  const key = 'atLeast' in node ? 'atLeast' : 'atMost';
+  return [{ area: node.area, threshold: 'atLeast' in node ? node.atLeast : node.atMost, path: at, key }];
+}
+
+/** One visitation offer's criteria in one vocabulary, in force for a period (rules/visitation/*.json). */
+export const VisitationRuleSetSchema = z
+  .object({
+    ...dated,
+    /** Danish: shown to the visitator beside the result. */
+    title: text,
+    offer: z.enum(VISITATION_OFFERS),
+    legalBasis: text,
+    /** True: the municipality's lawyers must review the set before decisions rely on it. */
+    legalReview: z.boolean(),
+    reviewNote: text.optional(),
+    source: text,
+    vocabulary: VocabularySchema,
+    criteria: CriteriaNodeSchema,
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    toAfterFrom(v, ctx);
+    const codes = v.vocabulary.areas.map((a) => a.code);
+    const values = v.vocabulary.scale.filter((s) => !s.notRelevant).map((s) => s.value);
+    for (const leaf of criteriaLeaves(v.criteria, ['criteria'])) {
+      if (!codes.includes(leaf.area)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...leaf.path, 'area'], message: `area "${leaf.area}" is not in vocabulary "${v.vocabulary.id}" (${codes.join(', ')})` });
+      }
+      // A threshold off the scale, or on "Ikke relevant", can never mean what its author intended.
+      // (With no such value the scale itself is already reported.)
+      if (values.length > 0 && !values.includes(leaf.threshold)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [...leaf.path, leaf.key], message: `${leaf.threshold} is not a value on the scale (${values.join(', ')})` });
+      }
+    }
+  });
+export type VisitationRuleSet = z.infer<typeof VisitationRuleSetSchema>;
