@@ -1,0 +1,286 @@
+// End to end in a real browser: the built bot (dist/, as `npm start` runs it) behind the Microsoft 365
+// Agents Playground, driven with Debian's Chromium through playwright-core. What a person sees: type
+// "hjælp", get the help card (with "New screening"), press the button of a flow that is not built yet
+// (FLOW below), the card turns into "Not ready yet" in place, press "Back", the help card is back;
+// and the Playground reports no failed call to the bot.
+//
+// The Playground (0.2.x) sends locale en-US on messages and invokes, and no locale at all on the
+// conversationUpdate it sends when the page loads (the bot may answer that with a welcome help card,
+// in Danish). The test reads the locale the Playground actually sent from its log panel and expects
+// the bot's strings in that language.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { FlowId } from '../../src/flows/types.js';
+import { t, type Lang } from '../../src/i18n/index.js';
+import { projectRoot } from '../../src/paths.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** A flow whose button still answers "Not ready yet" (screening is built now). Change it when this one is built. */
+const FLOW: FlowId = 'queue';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+const botEntry = path.join(projectRoot, 'dist', 'src', 'index.js');
+const resultsDir = path.join(projectRoot, 'test-results');
+
+/** What the Playground shows when a call to the bot fails (log panel and chat), and the bot's own apology. */
+const PLAYGROUND_ERRORS: RegExp[] = [
+  /Cannot connect to your app/i, // log panel, bot not reachable
+  /Unable to reach app/i, // banner under a card when an invoke fails
+  /Send failed|Failed to send/i, // Web Chat's failed-send status
+  /Something went wrong/i,
+  /\(!\) Warning:/, // log panel warning lines
+  /\(\u00d7\) Error:/, // log panel error lines
+  /\b(?:installationUpdate|conversationUpdate|message|invoke|event|messageReaction|messageUpdate|messageDelete)\s+[45]\d\d\b/, // log panel: a call answered 4xx/5xx
+];
+const BOT_APOLOGY = [t('da', 'error.turn'), t('en', 'error.turn')];
+
+// --- child processes ------------------------------------------------------------------------------
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  output(): string;
+}
+const children: Child[] = [];
+
+function startChild(name: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Child {
+  // Own process group (detached), so cleanup can kill it with everything it started.
+  const proc = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  proc.on('error', (err) => keep(Buffer.from(`\n[spawn error] ${err.message}\n`)));
+  const child = { name, proc, output: () => out };
+  children.push(child);
+  return child;
+}
+
+function describeChildren(): string {
+  return children
+    .map((c) => {
+      const state = c.proc.exitCode !== null || c.proc.signalCode !== null ? `exited (${c.proc.signalCode ?? `code ${c.proc.exitCode}`})` : 'running';
+      const out = c.output();
+      return `--- ${c.name}, ${state}, output${out.length > 6000 ? ' (last 6000 chars)' : ''}:\n${out.slice(-6000) || '(none)'}`;
+    })
+    .join('\n');
+}
+
+/** Polls `probe` until it returns something; fails early if a child exits, or after `ms` with all output. */
+async function waitFor<T>(what: string, ms: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const dead = children.find((c) => c.proc.exitCode !== null || c.proc.signalCode !== null);
+    if (dead) throw new Error(`${dead.name} stopped while waiting for ${what}.\n${describeChildren()}`);
+    const result = await probe();
+    if (result !== undefined && result !== false) return result;
+    if (Date.now() > until) throw new Error(`Timed out after ${ms / 1000} s waiting for ${what}.\n${describeChildren()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function stopChild(c: Child): Promise<void> {
+  const pid = c.proc.pid;
+  if (pid === undefined) return;
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  if (c.proc.exitCode === null && c.proc.signalCode === null) {
+    const exited = new Promise<void>((resolve) => c.proc.once('exit', () => resolve()));
+    signalGroup('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  }
+  signalGroup('SIGKILL'); // anything left in the group
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// --- set-up -----------------------------------------------------------------------------------------
+
+let workDir: string;
+let playgroundUrl: string;
+let browser: Browser | undefined;
+let page: Page | undefined;
+/** A failed set-up is rethrown by the test itself, so it counts as a failed test, not a skipped one. */
+let setupError: unknown;
+
+beforeAll(async () => {
+  try {
+    await setUp();
+  } catch (err) {
+    setupError = err;
+  }
+}, 150_000);
+
+async function setUp(): Promise<void> {
+  if (!existsSync(botEntry)) {
+    throw new Error(`${botEntry} is missing: this test runs the built bot. Run "npm run build" first (npm test does).`);
+  }
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: the Playground browser test needs Debian's Chromium. Install it with: apt-get install -y chromium`);
+  }
+  const playgroundCli = path.join(path.dirname(createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
+
+  workDir = mkdtempSync(path.join(tmpdir(), 'aa-e2e-'));
+  const dataDir = path.join(workDir, 'data');
+  const playgroundDir = path.join(workDir, 'playground'); // its devTools/ log lands here, not in the repo
+  mkdirSync(playgroundDir);
+
+  // The bot: local mode (no credentials), a free port, its own data. Only what it needs from our env.
+  const bot = startChild('bot', ['--disable-warning=DEP0111', botEntry], {
+    cwd: workDir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+  });
+  const botUrl = await waitFor('the bot to print "listening on http://..."', 30_000, () => /listening on (http:\/\/\S+?)\/api\/messages/.exec(bot.output())?.[1]);
+  await waitFor(`${botUrl}/healthz to answer 200`, 30_000, () => fetch(`${botUrl}/healthz`).then((r) => (r.status === 200 ? true : undefined), () => undefined));
+
+  // The Playground, pointed at it. It falls back to a random port if ours was taken: read the real one.
+  const { M365_AGENTS_PLAYGROUND_CONFIG_PATH: _ignored, ...env } = process.env;
+  const playground = startChild('Playground', [playgroundCli, '--app-endpoint', `${botUrl}/api/messages`, '--channel-id', 'msteams', '--port', String(await freePort()), '--disable-telemetry'], {
+    cwd: playgroundDir,
+    env: { ...env, TEAMSAPPTESTER_BROWSER: 'none' },
+  });
+  const port = await waitFor('the Playground to print "Listening on <port>"', 60_000, () => /Listening on (\d+)/.exec(playground.output())?.[1]);
+  playgroundUrl = `http://localhost:${port}`;
+  await waitFor(`${playgroundUrl} to answer 200`, 30_000, () => fetch(playgroundUrl).then((r) => (r.status === 200 ? true : undefined), () => undefined));
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
+  mkdirSync(resultsDir, { recursive: true });
+}
+
+afterAll(async () => {
+  await page?.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await Promise.all(children.splice(0).map(stopChild));
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+}, 30_000);
+
+// --- helpers on the page ------------------------------------------------------------------------------
+
+const bodyText = async (p: Page) => p.locator('body').innerText();
+
+/** Waits until the number of rendered cards has not changed for `quietMs`. */
+async function settledCardCount(cards: Locator, quietMs = 1_500, maxMs = 15_000): Promise<number> {
+  let last = await cards.count();
+  let since = Date.now();
+  const until = Date.now() + maxMs;
+  while (Date.now() - since < quietMs && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await cards.count();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    }
+  }
+  return last;
+}
+
+/** The log panel line for the activity we sent, e.g. "... -> User Application message 200 hjælp". */
+async function waitForLogLine(p: Page, re: RegExp, what: string, ms = 20_000): Promise<RegExpExecArray> {
+  return waitFor(`the Playground's log panel to show ${what}`, ms, async () => re.exec(await bodyText(p)) ?? undefined);
+}
+
+// --- the test -------------------------------------------------------------------------------------------
+
+describe('Agents Playground in Chromium', () => {
+  it(`answers "hjælp" with the help card; the ${FLOW} button turns it into "not ready" in place; "Back" brings help back; no errors`, async () => {
+    if (setupError) throw setupError;
+    page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+    const p = page;
+    p.setDefaultTimeout(20_000);
+    try {
+      await p.goto(playgroundUrl, { waitUntil: 'domcontentloaded' });
+      // Two contenteditables on the page: the compose box (a Lexical editor, role textbox) and the log panel.
+      const compose = p.locator('[contenteditable="true"][role="textbox"]');
+      await compose.waitFor({ state: 'visible', timeout: 30_000 });
+      await waitForLogLine(p, /Connected\./, '"Connected."');
+
+      // The page load sends installationUpdate and conversationUpdate; the bot may post a welcome card.
+      // Let that settle, then count the cards, so the answer to our "hjælp" is the next one.
+      await waitForLogLine(p, /User Application\s+conversationUpdate\s+\d{3}/, 'the conversationUpdate call').catch(() => undefined);
+      const cards = p.locator('.ac-adaptiveCard');
+      const before = await settledCardCount(cards);
+
+      await compose.click();
+      await p.keyboard.type('hjælp');
+      await p.keyboard.press('Enter');
+      const [, status] = await waitForLogLine(p, /User Application\s+message\s+(\d{3})\s+hjælp/, 'the "hjælp" message call');
+      expect(status, 'HTTP status the bot answered "hjælp" with').toBe('200');
+
+      // Which locale did the Playground send? Its log panel shows the request when the line is clicked.
+      await p.getByText('message 200', { exact: true }).last().click();
+      const [, locale] = await waitForLogLine(p, /"locale":\s*"([^"]+)"/, 'the request details with "locale"');
+      const lang: Lang = locale!.toLowerCase().startsWith('en') ? 'en' : 'da';
+      const s = {
+        title: t(lang, 'help.title'),
+        screening: t(lang, 'flow.screening.button'),
+        flowButton: t(lang, `flow.${FLOW}.button`),
+        notBuiltTitle: t(lang, 'notBuilt.title'),
+        notBuiltText: t(lang, 'notBuilt.text', { flow: t(lang, `flow.${FLOW}.title`) }),
+        back: t(lang, 'common.back'),
+      };
+
+      // The answer: exactly one new card, the help card, in the client's language.
+      await waitFor(`a new card after "hjælp" (there were ${before} before)`, 20_000, async () => ((await cards.count()) > before ? true : undefined));
+      const answer = cards.nth(before);
+      await expect.poll(() => answer.innerText(), { timeout: 10_000 }).toContain(s.title);
+      await answer.getByRole('button', { name: s.screening, exact: true }).waitFor({ state: 'visible' });
+      const flowButton = answer.getByRole('button', { name: s.flowButton, exact: true });
+      await flowButton.waitFor({ state: 'visible' });
+      expect(await settledCardCount(cards, 1_000), 'cards after the answer to "hjælp"').toBe(before + 1);
+      await p.screenshot({ path: path.join(resultsDir, 'playground-help.png') });
+
+      // Press the flow's button: the invoke response replaces the card in place.
+      await flowButton.click();
+      await waitForLogLine(p, /User Application\s+invoke\s+200/, 'the invoke call answered 200');
+      await waitFor(`the card to change after pressing "${s.flowButton}"`, 15_000, async () => ((await answer.getByRole('button', { name: s.flowButton, exact: true }).count()) === 0 ? true : undefined));
+      const replaced = await answer.innerText();
+      expect(replaced, `"${s.flowButton}" no longer answers "${s.notBuiltTitle}": if the ${FLOW} flow is built now, set FLOW in this test to one that is not`).toContain(s.notBuiltTitle);
+      expect(replaced).toContain(s.notBuiltText);
+      expect(await cards.count(), 'the card is replaced, not a new one added').toBe(before + 1);
+      await p.screenshot({ path: path.join(resultsDir, 'playground-not-ready.png') });
+
+      // "Back": the help card again, in the same place.
+      await answer.getByRole('button', { name: s.back, exact: true }).click();
+      await waitFor('a second invoke answered 200', 15_000, async () => ((await bodyText(p)).match(/User Application\s+invoke\s+200/g)?.length === 2 ? true : undefined));
+      await expect.poll(() => answer.innerText(), { timeout: 15_000 }).toContain(s.title);
+      await answer.getByRole('button', { name: s.screening, exact: true }).waitFor({ state: 'visible' });
+      expect(await answer.innerText()).not.toContain(s.notBuiltTitle);
+      expect(await cards.count()).toBe(before + 1);
+      await p.screenshot({ path: path.join(resultsDir, 'playground-back.png') });
+
+      // Nothing went wrong on the way: no Playground error or warning, no failed call, no apology, no error log.
+      const text = await bodyText(p);
+      for (const re of PLAYGROUND_ERRORS) expect(text, `Playground page shows ${re}`).not.toMatch(re);
+      for (const apology of BOT_APOLOGY) expect(text).not.toContain(apology);
+      const botOutput = children.find((c) => c.name === 'bot')!.output();
+      expect(botOutput, 'bot logged an error').not.toMatch(/"level":"error"/);
+    } catch (err) {
+      await p.screenshot({ path: path.join(resultsDir, 'playground-failure.png') }).catch(() => {});
+      const text = await bodyText(p).catch(() => '(page text unavailable)');
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${message}\n--- page text:\n${text}\n${describeChildren()}\n(screenshot: test-results/playground-failure.png)`, { cause: err });
+    }
+  }, 120_000);
+});
