@@ -97,8 +97,19 @@ export interface FormCardData {
   actions: { title: string; verb: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
 }
 
+export interface ReferralCardData {
+  rid: string;
+  /** Teams user ids that refresh the card to their own view (visitators; at most 60). */
+  refreshUserIds: string[];
+  title: string;
+  facts: { title: string; value: string }[];
+  notes: string[];
+  actions: { title: string; verb: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
+}
+
 export interface CardTypes {
   form: FormCardData;
+  referralCard: ReferralCardData;
   help: HelpCardData;
   notice: NoticeCardData;
   rolesPick: RolesPickCardData;
@@ -118,5 +129,18 @@ function template(name: string): ACData.Template {
 }
 
 export function renderCard<K extends keyof CardTypes>(name: K, data: CardTypes[K]): AdaptiveCardJson {
-  return template(name).expand({ $root: data }) as AdaptiveCardJson;
+  const card = template(name).expand({ $root: data }) as AdaptiveCardJson;
+  // A `$when` that drops a top-level property (e.g. refresh) leaves null behind; clients want it absent.
+  for (const key of Object.keys(card)) if (card[key] === null) delete card[key];
+  plainDefaultButtons(card);
+  return card;
+}
+
+/** `style: "default"` is the default; some renderers (the Playground's) draw it like its neighbour. */
+function plainDefaultButtons(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(plainDefaultButtons);
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  if (typeof o.type === 'string' && o.type.startsWith('Action.') && o.style === 'default') delete o.style;
+  for (const value of Object.values(o)) if (typeof value === 'object') plainDefaultButtons(value);
 }

@@ -75,7 +75,7 @@ export const auditVerbs = {
     const masked = maskCpr(citizen.cpr);
     return {
       card: formCard(turn, '', '', t(turn.lang, 'audit.done', { cpr: masked, count: entries.length })).card,
-      also: [{ kind: 'text', text: formatTrail(turn.lang, masked, entries) }],
+      also: [{ kind: 'text', text: formatTrail(turn.lang, masked, entries), summary: t(turn.lang, 'audit.title') }],
     };
   },
 };

@@ -668,6 +668,7 @@ async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, ov
     referral = { id: randomUUID(), caseNumber };
     await services.store.referrals.save({
       id: referral.id,
+      version: 1,
       caseNumber,
       citizenId,
       status: 'new',
@@ -702,7 +703,7 @@ async function confirmReassessment(turn: Turn, services: Services, { screening, 
     actions: [button(t(L, 'screening.button.newScreening'), 'screening.start', {}), button(t(L, 'common.showHelp'), 'help.show', {})],
   });
   const author = await services.store.staff.get(screening.author);
-  return { card, also: [{ kind: 'text', text: reassessmentSummary(draft, author?.name ?? turn.user.name ?? '') }] };
+  return { card, also: [{ kind: 'text', text: reassessmentSummary(draft, author?.name ?? turn.user.name ?? ''), summary: t(L, 'summary.reassessmentDoc') }] };
 }
 
 /** The reassessment summary for the care record: Danish, each problem's change on its own line. */
@@ -752,7 +753,7 @@ async function doneResult(turn: Turn, services: Services, screening: Screening, 
     ],
   });
   const author = await services.store.staff.get(screening.author);
-  return { card, also: [{ kind: 'text', text: summaryText(services, screening, draft, author?.name ?? turn.user.name ?? '', fullCpr) }] };
+  return { card, also: [{ kind: 'text', text: summaryText(services, screening, draft, author?.name ?? turn.user.name ?? '', fullCpr), summary: t(L, 'summary.screeningDoc') }] };
 }
 
 /** The start-conversation summary for the care record: always Danish, plain text, easy to copy. */

@@ -26,7 +26,8 @@ export interface Turn {
 }
 
 export type Reply =
-  | { kind: 'text'; text: string }
+  /** `summary` is what Teams may show in notifications instead of the text: set it when the text is personal. */
+  | { kind: 'text'; text: string; summary?: string }
   | { kind: 'card'; card: AdaptiveCardJson; summary: string };
 
 /** What pressing a card button gives: the card that replaces it, and any messages to post after. */

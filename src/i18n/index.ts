@@ -27,8 +27,10 @@ export function languageOf(locale: string | undefined): Lang {
   return normaliseLocale(locale)?.startsWith('en') ? 'en' : 'da';
 }
 
+/** A string by key, with {name} filled in; `key.one` is used instead when `count` is 1 and it exists. */
 export function t(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {
-  const entry = tables[lang][key] ?? tables.da[key];
+  const singular = vars.count === 1 ? (tables[lang][`${key}.one`] ?? tables.da[`${key}.one`]) : undefined;
+  const entry = singular ?? tables[lang][key] ?? tables.da[key];
   if (typeof entry !== 'string') throw new Error(`Missing string "${key}" (${lang})`);
   return entry.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }

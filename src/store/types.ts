@@ -42,6 +42,8 @@ export interface Screening {
 
 export interface Referral {
   id: string;
+  /** Bumped on every change; compare-and-save refuses a stale one (two visitators taking at once). */
+  version: number;
   caseNumber: string;
   citizenId: string;
   status: 'new' | 'taken' | 'decided' | 'refused' | 'closed';
@@ -153,6 +155,10 @@ export interface ReferralRepository {
   /** Open referrals (new or taken), oldest first. */
   listOpen(): Promise<Referral[]>;
   listByCitizen(citizenId: string): Promise<Referral[]>;
+  /** Save only if the stored version is still `expectedVersion`; the saved one gets version + 1. */
+  compareAndSave(next: Referral, expectedVersion: number): Promise<Referral | undefined>;
+  /** Decided referrals whose follow-up is due at `now`. */
+  followUpsDue(now: Date): Promise<Referral[]>;
   /** The next case number, e.g. "V-2026-0001"; never handed out twice. */
   nextCaseNumber(year: number): Promise<string>;
 }

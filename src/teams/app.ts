@@ -238,7 +238,7 @@ async function sendInvokeCard(context: TurnContext, card: Record<string, unknown
 }
 
 function toActivity(reply: Reply): Partial<Activity> {
-  return reply.kind === 'text' ? activityOf({ text: reply.text }) : activityOf({ card: reply.card, summary: reply.summary });
+  return reply.kind === 'text' ? activityOf({ text: reply.text, summary: reply.summary }) : activityOf({ card: reply.card, summary: reply.summary });
 }
 
 async function send(context: TurnContext, replies: Reply[]): Promise<void> {

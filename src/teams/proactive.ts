@@ -53,10 +53,21 @@ export async function rememberConversation(store: Store, activity: Partial<Activ
   await store.conversations.save(record);
 }
 
+/**
+ * Our text is plain (documents copied into the care record, names as typed), but Teams and Web Chat
+ * render markdown: escape what markdown would eat, and make every line break a hard break.
+ */
+export function asMarkdownLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.replace(/([\\`*_{}[\]#|<>~])/g, '\\$1').replace(/^- /, '• '))
+    .join('  \n');
+}
+
 export function activityOf(payload: OutboxMessage['payload']): Partial<Activity> {
   const activity: Partial<Activity> = payload.card
     ? MessageFactory.attachment(CardFactory.adaptiveCard(payload.card))
-    : MessageFactory.text(payload.text ?? '');
+    : MessageFactory.text(asMarkdownLines(payload.text ?? ''));
   if (payload.card && payload.text) activity.text = payload.text;
   // Teams shows `summary` in notifications and the feed: callers keep it free of personal data.
   if (payload.summary) activity.summary = payload.summary;

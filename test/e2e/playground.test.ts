@@ -283,4 +283,87 @@ describe('Agents Playground in Chromium', () => {
       throw new Error(`${message}\n--- page text:\n${text}\n${describeChildren()}\n(screenshot: test-results/playground-failure.png)`, { cause: err });
     }
   }, 120_000);
+
+  it('a staff member completes a screening by clicking through the cards, typing only CPR, name and an activity', async () => {
+    if (setupError) throw setupError;
+    const p = await browser!.newPage({ viewport: { width: 1400, height: 1100 } });
+    p.setDefaultTimeout(20_000);
+    const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `screening-${name}.png`), fullPage: true });
+    try {
+      await p.goto(playgroundUrl, { waitUntil: 'domcontentloaded' });
+      const compose = p.locator('[contenteditable="true"][role="textbox"]');
+      await compose.waitFor({ state: 'visible', timeout: 30_000 });
+      await waitForLogLine(p, /Connected\./, '"Connected."');
+      const cards = p.locator('.ac-adaptiveCard');
+      const before = await settledCardCount(cards);
+      await compose.click();
+      await p.keyboard.type('ny screening');
+      await p.keyboard.press('Enter');
+      await waitFor('the first screening card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
+      const card = cards.nth(before);
+      // The Playground sends en-US: the cards are in English.
+      const L: Lang = 'en';
+      const step = async (n: number) => expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.step', { n, m: 6 }));
+      const next = () => card.getByRole('button', { name: t(L, 'screening.button.next'), exact: true }).click();
+      const radio = (group: RegExp, option: string) => card.getByRole('radiogroup', { name: group }).getByLabel(option, { exact: true }).check();
+      const pick = async (label: string, option: string, nth = 0) => {
+        await card.getByRole('combobox', { name: label }).nth(nth).click();
+        await p.getByRole('option', { name: option, exact: true }).click();
+      };
+
+      await step(1);
+      await card.getByLabel(t(L, 'screening.field.cpr')).fill('010150-1234');
+      await card.getByLabel(t(L, 'screening.field.name'), { exact: true }).fill('Jens Hansen');
+      await radio(/own home/, t(L, 'screening.choice.yes'));
+      await radio(/specially trained staff/, t(L, 'screening.choice.no'));
+      await shot('1-citizen');
+      await next();
+
+      await step(2);
+      await card.getByLabel(t(L, 'screening.field.activity')).fill('Gå ture i parken');
+      await pick(t(L, 'screening.field.subArea'), `${t(L, 'copm.area.leisure')}: ${t(L, 'copm.sub.activeRecreation')}`);
+      await pick(t(L, 'screening.field.importance'), '9');
+      await card.getByRole('button', { name: t(L, 'screening.button.add'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Gå ture i parken');
+      await shot('2-activities');
+      await next();
+
+      await step(3);
+      await next();
+
+      await step(4);
+      await pick(t(L, 'screening.field.performance'), '5');
+      await pick(t(L, 'screening.field.satisfaction'), '3');
+      await next();
+
+      await step(5);
+      await radio(/take part in and start activities/, t(L, 'screening.support.lightModerate'));
+      await radio(/make and keep social relations/, t(L, 'screening.support.none'));
+      await radio(/care during the hours/, t(L, 'screening.choice.no'));
+      await radio(/Transport to and from/, t(L, 'screening.transport.mobility'));
+      await next();
+
+      await step(6);
+      const outcome = await card.innerText();
+      expect(outcome).toContain(t(L, 'screening.outcome.proposal', { offer: t(L, 'screening.offer.preventive') }));
+      expect(outcome).toContain(t(L, 'screening.outcome.transportGranted', { because: t(L, 'screening.outcome.transportBecause.mobility') }));
+      await shot('6-outcome');
+      await card.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
+
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.title.done'));
+      await waitFor('the summary message', 20_000, async () => ((await bodyText(p)).includes('Sammendrag af startsamtale') ? true : undefined));
+      const text = await bodyText(p);
+      expect(text).toContain('Borger: Jens Hansen, CPR 010150-xxxx');
+      expect(text).not.toContain('010150-1234');
+      await shot('7-summary');
+      for (const re of PLAYGROUND_ERRORS) expect(text, `Playground page shows ${re}`).not.toMatch(re);
+      expect(children.find((c) => c.name === 'bot')!.output(), 'bot logged an error').not.toMatch(/"level":"error"/);
+    } catch (err) {
+      await p.screenshot({ path: path.join(resultsDir, 'screening-failure.png'), fullPage: true }).catch(() => {});
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${message}\n--- page text:\n${await bodyText(p).catch(() => '')}\n${describeChildren()}`, { cause: err });
+    } finally {
+      await p.close().catch(() => {});
+    }
+  }, 180_000);
 });

@@ -102,6 +102,11 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   return c;
 }
 
+/** A text message as people read it: hard line breaks back to new lines, markdown escapes undone. */
+export function shownText(activity: Partial<Activity> | undefined): string {
+  return (activity?.text ?? '').split('  \n').join('\n').replace(/\\(.)/g, '$1');
+}
+
 /** The Adaptive Card of a sent activity, or undefined. */
 export function cardOf(activity: Partial<Activity> | undefined): any {
   return activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;

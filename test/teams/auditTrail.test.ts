@@ -6,6 +6,7 @@ import { loadRolesFile } from '../../src/services/directory.js';
 import { projectRoot } from '../../src/paths.js';
 import { ALEX, MEGAN, TENANT } from '../helpers/activities.js';
 import { cardOf, closeAll, conversation, inputOf, textsOf, type Conversation } from '../helpers/conversation.js';
+import { shownText } from '../helpers/conversation.js';
 
 afterEach(closeAll);
 const seed = loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'));
@@ -25,11 +26,11 @@ describe('access log export', () => {
     expect(inputOf(cardOf(form), 'cpr')).toBeDefined();
     const res = await c.press('audit.export', { cpr: '010150-1234' });
     expect(textsOf(res.body.value).join(' ')).toMatch(/Adgangsloggen for 010150-xxxx er sendt herunder \(2 registreringer\)/);
-    const text = res.others[0]?.text as string;
+    const text = shownText(res.others[0]);
     expect(text.split('\n')).toEqual([
       'Adgangslog for borger 010150-xxxx (2 registreringer):',
-      '- 04.03.2026 kl. 10.15: Adele Vance så henvisning V-2026-0001 (formål: visitation)',
-      '- 04.03.2026 kl. 10.40: Adele Vance ændrede Fælles Sprog-vurdering (formål: visitation)',
+      '• 04.03.2026 kl. 10.15: Adele Vance så henvisning V-2026-0001 (formål: visitation)',
+      '• 04.03.2026 kl. 10.40: Adele Vance ændrede Fælles Sprog-vurdering (formål: visitation)',
     ]);
     expect(text).not.toContain('1234');
     const trail = await c.store.audit.forCitizen('cit-1');

@@ -9,6 +9,7 @@ import { loadRolesFile } from '../../src/services/directory.js';
 import { projectRoot } from '../../src/paths.js';
 import { ALEX, MEGAN } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, textsOf, type Conversation } from '../helpers/conversation.js';
+import { shownText } from '../helpers/conversation.js';
 
 afterEach(closeAll);
 
@@ -103,9 +104,9 @@ describe('a whole screening', () => {
     expect(outcome).toMatch(/Udførelse 5,5 \(gennemsnit af 2 aktiviteter\) \| Tilfredshed 3,5/);
     const done = await s.press('screening.confirm');
     expect(text(done.body.value)).toContain('Screeningen af Jens Hansen (010150-xxxx) er gemt: Forebyggende tilbud.');
-    const summary = done.others[0]?.text as string;
+    const summary = shownText(done.others[0]);
     expect(summary.split('\n').slice(0, 4)).toEqual(['Sammendrag af startsamtale', 'Dato: 22.11.2026', 'Borger: Jens Hansen, CPR 010150-xxxx', 'Samtale ført af: Alex Wilber']);
-    expect(summary).toContain('- Gå ture i parken (Fritid: Aktiv fritid). Betydning 9, udførelse 5, tilfredshed 3 [valgt]');
+    expect(summary).toContain('• Gå ture i parken (Fritid: Aktiv fritid). Betydning 9, udførelse 5, tilfredshed 3 [valgt]');
     expect(summary).toContain('COPM-score: udførelse 5,5, tilfredshed 3,5 (gennemsnit af 2 valgte aktiviteter).');
     expect(summary).toContain('Medarbejderen bekræftede forslaget.');
     expect(summary).toContain('Regelsæt: kk-aktiv-hele-livet-malgrupper');
@@ -132,7 +133,7 @@ describe('a whole screening', () => {
     const [referral] = await s.c.store.referrals.listOpen();
     expect(referral).toMatchObject({ status: 'new', caseNumber: 'V-2026-0001', source: { kind: 'screening' } });
     expect(text(done.body.value)).toContain('Henvisning V-2026-0001 er oprettet i visitationens kø med status ny.');
-    expect(done.others[0]?.text).toContain('Henvist til visitationen som sag V-2026-0001.');
+    expect(shownText(done.others[0])).toContain('Henvist til visitationen som sag V-2026-0001.');
   });
 
   it('outside all three offers (not living at home): told why at once, with no referral', async () => {
@@ -143,7 +144,7 @@ describe('a whole screening', () => {
     expect(text(s.card)).toMatch(/bor ikke i eget hjem.*specialuddannet personale/);
     const done = await s.press('screening.confirm');
     expect(await s.c.store.referrals.listOpen()).toHaveLength(0);
-    expect(done.others[0]?.text).toMatch(/uden for klubtilbud, forebyggende tilbud og vedligeholdende tilbud og henvises ikke/);
+    expect(shownText(done.others[0])).toMatch(/uden for klubtilbud, forebyggende tilbud og vedligeholdende tilbud og henvises ikke/);
   });
 
   it('lets the staff member override the proposal only with a reason, and records both', async () => {
@@ -153,7 +154,7 @@ describe('a whole screening', () => {
     expect(text(s.card)).toContain('Skriv en begrundelse.');
     expect(inputOf(s.card, 'offer').value).toBe('club');
     const done = await s.press('screening.override', { offer: 'club', reason: 'Borgeren vil hellere i gå-klubben' });
-    expect(done.others[0]?.text).toContain('Medarbejderen valgte i stedet: Klubtilbud: frivillige klubber og foreninger (Serviceloven § 79). Begrundelse: Borgeren vil hellere i gå-klubben');
+    expect(shownText(done.others[0])).toContain('Medarbejderen valgte i stedet: Klubtilbud: frivillige klubber og foreninger (Serviceloven § 79). Begrundelse: Borgeren vil hellere i gå-klubben');
   });
 });
 
@@ -334,7 +335,7 @@ describe('who may screen, and what is recorded', () => {
     await s.throughProfile({ activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
     await s.press('screening.confirm');
     const res = await s.c.press('screening.fullCpr', refOf(s.card, 'screening.fullCpr'));
-    expect(res.others[0]?.text).toContain('Borger: Jens Hansen, CPR 010150-1234');
+    expect(shownText(res.others[0])).toContain('Borger: Jens Hansen, CPR 010150-1234');
     const citizen = await s.c.store.citizens.findByCpr('0101501234');
     expect((await s.c.store.audit.forCitizen(citizen!.id)).at(-1)?.what).toContain('fuldt CPR-nummer');
   });
@@ -375,10 +376,10 @@ describe('reassessment', () => {
     const charts = JSON.stringify(s.card).match(/"Chart\.VerticalBar"/g);
     expect(charts).toHaveLength(2);
     const done = await s.press('screening.confirm');
-    const summary = done.others[0]?.text as string;
+    const summary = shownText(done.others[0]);
     expect(summary.split('\n')[0]).toBe('Sammendrag af genvurdering (COPM)');
-    expect(summary).toContain('- Gå ture i parken: udførelse 5 → 7 (+2) (klinisk betydende), tilfredshed 3 → 4 (+1)');
-    expect(summary).toContain('- Synge i kor (ny): udførelse 6, tilfredshed 6');
+    expect(summary).toContain('• Gå ture i parken: udførelse 5 → 7 (+2) (klinisk betydende), tilfredshed 3 → 4 (+1)');
+    expect(summary).toContain('• Synge i kor (ny): udførelse 6, tilfredshed 6');
     expect(summary).not.toContain('1234');
   });
 

@@ -21,6 +21,7 @@ const INDEXES: IndexDefinition[] = [
   { collection: 'screenings', name: 'draftsByAuthor', keys: (s: Screening) => (s.status === 'draft' ? [staffKeyString(s.author)] : []) },
   { collection: 'referrals', name: 'byCitizen', keys: (r: Referral) => [r.citizenId] },
   { collection: 'referrals', name: 'open', keys: (r: Referral) => (r.status === 'new' || r.status === 'taken' ? ['open'] : []) },
+  { collection: 'referrals', name: 'followUp', keys: (r: Referral) => ((r.data as { followUp?: { result?: string } }).followUp && !(r.data as { followUp?: { result?: string } }).followUp?.result ? ['pending'] : []) },
   { collection: 'visits', name: 'byCitizen', keys: (v: Visit) => [v.citizenId] },
   { collection: 'outbox', name: 'byKey', keys: (m: OutboxMessage) => [m.idempotencyKey] },
   { collection: 'outbox', name: 'pending', keys: (m: OutboxMessage) => (m.status === 'pending' ? ['pending'] : []) },
@@ -67,6 +68,18 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
       save: (r) => engine.put('referrals', r.id, r),
       listOpen: async () => all<Referral>('referrals', engine.lookup('referrals', 'open', 'open')).sort(byCreated),
       listByCitizen: async (citizenId) => all<Referral>('referrals', engine.lookup('referrals', 'byCitizen', citizenId)).sort(byCreated),
+      async compareAndSave(next, expectedVersion) {
+        // Checked and set in one synchronous step: of two visitators pressing at once, one wins.
+        const current = engine.get<Referral>('referrals', next.id);
+        if ((current?.version ?? 0) !== expectedVersion) return undefined;
+        const saved = { ...next, version: expectedVersion + 1 };
+        await engine.put('referrals', next.id, saved);
+        return saved;
+      },
+      async followUpsDue(now) {
+        const at = now.toISOString();
+        return all<Referral>('referrals', engine.lookup('referrals', 'followUp', 'pending')).filter((r) => ((r.data as { followUp?: { dueAt?: string } }).followUp?.dueAt ?? '9') <= at);
+      },
       async nextCaseNumber(year) {
         // Decided synchronously in memory, so two referrals in the same instant get different numbers.
         const key = `caseNumber:${year}`;
