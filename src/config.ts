@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   ROLES_FILE: optional(z.string()),
   OUTBOX_RETRY_BASE_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   OUTBOX_GIVE_UP_AFTER_HOURS: optional(z.coerce.number().min(0.001).max(24 * 14)),
+  FOLLOW_UP_CHECK_MINUTES: optional(z.coerce.number().min(0.01).max(24 * 60)),
 });
 
 export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
@@ -58,6 +59,8 @@ export interface Config {
   /** A JSON file mapping Entra object ids to roles, read and checked at start. */
   rolesFile?: string;
   outbox: { retryBaseMs: number; giveUpAfterMs: number };
+  /** How often due follow-ups (yearly status, end of a home course) are looked for. */
+  followUpCheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -117,5 +120,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       retryBaseMs: e.OUTBOX_RETRY_BASE_MS ?? 2000,
       giveUpAfterMs: (e.OUTBOX_GIVE_UP_AFTER_HOURS ?? 48) * 3600_000,
     },
+    followUpCheckMs: (e.FOLLOW_UP_CHECK_MINUTES ?? 60) * 60_000,
   };
 }

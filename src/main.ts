@@ -1,7 +1,7 @@
 // Start-up: config -> store -> staff directory -> Teams layer and outbox -> HTTP server; and the
 // stop that lets turns finish, lets the outbox finish its attempt, then flushes the store.
 import { loadConfig, type Config } from './config.js';
-import { t, type Lang } from './i18n/index.js';
+import { hasKey, t, type Lang } from './i18n/index.js';
 import { createLogger, type Logger } from './log.js';
 import { startServer, type RunningServer } from './server.js';
 import { Directory, loadRolesFile } from './services/directory.js';
@@ -11,7 +11,10 @@ import { createAdapter } from './teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from './teams/app.js';
 import { TeamsTransport } from './teams/proactive.js';
 import { version } from './version.js';
-import { loadOffersCatalogue, loadTargetGroupRules } from '../rules/index.js';
+import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets } from '../rules/index.js';
+import { inForce } from './domain/faellesSprog.js';
+import { copenhagenParts } from './i18n/format.js';
+import { remindFollowUps } from './flows/visitation.js';
 
 export interface Started {
   config: Config;
@@ -36,7 +39,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const config = loadConfig(env);
   const log = options.log ?? createLogger(config.logLevel);
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
-  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue() };
+  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets() };
   const store = await openStore(config.dataDir);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials });
@@ -50,7 +53,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         const lang: Lang = member?.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
         const status = message.lastError?.status;
         const reason = t(lang, status === 403 || status === 404 ? `outbox.reason.${status}` : 'outbox.reason.other');
-        return t(lang, 'outbox.report', { what: t(lang, 'outbox.what.generic'), reason });
+        const what = message.topic && hasKey(`outbox.what.${message.topic.kind}`) ? t(lang, `outbox.what.${message.topic.kind}`) : t(lang, 'outbox.what.generic');
+        return t(lang, 'outbox.report', { what, reason });
       },
     });
     const bot = createBot({ config, log, store, directory, adapter, outbox, rules, extend: options.extend });
@@ -64,8 +68,17 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       log,
     });
     outbox.start();
+    // Follow-ups (yearly status, end of a home course) come due while nobody is talking to the bot.
+    const followUps = setInterval(() => {
+      remindFollowUps(bot.services).catch((err: unknown) => log.error('follow-up reminders failed', { err }));
+    }, config.followUpCheckMs);
+    followUps.unref();
     const notices: string[] = [];
     if (rules.targetGroups.reviewNote) notices.push(`LEGAL REVIEW: rules/targetGroups.json (${rules.targetGroups.id} ${rules.targetGroups.version}): ${rules.targetGroups.reviewNote}`);
+    const p = copenhagenParts(new Date());
+    for (const set of inForce(rules.visitation, `${p.year}-${p.month}-${p.day}`)) {
+      if (set.legalReview) notices.push(`LEGAL REVIEW: rule set ${set.id} ${set.version} (in force since ${set.effectiveFrom}) is marked for the municipality's legal review: ${set.reviewNote ?? set.legalBasis}`);
+    }
     if (rules.offers.examplesOnly) notices.push('EXAMPLES: rules/offersCatalogue.json holds example offers only; add the municipality\'s own local offers.');
     if (await directory.openMode()) {
       notices.push('OPEN ROLES: no ADMINS, no ROLES_FILE and no roles given yet, so in local mode every user has every role.');
@@ -79,6 +92,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       bot,
       notices,
       async stop() {
+        clearInterval(followUps);
         await server.stop();
         await outbox.stop();
         await store.close();

@@ -16,6 +16,7 @@ import { sameStaff } from '../store/index.js';
 import { button, chart, choice, facts, info, item, oneToTen, textInput, type FormAction } from './form.js';
 import { backToHelp, notAllowedReply, notice, personalOnlyLine, personalOnlyReply } from './help.js';
 import type { ExecuteResult, Reply, Services, Turn } from './types.js';
+import { channelPendingText, createReferral, visitationChannel } from './visitation.js';
 
 const STEPS = ['citizen', 'problems', 'choose', 'scores', 'profile', 'outcome'] as const;
 /** A reassessment asks the same problems again and compares; the profile is not asked again. */
@@ -664,20 +665,12 @@ async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, ov
   let referral: { id: string; caseNumber: string } | undefined;
   const citizenId = screening.citizenId!;
   if (chosen === 'referral') {
-    const caseNumber = await services.store.referrals.nextCaseNumber(Number(copenhagenParts(services.now()).year));
-    referral = { id: randomUUID(), caseNumber };
-    await services.store.referrals.save({
-      id: referral.id,
-      version: 1,
-      caseNumber,
+    const created = await createReferral(services, { staff: turn.staff, name: turn.user.name }, {
       citizenId,
-      status: 'new',
-      createdAt: now,
-      updatedAt: now,
       source: { kind: 'screening', screeningId: screening.id, by: turn.staff },
-      data: { scores, proposed, chosen },
+      data: { screening: { proposed, chosen, scores, decidedBy: outcome.kind === 'outside' ? [] : outcome.decidedBy } },
     });
-    await audit(turn, services, citizenId, 'create', t('da', 'audit.screening.referral', { caseNumber }));
+    referral = { id: created.id, caseNumber: created.caseNumber };
   }
   const transportGranted = chosen === 'preventive' ? (draft.profile.transport ? services.rules.targetGroups.transportGrantedFor.includes(draft.profile.transport) : false) : undefined;
   draft.decision = { proposed, chosen, overrideReason: override?.reason, outcome, scores, transportGranted, referral, decidedAt: now };
@@ -740,7 +733,10 @@ async function doneResult(turn: Turn, services: Services, screening: Screening, 
   const decision = draft.decision!;
   const offer = decision.chosen === 'outside' ? t(L, 'screening.offer.outside') : t(L, `screening.offerShort.${decision.chosen}`);
   const lines = [t(L, 'screening.done.saved', { name: draft.citizen.name, cpr: maskCpr(draft.citizen.cpr), offer })];
-  if (decision.referral) lines.push(t(L, 'screening.done.referral', { caseNumber: decision.referral.caseNumber }));
+  if (decision.referral) {
+    lines.push(t(L, 'screening.done.referral', { caseNumber: decision.referral.caseNumber }));
+    lines.push(channelPendingText(L, !!(await visitationChannel(services))));
+  }
   lines.push(t(L, 'screening.done.summaryBelow'));
   const card = form(turn, {
     title: t(L, 'screening.title.done'),

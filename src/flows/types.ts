@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { StaffKey, Store } from '../store/index.js';
-import type { OffersCatalogue, TargetGroupRules } from '../../rules/index.js';
+import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet } from '../../rules/index.js';
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
@@ -44,11 +44,11 @@ export interface Services {
   log: Logger;
   now(): Date;
   /** The municipality's rule sets, checked at start. */
-  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue };
+  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[] };
 }
 
 export type TextHandler = (turn: Turn, services: Services) => Promise<Reply[]>;
 export type VerbHandler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
 
-export const FLOWS = ['screening', 'queue', 'visits'] as const;
+export const FLOWS = ['screening', 'refer', 'queue', 'visits'] as const;
 export type FlowId = (typeof FLOWS)[number];

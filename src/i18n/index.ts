@@ -50,6 +50,10 @@ export function wordsInAnyLanguage(key: string): string[] {
   });
 }
 
+export function hasKey(key: string): boolean {
+  return key in tables.da;
+}
+
 export function keysOf(lang: Lang): string[] {
   return Object.keys(tables[lang]);
 }

@@ -56,6 +56,7 @@ export class Outbox {
   private running = false;
   private working: Promise<void> | undefined;
   private readonly listeners = new Map<string, SettledListener[]>();
+  private readonly retryListeners = new Map<string, SettledListener[]>();
   private readonly idle: (() => void)[] = [];
 
   constructor(
@@ -95,6 +96,13 @@ export class Outbox {
     const list = this.listeners.get(topicKind) ?? [];
     list.push(listener);
     this.listeners.set(topicKind, list);
+  }
+
+  /** Called after a failed attempt that will be retried (the message carries the attempt count). */
+  onRetry(topicKind: string, listener: SettledListener): void {
+    const list = this.retryListeners.get(topicKind) ?? [];
+    list.push(listener);
+    this.retryListeners.set(topicKind, list);
   }
 
   start(): void {
@@ -200,6 +208,7 @@ export class Outbox {
       const jittered = backoff * (0.8 + Math.random() * 0.4);
       await this.reschedule(message, e.retryAfterMs ?? jittered, now, lastError, true);
       this.log.warn('outbox delivery will be retried', { id: message.id, status: e.status ?? null, code: e.code ?? null, attempts: message.attempts + 1 });
+      await this.notify({ ...message, attempts: message.attempts + 1, lastError }, this.retryListeners);
       return;
     }
     const given: OutboxMessage = { ...message, status: 'failed', attempts: message.attempts + 1, lastError, updatedAt: now.toISOString() };
@@ -225,9 +234,9 @@ export class Outbox {
     });
   }
 
-  private async notify(message: OutboxMessage): Promise<void> {
+  private async notify(message: OutboxMessage, listeners = this.listeners): Promise<void> {
     if (!message.topic) return;
-    for (const listener of this.listeners.get(message.topic.kind) ?? []) {
+    for (const listener of listeners.get(message.topic.kind) ?? []) {
       try {
         await listener(message);
       } catch (err) {

@@ -10,12 +10,13 @@ import { recognise } from '../flows/commands.js';
 import { helpReply, notice, onText, openFlow, staleCardReply } from '../flows/help.js';
 import { rolesCommand, rolesVerbs } from '../flows/roles.js';
 import { reassessCommand, resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
+import { listenForReferralCards, queueCommand, referCard, referCommand, setChannelCommand, visitationVerbs } from '../flows/visitation.js';
 import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { Store } from '../store/index.js';
-import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
+import { activityOf, channelConversationId, rememberConversation, staffKeyOf } from './proactive.js';
 import { KeyedSerializer } from './serial.js';
 import { StoreStorage } from './turnStorage.js';
 import { localeOf, scopeOf, tenantOf, turnOf } from './turn.js';
@@ -41,6 +42,8 @@ export interface Bot {
   /** The restify handler for POST /api/messages (JWT checked by the adapter, then the tenant). */
   handleRequest(req: unknown, res: HttpResponse): Promise<void>;
   serializer: KeyedSerializer;
+  /** What the flows use; main runs the periodic jobs (follow-up reminders) with it. */
+  services: Services;
 }
 
 export interface HttpResponse {
@@ -66,9 +69,12 @@ const VERBS: Record<string, VerbHandler> = {
   'flow.open': async (turn, services, data) => {
     const flow = OpenFlowData.safeParse(data);
     if (flow.success && flow.data.flow === 'screening') return screeningVerbs['screening.start']!(turn, services, {});
+    if (flow.success && flow.data.flow === 'queue' && turn.scope === 'personal') return visitationVerbs['queue.show']!(turn, services, {});
+    if (flow.success && flow.data.flow === 'refer' && turn.scope === 'personal') return { card: referCard(turn) };
     return { card: (flow.success ? openFlow(turn, flow.data.flow) : staleCardReply(turn)).card };
   },
   ...screeningVerbs,
+  ...visitationVerbs,
   ...rolesVerbs,
   ...auditVerbs,
 };
@@ -77,6 +83,7 @@ export function createBot(options: BotOptions): Bot {
   const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
   const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()), rules: options.rules };
+  listenForReferralCards(services);
 
   /** The flows' view of this turn, with the person's roles from the directory. */
   const turnFor = async (activity: Partial<Activity>): Promise<Turn> => {
@@ -159,6 +166,12 @@ export function createBot(options: BotOptions): Bot {
         return send(context, await resumeCommand(turn, services));
       case 'reassess':
         return send(context, await reassessCommand(turn, services));
+      case 'queue':
+        return send(context, await queueCommand(turn, services));
+      case 'refer':
+        return send(context, await referCommand(turn));
+      case 'setChannel':
+        return send(context, await setChannelCommand(turn, services, channelConversationId(context.activity.conversation.id)));
       case 'roles':
         return send(context, await rolesCommand(turn, services));
       case 'auditTrail':
@@ -202,7 +215,7 @@ export function createBot(options: BotOptions): Bot {
     });
   };
 
-  return { app, adapter, run, handleRequest, serializer };
+  return { app, adapter, run, handleRequest, serializer, services };
 }
 
 /** Everyone in the team or group chat the bot was just added to (all pages). */

@@ -21,8 +21,8 @@ import { t, type Lang } from '../../src/i18n/index.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** A flow whose button still answers "Not ready yet" (screening is built now). Change it when this one is built. */
-const FLOW: FlowId = 'queue';
+/** A flow whose button still answers "Not ready yet" (screening and the queue are built now). Change it when this one is built. */
+const FLOW: FlowId = 'visits';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 const botEntry = path.join(projectRoot, 'dist', 'src', 'index.js');
 const resultsDir = path.join(projectRoot, 'test-results');

@@ -15,7 +15,7 @@ describe('help and install', () => {
     expect(card.version).toBe('1.5');
     expect(textsOf(card)).toContain('Aktiv Assistent');
     // Local mode with no roles configured: everyone has every role, the admin tools included.
-    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Vis kø', 'Mine besøg', 'Roller', 'Adgangslog']);
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine besøg', 'Roller', 'Adgangslog']);
     expect(reply?.summary).toBe('Aktiv Assistent: hvad jeg kan hjælpe med');
   });
 
@@ -36,7 +36,7 @@ describe('help and install', () => {
   it.each(['hjælp', 'Hjælp!', '  HELP ', 'help'])('answers "%s" with the help card', async (text) => {
     const c = await conversation();
     const [reply] = await c.say(text);
-    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'queue', 'visits', 'roles.start', 'audit.start']);
+    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'refer', 'queue', 'visits', 'roles.start', 'audit.start']);
   });
 
   it('answers text it does not understand with the help card, not silence', async () => {
@@ -89,7 +89,7 @@ describe('flow buttons', () => {
     const back = actionsOf(res.body.value).find((a) => a.title === 'Tilbage');
     expect(back?.verb).toBe('help.show');
     const again = await c.press(back.verb, back.data);
-    expect(actionsOf(again.body.value).map((a) => a.title).slice(0, 3)).toEqual(['Ny screening', 'Vis kø', 'Mine besøg']);
+    expect(actionsOf(again.body.value).map((a) => a.title).slice(0, 4)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine besøg']);
   });
 
   it('leads to the personal chat instead when a personal-data flow is pressed in a channel', async () => {
@@ -118,8 +118,8 @@ describe('flow buttons', () => {
   });
 
   it('answers a typed command in a personal chat like the button', async () => {
-    const [reply] = await (await conversation()).say('kø');
-    expect(textsOf(cardOf(reply)).join(' ')).toMatch(/"Visitationskø" er ikke bygget endnu/);
+    const [reply] = await (await conversation()).say('mine besøg');
+    expect(textsOf(cardOf(reply)).join(' ')).toMatch(/"Besøg" er ikke bygget endnu/);
   });
 });
 
