@@ -1,0 +1,342 @@
+// Visitation through the real Application: the visitators' channel, referral cards with no personal
+// data, take (one winner), refuse, hand over, open (details only in a personal chat), Fælles Sprog
+// triage from the rule sets in force, decision with advis and draft letter, direct referrals, the
+// queue, follow-ups, role refusals and forged payloads.
+import { afterEach, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { loadRolesFile } from '../../src/services/directory.js';
+import { remindFollowUps } from '../../src/flows/visitation.js';
+import { projectRoot } from '../../src/paths.js';
+import type { OutboxMessage, Referral } from '../../src/store/index.js';
+import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
+import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
+
+afterEach(closeAll);
+
+const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
+const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
+const CHANNEL = '19:visitation@thread.tacv2';
+const inChannel = { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` };
+const key = (w: Who) => ({ tenantId: TENANT, aadObjectId: w.aadObjectId });
+const text = (card: any) => textsOf(card).join(' | ');
+
+let clock = new Date('2026-11-22T10:00:00Z');
+const now = () => clock;
+
+async function setup(options: { channel?: boolean } = {}) {
+  clock = new Date('2026-11-22T10:00:00Z');
+  const seed = [
+    ...loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json')),
+    { aadObjectId: MEGAN.aadObjectId, name: MEGAN.name, roles: ['visitator' as const] },
+  ];
+  const c = await conversation({ seed, now });
+  // Everyone says hello once, so the directory knows their Teams ids (for refresh and handover).
+  for (const who of [ALEX, MEGAN, ADELE, LEE]) await c.say('hej', { from: who });
+  if (options.channel !== false) {
+    const [reply] = await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
+    expect(reply?.text).toContain('Denne kanal er nu visitationskanal');
+  }
+  return c;
+}
+
+/** Alex (activity-centre staff) screens Jens Hansen to a referral. */
+async function referByScreening(c: Conversation): Promise<Referral> {
+  const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => {
+    const ref = actionsOf(card).find((a) => a.verb === verb)!.data;
+    return (await c.press(verb, { ...ref, ...inputs }, { from: ALEX })).body.value;
+  };
+  let card = cardOf((await c.say('ny screening', { from: ALEX }))[0]);
+  card = await press(card, 'screening.submit', { cpr: '010150-1234', name: 'Jens Hansen', livesAtHome: 'yes', specialStaff: 'no' });
+  card = await press(card, 'screening.add', { activity: 'Gå ture', subArea: 'activeRecreation', importance: '9' });
+  card = await press(card, 'screening.submit');
+  card = await press(card, 'screening.submit', { chosen: inputOf(card, 'chosen').value });
+  const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
+  card = await press(card, 'screening.submit', { [perf]: '4', [perf.replace('perf_', 'sat_')]: '3' });
+  card = await press(card, 'screening.submit', { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' });
+  await press(card, 'screening.confirm');
+  const [referral] = await c.store.referrals.listOpen();
+  return referral!;
+}
+
+async function pending(c: Conversation, filter: (m: OutboxMessage) => boolean = () => true): Promise<OutboxMessage[]> {
+  return (await c.store.outbox.due(new Date(clock.getTime() + 3600_000))).filter(filter);
+}
+const toChannel = (m: OutboxMessage) => m.target.kind === 'conversation' && m.target.conversationId === CHANNEL;
+const toUser = (w: Who) => (m: OutboxMessage) => m.target.kind === 'user' && m.target.user.aadObjectId === w.aadObjectId;
+
+describe('the visitators\' channel', () => {
+  it('is set by a visitator writing in a channel; others are refused', async () => {
+    const c = await setup({ channel: false });
+    const [refused] = await c.say('sæt som visitationskanal', { ...inChannel, from: LEE });
+    expect(refused?.text).toBe('Kun visitatorer kan vælge visitationskanalen.');
+    const [personal] = await c.say('sæt som visitationskanal', { from: ADELE });
+    expect(personal?.text).toMatch(/i den kanal i et team/);
+    const [ok] = await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
+    expect(ok?.text).toContain('Denne kanal er nu visitationskanal');
+    expect(await c.store.settings.get('visitationChannel')).toMatchObject({ conversationId: CHANNEL }); // the channel, not the thread
+  });
+
+  it('gets a card for each referral with no CPR, name, initials or health data, and a preview without them', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const [card] = await pending(c, toChannel);
+    expect(card).toBeDefined();
+    const json = JSON.stringify(card!.payload);
+    for (const secret of ['Jens', 'Hansen', 'J.H', 'JH', '010150', '0101501234', 'Gå ture', 'COPM', 'omfattende', 'extensive']) expect(json).not.toContain(secret);
+    expect(card!.payload.summary).toBe(`Ny henvisning ${referral.caseNumber}`);
+    expect(text(card!.payload.card)).toMatch(/Henvisning V-2026-0001 \| Fra Screening på aktivitetscenter \| Modtaget 22\.11\.2026 \| Status Ny/);
+    expect((card!.payload.card as any).refresh.userIds.sort()).toEqual([ADELE.id, MEGAN.id].sort());
+    expect(card!.reportTo).toMatchObject(key(ALEX));
+  });
+
+  it('without a channel the referral waits in the queue, marked not announced, and is announced when a channel is set', async () => {
+    const c = await setup({ channel: false });
+    await referByScreening(c);
+    expect(await pending(c, (m) => m.target.kind === 'conversation')).toHaveLength(0);
+    const [queue] = await c.say('kø', { from: ADELE });
+    expect(text(cardOf(queue))).toMatch(/ingen visitationskanal endnu/);
+    expect(text(cardOf(queue))).toMatch(/Ny · 0 dage · Screening på aktivitetscenter · ikke meddelt i kanalen/);
+    const [set] = await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
+    expect(set?.text).toMatch(/1 henvisninger, der ventede/);
+    expect(await pending(c, toChannel)).toHaveLength(1);
+  });
+});
+
+describe('taking, refusing, handing over', () => {
+  it('a visitator takes the case in the channel: her own buttons, the shared card updated in place, the referrer told', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const res = await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE });
+    expect(res.body.value.actions.map((a: any) => a.title)).toEqual(['Vurdér (Fælles Sprog)', 'Overdrag', 'Åbn', 'Afvis']);
+    expect(res.body.value.refresh.action.verb).toBe('referral.refresh');
+    expect(text(res.body.value)).toContain('Status Taget af Adele Vance');
+    const stored = await c.store.referrals.get(referral.id);
+    expect(stored).toMatchObject({ status: 'taken', holder: key(ADELE) });
+    const update = (await pending(c, (m) => m.operation === 'update'))[0]!;
+    expect(update.updates).toBe((await pending(c, toChannel)).find((m) => m.operation === 'send')!.id);
+    expect(text(update.payload.card)).toContain('Taget af Adele Vance');
+    expect((await pending(c, toUser(ALEX))).map((m) => m.payload.text)).toContain(`Din henvisning ${referral.caseNumber} er taget af visitator Adele Vance.`);
+  });
+
+  it('two visitators pressing "Tag sagen" at once: exactly one gets it, the other is told who did', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const [a, m] = await Promise.all([
+      c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE }),
+      c.press('referral.take', { rid: referral.id }, { ...inChannel, from: MEGAN }),
+    ]);
+    const texts = [text(a.body.value), text(m.body.value)];
+    expect(texts.filter((x) => x.includes('Sagen er allerede taget af'))).toHaveLength(1);
+    const holder = (await c.store.referrals.get(referral.id))!.holder!;
+    const loserText = texts.find((x) => x.includes('allerede'))!;
+    expect(loserText).toContain(holder.aadObjectId === ADELE.aadObjectId ? 'Adele Vance' : 'Megan Bowen');
+  });
+
+  it('the store decides the race even without the per-conversation queue (compare-and-save)', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const results = await Promise.all([
+      c.store.referrals.compareAndSave({ ...referral, status: 'taken', holder: key(ADELE) }, referral.version),
+      c.store.referrals.compareAndSave({ ...referral, status: 'taken', holder: key(MEGAN) }, referral.version),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('refuses a colleague without the visitator role, on the server, and changes nothing', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const res = await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: LEE });
+    expect(textsOf(res.body.value)[0]).toBe('Det kræver en anden rolle');
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('new');
+  });
+
+  it('"Åbn" in the channel sends the details to the presser\'s personal chat only, audited', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const res = await c.press('referral.open', { rid: referral.id }, { ...inChannel, from: ADELE });
+    expect(text(res.body.value)).toContain('Detaljerne er sendt til din personlige chat');
+    expect(text(res.body.value)).not.toContain('Jens');
+    const details = (await pending(c, toUser(ADELE)))[0]!;
+    expect(text(details.payload.card)).toMatch(/Borger Jens Hansen, 010150-xxxx, 76 år/);
+    expect(text(details.payload.card)).toMatch(/Afgjort af støtte til aktiviteter, pleje og omsorg i timerne/);
+    const trail = await c.store.audit.forCitizen(referral.citizenId);
+    expect(trail.at(-1)).toMatchObject({ action: 'read', purpose: 'visitation', actor: { aadObjectId: ADELE.aadObjectId } });
+  });
+
+  it('refusing needs a reason; the referrer gets it, the channel card shows "Afvist"', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const start = await c.press('referral.refuseStart', { rid: referral.id }, { ...inChannel, from: ADELE });
+    expect(inputOf(start.body.value, 'reason')).toBeDefined();
+    const empty = await c.press('referral.refuse', { rid: referral.id, reason: ' ' }, { ...inChannel, from: ADELE });
+    expect(text(empty.body.value)).toContain('Skriv en begrundelse.');
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('new');
+    await c.press('referral.refuse', { rid: referral.id, reason: 'Borgeren er allerede visiteret til dagcenter' }, { ...inChannel, from: ADELE });
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('refused');
+    expect((await pending(c, toUser(ALEX))).some((m) => m.payload.text?.includes('Begrundelse: Borgeren er allerede visiteret til dagcenter'))).toBe(true);
+    expect(text((await pending(c, (m) => m.operation === 'update')).at(-1)!.payload.card)).toContain('Status Afvist');
+  });
+
+  it('hands a case to another visitator, who is told; the first can no longer act on it', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    const form = await c.press('referral.handoverStart', { rid: referral.id }, { from: ADELE });
+    expect(inputOf(form.body.value, 'to').choices.map((x: any) => x.title)).toEqual(['Megan Bowen']);
+    const done = await c.press('referral.handover', { rid: referral.id, to: MEGAN.aadObjectId }, { from: ADELE });
+    expect(text(done.body.value)).toContain('Sagen er overdraget til Megan Bowen.');
+    expect((await c.store.referrals.get(referral.id))!.holder).toMatchObject(key(MEGAN));
+    expect((await pending(c, toUser(MEGAN))).some((m) => m.payload.text?.includes('overdraget af Adele Vance'))).toBe(true);
+    const triage = await c.press('referral.triageStart', { rid: referral.id }, { from: ADELE });
+    expect(text(triage.body.value)).toContain('Det kan kun den visitator, der har sagen.');
+  });
+});
+
+describe('Fælles Sprog triage and decision', () => {
+  async function taken() {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    return { c, referral };
+  }
+
+  it('builds the triage card from the rule sets in force, one input per area on the Danish scale, with the legal-review warning', async () => {
+    const { c, referral } = await taken();
+    const form = await c.press('referral.triageStart', { rid: referral.id }, { from: ADELE });
+    const card = form.body.value;
+    expect(['fs_3', 'fs_5', 'fs_6', 'fs_7'].map((id) => inputOf(card, id)?.label)).toEqual(['3. Mobilitet (vigtigt)', '5. Aktivitet (kerneområde)', '6. Socialt samvær og netværk (kerneområde)', '7. Mental/psykisk tilstand (vigtigt)']);
+    expect(inputOf(card, 'fs_5').choices.map((x: any) => x.title)).toEqual(['0 – Ingen/ubetydelige begrænsninger', '1 – Lette begrænsninger', '2 – Moderate begrænsninger', '3 – Svære begrænsninger', '4 – Totale begrænsninger', '9 – Ikke relevant']);
+    expect(text(card)).toContain('mærket til juridisk gennemgang');
+    const missing = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3' }, { from: ADELE });
+    expect(inputOf(missing.body.value, 'fs_3').value).toBe('3');
+    expect(text(missing.body.value)).toContain('Vælg en score.');
+  });
+
+  it('shows which offers the scores meet and why, then decides: advis to the centre, a draft letter, the card "Afgjort"', async () => {
+    const { c, referral } = await taken();
+    const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '9', fs_6: '3', fs_7: '2' }, { from: ADELE });
+    const card = res.body.value;
+    expect(text(card)).toContain('✓ Opfylder kriterierne for Vedligeholdende tilbud på aktivitetscenter');
+    expect(text(card)).toContain('✗ Opfylder ikke kriterierne for Vedligeholdende forløb i eget hjem');
+    expect(text(card)).toContain('✗ 5. Aktivitet: 9, ikke relevant (kræver mindst 3)');
+    expect(text(card)).toContain('✓ 6. Socialt samvær og netværk: 3 (kræver mindst 3)');
+    expect(inputOf(card, 'offer').choices.map((x: any) => x.value)).toEqual(['centre', 'single', 'refused']);
+    const forged = await c.press('referral.decide', { ...actionsOf(card).find((a) => a.verb === 'referral.decide').data, offer: 'home', purpose: 'x' }, { from: ADELE });
+    expect(text(forged.body.value)).toContain('Vælg et af de tilbud, kriterierne giver');
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
+    const decided = await c.press('referral.decide', { ...actionsOf(card).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Komme ud og mødes med andre to gange om ugen' }, { from: ADELE });
+    expect(text(decided.body.value)).toContain('Afgørelsen er gemt');
+    const stored = await c.store.referrals.get(referral.id);
+    expect(stored!.status).toBe('decided');
+    const decision = (stored!.data as any).decision;
+    expect(decision).toMatchObject({ offer: 'centre', scores: { '3': 3, '5': 9, '6': 3, '7': 2 }, decidedBy: key(ADELE) });
+    expect(decision.ruleSets.map((s: any) => s.id)).toEqual(['aeldreloven-vedligeholdende-center-2025', 'aeldreloven-vedligeholdende-hjem-2025']);
+    expect((stored!.data as any).followUp).toMatchObject({ kind: 'yearly', dueAt: '2027-11-22T10:00:00.000Z' });
+    const letter = shownText(decided.others[0]);
+    expect(letter).toContain('UDKAST TIL AFGØRELSE');
+    expect(letter).toContain('Afgørelse: Du er bevilget et vedligeholdende tilbud på et aktivitetscenter.');
+    expect(letter).toContain('Formål, aftalt med dig: Komme ud og mødes med andre to gange om ugen');
+    expect(letter).toContain('Klagevejledning: [KOMMUNEN UDFYLDER');
+    const advis = (await pending(c, toUser(ALEX))).find((m) => m.topic?.kind === 'referral.advis')!;
+    expect(advis.payload.text).toContain('Bevilget: Vedligeholdende tilbud på aktivitetscenter');
+    expect(advis.payload.text).not.toMatch(/Aktivitet: 9|Mobilitet/); // no function scores in the advis
+    expect(text((await pending(c, (m) => m.operation === 'update')).at(-1)!.payload.card)).toContain('Status Afgjort');
+  });
+
+  it('a home course ends at most 3 months after its start, printed on the letter', async () => {
+    const { c, referral } = await taken();
+    const res = await c.press('referral.triage', { rid: referral.id, fs_3: '4', fs_5: '3', fs_6: '0', fs_7: '0' }, { from: ADELE });
+    const ref = actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data;
+    const bad = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: '2026-13-01' }, { from: ADELE });
+    expect(text(bad.body.value)).toContain('Skriv datoen som ÅÅÅÅ-MM-DD');
+    const ok = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: '2026-11-30', trainingByCarer: 'yes' }, { from: ADELE });
+    expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { endDate: '2027-02-28', trainingByCarer: true } });
+    expect(shownText(ok.others[0])).toContain('til og med 28.02.2027 (højst 3 måneder)');
+    expect(shownText(ok.others[0])).toContain('Træning ved hjælper');
+  });
+
+  it('a stale decision card (the case changed meanwhile) changes nothing', async () => {
+    const { c, referral } = await taken();
+    const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    const ref = actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data;
+    await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    const stale = await c.press('referral.decide', { ...ref, offer: 'centre', purpose: 'x' }, { from: ADELE });
+    expect(text(stale.body.value)).toContain('Sagen er ændret imens');
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
+  });
+
+  it('centre staff who referred may add an indicative pre-triage, which the visitator sees', async () => {
+    const { c, referral } = await taken();
+    const form = await c.press('referral.triageStart', { rid: referral.id }, { from: ALEX });
+    expect(text(form.body.value)).toContain('Foreløbig vurdering (vejledende)');
+    await c.press('referral.triage', { rid: referral.id, fs_3: '2', fs_5: '3', fs_6: '3', fs_7: '1' }, { from: ALEX });
+    expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ preTriage: { scores: { '5': 3 } } });
+    const details = await c.press('referral.open', { rid: referral.id }, { from: ADELE });
+    expect(text(details.body.value)).toContain('Foreløbig vurdering fra centret (Alex Wilber): Mobilitet 2, Aktivitet 3, Socialt samvær og netværk 3, Mental/psykisk tilstand 1');
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
+  });
+
+  it('a forged referral id is answered plainly', async () => {
+    const c = await setup();
+    const res = await c.press('referral.take', { rid: '00000000-0000-4000-8000-000000000000' }, { from: ADELE });
+    expect(text(res.body.value)).toContain('Den henvisning findes ikke');
+  });
+});
+
+describe('direct referrals, the queue and follow-ups', () => {
+  it('any staff member refers a citizen directly; bad input is kept on the same card', async () => {
+    const c = await setup();
+    const [form] = await c.say('henvis', { from: LEE });
+    expect(inputOf(cardOf(form), 'askedBy')).toBeDefined();
+    const bad = await c.press('referral.createDirect', { cpr: '310299-1234', name: 'Else Berg', askedBy: 'relative', reason: '' }, { from: LEE });
+    expect(text(bad.body.value)).toMatch(/gyldig fødselsdato.*Skriv kort, hvorfor/);
+    expect(inputOf(bad.body.value, 'name').value).toBe('Else Berg');
+    expect(await c.store.referrals.listOpen()).toHaveLength(0);
+    const ok = await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Datteren oplever, at moren isolerer sig', unit: 'Hjemmeplejen Nord' }, { from: LEE });
+    expect(text(ok.body.value)).toContain('Henvisning V-2026-0001 ligger i visitationens kø');
+    const [card] = await pending(c, toChannel);
+    expect(text(card!.payload.card)).toContain('Fra Direkte henvisning fra Hjemmeplejen Nord');
+    expect(JSON.stringify(card!.payload)).not.toMatch(/Else|120340|isolerer/);
+  });
+
+  it('"kø" lists open referrals oldest first, with age and status; not for non-visitators', async () => {
+    const c = await setup();
+    await referByScreening(c);
+    clock = new Date('2026-11-25T10:00:00Z');
+    await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'citizen', reason: 'Vil gerne i gang igen' }, { from: LEE });
+    const [queue] = await c.say('kø', { from: MEGAN });
+    const items = textsOf(cardOf(queue)).filter((x) => x.startsWith('Henvisning '));
+    expect(items).toEqual(['Henvisning V-2026-0001', 'Henvisning V-2026-0002']);
+    expect(text(cardOf(queue))).toMatch(/Ny · 3 dage · Screening på aktivitetscenter/);
+    const [refused] = await c.say('kø', { from: LEE });
+    expect(textsOf(cardOf(refused))[0]).toBe('Det kræver en anden rolle');
+  });
+
+  it('a due follow-up reminds the visitator and the centre once, and the result is recorded (E1-E4)', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
+    expect(await remindFollowUps(c.bot.services)).toBe(0);
+    clock = new Date('2027-11-23T10:00:00Z');
+    expect(await remindFollowUps(c.bot.services)).toBe(1);
+    expect(await remindFollowUps(c.bot.services)).toBe(0); // once
+    const reminder = (await pending(c, toUser(ADELE))).find((m) => m.payload.card && text(m.payload.card).includes('Årlig status'))!;
+    expect(actionsOf(reminder.payload.card).map((a) => a.title)).toEqual(['E1 Fortsæt', 'E2 Ændring inden for rammen', 'E3 Afslut', 'E4 Revisitation']);
+    expect((await pending(c, toUser(ALEX))).some((m) => m.payload.text?.includes('årlig status'))).toBe(true);
+    await c.press('referral.followUp', { rid: referral.id, result: 'E3' }, { from: ADELE });
+    expect((await c.store.referrals.get(referral.id))).toMatchObject({ status: 'closed', data: { followUp: { result: 'E3' } } });
+  });
+
+  it('audits every look-up and change with purpose "visitation"', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    await c.press('referral.open', { rid: referral.id }, { from: ADELE });
+    const visitation = (await c.store.audit.forCitizen(referral.citizenId)).filter((e) => e.purpose === 'visitation');
+    // Taking it in a personal chat shows the details: that is a read too.
+    expect(visitation.map((e) => e.action)).toEqual(['create', 'update', 'read', 'read']);
+    expect(visitation.every((e) => e.actor.aadObjectId === (e.action === 'create' ? ALEX : ADELE).aadObjectId)).toBe(true);
+  });
+});
