@@ -33,6 +33,19 @@ export function helpReply(turn: Turn): Reply & { kind: 'card' } {
     allowed: can(turn.roles, PERMISSION[id]),
     requires: requiresText(turn, PERMISSION[id]),
   }));
+  // In a team channel, visitators can make it the channel where referral cards appear.
+  if (turn.scope === 'channel' && can(turn.roles, 'queue')) {
+    flows.push({
+      id: 'queue',
+      title: t(turn.lang, 'visitation.channel.title'),
+      description: t(turn.lang, 'visitation.channel.description'),
+      button: t(turn.lang, 'visitation.channel.button'),
+      verb: 'visitation.setChannel',
+      data: {},
+      allowed: true,
+      requires: '',
+    });
+  }
   if (!shared && can(turn.roles, 'roles')) {
     for (const [id, verb] of [['roles', 'roles.start'], ['auditTrail', 'audit.start']] as const) {
       flows.push({

@@ -20,6 +20,8 @@ export interface Turn {
   /** Local mode with no roles configured: everyone has every role. */
   openMode: boolean;
   tenantId?: string;
+  /** The conversation the turn came from (a channel's own id, never a reply thread's). */
+  conversationId: string;
   /** The bot's app id when it has one (not in local mode): used for deep links to the personal chat. */
   botId?: string;
   localMode: boolean;
@@ -43,6 +45,8 @@ export interface Services {
   outbox?: Outbox;
   log: Logger;
   now(): Date;
+  /** Local mode (the Agents Playground): no user-specific card views, which it does not support. */
+  localMode: boolean;
   /** The municipality's rule sets, checked at start. */
   rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[] };
 }

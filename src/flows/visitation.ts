@@ -209,7 +209,8 @@ async function channelCard(services: Services, referral: Referral, viewer?: Staf
   const tenantId = referral.source.by.tenantId;
   return renderCard('referralCard', {
     rid,
-    refreshUserIds: await visitatorUserIds(services, tenantId),
+    // Teams refreshes the card per visitator (their own buttons); the Playground cannot, so not there.
+    refreshUserIds: services.localMode ? [] : await visitatorUserIds(services, tenantId),
     title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     facts: [
       { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral) },
@@ -356,11 +357,16 @@ export async function queueCommand(turn: Turn, services: Services): Promise<Repl
 // ---------------------------------------------------------------------------------------------
 // Setting the visitators' channel
 
-export async function setChannelCommand(turn: Turn, services: Services, conversationId: string): Promise<Reply[]> {
+export async function setChannelCommand(turn: Turn, services: Services): Promise<Reply[]> {
+  return [{ kind: 'text', text: await setChannel(turn, services) }];
+}
+
+/** Make the conversation the turn came from the visitators' channel; the answer in words. */
+async function setChannel(turn: Turn, services: Services): Promise<string> {
   const L = turn.lang;
-  if (turn.scope !== 'channel') return [{ kind: 'text', text: t(L, 'visitation.channel.onlyInChannel') }];
-  if (!can(turn.roles, 'queue')) return [{ kind: 'text', text: t(L, 'visitation.channel.onlyVisitators') }];
-  const setting: ChannelSetting = { conversationId, tenantId: turn.tenantId, setBy: turn.staff, at: services.now().toISOString() };
+  if (turn.scope !== 'channel') return t(L, 'visitation.channel.onlyInChannel');
+  if (!can(turn.roles, 'queue')) return t(L, 'visitation.channel.onlyVisitators');
+  const setting: ChannelSetting = { conversationId: turn.conversationId, tenantId: turn.tenantId, setBy: turn.staff, at: services.now().toISOString() };
   await services.store.settings.set('visitationChannel', setting);
   services.log.info('visitation channel set', { by: turn.staff.aadObjectId });
   // Referrals that waited for a channel get their card now.
@@ -368,7 +374,7 @@ export async function setChannelCommand(turn: Turn, services: Services, conversa
   for (const r of await services.store.referrals.listOpen()) {
     if (!dataOf(r).notified && (await announce(services, r))) announced++;
   }
-  return [{ kind: 'text', text: t(L, announced ? 'visitation.channel.setWithWaiting' : 'visitation.channel.set', { count: announced }) }];
+  return t(L, announced ? 'visitation.channel.setWithWaiting' : 'visitation.channel.set', { count: announced });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -516,7 +522,26 @@ async function tell(services: Services, to: StaffKey, key: string, vars: Record<
   await services.outbox.enqueue({ idempotencyKey, target: { kind: 'user', user: to }, payload: { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') } });
 }
 
+/**
+ * A button on the channel card whose next step is personal (triage, hand-over): that card goes to the
+ * presser's personal chat through the outbox, and the channel card says so.
+ */
+async function viaPersonalChat(turn: Turn, services: Services, referral: Referral, card: AdaptiveCardJson, what: string): Promise<ExecuteResult> {
+  await services.outbox?.enqueue({
+    idempotencyKey: `referral-${what}:${referral.id}:${turn.staff.aadObjectId}:${services.now().toISOString()}`,
+    target: { kind: 'user', user: turn.staff },
+    payload: { card, summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
+  });
+  return { card: await channelCard(services, referral, turn.staff, t('da', 'visitation.sentToPersonal')) };
+}
+
 export const visitationVerbs: Record<string, Handler> = {
+  /** The help card's button in a team channel: the same as writing "sæt som visitationskanal" there. */
+  'visitation.setChannel': async (turn, services) => {
+    const said = await setChannel(turn, services);
+    return { card: notice(turn, 'visitation.channel.title', [said], [backToHelp(turn)]).card };
+  },
+
   'queue.show': async (turn, services) => personalOnly(turn) ?? visitatorOnly(turn) ?? { card: await queueCard(turn, services) },
 
   'referral.refresh': withReferral(async (turn, services, { referral }) => ({ card: await channelCard(services, referral, can(turn.roles, 'queue') ? turn.staff : undefined) })),
@@ -589,10 +614,11 @@ export const visitationVerbs: Record<string, Handler> = {
   }),
 
   'referral.handoverStart': withReferral(async (turn, services, { referral }) => {
-    const refused = personalOnly(turn) ?? visitatorOnly(turn);
+    const refused = visitatorOnly(turn);
     if (refused) return refused;
-    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff))) return { card: await detailsCard(turn, services, referral, t(turn.lang, 'visitation.notHolder')) };
-    return { card: await handoverForm(turn, services, referral) };
+    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff))) return answer(turn, services, referral, t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.notHolder'));
+    const form = await handoverForm({ ...turn, scope: 'personal' }, services, referral);
+    return turn.scope === 'personal' ? { card: form } : viaPersonalChat(turn, services, referral, form, 'handover');
   }),
 
   'referral.handover': withReferral(async (turn, services, { referral }, data) => {
@@ -620,12 +646,14 @@ export const visitationVerbs: Record<string, Handler> = {
   }),
 
   'referral.triageStart': withReferral(async (turn, services, { referral }) => {
-    const refused = personalOnly(turn);
-    if (refused) return refused;
     const holder = referral.status === 'taken' && sameStaff(referral.holder, turn.staff) && can(turn.roles, 'queue');
-    const centre = can(turn.roles, 'screening') && sameStaff(referral.source.by, turn.staff) && (referral.status === 'new' || referral.status === 'taken');
-    if (!holder && !centre) return { card: can(turn.roles, 'queue') ? await detailsCard(turn, services, referral, t(turn.lang, 'visitation.notHolder')) : notAllowedReply(turn, t(turn.lang, 'flow.queue.title'), 'queue').card };
-    return { card: triageForm(turn, services, referral) };
+    const centre = turn.scope === 'personal' && can(turn.roles, 'screening') && sameStaff(referral.source.by, turn.staff) && (referral.status === 'new' || referral.status === 'taken');
+    if (!holder && !centre) {
+      if (!can(turn.roles, 'queue')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.queue.title'), 'queue').card };
+      return answer(turn, services, referral, t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.notHolder'));
+    }
+    const form = triageForm({ ...turn, scope: 'personal' }, services, referral);
+    return turn.scope === 'personal' ? { card: form } : viaPersonalChat(turn, services, referral, form, 'triage');
   }),
 
   'referral.triage': withReferral(async (turn, services, { referral }, data) => {

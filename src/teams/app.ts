@@ -16,7 +16,7 @@ import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { Store } from '../store/index.js';
-import { activityOf, channelConversationId, rememberConversation, staffKeyOf } from './proactive.js';
+import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
 import { KeyedSerializer } from './serial.js';
 import { StoreStorage } from './turnStorage.js';
 import { localeOf, scopeOf, tenantOf, turnOf } from './turn.js';
@@ -82,7 +82,7 @@ const VERBS: Record<string, VerbHandler> = {
 export function createBot(options: BotOptions): Bot {
   const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
-  const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()), rules: options.rules };
+  const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()), rules: options.rules, localMode: !config.credentials };
   listenForReferralCards(services);
 
   /** The flows' view of this turn, with the person's roles from the directory. */
@@ -171,7 +171,7 @@ export function createBot(options: BotOptions): Bot {
       case 'refer':
         return send(context, await referCommand(turn));
       case 'setChannel':
-        return send(context, await setChannelCommand(turn, services, channelConversationId(context.activity.conversation.id)));
+        return send(context, await setChannelCommand(turn, services));
       case 'roles':
         return send(context, await rolesCommand(turn, services));
       case 'auditTrail':

@@ -34,6 +34,7 @@ export function turnOf(activity: Partial<Activity>, botId: string | undefined, w
     scope: scopeOf(activity),
     user: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
     tenantId,
+    conversationId: (activity.conversation?.id ?? '').split(';messageid=')[0]!,
     botId,
     localMode: !botId,
   };

@@ -29,7 +29,8 @@ async function setup(options: { channel?: boolean } = {}) {
     ...loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json')),
     { aadObjectId: MEGAN.aadObjectId, name: MEGAN.name, roles: ['visitator' as const] },
   ];
-  const c = await conversation({ seed, now });
+  // Teams mode (an app id), as in production: cards refresh per visitator there.
+  const c = await conversation({ seed, now, config: { credentials: { appId: '99999999-9999-4999-8999-999999999999', type: 'SingleTenant', password: 'x', tenantId: TENANT } } });
   // Everyone says hello once, so the directory knows their Teams ids (for refresh and handover).
   for (const who of [ALEX, MEGAN, ADELE, LEE]) await c.say('hej', { from: who });
   if (options.channel !== false) {
@@ -76,6 +77,20 @@ describe('the visitators\' channel', () => {
     expect(await c.store.settings.get('visitationChannel')).toMatchObject({ conversationId: CHANNEL }); // the channel, not the thread
   });
 
+  it('can also be set with the button on the help card in the channel', async () => {
+    const c = await setup({ channel: false });
+    const [help] = await c.say('hjælp', { ...inChannel, from: ADELE });
+    const button = actionsOf(cardOf(help)).find((a) => a.verb === 'visitation.setChannel');
+    expect(button.title).toBe('Brug denne kanal til henvisninger');
+    const [lee] = await c.say('hjælp', { ...inChannel, from: LEE });
+    expect(actionsOf(cardOf(lee)).some((a) => a.verb === 'visitation.setChannel')).toBe(false);
+    const res = await c.press('visitation.setChannel', {}, { ...inChannel, from: ADELE });
+    expect(text(res.body.value)).toContain('Denne kanal er nu visitationskanal');
+    expect(await c.store.settings.get('visitationChannel')).toMatchObject({ conversationId: CHANNEL });
+    const refused = await c.press('visitation.setChannel', {}, { ...inChannel, from: LEE });
+    expect(text(refused.body.value)).toContain('Kun visitatorer kan vælge visitationskanalen.');
+  });
+
   it('gets a card for each referral with no CPR, name, initials or health data, and a preview without them', async () => {
     const c = await setup();
     const referral = await referByScreening(c);
@@ -87,6 +102,16 @@ describe('the visitators\' channel', () => {
     expect(text(card!.payload.card)).toMatch(/Henvisning V-2026-0001 \| Fra Screening på aktivitetscenter \| Modtaget 22\.11\.2026 \| Status Ny/);
     expect((card!.payload.card as any).refresh.userIds.sort()).toEqual([ADELE.id, MEGAN.id].sort());
     expect(card!.reportTo).toMatchObject(key(ALEX));
+  });
+
+  it('leaves out the per-visitator refresh in local mode, which the Agents Playground does not support', async () => {
+    const seed = loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'));
+    const c = await conversation({ seed, now });
+    await c.say('hej', { from: ADELE });
+    await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
+    await referByScreening(c);
+    const [card] = await pending(c, toChannel);
+    expect((card!.payload.card as any).refresh).toBeUndefined();
   });
 
   it('without a channel the referral waits in the queue, marked not announced, and is announced when a channel is set', async () => {
@@ -161,6 +186,16 @@ describe('taking, refusing, handing over', () => {
     expect(text(details.payload.card)).toMatch(/Afgjort af støtte til aktiviteter, pleje og omsorg i timerne/);
     const trail = await c.store.audit.forCitizen(referral.citizenId);
     expect(trail.at(-1)).toMatchObject({ action: 'read', purpose: 'visitation', actor: { aadObjectId: ADELE.aadObjectId } });
+  });
+
+  it('"Vurdér" on the channel card sends the triage card to the holder\'s personal chat, never to the channel', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE });
+    const res = await c.press('referral.triageStart', { rid: referral.id }, { ...inChannel, from: ADELE });
+    expect(text(res.body.value)).toContain('Næste trin er sendt til din personlige chat');
+    const triage = (await pending(c, toUser(ADELE))).find((m) => m.payload.card && text(m.payload.card).includes('Vurdering i Fælles Sprog'));
+    expect(inputOf(triage!.payload.card, 'fs_5')).toBeDefined();
   });
 
   it('refusing needs a reason; the referrer gets it, the channel card shows "Afvist"', async () => {
