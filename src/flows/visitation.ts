@@ -198,12 +198,15 @@ async function channelCard(services: Services, referral: Referral, viewer?: Staf
   if (referral.status === 'new') {
     actions.push({ title: t(L, 'visitation.button.take'), verb: 'referral.take', data: { rid }, style: 'positive' });
   }
-  if (viewer && referral.status === 'taken' && sameStaff(viewer, referral.holder)) {
+  // The shared view keeps the holder's buttons (clients without per-user refresh still need them; the
+  // server refuses anyone else); a visitator's own view drops them unless she holds the case.
+  const holderButtons = referral.status === 'taken' && (!viewer || sameStaff(viewer, referral.holder));
+  if (holderButtons) {
     actions.push({ title: t(L, 'visitation.button.triage'), verb: 'referral.triageStart', data: { rid }, style: 'positive' });
     actions.push({ title: t(L, 'visitation.button.handover'), verb: 'referral.handoverStart', data: { rid }, style: 'default' });
   }
   actions.push({ title: t(L, 'visitation.button.open'), verb: 'referral.open', data: { rid }, style: 'default' });
-  if (referral.status === 'new' || (viewer && referral.status === 'taken' && sameStaff(viewer, referral.holder))) {
+  if (referral.status === 'new' || holderButtons) {
     actions.push({ title: t(L, 'visitation.button.refuse'), verb: 'referral.refuseStart', data: { rid }, style: 'destructive' });
   }
   const tenantId = referral.source.by.tenantId;
@@ -451,7 +454,8 @@ function assessmentFields(L: Lang, assessment: AssessedSet[]): FormField[] {
   const fields: FormField[] = [];
   for (const a of assessment) {
     fields.push(info(`${a.evaluation.met ? '✓' : '✗'} ${t(L, a.evaluation.met ? 'visitation.assess.met' : 'visitation.assess.notMet', { offer: t(L, `visitation.decision.${a.set.offer}`) })}`, a.evaluation.met ? 'Good' : 'Default', true));
-    fields.push(info(explain(L, a.evaluation.explanation).join('\n')));
+    // One line per criterion; indentation with no-break spaces, which cards do not trim.
+    for (const line of explain(L, a.evaluation.explanation)) fields.push(info(line.replace(/^( +)/, (m) => '\u00a0\u00a0'.repeat(m.length / 2))));
     fields.push(info(t(L, 'visitation.assess.basis', { id: a.set.id, version: a.set.version, basis: a.set.legalBasis }), 'Default'));
     if (a.set.legalReview) fields.push(info(a.set.reviewNote ?? t(L, 'visitation.triage.legalReview'), 'Warning'));
   }
@@ -468,7 +472,7 @@ function decisionForm(turn: Turn, services: Services, referral: Referral, values
   fields.push(
     choice('offer', t(L, 'visitation.decide.offer'), offers.map((o) => ({ title: t(L, `visitation.decision.${o}`), value: o })), values.offer ?? '', errors.offer ?? ''),
     textInput('purpose', t(L, 'visitation.decide.purpose'), values.purpose ?? '', errors.purpose ?? '', { maxLength: 1000, multiline: true }),
-    textInput('startDate', t(L, 'visitation.decide.startDate'), values.startDate ?? '', errors.startDate ?? '', { placeholder: 'ÅÅÅÅ-MM-DD', maxLength: 10 }),
+    textInput('startDate', t(L, 'visitation.decide.startDate'), values.startDate ?? '', errors.startDate ?? '', { placeholder: t(L, 'visitation.decide.datePlaceholder'), maxLength: 10 }),
     choice('trainingByCarer', t(L, 'visitation.decide.trainingByCarer'), [{ title: t(L, 'screening.choice.yes'), value: 'yes' }, { title: t(L, 'screening.choice.no'), value: 'no' }], values.trainingByCarer ?? 'no', errors.trainingByCarer ?? ''),
     choice('services', t(L, 'visitation.decide.services'), SINGLE_SERVICES.map((s) => ({ title: t(L, `visitation.single.${s}`), value: s })), values.services ?? '', errors.services ?? '', { multi: true }),
   );

@@ -290,60 +290,8 @@ describe('Agents Playground in Chromium', () => {
     p.setDefaultTimeout(20_000);
     const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `screening-${name}.png`), fullPage: true });
     try {
-      await p.goto(playgroundUrl, { waitUntil: 'domcontentloaded' });
-      const compose = p.locator('[contenteditable="true"][role="textbox"]');
-      await compose.waitFor({ state: 'visible', timeout: 30_000 });
-      await waitForLogLine(p, /Connected\./, '"Connected."');
-      const cards = p.locator('.ac-adaptiveCard');
-      const before = await settledCardCount(cards);
-      await compose.click();
-      await p.keyboard.type('ny screening');
-      await p.keyboard.press('Enter');
-      await waitFor('the first screening card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
-      const card = cards.nth(before);
-      // The Playground sends en-US: the cards are in English.
-      const L: Lang = 'en';
-      const step = async (n: number) => expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.step', { n, m: 6 }));
-      const next = () => card.getByRole('button', { name: t(L, 'screening.button.next'), exact: true }).click();
-      const radio = (group: RegExp, option: string) => card.getByRole('radiogroup', { name: group }).getByLabel(option, { exact: true }).check();
-      const pick = async (label: string, option: string, nth = 0) => {
-        await card.getByRole('combobox', { name: label }).nth(nth).click();
-        await p.getByRole('option', { name: option, exact: true }).click();
-      };
-
-      await step(1);
-      await card.getByLabel(t(L, 'screening.field.cpr')).fill('010150-1234');
-      await card.getByLabel(t(L, 'screening.field.name'), { exact: true }).fill('Jens Hansen');
-      await radio(/own home/, t(L, 'screening.choice.yes'));
-      await radio(/specially trained staff/, t(L, 'screening.choice.no'));
-      await shot('1-citizen');
-      await next();
-
-      await step(2);
-      await card.getByLabel(t(L, 'screening.field.activity')).fill('Gå ture i parken');
-      await pick(t(L, 'screening.field.subArea'), `${t(L, 'copm.area.leisure')}: ${t(L, 'copm.sub.activeRecreation')}`);
-      await pick(t(L, 'screening.field.importance'), '9');
-      await card.getByRole('button', { name: t(L, 'screening.button.add'), exact: true }).click();
-      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Gå ture i parken');
-      await shot('2-activities');
-      await next();
-
-      await step(3);
-      await next();
-
-      await step(4);
-      await pick(t(L, 'screening.field.performance'), '5');
-      await pick(t(L, 'screening.field.satisfaction'), '3');
-      await next();
-
-      await step(5);
-      await radio(/take part in and start activities/, t(L, 'screening.support.lightModerate'));
-      await radio(/make and keep social relations/, t(L, 'screening.support.none'));
-      await radio(/care during the hours/, t(L, 'screening.choice.no'));
-      await radio(/Transport to and from/, t(L, 'screening.transport.mobility'));
-      await next();
-
-      await step(6);
+      await openPlayground(p);
+      const card = await screen(p, { supportActivities: t('en', 'screening.support.lightModerate'), transport: t('en', 'screening.transport.mobility') }, shot);
       const outcome = await card.innerText();
       expect(outcome).toContain(t(L, 'screening.outcome.proposal', { offer: t(L, 'screening.offer.preventive') }));
       expect(outcome).toContain(t(L, 'screening.outcome.transportGranted', { because: t(L, 'screening.outcome.transportBecause.mobility') }));
@@ -356,14 +304,153 @@ describe('Agents Playground in Chromium', () => {
       expect(text).toContain('Borger: Jens Hansen, CPR 010150-xxxx');
       expect(text).not.toContain('010150-1234');
       await shot('7-summary');
-      for (const re of PLAYGROUND_ERRORS) expect(text, `Playground page shows ${re}`).not.toMatch(re);
-      expect(children.find((c) => c.name === 'bot')!.output(), 'bot logged an error').not.toMatch(/"level":"error"/);
+      assertNoErrors(text);
     } catch (err) {
-      await p.screenshot({ path: path.join(resultsDir, 'screening-failure.png'), fullPage: true }).catch(() => {});
-      const message = err instanceof Error ? err.message : String(err);
-      throw new Error(`${message}\n--- page text:\n${await bodyText(p).catch(() => '')}\n${describeChildren()}`, { cause: err });
+      await failWith(p, 'screening', err);
     } finally {
       await p.close().catch(() => {});
     }
   }, 180_000);
+
+  it('a screening referral appears as a card in the visitators\' channel; a visitator takes it, triages, decides, and the centre gets the advis', async () => {
+    if (setupError) throw setupError;
+    const p = await browser!.newPage({ viewport: { width: 1400, height: 1100 } });
+    p.setDefaultTimeout(20_000);
+    const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `visitation-${name}.png`), fullPage: true });
+    try {
+      await openPlayground(p);
+      // The channel: the Playground's help card there (Danish: it sends no locale on page load) has the button.
+      await p.getByText('General', { exact: true }).click();
+      const setButton = p.getByRole('button', { name: t('da', 'visitation.channel.button'), exact: true }).last();
+      await setButton.waitFor({ state: 'visible', timeout: 20_000 });
+      await setButton.click();
+      await waitFor('the channel to be set', 15_000, async () => ((await bodyText(p)).includes(t('en', 'visitation.channel.set')) ? true : undefined));
+
+      // Alex (every role in local mode) screens a citizen who needs extensive support: a referral.
+      await p.getByText('Personal Chat', { exact: true }).click();
+      const card = await screen(p, { supportActivities: t('en', 'screening.support.extensiveComplete'), transport: t('en', 'screening.transport.self') }, shot);
+      expect(await card.innerText()).toContain(t(L, 'screening.offer.referral'));
+      await card.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.done.referral', { caseNumber: 'V-2026-0001' }));
+
+      // The channel card: a case number, where from, when, status; no name, no CPR.
+      await p.getByText('General', { exact: true }).click();
+      const referralCard = p.locator('.ac-adaptiveCard', { hasText: 'Henvisning V-2026-0001' }).first();
+      await referralCard.waitFor({ state: 'visible', timeout: 20_000 });
+      const shown = await referralCard.innerText();
+      expect(shown).toContain('Screening på aktivitetscenter');
+      expect(shown).not.toMatch(/Jens|Hansen|010150/);
+      await shot('1-channel-card');
+      await referralCard.getByRole('button', { name: t('da', 'visitation.button.take'), exact: true }).click();
+      await expect.poll(() => referralCard.innerText(), { timeout: 15_000 }).toContain('Taget af Alex Wilber');
+      await shot('2-taken');
+      await referralCard.getByRole('button', { name: t('da', 'visitation.button.triage'), exact: true }).click();
+      await expect.poll(() => referralCard.innerText(), { timeout: 15_000 }).toContain(t('da', 'visitation.sentToPersonal'));
+
+      // The triage card waits in the personal chat.
+      await p.getByText('Personal Chat', { exact: true }).click();
+      const title = t(L, 'visitation.triage.title');
+      await p.locator('.ac-adaptiveCard', { hasText: title }).last().waitFor({ state: 'visible', timeout: 20_000 });
+      // Pin the card by position: its text changes as it turns into the decision card.
+      const index = await p.locator('.ac-adaptiveCard').evaluateAll((els, wanted) => els.map((e) => (e as HTMLElement).innerText.includes(wanted)).lastIndexOf(true), title);
+      const triage = p.locator('.ac-adaptiveCard').nth(index);
+      for (const [area, score] of [['3. Mobilitet', '3 – Svære begrænsninger'], ['5. Aktivitet', '3 – Svære begrænsninger'], ['6. Socialt samvær og netværk', '2 – Moderate begrænsninger'], ['7. Mental/psykisk tilstand', '9 – Ikke relevant']] as const) {
+        await triage.getByRole('combobox', { name: new RegExp(`^${area.replace('/', '\\/')}`) }).click();
+        await p.getByRole('option', { name: score, exact: true }).click();
+      }
+      await shot('3-triage');
+      await triage.getByRole('button', { name: t(L, 'visitation.triage.submit'), exact: true }).click();
+      await expect.poll(() => triage.innerText(), { timeout: 15_000 }).toContain(t(L, 'visitation.decide.title'));
+      expect(await triage.innerText()).toContain(t(L, 'visitation.assess.met', { offer: t(L, 'visitation.decision.centre') }));
+      await triage.getByRole('radiogroup', { name: new RegExp(t(L, 'visitation.decide.offer')) }).getByLabel(t(L, 'visitation.decision.centre'), { exact: true }).check();
+      await triage.getByLabel(t(L, 'visitation.decide.purpose')).fill('Komme ud og mødes med andre');
+      await shot('4-decision');
+      await triage.getByRole('button', { name: t(L, 'visitation.decide.submit'), exact: true }).click();
+      await expect.poll(() => triage.innerText(), { timeout: 15_000 }).toContain(t(L, 'visitation.decide.done'));
+      // The draft letter for the visitator, and the advis to the centre (Alex screened, so Alex gets it).
+      await waitFor('the draft letter and the advis', 20_000, async () => {
+        const all = await bodyText(p);
+        return all.includes('UDKAST TIL AFGØRELSE') && all.includes('Advis: henvisning V-2026-0001 er afgjort af visitationen') ? true : undefined;
+      });
+      await shot('5-letter-and-advis');
+
+      // The shared card says "Afgjort" for everyone.
+      await p.getByText('General', { exact: true }).click();
+      await expect.poll(() => p.locator('.ac-adaptiveCard', { hasText: 'Henvisning V-2026-0001' }).first().innerText(), { timeout: 20_000 }).toContain('Afgjort');
+      await shot('6-channel-decided');
+      assertNoErrors(await bodyText(p));
+    } catch (err) {
+      await failWith(p, 'visitation', err);
+    } finally {
+      await p.close().catch(() => {});
+    }
+  }, 240_000);
 });
+
+// The Playground sends en-US on messages and invokes: the personal-chat cards are in English.
+const L: Lang = 'en';
+
+async function openPlayground(p: Page): Promise<void> {
+  await p.goto(playgroundUrl, { waitUntil: 'domcontentloaded' });
+  await p.locator('[contenteditable="true"][role="textbox"]').first().waitFor({ state: 'visible', timeout: 30_000 });
+  await waitForLogLine(p, /Connected\./, '"Connected."');
+}
+
+/** Type "ny screening" and click through to the outcome card, as a staff member would. */
+async function screen(p: Page, answers: { supportActivities: string; transport: string }, shot: (name: string) => Promise<unknown>): Promise<Locator> {
+  const cards = p.locator('.ac-adaptiveCard');
+  const before = await settledCardCount(cards);
+  const compose = p.locator('[contenteditable="true"][role="textbox"]').first();
+  await compose.click();
+  await p.keyboard.type('ny screening');
+  await p.keyboard.press('Enter');
+  await waitFor('the first screening card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
+  const card = cards.nth(before);
+  const step = async (n: number) => expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.step', { n, m: 6 }));
+  const next = () => card.getByRole('button', { name: t(L, 'screening.button.next'), exact: true }).click();
+  const radio = (group: RegExp, option: string) => card.getByRole('radiogroup', { name: group }).getByLabel(option, { exact: true }).check();
+  const pick = async (label: string, option: string) => {
+    await card.getByRole('combobox', { name: label }).click();
+    await p.getByRole('option', { name: option, exact: true }).click();
+  };
+  await step(1);
+  await card.getByLabel(t(L, 'screening.field.cpr')).fill('010150-1234');
+  await card.getByLabel(t(L, 'screening.field.name'), { exact: true }).fill('Jens Hansen');
+  await radio(/own home/, t(L, 'screening.choice.yes'));
+  await radio(/specially trained staff/, t(L, 'screening.choice.no'));
+  await shot('1-citizen');
+  await next();
+  await step(2);
+  await card.getByLabel(t(L, 'screening.field.activity')).fill('Gå ture i parken');
+  await pick(t(L, 'screening.field.subArea'), `${t(L, 'copm.area.leisure')}: ${t(L, 'copm.sub.activeRecreation')}`);
+  await pick(t(L, 'screening.field.importance'), '9');
+  await card.getByRole('button', { name: t(L, 'screening.button.add'), exact: true }).click();
+  await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Gå ture i parken');
+  await shot('2-activities');
+  await next();
+  await step(3);
+  await next();
+  await step(4);
+  await pick(t(L, 'screening.field.performance'), '5');
+  await pick(t(L, 'screening.field.satisfaction'), '3');
+  await next();
+  await step(5);
+  await radio(/take part in and start activities/, answers.supportActivities);
+  await radio(/make and keep social relations/, t(L, 'screening.support.none'));
+  await radio(/care during the hours/, t(L, 'screening.choice.no'));
+  await radio(/Transport to and from/, answers.transport);
+  await next();
+  await step(6);
+  return card;
+}
+
+function assertNoErrors(text: string): void {
+  for (const re of PLAYGROUND_ERRORS) expect(text, `Playground page shows ${re}`).not.toMatch(re);
+  expect(children.find((c) => c.name === 'bot')!.output(), 'bot logged an error').not.toMatch(/"level":"error"/);
+}
+
+async function failWith(p: Page, name: string, err: unknown): Promise<never> {
+  await p.screenshot({ path: path.join(resultsDir, `${name}-failure.png`), fullPage: true }).catch(() => {});
+  const message = err instanceof Error ? err.message : String(err);
+  throw new Error(`${message}\n--- page text:\n${await bodyText(p).catch(() => '')}\n${describeChildren()}`, { cause: err });
+}
