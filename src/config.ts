@@ -32,6 +32,7 @@ const EnvSchema = z.object({
   OUTBOX_RETRY_BASE_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   OUTBOX_GIVE_UP_AFTER_HOURS: optional(z.coerce.number().min(0.001).max(24 * 14)),
   FOLLOW_UP_CHECK_MINUTES: optional(z.coerce.number().min(0.01).max(24 * 60)),
+  VISITATION_CHANNEL_ID: optional(z.string().regex(/^19:[^;\s]+$/, 'must be a Teams channel id (19:...@thread.tacv2)')),
 });
 
 export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
@@ -61,6 +62,8 @@ export interface Config {
   outbox: { retryBaseMs: number; giveUpAfterMs: number };
   /** How often due follow-ups (yearly status, end of a home course) are looked for. */
   followUpCheckMs: number;
+  /** The visitators' channel, when set by configuration rather than from Teams. */
+  visitationChannelId?: string;
 }
 
 export class ConfigError extends Error {
@@ -121,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       giveUpAfterMs: (e.OUTBOX_GIVE_UP_AFTER_HOURS ?? 48) * 3600_000,
     },
     followUpCheckMs: (e.FOLLOW_UP_CHECK_MINUTES ?? 60) * 60_000,
+    visitationChannelId: e.VISITATION_CHANNEL_ID,
   };
 }

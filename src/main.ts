@@ -58,6 +58,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       },
     });
     const bot = createBot({ config, log, store, directory, adapter, outbox, rules, extend: options.extend });
+    if (config.visitationChannelId && !(await store.settings.get('visitationChannel'))) {
+      await store.settings.set('visitationChannel', { conversationId: config.visitationChannelId, at: new Date().toISOString() });
+    }
     const server = await startServer({
       port: config.port,
       host: config.host,

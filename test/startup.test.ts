@@ -39,6 +39,8 @@ describe('npm start', () => {
     const [, url] = await p.waitFor(/listening on (http:\/\/[^ ]+)\/api\/messages/);
     expect(p.output()).toMatch(/LOCAL MODE: no BOT_ID is set/);
     expect(p.output()).toMatch(/OPEN ROLES: .* every user has every role/);
+    // Ældreloven's rule sets are in force and marked for the municipality's legal review.
+    expect(p.output()).toMatch(/LEGAL REVIEW: rule set aeldreloven-vedligeholdende-center-2025/);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);

@@ -412,17 +412,18 @@ export async function referCommand(turn: Turn): Promise<Reply[]> {
 // ---------------------------------------------------------------------------------------------
 // Triage and decision
 
-function triageForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
+function triageForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}, note = ''): AdaptiveCardJson {
   const L = turn.lang;
   const date = today(services);
   const sets = inForce(services.rules.visitation, date);
   const scale = scaleOf(sets);
   const fields: FormField[] = [];
+  if (note) fields.push(info(note, 'Attention'));
   if (sets.some((s) => s.legalReview)) fields.push(info(t(L, 'visitation.triage.legalReview'), 'Warning'));
   for (const area of areasOf(sets)) {
     const weight = area.weight ? ` (${t(L, `visitation.weight.${area.weight}`)})` : '';
     fields.push(
-      choice(`fs_${area.code}`, `${area.code}. ${area.name}${weight}`, scale.map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })), values[`fs_${area.code}`] ?? '', errors[`fs_${area.code}`] ?? '', {
+      choice(`fs_${area.code}`, `${areaLabel(area.code, area.name)}${weight}`, scale.map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })), values[`fs_${area.code}`] ?? '', errors[`fs_${area.code}`] ?? '', {
         style: 'compact',
         placeholder: t(L, 'screening.select'),
       }),
@@ -438,6 +439,9 @@ function triageForm(turn: Turn, services: Services, referral: Referral, values: 
   });
 }
 
+/** "5. Aktivitet" for the old numbered areas, "J3.8 Gå" for Fælles Sprog III codes. */
+const areaLabel = (code: string, name: string) => (/^\d+$/.test(code) ? `${code}. ${name}` : `${code} ${name}`);
+
 /** Each criterion in words, with whether it was met: "5. Aktivitet: 3, mindst 3 ✓". */
 function explain(L: Lang, node: ExplainedNode, depth = 0): string[] {
   const pad = '  '.repeat(depth);
@@ -447,7 +451,7 @@ function explain(L: Lang, node: ExplainedNode, depth = 0): string[] {
   if ('not' in node) return [`${pad}${mark(node.met)} ${t(L, 'visitation.explain.not')}`, ...explain(L, node.not, depth + 1)];
   const rule = 'atLeast' in node ? t(L, 'visitation.explain.atLeast', { n: node.atLeast }) : t(L, 'visitation.explain.atMost', { n: node.atMost });
   const score = node.notRelevant ? t(L, 'visitation.explain.notRelevant', { score: node.score }) : String(node.score);
-  return [`${pad}${mark(node.met)} ${node.area}. ${node.name}: ${score} (${rule})`];
+  return [`${pad}${mark(node.met)} ${areaLabel(node.area, node.name)}: ${score} (${rule})`];
 }
 
 function assessmentFields(L: Lang, assessment: AssessedSet[]): FormField[] {
@@ -465,7 +469,8 @@ function assessmentFields(L: Lang, assessment: AssessedSet[]): FormField[] {
 function decisionForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
   const d = dataOf(referral);
-  const assessment = assess(services.rules.visitation, d.triage!.scores, d.triage!.date);
+  // The rule sets in force on the decision date decide (the law moved on 1 July 2025).
+  const assessment = assess(services.rules.visitation, d.triage!.scores, today(services));
   const met = (offer: 'centre' | 'home') => assessment.some((a) => a.set.offer === offer && a.evaluation.met);
   const offers = DECISIONS.filter((o) => (o === 'centre' ? met('centre') : o === 'home' ? met('home') : o === 'single' ? singleServicesAllowed(assessment) : true));
   const fields: FormField[] = [...assessmentFields(L, assessment)];
@@ -712,7 +717,12 @@ export const visitationVerbs: Record<string, Handler> = {
     if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return { card: await detailsCard(turn, services, referral, t(L, 'visitation.notHolder')) };
     const values = { offer: str(data.offer), purpose: str(data.purpose), startDate: str(data.startDate), trainingByCarer: str(data.trainingByCarer) || 'no', services: str(data.services) };
     const errors: Record<string, string> = {};
-    const assessment = assess(services.rules.visitation, d.triage.scores, d.triage.date);
+    const decisionDate = today(services);
+    if (validateScores(inForce(services.rules.visitation, decisionDate), d.triage.scores).length) {
+      // The rule sets changed since the scoring (another vocabulary): score again by the ones in force.
+      return { card: triageForm(turn, services, referral, {}, {}, t(L, 'visitation.decide.rulesChanged')) };
+    }
+    const assessment = assess(services.rules.visitation, d.triage.scores, decisionDate);
     const centreMet = assessment.some((a) => a.set.offer === 'centre' && a.evaluation.met);
     const homeMet = assessment.some((a) => a.set.offer === 'home' && a.evaluation.met);
     const offer = values.offer as DecisionOffer;

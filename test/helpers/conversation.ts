@@ -40,6 +40,8 @@ export interface ConversationOptions {
   dataDir?: string;
   extend?: BotOptions['extend'];
   now?: () => Date;
+  /** Another folder of visitation rule sets (e.g. the Fælles Sprog III fixture). */
+  visitationRulesDir?: string;
 }
 
 const open: Conversation[] = [];
@@ -63,7 +65,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     giveUpAfterMs: 3600_000,
     reportText: async () => 'report',
   });
-  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets() };
+  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(options.visitationRulesDir) };
   const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, now: options.now });
   const adapter = new TestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;

@@ -311,6 +311,23 @@ describe('Fælles Sprog triage and decision', () => {
     expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
   });
 
+  it('follows another municipality\'s rule set (Fælles Sprog III codes, another structure, another date) with no code change', async () => {
+    const seed = [...loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'))];
+    const c = await conversation({ seed, now, visitationRulesDir: path.join(projectRoot, 'test/fixtures/rules-fs3') });
+    for (const who of [ALEX, ADELE]) await c.say('hej', { from: who });
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    const form = (await c.press('referral.triageStart', { rid: referral.id }, { from: ADELE })).body.value;
+    expect(['fs_J3.8', 'fs_J4.2', 'fs_J4.6'].map((id) => inputOf(form, id)?.label)).toEqual(['J3.8 Gå (vigtigt)', 'J4.2 Hukommelse (vigtigt)', 'J4.6 Energi og handlekraft (kerneområde)']);
+    expect(inputOf(form, 'fs_5')).toBeUndefined();
+    const res = (await c.press('referral.triage', { rid: referral.id, 'fs_J3.8': '3', 'fs_J4.2': '2', 'fs_J4.6': '1' }, { from: ADELE })).body.value;
+    expect(text(res)).toContain('✓ Opfylder kriterierne for Vedligeholdende tilbud på aktivitetscenter');
+    expect(text(res)).toContain('✓ Ikke dette:');
+    expect(inputOf(res, 'offer').choices.map((x: any) => x.value)).toEqual(['centre', 'single', 'refused']);
+    await c.press('referral.decide', { ...actionsOf(res).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Energi i hverdagen' }, { from: ADELE });
+    expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { ruleSets: [{ id: 'test-fs3-vedligeholdende-center' }], scores: { 'J3.8': 3 } } });
+  });
+
   it('a forged referral id is answered plainly', async () => {
     const c = await setup();
     const res = await c.press('referral.take', { rid: '00000000-0000-4000-8000-000000000000' }, { from: ADELE });
