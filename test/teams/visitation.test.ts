@@ -266,6 +266,11 @@ describe('Fælles Sprog triage and decision', () => {
     const decision = (stored!.data as any).decision;
     expect(decision).toMatchObject({ offer: 'centre', scores: { '3': 3, '5': 9, '6': 3, '7': 2 }, decidedBy: key(ADELE) });
     expect(decision.ruleSets.map((s: any) => s.id)).toEqual(['aeldreloven-vedligeholdende-center-2025', 'aeldreloven-vedligeholdende-hjem-2025']);
+    // Recomputed from what was stored, the decision's basis comes out the same.
+    const { assess } = await import('../../src/domain/faellesSprog.js');
+    const { loadVisitationRuleSets } = await import('../../rules/index.js');
+    const again = assess(loadVisitationRuleSets(), decision.scores, decision.decidedAt.slice(0, 10));
+    expect(again.map((a) => ({ id: a.set.id, met: a.evaluation.met }))).toEqual(decision.met);
     expect((stored!.data as any).followUp).toMatchObject({ kind: 'yearly', dueAt: '2027-11-22T10:00:00.000Z' });
     const letter = shownText(decided.others[0]);
     expect(letter).toContain('UDKAST TIL AFGØRELSE');
