@@ -36,10 +36,10 @@ describe('local mode over HTTP', () => {
 
   it('answers an Action.Execute in the HTTP response, with nothing posted to the connector', async () => {
     const before = connector.calls.length;
-    const res = await bot.post(execute('flow.open', { flow: 'queue' }, { serviceUrl: connector.url, locale: 'en-US' }));
+    const res = await bot.post(execute('help.show', {}, { serviceUrl: connector.url, locale: 'en-US' }));
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(JSON.stringify(res.body.value)).toContain('\\"Visitation queue\\" is not built yet');
+    expect(JSON.stringify(res.body.value)).toContain('"title":"New screening"');
     expect(connector.calls.length).toBe(before);
   });
 
