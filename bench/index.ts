@@ -1,4 +1,6 @@
 // npm run bench: every benchmark, one after another; figures only, no pass/fail.
+import { benchOverlaps } from './overlaps.js';
 import { benchStore } from './store.js';
 
 await benchStore();
+await benchOverlaps();

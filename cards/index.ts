@@ -87,7 +87,9 @@ export type FormField =
       error: string;
     }
   | { kind: 'item'; text: string; subtext: string; action: { title: string; verb: string; data: Record<string, unknown> }; error: '' }
-  | { kind: 'chart'; title: string; data: { x: string; y: number }[]; error: '' };
+  | { kind: 'chart'; title: string; data: { x: string; y: number }[]; error: '' }
+  /** Input.Date (value YYYY-MM-DD) and Input.Time (value HH:MM). */
+  | { kind: 'date' | 'time'; id: string; label: string; value: string; error: string };
 
 export interface FormCardData {
   stepLabel: string;

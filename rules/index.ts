@@ -8,17 +8,21 @@ import {
   OffersCatalogueSchema,
   TargetGroupRulesSchema,
   VisitationRuleSetSchema,
+  VisitRulesSchema,
   type OffersCatalogue,
   type TargetGroupRules,
   type VisitationRuleSet,
+  type VisitRules,
 } from './schema.js';
 
 export type { CatalogueOffer, OffersCatalogue, TargetGroupRules } from './schema.js';
 export type { CriteriaNode, ScaleStep, VisitationRuleSet, Vocabulary, VocabularyArea } from './schema.js';
+export type { VisitRules, VisitService } from './schema.js';
 
 export const TARGET_GROUPS_FILE = 'targetGroups.json';
 export const OFFERS_CATALOGUE_FILE = 'offersCatalogue.json';
 export const VISITATION_DIR = 'visitation';
+export const VISIT_RULES_FILE = 'visits.json';
 
 export class RuleFileError extends Error {
   constructor(
@@ -95,4 +99,9 @@ export function loadVisitationRuleSets(dir: string = path.join(rulesDir, VISITAT
     if (first === undefined) vocabularies.set(set.vocabulary.id, vocabulary);
     return set;
   });
+}
+
+/** rules/visits.json: visit coordination's window, time zone, services and per-visit savings estimates. */
+export function loadVisitRules(dir: string = rulesDir): VisitRules {
+  return load(dir, VISIT_RULES_FILE, VisitRulesSchema);
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { COPM_SUB_AREAS, type CopmSubArea } from '../src/domain/copm.js';
 import { AREA_WEIGHTS, VISITATION_OFFERS } from '../src/domain/faellesSprog.js';
+import { ROLES } from '../src/domain/roles.js';
 import { OFFER_LEVELS, TRANSPORT_NEEDS } from '../src/domain/targetGroup.js';
 
 const isoDate = z
@@ -212,3 +213,56 @@ export const VisitationRuleSetSchema = z
     }
   });
 export type VisitationRuleSet = z.infer<typeof VisitationRuleSetSchema>;
+
+/** Checked by asking Intl for the zone: the same test calendarDay's formatter will face. */
+const ianaTimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone, such as "Europe/Copenhagen"');
+
+const VisitServiceSchema = z
+  .object({
+    /** Stored with every visit and in the statistics: stable and plain. */
+    id,
+    /** Danish, shown to staff. */
+    name: text,
+    nameEn: text,
+    /** The roles whose holders make this service's visits. */
+    roles: z.array(z.enum(ROLES)).min(1, 'must name at least one role'),
+  })
+  .strict();
+export type VisitService = z.infer<typeof VisitServiceSchema>;
+
+/** Visit coordination (seed 002, goal 16): the services whose visits are compared, and what an avoided visit saves (rules/visits.json). */
+export const VisitRulesSchema = z
+  .object({
+    ...dated,
+    /** Calendar days either side of a planned visit in which a colleague's visit counts as a possible double. */
+    windowDays: z.number().int('must be a whole number').min(0).max(60),
+    /** Days and months are counted where the citizens live, not in UTC. */
+    timeZone: ianaTimeZone,
+    services: z.array(VisitServiceSchema).min(1, 'must list at least one service'),
+    /** The municipality's own estimates of what one avoided visit saves; the seed gives no such figure. */
+    perVisit: z
+      .object({
+        km: z.number().nonnegative(),
+        staffHours: z.number().nonnegative(),
+        /** Where the figures come from, shown beside the savings. */
+        note: text,
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    toAfterFrom(v, ctx);
+    const seen = new Set<string>();
+    v.services.forEach((s, i) => {
+      if (seen.has(s.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['services', i, 'id'], message: `duplicate service id "${s.id}"` });
+      seen.add(s.id);
+    });
+  });
+export type VisitRules = z.infer<typeof VisitRulesSchema>;

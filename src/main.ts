@@ -11,7 +11,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from './teams/app.js';
 import { TeamsTransport } from './teams/proactive.js';
 import { version } from './version.js';
-import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets } from '../rules/index.js';
+import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../rules/index.js';
 import { inForce } from './domain/faellesSprog.js';
 import { copenhagenParts } from './i18n/format.js';
 import { remindFollowUps } from './flows/visitation.js';
@@ -39,7 +39,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const config = loadConfig(env);
   const log = options.log ?? createLogger(config.logLevel);
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
-  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets() };
+  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
   const store = await openStore(config.dataDir);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials });

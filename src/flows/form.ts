@@ -57,3 +57,6 @@ export const button = (title: string, verb: string, data: Record<string, unknown
 
 /** 1..10 as choices, for COPM ratings. */
 export const oneToTen = (): { title: string; value: string }[] => Array.from({ length: 10 }, (_, i) => ({ title: String(i + 1), value: String(i + 1) }));
+
+export const dateInput = (id: string, label: string, value = '', error = ''): FormField => ({ kind: 'date', id, label, value, error });
+export const timeInput = (id: string, label: string, value = '', error = ''): FormField => ({ kind: 'time', id, label, value, error });

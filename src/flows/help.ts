@@ -7,7 +7,7 @@ import { recognise, type Command } from './commands.js';
 import { FLOWS, type FlowId, type Reply, type Turn } from './types.js';
 
 /** Flows that are built; the rest say plainly that they are not ready yet. */
-const BUILT = new Set<FlowId>(['screening', 'refer', 'queue']);
+const BUILT = new Set<FlowId>(['screening', 'refer', 'queue', 'visits']);
 
 const PERMISSION: Record<FlowId, Permission> = { screening: 'screening', refer: 'refer', queue: 'queue', visits: 'visits' };
 
@@ -116,9 +116,5 @@ export function personalOnlyLine(turn: Turn, command: Command): Reply {
 /** Free text for the flows help knows: a flow name, or the help card for anything not understood. */
 export function onText(turn: Turn, text: string | undefined): Reply[] {
   const command = recognise(text);
-  if (command === 'visits') {
-    if (turn.scope !== 'personal') return [personalOnlyLine(turn, command)];
-    return [openFlow(turn, command)];
-  }
   return [helpReply(turn)];
 }

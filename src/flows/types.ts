@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { StaffKey, Store } from '../store/index.js';
-import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet } from '../../rules/index.js';
+import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet, VisitRules } from '../../rules/index.js';
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
@@ -22,6 +22,8 @@ export interface Turn {
   tenantId?: string;
   /** The conversation the turn came from (a channel's own id, never a reply thread's). */
   conversationId: string;
+  /** For a card button: the activity id of the message holding the card (to update it later). */
+  cardActivityId?: string;
   /** The bot's app id when it has one (not in local mode): used for deep links to the personal chat. */
   botId?: string;
   localMode: boolean;
@@ -48,7 +50,7 @@ export interface Services {
   /** Local mode (the Agents Playground): no user-specific card views, which it does not support. */
   localMode: boolean;
   /** The municipality's rule sets, checked at start. */
-  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[] };
+  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[]; visits: VisitRules };
 }
 
 export type TextHandler = (turn: Turn, services: Services) => Promise<Reply[]>;

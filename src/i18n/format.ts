@@ -28,3 +28,24 @@ export function formatDate(lang: Lang, at: Date | string): string {
   const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);
   return lang === 'da' ? `${p.day}.${p.month}.${p.year}` : `${p.day}/${p.month}/${p.year}`;
 }
+
+/** A wall-clock date and time in Denmark ("2026-11-24", "10:00") -> the UTC instant (ISO), across DST. */
+export function fromCopenhagen(date: string, time: string): string {
+  const [y, mo, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, mi] = time.split(':').map(Number) as [number, number];
+  const wanted = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = wanted;
+  // Two rounds settle the offset (+1 or +2 hours), also on the days the clocks change.
+  for (let i = 0; i < 2; i++) {
+    const p = copenhagenParts(new Date(guess));
+    const shown = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+    guess += wanted - shown;
+  }
+  return new Date(guess).toISOString();
+}
+
+/** The time of day in Denmark, "10:00". */
+export function formatTime(at: Date | string): string {
+  const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);
+  return `${p.hour}:${p.minute}`;
+}

@@ -33,6 +33,8 @@ export interface EnqueueRequest {
   operation?: 'send' | 'update';
   /** For updates: the id of the outbox message whose activity is replaced. */
   updates?: string;
+  /** For updates of an activity the outbox did not send (a card answered in a turn). */
+  replaces?: { conversationId: string; activityId: string };
   payload: OutboxMessage['payload'];
   reportTo?: StaffKey;
   topic?: { kind: string; id: string };
@@ -77,6 +79,7 @@ export class Outbox {
       target: request.target,
       operation: request.operation ?? 'send',
       updates: request.updates,
+      replaces: request.replaces,
       payload: request.payload,
       reportTo: request.reportTo,
       topic: request.topic,
@@ -174,7 +177,10 @@ export class Outbox {
     const now = new Date();
     let sent: OutboxMessage['sent'];
     try {
-      if (message.operation === 'update') {
+      if (message.operation === 'update' && message.replaces) {
+        await this.transport.update({ ...message.replaces, at: message.createdAt }, message.payload);
+        sent = { ...message.replaces, at: now.toISOString() };
+      } else if (message.operation === 'update') {
         const original = message.updates ? await this.store.outbox.get(message.updates) : undefined;
         if (!original || original.status === 'failed') throw new DeliveryError('the message to update was never delivered', 404, 'OriginalNotDelivered');
         if (!original.sent) {

@@ -61,10 +61,51 @@ export interface Visit {
   /** ISO date-time, UTC. */
   at: string;
   service: string;
-  status: 'planned' | 'done' | 'cancelled';
+  /** draft: planned but held back while the planner decides what to do about an overlap. */
+  status: 'draft' | 'planned' | 'done' | 'cancelled';
+  /** Colleagues who join this visit (one joint visit). */
+  jointWith?: StaffKey[];
   createdAt: string;
   updatedAt: string;
   data: Record<string, unknown>;
+}
+
+/** A staff member attached to a citizen through a service, with a purpose (who may see the citizen's visits). */
+export interface Attachment {
+  id: string;
+  citizenId: string;
+  staff: StaffKey;
+  service: string;
+  purpose: string;
+  since: string;
+  status: 'active' | 'detached';
+  detachedAt?: string;
+  detachReason?: string;
+}
+
+/** A planner asked a colleague how to avoid a double visit. */
+export interface Coordination {
+  id: string;
+  citizenId: string;
+  planner: StaffKey;
+  plannerVisitId: string;
+  colleague: StaffKey;
+  colleagueVisitId: string;
+  status: 'pending' | 'answered';
+  answer?: 'joint' | 'iTakeIt' | 'youTakeIt' | 'bothNeeded';
+  reason?: string;
+  /** The planner's card, updated in place with the answer. */
+  plannerCard?: { conversationId: string; activityId: string };
+  createdAt: string;
+  answeredAt?: string;
+}
+
+/** One countable thing that happened to visits (statistics for managers: counts only). */
+export interface VisitEventRecord {
+  id: string;
+  at: string;
+  service: string;
+  kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason';
 }
 
 export type AuditAction = 'read' | 'create' | 'update' | 'delete' | 'export';
@@ -118,6 +159,8 @@ export interface OutboxMessage {
   lastError?: { status?: number; code?: string; message: string };
   /** Where it went, so it can be updated in place later. */
   sent?: { conversationId: string; activityId: string; at: string };
+  /** For an update of an activity the outbox did not send (a card answered in a turn). */
+  replaces?: { conversationId: string; activityId: string };
 }
 
 export interface StateItem {
@@ -168,6 +211,25 @@ export interface VisitRepository {
   save(visit: Visit): Promise<void>;
   delete(id: string): Promise<void>;
   listByCitizen(citizenId: string): Promise<Visit[]>;
+  /** Visits a staff member makes or joins. */
+  listByStaff(staff: StaffKey): Promise<Visit[]>;
+}
+
+export interface AttachmentRepository {
+  get(id: string): Promise<Attachment | undefined>;
+  save(attachment: Attachment): Promise<void>;
+  listByCitizen(citizenId: string): Promise<Attachment[]>;
+  listByStaff(staff: StaffKey): Promise<Attachment[]>;
+}
+
+export interface CoordinationRepository {
+  get(id: string): Promise<Coordination | undefined>;
+  save(coordination: Coordination): Promise<void>;
+}
+
+export interface VisitEventLog {
+  append(event: Omit<VisitEventRecord, 'id'>): Promise<void>;
+  since(iso: string): Promise<VisitEventRecord[]>;
 }
 
 export interface OutboxRepository {
@@ -213,6 +275,9 @@ export interface Store {
   screenings: ScreeningRepository;
   referrals: ReferralRepository;
   visits: VisitRepository;
+  attachments: AttachmentRepository;
+  coordinations: CoordinationRepository;
+  visitEvents: VisitEventLog;
   outbox: OutboxRepository;
   audit: AuditLog;
   conversations: ConversationRepository;

@@ -10,6 +10,7 @@ import { recognise } from '../flows/commands.js';
 import { helpReply, notice, onText, openFlow, staleCardReply } from '../flows/help.js';
 import { rolesCommand, rolesVerbs } from '../flows/roles.js';
 import { reassessCommand, resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
+import { visitsCommand, visitsVerbs } from '../flows/visits.js';
 import { listenForReferralCards, queueCommand, referCard, referCommand, setChannelCommand, visitationVerbs } from '../flows/visitation.js';
 import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
 import { t } from '../i18n/index.js';
@@ -71,10 +72,12 @@ const VERBS: Record<string, VerbHandler> = {
     if (flow.success && flow.data.flow === 'screening') return screeningVerbs['screening.start']!(turn, services, {});
     if (flow.success && flow.data.flow === 'queue' && turn.scope === 'personal') return visitationVerbs['queue.show']!(turn, services, {});
     if (flow.success && flow.data.flow === 'refer' && turn.scope === 'personal') return { card: referCard(turn) };
+    if (flow.success && flow.data.flow === 'visits' && turn.scope === 'personal') return visitsVerbs['visits.mine']!(turn, services, {});
     return { card: (flow.success ? openFlow(turn, flow.data.flow) : staleCardReply(turn)).card };
   },
   ...screeningVerbs,
   ...visitationVerbs,
+  ...visitsVerbs,
   ...rolesVerbs,
   ...auditVerbs,
 };
@@ -170,6 +173,16 @@ export function createBot(options: BotOptions): Bot {
         return send(context, await queueCommand(turn, services));
       case 'refer':
         return send(context, await referCommand(turn));
+      case 'visits':
+        return send(context, await visitsCommand(turn, services, 'week'));
+      case 'myCitizens':
+        return send(context, await visitsCommand(turn, services, 'mine'));
+      case 'planVisit':
+        return send(context, await visitsCommand(turn, services, 'plan'));
+      case 'shareCitizen':
+        return send(context, await visitsCommand(turn, services, 'share'));
+      case 'stats':
+        return send(context, await visitsCommand(turn, services, 'stats'));
       case 'setChannel':
         return send(context, await setChannelCommand(turn, services));
       case 'roles':

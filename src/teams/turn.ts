@@ -35,6 +35,7 @@ export function turnOf(activity: Partial<Activity>, botId: string | undefined, w
     user: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
     tenantId,
     conversationId: (activity.conversation?.id ?? '').split(';messageid=')[0]!,
+    cardActivityId: activity.type === 'invoke' ? activity.replyToId : undefined,
     botId,
     localMode: !botId,
   };

@@ -21,7 +21,7 @@ import { t, type Lang } from '../../src/i18n/index.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** A flow whose button still answers "Not ready yet" (screening and the queue are built now). Change it when this one is built. */
+/** The flow whose button the first test presses: its first card replaces the help card in place. */
 const FLOW: FlowId = 'visits';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 const botEntry = path.join(projectRoot, 'dist', 'src', 'index.js');
@@ -204,7 +204,7 @@ async function waitForLogLine(p: Page, re: RegExp, what: string, ms = 20_000): P
 // --- the test -------------------------------------------------------------------------------------------
 
 describe('Agents Playground in Chromium', () => {
-  it(`answers "hjælp" with the help card; the ${FLOW} button turns it into "not ready" in place; "Back" brings help back; no errors`, async () => {
+  it(`answers "hjælp" with the help card; the ${FLOW} button opens its card in place; "Show help" brings help back; no errors`, async () => {
     if (setupError) throw setupError;
     page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
     const p = page;
@@ -236,9 +236,9 @@ describe('Agents Playground in Chromium', () => {
         title: t(lang, 'help.title'),
         screening: t(lang, 'flow.screening.button'),
         flowButton: t(lang, `flow.${FLOW}.button`),
-        notBuiltTitle: t(lang, 'notBuilt.title'),
-        notBuiltText: t(lang, 'notBuilt.text', { flow: t(lang, `flow.${FLOW}.title`) }),
-        back: t(lang, 'common.back'),
+        notBuiltTitle: t(lang, 'visits.mine.title'),
+        notBuiltText: t(lang, 'visits.mine.intro'),
+        back: t(lang, 'common.showHelp'),
       };
 
       // The answer: exactly one new card, the help card, in the client's language.
@@ -256,7 +256,7 @@ describe('Agents Playground in Chromium', () => {
       await waitForLogLine(p, /User Application\s+invoke\s+200/, 'the invoke call answered 200');
       await waitFor(`the card to change after pressing "${s.flowButton}"`, 15_000, async () => ((await answer.getByRole('button', { name: s.flowButton, exact: true }).count()) === 0 ? true : undefined));
       const replaced = await answer.innerText();
-      expect(replaced, `"${s.flowButton}" no longer answers "${s.notBuiltTitle}": if the ${FLOW} flow is built now, set FLOW in this test to one that is not`).toContain(s.notBuiltTitle);
+      expect(replaced, `"${s.flowButton}" should open "${s.notBuiltTitle}"`).toContain(s.notBuiltTitle);
       expect(replaced).toContain(s.notBuiltText);
       expect(await cards.count(), 'the card is replaced, not a new one added').toBe(before + 1);
       await p.screenshot({ path: path.join(resultsDir, 'playground-not-ready.png') });
@@ -266,7 +266,7 @@ describe('Agents Playground in Chromium', () => {
       await waitFor('a second invoke answered 200', 15_000, async () => ((await bodyText(p)).match(/User Application\s+invoke\s+200/g)?.length === 2 ? true : undefined));
       await expect.poll(() => answer.innerText(), { timeout: 15_000 }).toContain(s.title);
       await answer.getByRole('button', { name: s.screening, exact: true }).waitFor({ state: 'visible' });
-      expect(await answer.innerText()).not.toContain(s.notBuiltTitle);
+      expect(await answer.innerText()).not.toContain(s.notBuiltText);
       expect(await cards.count()).toBe(before + 1);
       await p.screenshot({ path: path.join(resultsDir, 'playground-back.png') });
 

@@ -11,7 +11,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from '../../src/teams/app.js';
 import { Outbox } from '../../src/services/outbox.js';
-import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets } from '../../rules/index.js';
+import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../../rules/index.js';
 import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
 
@@ -65,7 +65,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     giveUpAfterMs: 3600_000,
     reportText: async () => 'report',
   });
-  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(options.visitationRulesDir) };
+  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(options.visitationRulesDir), visits: loadVisitRules() };
   const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, now: options.now });
   const adapter = new TestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;

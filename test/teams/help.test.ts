@@ -15,7 +15,7 @@ describe('help and install', () => {
     expect(card.version).toBe('1.5');
     expect(textsOf(card)).toContain('Aktiv Assistent');
     // Local mode with no roles configured: everyone has every role, the admin tools included.
-    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine besøg', 'Roller', 'Adgangslog']);
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine borgere', 'Roller', 'Adgangslog']);
     expect(reply?.summary).toBe('Aktiv Assistent: hvad jeg kan hjælpe med');
   });
 
@@ -80,16 +80,15 @@ describe('language', () => {
 });
 
 describe('flow buttons', () => {
-  it('says plainly in a personal chat that a flow is not built yet, with a way back', async () => {
+  it('opens a flow in place in a personal chat, with a way back to help', async () => {
     const c = await conversation();
     const res = await c.press('flow.open', { flow: 'visits' });
     expect(res.status).toBe(200);
     expect(res.body.type).toBe('application/vnd.microsoft.card.adaptive');
-    expect(textsOf(res.body.value).join(' ')).toMatch(/"Besøg" er ikke bygget endnu/);
-    const back = actionsOf(res.body.value).find((a) => a.title === 'Tilbage');
-    expect(back?.verb).toBe('help.show');
+    expect(textsOf(res.body.value)[0]).toBe('Mine borgere');
+    const back = actionsOf(res.body.value).find((a) => a.verb === 'help.show');
     const again = await c.press(back.verb, back.data);
-    expect(actionsOf(again.body.value).map((a) => a.title).slice(0, 4)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine besøg']);
+    expect(actionsOf(again.body.value).map((a) => a.title).slice(0, 4)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine borgere']);
   });
 
   it('leads to the personal chat instead when a personal-data flow is pressed in a channel', async () => {
@@ -118,8 +117,8 @@ describe('flow buttons', () => {
   });
 
   it('answers a typed command in a personal chat like the button', async () => {
-    const [reply] = await (await conversation()).say('mine besøg');
-    expect(textsOf(cardOf(reply)).join(' ')).toMatch(/"Besøg" er ikke bygget endnu/);
+    const [reply] = await (await conversation()).say('mine borgere');
+    expect(textsOf(cardOf(reply))[0]).toBe('Mine borgere');
   });
 });
 

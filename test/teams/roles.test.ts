@@ -90,7 +90,7 @@ describe('the roles card', () => {
     expect(told?.payload.text).toMatch(/Dine roller er nu: Medarbejder, Visitator, Demenskoordinator/);
     // Megan's help card now opens the visitation queue.
     const [help] = await c.say('hjælp', { from: MEGAN });
-    expect(actionsOf(cardOf(help)).map((a) => a.title)).toEqual(['Henvis en borger', 'Vis kø', 'Mine besøg']);
+    expect(actionsOf(cardOf(help)).map((a) => a.title)).toEqual(['Henvis en borger', 'Vis kø', 'Mine borgere']);
   });
 
   it('refuses a non-admin who sends a roles payload (forged), and changes nothing', async () => {

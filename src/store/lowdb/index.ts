@@ -1,6 +1,9 @@
 // The lowdb implementation of the repositories, over the snapshot + write-ahead-log engine.
 import type {
+  Attachment,
   AuditEntry,
+  Coordination,
+  VisitEventRecord,
   Citizen,
   ConversationRecord,
   OutboxMessage,
@@ -23,6 +26,9 @@ const INDEXES: IndexDefinition[] = [
   { collection: 'referrals', name: 'open', keys: (r: Referral) => (r.status === 'new' || r.status === 'taken' ? ['open'] : []) },
   { collection: 'referrals', name: 'followUp', keys: (r: Referral) => ((r.data as { followUp?: { result?: string } }).followUp && !(r.data as { followUp?: { result?: string } }).followUp?.result ? ['pending'] : []) },
   { collection: 'visits', name: 'byCitizen', keys: (v: Visit) => [v.citizenId] },
+  { collection: 'visits', name: 'byStaff', keys: (v: Visit) => [staffKeyString(v.staff), ...(v.jointWith ?? []).map(staffKeyString)] },
+  { collection: 'attachments', name: 'byCitizen', keys: (a: Attachment) => [a.citizenId] },
+  { collection: 'attachments', name: 'byStaff', keys: (a: Attachment) => [staffKeyString(a.staff)] },
   { collection: 'outbox', name: 'byKey', keys: (m: OutboxMessage) => [m.idempotencyKey] },
   { collection: 'outbox', name: 'pending', keys: (m: OutboxMessage) => (m.status === 'pending' ? ['pending'] : []) },
   { collection: 'outbox', name: 'byTopic', keys: (m: OutboxMessage) => (m.topic ? [`${m.topic.kind}|${m.topic.id}`] : []) },
@@ -40,6 +46,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
   let auditSeq = 0;
   for (const [key] of engine.entries('audit')) auditSeq = Math.max(auditSeq, Number(key));
   let eTagCounter = 0;
+  let eventCounter = 0;
   const newETag = () => `${Date.now().toString(36)}.${(++eTagCounter).toString(36)}`;
 
   return {
@@ -94,6 +101,26 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
       save: (v) => engine.put('visits', v.id, v),
       delete: (id) => engine.delete('visits', id),
       listByCitizen: async (citizenId) => all<Visit>('visits', engine.lookup('visits', 'byCitizen', citizenId)).sort((a, b) => a.at.localeCompare(b.at)),
+      listByStaff: async (staff) => all<Visit>('visits', engine.lookup('visits', 'byStaff', staffKeyString(staff))).sort((a, b) => a.at.localeCompare(b.at)),
+    },
+    attachments: {
+      get: async (id) => engine.get<Attachment>('attachments', id),
+      save: (a) => engine.put('attachments', a.id, a),
+      listByCitizen: async (citizenId) => all<Attachment>('attachments', engine.lookup('attachments', 'byCitizen', citizenId)).sort((a, b) => a.since.localeCompare(b.since)),
+      listByStaff: async (staff) => all<Attachment>('attachments', engine.lookup('attachments', 'byStaff', staffKeyString(staff))).sort((a, b) => a.since.localeCompare(b.since)),
+    },
+    coordinations: {
+      get: async (id) => engine.get<Coordination>('coordinations', id),
+      save: (c) => engine.put('coordinations', c.id, c),
+    },
+    visitEvents: {
+      async append(event) {
+        const id = `${event.at}:${(++eventCounter).toString(36)}`;
+        await engine.put('visitEvents', id, { ...event, id });
+      },
+      async since(iso) {
+        return [...engine.entries<VisitEventRecord>('visitEvents')].map(([, e]) => e).filter((e) => e.at >= iso);
+      },
     },
     outbox: {
       get: async (id) => engine.get<OutboxMessage>('outbox', id),
