@@ -1,0 +1,241 @@
+// Visit coordination through the real Application: attaching by service and role, planning with the
+// double-visit check and its three choices, the colleague's four answers, sharing a citizen, moving
+// and cancelling, my visits, statistics, and privacy and role refusals.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RoleSeed } from '../../src/services/directory.js';
+import type { OutboxMessage, Visit } from '../../src/store/index.js';
+import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
+import { actionsOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
+
+afterEach(closeAll);
+
+const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
+const NESTOR: Who = { id: '29:nestor', name: 'Nestor Wilke', aadObjectId: '00000000-0000-0000-0000-000000000024' };
+const seed: RoleSeed[] = [
+  { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
+  { aadObjectId: LEE.aadObjectId, roles: ['preventiveVisitor'] },
+  { aadObjectId: NESTOR.aadObjectId, roles: ['manager'] },
+  { aadObjectId: ALEX.aadObjectId, roles: ['admin'] },
+];
+const text = (card: any) => textsOf(card).join(' | ');
+const key = (w: Who) => ({ tenantId: TENANT, aadObjectId: w.aadObjectId });
+const now = () => new Date('2026-11-22T10:00:00Z');
+
+async function setup() {
+  const c = await conversation({ seed, now });
+  for (const who of [ALEX, MEGAN, LEE, NESTOR]) await c.say('hej', { from: who });
+  return c;
+}
+
+async function attach(c: Conversation, who: Who, service: string, purpose = 'Opfølgning') {
+  return c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose }, { from: who });
+}
+
+async function plan(c: Conversation, who: Who, date: string, time = '10:00', openForJoint = 'yes') {
+  const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+  return c.press('visits.plan', { citizenId: citizen.id, date, time, purpose: `Besøg ${date}`, openForJoint, relativesByVideo: 'no' }, { from: who });
+}
+
+async function visitsOf(c: Conversation, who: Who): Promise<Visit[]> {
+  return c.store.visits.listByStaff(key(who));
+}
+
+async function pendingFor(c: Conversation, who: Who): Promise<OutboxMessage[]> {
+  return (await c.store.outbox.due(new Date('2030-01-01'))).filter((m) => m.target.kind === 'user' && m.target.user.aadObjectId === who.aadObjectId);
+}
+
+/** Megan has a visit on 24 Nov; Lee plans one on 27 Nov: the overlap card. */
+async function overlapping() {
+  const c = await setup();
+  await attach(c, MEGAN, 'demens');
+  await attach(c, LEE, 'forebyggende');
+  await plan(c, MEGAN, '2026-11-24');
+  const res = await plan(c, LEE, '2026-11-27', '13:30');
+  return { c, card: res.body.value };
+}
+
+describe('attaching', () => {
+  it('attaches by a service the role allows, tells colleagues already attached, and lists "mine borgere"', async () => {
+    const c = await setup();
+    const wrong = await attach(c, MEGAN, 'forebyggende');
+    expect(text(wrong.body.value)).toContain('Vælg en indsats, din rolle giver adgang til.');
+    expect(inputOf(wrong.body.value, 'purpose').value).toBe('Opfølgning');
+    await attach(c, MEGAN, 'demens', 'Demensudredning følges');
+    await attach(c, LEE, 'forebyggende', 'Forebyggende besøg');
+    const told = (await pendingFor(c, MEGAN))[0]!;
+    expect(told.payload.text).toBe('Lee Gu er nu også tilknyttet Jens Hansen, 010150-xxxx (Forebyggende hjemmebesøg). Formål: Forebyggende besøg');
+    expect(told.payload.summary).not.toMatch(/Jens|Lee/);
+    const [mine] = await c.say('mine borgere', { from: MEGAN });
+    expect(text(mine!.attachments![0]!.content)).toMatch(/Jens Hansen, 010150-xxxx \| Demenskoordinator · også: Lee Gu \(Forebyggende hjemmebesøg\) · intet besøg planlagt/);
+  });
+
+  it('refuses staff whose role has no visit service, and needs a reason to detach', async () => {
+    const c = await setup();
+    const [refused] = await c.say('mine borgere', { from: NESTOR });
+    expect(textsOf(refused!.attachments![0]!.content)[0]).toBe('Det kræver en anden rolle');
+    await attach(c, MEGAN, 'demens');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const noReason = await c.press('visits.detach', { citizenId: citizen.id, reason: '' }, { from: MEGAN });
+    expect(text(noReason.body.value)).toContain('Skriv en begrundelse.');
+    await c.press('visits.detach', { citizenId: citizen.id, reason: 'Flyttet til plejehjem' }, { from: MEGAN });
+    expect((await c.store.attachments.listByCitizen(citizen.id))[0]).toMatchObject({ status: 'detached', detachReason: 'Flyttet til plejehjem' });
+  });
+
+  it('shows a citizen\'s visits only to staff attached to the citizen', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const res = await c.press('visits.citizen', { citizenId: citizen.id }, { from: LEE });
+    expect(text(res.body.value)).toContain('Du er ikke tilknyttet den borger');
+    expect(text(res.body.value)).not.toContain('Jens');
+  });
+});
+
+describe('planning and the double-visit check', () => {
+  it('saves at once when no colleague visits within the window (15 days apart is outside 14)', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens');
+    await attach(c, LEE, 'forebyggende');
+    await plan(c, MEGAN, '2026-11-24');
+    const res = await plan(c, LEE, '2026-12-09');
+    expect(textsOf(res.body.value)[0]).toBe('Besøget er planlagt');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ status: 'planned', at: '2026-12-09T09:00:00.000Z' });
+  });
+
+  it('shows who, when and why before saving, with the three choices; nothing is planned yet', async () => {
+    const { c, card } = await overlapping();
+    expect(textsOf(card)[0]).toBe('En kollega besøger også borgeren');
+    expect(text(card)).toContain('• Megan Bowen (Demenskoordinator) 24.11.2026 kl. 10:00: Besøg 2026-11-24 (åbent for fælles besøg)');
+    expect(card.actions.map((a: any) => a.title)).toEqual(['Koordinér', 'Slå sammen', 'Planlæg alligevel', 'Annullér']);
+    expect((await visitsOf(c, LEE))[0]!.status).toBe('draft');
+  });
+
+  it('"Planlæg alligevel" needs a reason, then saves with it', async () => {
+    const { c, card } = await overlapping();
+    const ref = card.actions.find((a: any) => a.verb === 'visits.keep').data;
+    const missing = await c.press('visits.keep', { ...ref, reason: '' }, { from: LEE });
+    expect(text(missing.body.value)).toContain('Skriv en begrundelse.');
+    await c.press('visits.keep', { ...ref, reason: 'Borgeren har bedt om det' }, { from: LEE });
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ status: 'planned', data: { overlapNote: { kind: 'keptWithReason', reason: 'Borgeren har bedt om det' } } });
+  });
+
+  it('"Slå sammen" joins the colleague\'s open visit: one joint visit, and the colleague is told', async () => {
+    const { c, card } = await overlapping();
+    const res = await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    expect(text(res.body.value)).toContain('Du er med på Megan Bowens besøg: ét fælles besøg.');
+    const [megans] = await visitsOf(c, MEGAN);
+    expect(megans!.jointWith).toEqual([key(LEE)]);
+    expect((await visitsOf(c, LEE)).map((v) => v.id)).toEqual([megans!.id]); // Lee's own draft is gone
+    expect((await pendingFor(c, MEGAN)).some((m) => m.payload.text?.includes('Lee Gu deltager i dit besøg'))).toBe(true);
+  });
+
+  it('"Slå sammen" is not offered, and refused, when the colleague\'s visit is not open for a joint visit', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens');
+    await attach(c, LEE, 'forebyggende');
+    await plan(c, MEGAN, '2026-11-24', '10:00', 'no');
+    const card = (await plan(c, LEE, '2026-11-27')).body.value;
+    expect(card.actions.map((a: any) => a.title)).not.toContain('Slå sammen');
+    const other = (await visitsOf(c, MEGAN))[0]!;
+    const forged = await c.press('visits.merge', { vid: (await visitsOf(c, LEE))[0]!.id, with: other.id }, { from: LEE });
+    expect(text(forged.body.value)).toContain('ikke åbent for fælles besøg');
+  });
+});
+
+describe('coordinating with the colleague', () => {
+  async function coordinating() {
+    const { c, card } = await overlapping();
+    const res = await c.press('visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, { from: LEE, replyToId: 'lee-card-1' } as never);
+    const request = (await pendingFor(c, MEGAN)).find((m) => m.payload.card)!;
+    return { c, res, request };
+  }
+
+  it('sends the colleague a card (masked CPR, name, dates, purposes; no health, no names in the preview); the planner may go ahead', async () => {
+    const { c, res, request } = await coordinating();
+    expect(text(res.body.value)).toContain('Jeg har spurgt Megan Bowen');
+    expect((await visitsOf(c, LEE))[0]!.status).toBe('planned');
+    const card = request.payload.card as any;
+    expect(text(card)).toContain('Borger Jens Hansen, 010150-xxxx');
+    expect(text(card)).toContain('Kollegaens besøg Lee Gu: 27.11.2026 kl. 13:30 – Besøg 2026-11-27');
+    expect(request.payload.summary).toBe('En kollega vil koordinere et besøg');
+    expect(card.actions.map((a: any) => a.title)).toEqual(['Fælles besøg', 'Jeg tager den', 'Tag du den', 'Begge besøg er nødvendige']);
+    expect(request.reportTo).toMatchObject(key(LEE));
+  });
+
+  it.each([
+    ['joint', 'svarede: fælles besøg', (lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.jointWith).toEqual([key(LEE)])],
+    ['iTakeIt', 'svarede: jeg tager den', (_lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(LEE)] })],
+    ['youTakeIt', 'svarede: tag du den', (lee: Visit[], megan: Visit[]) => {
+      expect(lee.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(MEGAN)] });
+      expect(megan[0]!.status).toBe('cancelled');
+    }],
+  ] as const)('the colleague answers "%s": the visits change and the planner\'s card says so', async (answer, words, check) => {
+    const { c, request } = await coordinating();
+    const button = (request.payload.card as any).actions.find((a: any) => a.data.answer === answer);
+    const res = await c.press('visits.answer', button.data, { from: MEGAN });
+    expect(text(res.body.value)).toContain('Tak, kollegaen har fået dit svar.');
+    check(await visitsOf(c, LEE), await c.store.visits.listByStaff(key(MEGAN)));
+    const toLee = await pendingFor(c, LEE);
+    expect(toLee.some((m) => m.payload.text?.includes(`Megan Bowen ${words}`))).toBe(true);
+    const update = (await c.store.outbox.due(new Date('2030-01-01'))).find((m) => m.operation === 'update')!;
+    expect(text(update.payload.card)).toContain(`Megan Bowen ${words}`);
+    expect(update.replaces).toEqual({ conversationId: expect.any(String), activityId: 'lee-card-1' });
+  });
+
+  it('"begge besøg er nødvendige" needs a reason; only the colleague may answer', async () => {
+    const { c, request } = await coordinating();
+    const button = (request.payload.card as any).actions.find((a: any) => a.data.answer === 'bothNeeded');
+    const forged = await c.press('visits.answer', button.data, { from: LEE });
+    expect(text(forged.body.value)).toContain('Intet er ændret');
+    const missing = await c.press('visits.answer', { ...button.data, reason: '' }, { from: MEGAN });
+    expect(text(missing.body.value)).toContain('Skriv hvorfor begge besøg er nødvendige.');
+    await c.press('visits.answer', { ...button.data, reason: 'Demensudredning kræver eget besøg' }, { from: MEGAN });
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ status: 'planned', data: { overlapNote: { kind: 'keptWithReason', reason: 'Demensudredning kræver eget besøg' } } });
+  });
+});
+
+describe('my visits, moving, cancelling, sharing, statistics', () => {
+  it('"mine besøg" marks overlaps; moving re-checks and tells the colleagues it concerned; cancelling tells them too', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.keep', { ...card.actions.find((a: any) => a.verb === 'visits.keep').data, reason: 'Nødvendigt' }, { from: LEE });
+    const [week] = await c.say('mine besøg', { from: LEE });
+    expect(text(week!.attachments![0]!.content)).toContain('⚠ et kollegabesøg tæt på');
+    const lees = (await visitsOf(c, LEE))[0]!;
+    const moved = await c.press('visits.move', { vid: lees.id, date: '2026-12-30', time: '09:00' }, { from: LEE });
+    expect(textsOf(moved.body.value)[0]).toBe('Besøget er planlagt');
+    expect((await pendingFor(c, MEGAN)).some((m) => m.payload.text?.includes('Lee Gu har flyttet sit besøg hos Jens Hansen, 010150-xxxx til 30.12.2026 kl. 09:00.'))).toBe(true);
+    const megans = (await visitsOf(c, MEGAN))[0]!;
+    await plan(c, LEE, '2026-11-25'); // a draft next to Megan's again, then cancel Megan's: Lee is not concerned by drafts
+    await c.press('visits.cancel', { vid: megans.id }, { from: MEGAN });
+    expect((await c.store.visits.get(megans.id))!.status).toBe('cancelled');
+  });
+
+  it('shares a citizen with a colleague: name, sender and reason, nothing of the service or health, and a button to attach', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensudredning');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const form = await c.press('visits.shareStart', { citizenId: citizen.id }, { from: MEGAN });
+    expect(inputOf(form.body.value, 'to').choices.map((x: any) => x.title)).toEqual(['Lee Gu']);
+    await c.press('visits.share', { citizenId: citizen.id, to: LEE.aadObjectId, reason: 'Hun bor alene og virker ensom' }, { from: MEGAN });
+    const card = (await pendingFor(c, LEE)).find((m) => m.payload.card)!;
+    expect(text(card.payload.card)).toBe('En kollega vil dele en borger med dig | Megan Bowen vil gerne dele en borger med dig: Jens Hansen, 010150-xxxx. Begrundelse: Hun bor alene og virker ensom');
+    expect(JSON.stringify(card.payload)).not.toMatch(/Demens|demens/);
+    expect((card.payload.card as any).actions[0].verb).toBe('visits.attachStart');
+    const trail = await c.store.audit.forCitizen(citizen.id);
+    expect(trail.find((e) => e.what === 'borgeren (delt med Lee Gu)')).toMatchObject({ purpose: 'besøgskoordinering', actor: { aadObjectId: MEGAN.aadObjectId } });
+  });
+
+  it('gives managers counts only, as a chart and as CSV; others are refused', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    const [refused] = await c.say('statistik', { from: LEE });
+    expect(textsOf(refused!.attachments![0]!.content)[0]).toBe('Det kræver en anden rolle');
+    const [stats] = await c.say('statistik', { from: NESTOR });
+    const statsCard = stats!.attachments![0]!.content;
+    expect(text(statsCard)).toMatch(/Planlagte besøg 1 \| Mulige dobbeltbesøg fundet 1 \| Undgået \(fælles eller overdraget\) 1 \| Beholdt med begrundelse 0 \| Sparede km \(skøn\) 12\.0/);
+    expect(JSON.stringify(statsCard)).toContain('Chart.VerticalBar');
+    expect(JSON.stringify(statsCard)).not.toMatch(/Jens|0101/);
+    const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
+    expect(shownText(csv.others[0]).split('\n')[0]).toMatch(/;/);
+  });
+});
