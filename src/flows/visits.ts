@@ -78,8 +78,9 @@ function form(data: { title: string; intro: string[]; fields: FormField[]; actio
   return renderCard('form', { stepLabel: data.stepLabel ?? '', ...data });
 }
 
+/** Colleagues may not have the app yet: their cards wait (and retry) until they can be reached. */
 async function tell(services: Services, to: StaffKey, payload: { text?: string; card?: AdaptiveCardJson; summary: string }, key: string, reportTo?: StaffKey): Promise<void> {
-  await services.outbox?.enqueue({ idempotencyKey: key, target: { kind: 'user', user: to }, payload, reportTo, topic: { kind: 'visits.card', id: key } });
+  await services.outbox?.enqueue({ idempotencyKey: key, target: { kind: 'user', user: to }, payload, reportTo, topic: { kind: 'visits.card', id: key }, retryOn403: true });
 }
 
 async function langOf(services: Services, key: StaffKey): Promise<Lang> {

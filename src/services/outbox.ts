@@ -38,6 +38,11 @@ export interface EnqueueRequest {
   payload: OutboxMessage['payload'];
   reportTo?: StaffKey;
   topic?: { kind: string; id: string };
+  /**
+   * Keep trying on 403 too (the person has not got the app yet, or removed it) until they can be
+   * reached or the message is given up; each turn from them tries again at once.
+   */
+  retryOn403?: boolean;
 }
 
 export type SettledListener = (message: OutboxMessage) => void | Promise<void>;
@@ -83,6 +88,7 @@ export class Outbox {
       payload: request.payload,
       reportTo: request.reportTo,
       topic: request.topic,
+      retryOn403: request.retryOn403,
       status: 'pending',
       attempts: 0,
       nextAttemptAt: at,
@@ -92,6 +98,15 @@ export class Outbox {
     await this.store.outbox.save(message);
     this.kick();
     return message;
+  }
+
+  /** Someone just talked to the bot: what waits for them is tried again now (they can be reached). */
+  async retryNowFor(user: StaffKey, now = new Date()): Promise<void> {
+    const waiting = (await this.store.outbox.due(new Date(now.getTime() + 366 * 86_400_000))).filter(
+      (m) => m.target.kind === 'user' && m.target.user.tenantId === user.tenantId && m.target.user.aadObjectId === user.aadObjectId && m.nextAttemptAt > now.toISOString(),
+    );
+    for (const m of waiting) await this.store.outbox.save({ ...m, nextAttemptAt: now.toISOString() });
+    if (waiting.length) this.kick();
   }
 
   /** Called when a message on this topic kind is sent or given up. */
@@ -207,7 +222,7 @@ export class Outbox {
   private async failed(message: OutboxMessage, err: unknown, now: Date): Promise<void> {
     const e = err instanceof DeliveryError ? err : new DeliveryError((err as Error)?.message ?? String(err));
     const lastError = { status: e.status, code: e.code, message: e.message.slice(0, 300) };
-    const retryable = e.status === undefined || RETRYABLE.has(e.status);
+    const retryable = e.status === undefined || RETRYABLE.has(e.status) || (e.status === 403 && message.retryOn403 === true);
     const tooOld = now.getTime() - Date.parse(message.createdAt) > this.options.giveUpAfterMs;
     if (retryable && !tooOld) {
       const backoff = Math.min(this.options.maxDelayMs ?? 15 * 60_000, this.options.retryBaseMs * 2 ** message.attempts);

@@ -149,6 +149,8 @@ export interface OutboxMessage {
   payload: { text?: string; card?: Record<string, unknown>; summary?: string };
   /** Told in their personal chat if the message is given up (403, 404, too many attempts). */
   reportTo?: StaffKey;
+  /** Retry on 403 as well: the recipient may not have the app yet. */
+  retryOn403?: boolean;
   /** What the message is about, for whoever listens for its outcome (e.g. a referral card). */
   topic?: { kind: string; id: string };
   status: 'pending' | 'sent' | 'failed';

@@ -126,6 +126,8 @@ export function createBot(options: BotOptions): Bot {
     const staff = staffKeyOf(context.activity);
     if (staff && context.activity.from?.role !== 'bot') {
       await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });
+      // Whatever waits for this person (a card they could not be reached with) is tried again now.
+      await options.outbox?.retryNowFor(staff);
     }
     return true;
   });
