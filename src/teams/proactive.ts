@@ -11,6 +11,7 @@ import {
 } from 'botbuilder';
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { proactiveClient } from './adapter.js';
+import { renderCard } from '../../cards/index.js';
 import type { Logger } from '../log.js';
 import { DeliveryError, type Transport } from '../services/outbox.js';
 import type { ConversationRecord, OutboxMessage, OutboxTarget, StaffKey, Store } from '../store/index.js';
@@ -165,9 +166,19 @@ export class TeamsTransport implements Transport {
   }
 }
 
+/**
+ * Sent on its own, a text reaches a locked phone as a notification showing its first words, which
+ * may name a citizen or a colleague. Such a text goes as a plain card instead: Teams then shows the
+ * payload's neutral summary in notifications and the feed.
+ */
+function proactivePayload(payload: OutboxMessage['payload']): OutboxMessage['payload'] {
+  if (payload.card || !payload.summary || !payload.text) return payload;
+  return { card: renderCard('notice', { title: payload.summary, lines: payload.text.split('\n'), actions: [] }), summary: payload.summary };
+}
+
 /** The payload as an activity addressed from the bot to the conversation in `reference`. */
 function addressed(payload: OutboxMessage['payload'], reference: ConversationReference): Partial<Activity> {
-  const activity = TurnContext.applyConversationReference(activityOf(payload), { ...reference, activityId: undefined });
+  const activity = TurnContext.applyConversationReference(activityOf(proactivePayload(payload)), { ...reference, activityId: undefined });
   delete activity.replyToId;
   return activity;
 }

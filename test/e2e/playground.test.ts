@@ -18,6 +18,8 @@ import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { FlowId } from '../../src/flows/types.js';
 import { t, type Lang } from '../../src/i18n/index.js';
+import { execute, message, type Who } from '../helpers/activities.js';
+import { startConnector } from '../helpers/connector.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -120,6 +122,8 @@ async function freePort(): Promise<number> {
 
 let workDir: string;
 let playgroundUrl: string;
+/** The bot's own address, for the second staff member (the Playground has one user), who talks to it over HTTP. */
+let botBaseUrl: string;
 let browser: Browser | undefined;
 let page: Page | undefined;
 /** A failed set-up is rethrown by the test itself, so it counts as a failed test, not a skipped one. */
@@ -154,6 +158,7 @@ async function setUp(): Promise<void> {
   });
   const botUrl = await waitFor('the bot to print "listening on http://..."', 30_000, () => /listening on (http:\/\/\S+?)\/api\/messages/.exec(bot.output())?.[1]);
   await waitFor(`${botUrl}/healthz to answer 200`, 30_000, () => fetch(`${botUrl}/healthz`).then((r) => (r.status === 200 ? true : undefined), () => undefined));
+  botBaseUrl = botUrl;
 
   // The Playground, pointed at it. It falls back to a random port if ours was taken: read the real one.
   const { M365_AGENTS_PLAYGROUND_CONFIG_PATH: _ignored, ...env } = process.env;
@@ -383,6 +388,91 @@ describe('Agents Playground in Chromium', () => {
       await failWith(p, 'visitation', err);
     } finally {
       await p.close().catch(() => {});
+    }
+  }, 240_000);
+
+  it('a staff member plans a visit, is warned that a colleague visits the same citizen soon, coordinates, and sees the colleague\'s answer', async () => {
+    if (setupError) throw setupError;
+    const p = await browser!.newPage({ viewport: { width: 1400, height: 1100 } });
+    p.setDefaultTimeout(20_000);
+    const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `visits-${name}.png`), fullPage: true });
+    // Megan, the second staff member, talks to the bot over HTTP; her replies land on a local stand-in.
+    const connector = await startConnector();
+    const TENANT_PLAYGROUND = '00000000-0000-0000-0000-0000000000001';
+    const megan: Who = { id: '29:megan-e2e', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-0000000000021' };
+    const asMegan = { serviceUrl: connector.url, from: megan, tenantId: TENANT_PLAYGROUND };
+    const post = async (activity: unknown) => {
+      const res = await fetch(`${botBaseUrl}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(activity) });
+      return res.status === 200 ? res.json().catch(() => undefined) : Promise.reject(new Error(`bot answered ${res.status}`));
+    };
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    try {
+      await post(message('hej', asMegan));
+      await post(execute('visits.attach', { cpr: '050545-1234', name: 'Karen Holm', service: 'demens', purpose: 'Demensopfølgning' }, asMegan));
+      const megansCard = await post(execute('visits.mine', {}, asMegan));
+      const citizenId = JSON.stringify(megansCard).match(/"citizenId":"([0-9a-f-]{36})"/)![1];
+      await post(execute('visits.plan', { citizenId, date: day(3), time: '10:00', purpose: 'Demensopfølgning', openForJoint: 'yes' }, asMegan));
+
+      await openPlayground(p);
+      const cards = p.locator('.ac-adaptiveCard');
+      const before = await settledCardCount(cards);
+      await p.locator('[contenteditable="true"][role="textbox"]').first().click();
+      await p.keyboard.type('mine borgere');
+      await p.keyboard.press('Enter');
+      await waitFor('the "my citizens" card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
+      const card = cards.nth(before);
+      await card.getByRole('button', { name: t(L, 'visits.button.attach'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.attach.title'));
+      await card.getByLabel(t(L, 'screening.field.cpr')).fill('050545-1234');
+      await card.getByLabel(t(L, 'screening.field.name'), { exact: true }).fill('Karen Holm');
+      await card.getByRole('radiogroup', { name: new RegExp(t(L, 'visits.field.service')) }).getByLabel('Preventive home visits', { exact: true }).check();
+      await card.getByLabel(t(L, 'visits.field.attachPurpose')).fill('Forebyggende hjemmebesøg');
+      await card.getByRole('button', { name: t(L, 'visits.button.attachSave'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Megan Bowen');
+      await card.getByRole('button', { name: t(L, 'visits.button.plan'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.plan.title'));
+      // The Playground draws Input.Date and Input.Time as Fluent pickers that also take typed text.
+      await card.getByPlaceholder(/date/i).click();
+      const target = new Date(`${day(5)}T12:00:00Z`);
+      const dayLabel = `${target.getUTCDate()}, ${target.toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })}, ${target.getUTCFullYear()}`;
+      for (let i = 0; i < 2 && !(await p.getByRole('button', { name: dayLabel, exact: true }).isVisible()); i++) {
+        await p.locator('.fui-Calendar button:not([aria-label])').nth(1).click(); // next month
+      }
+      await p.getByRole('button', { name: dayLabel, exact: true }).click();
+      const time = card.getByRole('combobox', { name: t(L, 'visits.field.time') }).first();
+      await time.click();
+      await time.fill('13:30');
+      await time.press('Enter');
+      await p.keyboard.press('Escape');
+      await shot('1a-date-time');
+      await card.getByLabel(t(L, 'visits.field.purpose')).fill('Forebyggende hjemmebesøg');
+      await shot('1-plan');
+      await card.getByRole('button', { name: t(L, 'visits.button.planSave'), exact: true }).click();
+
+      // The warning: who, when and why, before anything is saved.
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.overlap.title'));
+      expect(await card.innerText()).toContain('Megan Bowen (Dementia coordinator)');
+      await shot('2-overlap');
+      await card.getByRole('button', { name: t(L, 'visits.button.coordinate'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.planned.pending', { name: 'Megan Bowen' }));
+
+      // Megan gets the coordination card (masked CPR) and answers "joint visit".
+      await connector.waitFor((calls) => calls.some((c) => c.body?.summary === t('da', 'visits.preview.coordinate')), 20_000);
+      const delivered = connector.calls.find((c) => c.body?.summary === t('da', 'visits.preview.coordinate'))!;
+      expect(JSON.stringify(delivered.body)).toContain('050545-xxxx');
+      const joint = JSON.stringify(delivered.body).match(/"cid":"([0-9a-f-]{36})"/)![1];
+      await post(execute('visits.answer', { cid: joint, answer: 'joint' }, asMegan));
+
+      // Alex's card changes in place, and a message says it in words.
+      const words = t(L, 'visits.told.answer.joint', { name: 'Megan Bowen', reason: '' });
+      await waitFor('the answer in the Playground', 20_000, async () => ((await bodyText(p)).includes(words) ? true : undefined));
+      await shot('3-answered');
+      assertNoErrors(await bodyText(p));
+    } catch (err) {
+      await failWith(p, 'visits', err);
+    } finally {
+      await p.close().catch(() => {});
+      await connector.close();
     }
   }, 240_000);
 });

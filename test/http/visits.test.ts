@@ -59,6 +59,11 @@ describe('the coordination card', () => {
     expect(post.body.summary).toBe('En kollega vil koordinere et besøg');
     expect(JSON.stringify(post.body.attachments)).toContain('010150-xxxx');
     expect(JSON.stringify(post.body.attachments)).not.toContain('010150-1234');
+    // A notice that names people ("Lee Gu er nu også tilknyttet Jens Hansen") goes as a card, so a
+    // locked phone shows only the neutral summary, never the names in the text.
+    const notice = connector.calls.find((c) => c.conversationId === meganChat && JSON.stringify(c.body ?? '').includes('er nu også tilknyttet'))!;
+    expect(notice.body.text ?? '').not.toMatch(/Jens|Lee/);
+    expect(notice.body.summary).toBe('Nyt fra en kollega om en borger');
   });
 
   it('waits in the outbox when the colleague cannot be reached (403), and arrives when she next writes to the bot', async () => {
