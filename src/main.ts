@@ -1,7 +1,7 @@
 // Start-up: config -> store -> staff directory -> Teams layer and outbox -> HTTP server; and the
 // stop that lets turns finish, lets the outbox finish its attempt, then flushes the store.
 import { loadConfig, type Config } from './config.js';
-import { hasKey, t, type Lang } from './i18n/index.js';
+import { hasKey, t } from './i18n/index.js';
 import { createLogger, type Logger } from './log.js';
 import { startServer, type RunningServer } from './server.js';
 import { Directory, loadRolesFile } from './services/directory.js';
@@ -49,8 +49,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       retryBaseMs: config.outbox.retryBaseMs,
       giveUpAfterMs: config.outbox.giveUpAfterMs,
       reportText: async (to, message) => {
-        const member = await store.staff.get(to);
-        const lang: Lang = member?.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
+        const lang = await directory.languageOf(to);
         const status = message.lastError?.status;
         const reason = t(lang, status === 403 || status === 404 ? `outbox.reason.${status}` : 'outbox.reason.other');
         const what = message.topic && hasKey(`outbox.what.${message.topic.kind}`) ? t(lang, `outbox.what.${message.topic.kind}`) : t(lang, 'outbox.what.generic');

@@ -103,7 +103,7 @@ export const rolesVerbs = {
     const names = roleNames(turn.lang, updated.roles);
     services.log.info('roles changed', { by: turn.staff.aadObjectId, for: person.aadObjectId, roles: updated.roles.join(',') });
     if (services.outbox && !isSelf) {
-      const lang = person.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
+      const lang = await services.directory.languageOf(person);
       await services.outbox.enqueue({
         idempotencyKey: `roles:${person.tenantId}:${person.aadObjectId}:${updated.rolesSetBy?.at}`,
         target: { kind: 'user', user: person },

@@ -526,8 +526,7 @@ const withReferral =
 
 async function tell(services: Services, to: StaffKey, key: string, vars: Record<string, string | number>, idempotencyKey: string): Promise<void> {
   if (!services.outbox) return;
-  const member = await services.store.staff.get(to);
-  const lang: Lang = member?.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
+  const lang = await services.directory.languageOf(to);
   await services.outbox.enqueue({ idempotencyKey, target: { kind: 'user', user: to }, payload: { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') } });
 }
 

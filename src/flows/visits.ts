@@ -83,9 +83,7 @@ async function tell(services: Services, to: StaffKey, payload: { text?: string; 
   await services.outbox?.enqueue({ idempotencyKey: key, target: { kind: 'user', user: to }, payload, reportTo, topic: { kind: 'visits.card', id: key }, retryOn403: true });
 }
 
-async function langOf(services: Services, key: StaffKey): Promise<Lang> {
-  return (await services.store.staff.get(key))?.locale?.toLowerCase().startsWith('en') ? 'en' : 'da';
-}
+const langOf = (services: Services, key: StaffKey): Promise<Lang> => services.directory.languageOf(key);
 
 // ---------------------------------------------------------------------------------------------
 // My citizens, attaching and detaching

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { normaliseRoles, ROLES, type Role } from '../domain/roles.js';
+import { languageOf, type Lang } from '../i18n/index.js';
 import type { StaffKey, StaffMember, Store } from '../store/index.js';
 
 const RolesFile = z.object({
@@ -131,6 +132,11 @@ export class Directory {
       }
     }
     return updated;
+  }
+
+  /** The language a colleague reads messages in (what their Teams client last said), Danish by default. */
+  async languageOf(key: StaffKey): Promise<Lang> {
+    return languageOf((await this.store.staff.get(key))?.locale);
   }
 
   async list(tenantId: string): Promise<StaffMember[]> {
