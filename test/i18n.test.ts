@@ -33,7 +33,7 @@ describe('strings', () => {
   });
 
   it('fills in named values', () => {
-    expect(t('da', 'notBuilt.text', { flow: 'X' })).toMatch(/^"X" er ikke bygget endnu/);
+    expect(t('da', 'personalOnly.text', { flow: 'X' })).toMatch(/^"X" handler om borgeres personlige oplysninger/);
   });
 
   it('every variable the config reads is documented in env/.env.example', async () => {

@@ -6,9 +6,6 @@ import { t, words, type Lang } from '../i18n/index.js';
 import { recognise, type Command } from './commands.js';
 import { FLOWS, type FlowId, type Reply, type Turn } from './types.js';
 
-/** Flows that are built; the rest say plainly that they are not ready yet. */
-const BUILT = new Set<FlowId>(['screening', 'refer', 'queue', 'visits']);
-
 const PERMISSION: Record<FlowId, Permission> = { screening: 'screening', refer: 'refer', queue: 'queue', visits: 'visits' };
 
 export const backToHelp = (turn: Turn): CardAction => ({ kind: 'execute', title: t(turn.lang, 'common.back'), verb: 'help.show', data: {} });
@@ -93,13 +90,12 @@ export function notAllowedReply(turn: Turn, what: string, permission: Permission
   return notice(turn, 'notAllowed.title', [t(turn.lang, 'notAllowed.text', { flow: what, roles: roleNames(turn.lang, rolesFor(permission)) })]);
 }
 
-/** A flow picked on the help card (or by name) in the conversation the turn came from. */
-export function openFlow(turn: Turn, flow: FlowId): Reply & { kind: 'card' } {
+/** Why a flow picked on the help card cannot open here (a shared conversation, a missing role), if it cannot. */
+export function flowRefusal(turn: Turn, flow: FlowId): (Reply & { kind: 'card' }) | undefined {
   const flowName = t(turn.lang, `flow.${flow}.title`);
   if (turn.scope !== 'personal') return personalOnlyReply(turn, flowName);
   if (!can(turn.roles, PERMISSION[flow])) return notAllowedReply(turn, flowName, PERMISSION[flow]);
-  if (!BUILT.has(flow)) return notice(turn, 'notBuilt.title', [t(turn.lang, 'notBuilt.text', { flow: flowName })]);
-  throw new Error(`Flow ${flow} is built: the Teams layer routes it to its own handler`);
+  return undefined;
 }
 
 /** A card whose button payload we cannot use (old, changed or forged): say so and show help again. */

@@ -400,10 +400,6 @@ function directForm(turn: Turn, values: Record<string, string> = {}, errors: Rec
   });
 }
 
-export function referCard(turn: Turn): AdaptiveCardJson {
-  return directForm(turn);
-}
-
 export async function referCommand(turn: Turn): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'refer')];
   return [{ kind: 'card', card: directForm(turn), summary: t(turn.lang, 'visitation.direct.title') }];
@@ -548,6 +544,11 @@ export const visitationVerbs: Record<string, Handler> = {
   'visitation.setChannel': async (turn, services) => {
     const said = await setChannel(turn, services);
     return { card: notice(turn, 'visitation.channel.title', [said], [backToHelp(turn)]).card };
+  },
+
+  'referral.form': async (turn) => {
+    if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'visitation.direct.title')).card };
+    return { card: directForm(turn) };
   },
 
   'queue.show': async (turn, services) => personalOnly(turn) ?? visitatorOnly(turn) ?? { card: await queueCard(turn, services) },

@@ -7,11 +7,11 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
 import { recognise } from '../flows/commands.js';
-import { helpReply, notice, onText, openFlow, staleCardReply } from '../flows/help.js';
+import { flowRefusal, helpReply, notice, onText, staleCardReply } from '../flows/help.js';
 import { rolesCommand, rolesVerbs } from '../flows/roles.js';
 import { reassessCommand, resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
 import { visitsCommand, visitsVerbs } from '../flows/visits.js';
-import { listenForReferralCards, queueCommand, referCard, referCommand, setChannelCommand, visitationVerbs } from '../flows/visitation.js';
+import { listenForReferralCards, queueCommand, referCommand, setChannelCommand, visitationVerbs } from '../flows/visitation.js';
 import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
@@ -64,16 +64,22 @@ const ExecuteValue = z.object({
 });
 const OpenFlowData = z.object({ flow: z.enum(FLOWS) });
 
+/** The first card of each flow on the help card. */
+const FIRST_STEP: Record<(typeof FLOWS)[number], string> = {
+  screening: 'screening.start',
+  refer: 'referral.form',
+  queue: 'queue.show',
+  visits: 'visits.mine',
+};
+
 /** Every card button the bot answers, by verb. */
 const VERBS: Record<string, VerbHandler> = {
   'help.show': async (turn) => ({ card: helpReply(turn).card }),
   'flow.open': async (turn, services, data) => {
     const flow = OpenFlowData.safeParse(data);
-    if (flow.success && flow.data.flow === 'screening') return screeningVerbs['screening.start']!(turn, services, {});
-    if (flow.success && flow.data.flow === 'queue' && turn.scope === 'personal') return visitationVerbs['queue.show']!(turn, services, {});
-    if (flow.success && flow.data.flow === 'refer' && turn.scope === 'personal') return { card: referCard(turn) };
-    if (flow.success && flow.data.flow === 'visits' && turn.scope === 'personal') return visitsVerbs['visits.mine']!(turn, services, {});
-    return { card: (flow.success ? openFlow(turn, flow.data.flow) : staleCardReply(turn)).card };
+    if (!flow.success) return { card: staleCardReply(turn).card };
+    const refused = flowRefusal(turn, flow.data.flow);
+    return refused ? { card: refused.card } : VERBS[FIRST_STEP[flow.data.flow]]!(turn, services, {});
   },
   ...screeningVerbs,
   ...visitationVerbs,

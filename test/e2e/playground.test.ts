@@ -241,8 +241,8 @@ describe('Agents Playground in Chromium', () => {
         title: t(lang, 'help.title'),
         screening: t(lang, 'flow.screening.button'),
         flowButton: t(lang, `flow.${FLOW}.button`),
-        notBuiltTitle: t(lang, 'visits.mine.title'),
-        notBuiltText: t(lang, 'visits.mine.intro'),
+        flowTitle: t(lang, 'visits.mine.title'),
+        flowText: t(lang, 'visits.mine.intro'),
         back: t(lang, 'common.showHelp'),
       };
 
@@ -261,8 +261,8 @@ describe('Agents Playground in Chromium', () => {
       await waitForLogLine(p, /User Application\s+invoke\s+200/, 'the invoke call answered 200');
       await waitFor(`the card to change after pressing "${s.flowButton}"`, 15_000, async () => ((await answer.getByRole('button', { name: s.flowButton, exact: true }).count()) === 0 ? true : undefined));
       const replaced = await answer.innerText();
-      expect(replaced, `"${s.flowButton}" should open "${s.notBuiltTitle}"`).toContain(s.notBuiltTitle);
-      expect(replaced).toContain(s.notBuiltText);
+      expect(replaced, `"${s.flowButton}" should open "${s.flowTitle}"`).toContain(s.flowTitle);
+      expect(replaced).toContain(s.flowText);
       expect(await cards.count(), 'the card is replaced, not a new one added').toBe(before + 1);
       await p.screenshot({ path: path.join(resultsDir, 'playground-not-ready.png') });
 
@@ -271,7 +271,7 @@ describe('Agents Playground in Chromium', () => {
       await waitFor('a second invoke answered 200', 15_000, async () => ((await bodyText(p)).match(/User Application\s+invoke\s+200/g)?.length === 2 ? true : undefined));
       await expect.poll(() => answer.innerText(), { timeout: 15_000 }).toContain(s.title);
       await answer.getByRole('button', { name: s.screening, exact: true }).waitFor({ state: 'visible' });
-      expect(await answer.innerText()).not.toContain(s.notBuiltText);
+      expect(await answer.innerText()).not.toContain(s.flowText);
       expect(await cards.count()).toBe(before + 1);
       await p.screenshot({ path: path.join(resultsDir, 'playground-back.png') });
 
