@@ -102,9 +102,8 @@ export class Outbox {
 
   /** Someone just talked to the bot: what waits for them is tried again now (they can be reached). */
   async retryNowFor(user: StaffKey, now = new Date()): Promise<void> {
-    const waiting = (await this.store.outbox.due(new Date(now.getTime() + 366 * 86_400_000))).filter(
-      (m) => m.target.kind === 'user' && m.target.user.tenantId === user.tenantId && m.target.user.aadObjectId === user.aadObjectId && m.nextAttemptAt > now.toISOString(),
-    );
+    // Runs on every turn: an index lookup, not a scan of everything pending.
+    const waiting = (await this.store.outbox.pendingFor(user)).filter((m) => m.nextAttemptAt > now.toISOString());
     for (const m of waiting) await this.store.outbox.save({ ...m, nextAttemptAt: now.toISOString() });
     if (waiting.length) this.kick();
   }

@@ -243,6 +243,8 @@ export interface OutboxRepository {
   /** When the next pending message falls due, if any. */
   nextDueAt(): Promise<Date | undefined>;
   listByTopic(kind: string, id: string): Promise<OutboxMessage[]>;
+  /** Pending messages for one person (tried again when they talk to the bot). */
+  pendingFor(user: StaffKey): Promise<OutboxMessage[]>;
 }
 
 export interface AuditLog {

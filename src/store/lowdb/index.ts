@@ -31,6 +31,7 @@ const INDEXES: IndexDefinition[] = [
   { collection: 'attachments', name: 'byStaff', keys: (a: Attachment) => [staffKeyString(a.staff)] },
   { collection: 'outbox', name: 'byKey', keys: (m: OutboxMessage) => [m.idempotencyKey] },
   { collection: 'outbox', name: 'pending', keys: (m: OutboxMessage) => (m.status === 'pending' ? ['pending'] : []) },
+  { collection: 'outbox', name: 'pendingByUser', keys: (m: OutboxMessage) => (m.status === 'pending' && m.target.kind === 'user' ? [staffKeyString(m.target.user)] : []) },
   { collection: 'outbox', name: 'byTopic', keys: (m: OutboxMessage) => (m.topic ? [`${m.topic.kind}|${m.topic.id}`] : []) },
   { collection: 'audit', name: 'byCitizen', keys: (a: AuditEntry) => [a.citizenId] },
   { collection: 'conversations', name: 'personal', keys: (c: ConversationRecord) => (c.kind === 'personal' && c.user ? [staffKeyString(c.user)] : []) },
@@ -137,6 +138,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
         if (!pending.length) return undefined;
         return new Date(pending.reduce((min, m) => (m.nextAttemptAt < min ? m.nextAttemptAt : min), pending[0]!.nextAttemptAt));
       },
+      pendingFor: async (user) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'pendingByUser', staffKeyString(user))),
       listByTopic: async (kind, id) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'byTopic', `${kind}|${id}`)).sort(byCreated),
     },
     audit: {
