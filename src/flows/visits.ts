@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
 import { maskCpr, parseCpr } from '../domain/cpr.js';
-import { calendarDay, findOverlaps, type Overlap, type VisitLike } from '../domain/overlap.js';
+import { calendarDay, findOverlaps, type Overlap } from '../domain/overlap.js';
 import { can, type Role } from '../domain/roles.js';
 import { statsCsv, visitStats } from '../domain/visitStats.js';
 import { copenhagenParts, formatDate, formatTime, fromCopenhagen } from '../i18n/format.js';
@@ -67,11 +67,10 @@ async function staffName(services: Services, key: StaffKey): Promise<string> {
 
 const citizenLine = (c: Citizen) => `${c.name}, ${maskCpr(c.cpr)}`;
 const when = (L: Lang, at: string) => `${formatDate(L, at)} ${L === 'da' ? 'kl.' : 'at'} ${formatTime(at)}`;
-const asVisitLike = (v: Visit): VisitLike => ({ id: v.id, citizenId: v.citizenId, staff: v.staff, at: v.at, status: v.status === 'draft' ? 'cancelled' : v.status, service: v.service, jointWith: v.jointWith });
 
 async function overlapsFor(services: Services, visit: { id?: string; citizenId: string; staff: StaffKey; at: string }): Promise<Overlap[]> {
-  const visits = (await services.store.visits.listByCitizen(visit.citizenId)).map(asVisitLike);
-  return findOverlaps(visit, visits, services.rules.visits.windowDays, services.rules.visits.timeZone);
+  // A stored Visit is a VisitLike; findOverlaps never counts drafts or cancelled visits.
+  return findOverlaps(visit, await services.store.visits.listByCitizen(visit.citizenId), services.rules.visits.windowDays, services.rules.visits.timeZone);
 }
 
 function form(data: { title: string; intro: string[]; fields: FormField[]; actions: FormAction[]; stepLabel?: string }): AdaptiveCardJson {
