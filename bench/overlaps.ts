@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findOverlaps } from '../src/domain/overlap.js';
 import { openLowdbStore } from '../src/store/lowdb/index.js';
+import { systemClock } from '../src/clock.js';
 import type { StaffKey, Visit } from '../src/store/types.js';
 
 const CITIZENS = 100_000;
@@ -80,7 +81,7 @@ export async function benchOverlaps(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aa-bench-overlaps-'));
   // No fsync and no compaction while building: the data set is thrown away, and a snapshot of a
   // million visits would take longer to write than the whole measurement.
-  const store = await openLowdbStore(dir, { unsafeNoSync: true, compactAfterBytes: Number.MAX_SAFE_INTEGER });
+  const store = await openLowdbStore(dir, { clock: systemClock, unsafeNoSync: true, compactAfterBytes: Number.MAX_SAFE_INTEGER });
   try {
     const rnd = random(2026);
     let seq = 0;

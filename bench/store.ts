@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { openLowdbStore } from '../src/store/lowdb/index.js';
+import { systemClock } from '../src/clock.js';
 import type { Citizen } from '../src/store/types.js';
 
 const SIZES = [1_000, 100_000];
@@ -24,7 +25,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
 async function build(dir: string, n: number): Promise<void> {
-  const store = await openLowdbStore(dir, { unsafeNoSync: true });
+  const store = await openLowdbStore(dir, { clock: systemClock, unsafeNoSync: true });
   for (let i = 0; i < n; i += 10_000) {
     await Promise.all(Array.from({ length: Math.min(10_000, n - i) }, (_, j) => store.citizens.save(citizen(i + j))));
   }
@@ -38,11 +39,11 @@ async function measure(n: number) {
     const starts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
-      const s = await openLowdbStore(dir);
+      const s = await openLowdbStore(dir, { clock: systemClock });
       starts.push(performance.now() - t0);
       await s.close();
     }
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     const times: number[] = [];
     for (let i = 0; i < WRITES + 20; i++) {
       const c = citizen(n + i);

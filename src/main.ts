@@ -1,5 +1,6 @@
 // Start-up: config -> store -> staff directory -> Teams layer and outbox -> HTTP server; and the
 // stop that lets turns finish, lets the outbox finish its attempt, then flushes the store.
+import { systemClock, type Clock } from './clock.js';
 import { loadConfig, type Config } from './config.js';
 import { hasKey, t } from './i18n/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -18,6 +19,7 @@ import { remindFollowUps } from './flows/visitation.js';
 
 export interface Started {
   config: Config;
+  clock: Clock;
   server: RunningServer;
   store: Store;
   outbox: Outbox;
@@ -33,19 +35,23 @@ export interface StartOptions {
   /** Offline tests only: see src/teams/adapter.ts. */
   credentialsFactory?: Parameters<typeof createAdapter>[1];
   extend?: BotOptions['extend'];
+  /** The clock everything reads the time from; the system's unless a test gives its own. */
+  clock?: Clock;
 }
 
 export async function start(env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Promise<Started> {
   const config = loadConfig(env);
   const log = options.log ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
   const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
-  const store = await openStore(config.dataDir);
+  const store = await openStore(config.dataDir, clock);
   try {
-    const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials });
+    const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock });
     const adapter = createAdapter(config, options.credentialsFactory);
     const botId = config.credentials?.appId ?? '';
-    const outbox = new Outbox(store, new TeamsTransport(adapter, botId, store, log), log, {
+    const outbox = new Outbox(store, new TeamsTransport(adapter, botId, store, log, clock), log, {
+      clock,
       retryBaseMs: config.outbox.retryBaseMs,
       giveUpAfterMs: config.outbox.giveUpAfterMs,
       reportText: async (to, message) => {
@@ -56,9 +62,9 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
         return t(lang, 'outbox.report', { what, reason });
       },
     });
-    const bot = createBot({ config, log, store, directory, adapter, outbox, rules, extend: options.extend });
+    const bot = createBot({ config, log, store, directory, adapter, outbox, rules, extend: options.extend, clock });
     if (config.visitationChannelId && !(await store.settings.get('visitationChannel'))) {
-      await store.settings.set('visitationChannel', { conversationId: config.visitationChannelId, at: new Date().toISOString() });
+      await store.settings.set('visitationChannel', { conversationId: config.visitationChannelId, at: clock.now().toISOString() });
     }
     const server = await startServer({
       port: config.port,
@@ -77,7 +83,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     followUps.unref();
     const notices: string[] = [];
     if (rules.targetGroups.reviewNote) notices.push(`LEGAL REVIEW: rules/targetGroups.json (${rules.targetGroups.id} ${rules.targetGroups.version}): ${rules.targetGroups.reviewNote}`);
-    const p = copenhagenParts(new Date());
+    const p = copenhagenParts(clock.now());
     for (const set of inForce(rules.visitation, `${p.year}-${p.month}-${p.day}`)) {
       if (set.legalReview) notices.push(`LEGAL REVIEW: rule set ${set.id} ${set.version} (in force since ${set.effectiveFrom}) is marked for the municipality's legal review: ${set.reviewNote ?? set.legalBasis}`);
     }
@@ -87,6 +93,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     }
     return {
       config,
+      clock,
       server,
       store,
       outbox,

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../src/paths.js';
+import { clockEnv } from './helpers/childEnv.js';
 
 const entry = path.join(projectRoot, 'dist', 'src', 'index.js');
 const children: ChildProcess[] = [];
@@ -13,7 +14,7 @@ afterEach(() => children.splice(0).forEach((c) => c.kill('SIGKILL')));
 
 function run(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', entry], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { ...clockEnv(), PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

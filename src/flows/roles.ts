@@ -99,7 +99,7 @@ export const rolesVerbs = {
       // An admin cannot lock themself out by accident; another admin can take the role.
       return editCard(turn, services, person, '', t(turn.lang, 'roles.keepOwnAdmin'));
     }
-    const updated = await services.directory.setRoles(turn.staff, person, asked as Role[], services.now());
+    const updated = await services.directory.setRoles(turn.staff, person, asked as Role[]);
     const names = roleNames(turn.lang, updated.roles);
     services.log.info('roles changed', { by: turn.staff.aadObjectId, for: person.aadObjectId, roles: updated.roles.join(',') });
     if (services.outbox && !isSelf) {

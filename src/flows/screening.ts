@@ -123,7 +123,7 @@ async function start(turn: Turn, services: Services, kind: 'first' | 'reassessme
       }),
     };
   }
-  const now = services.now().toISOString();
+  const now = services.clock.now().toISOString();
   const screening: Screening = {
     id: randomUUID(),
     author: turn.staff,
@@ -186,7 +186,7 @@ function draftOf(screening: Screening): ScreeningDraft {
 /** Save a changed draft (rev bumped) and audit it against the citizen, when there is one. */
 async function saveDraft(turn: Turn, services: Services, screening: Screening, draft: ScreeningDraft, what: string): Promise<Screening> {
   draft.rev += 1;
-  const saved: Screening = { ...screening, data: draft as unknown as Record<string, unknown>, updatedAt: services.now().toISOString() };
+  const saved: Screening = { ...screening, data: draft as unknown as Record<string, unknown>, updatedAt: services.clock.now().toISOString() };
   await services.store.screenings.save(saved);
   if (saved.citizenId) await audit(turn, services, saved.citizenId, 'update', what);
   return saved;
@@ -496,7 +496,7 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
   let warning: string | undefined;
   let age: number | undefined;
   if (cpr.ok) {
-    const today = copenhagenParts(services.now());
+    const today = copenhagenParts(services.clock.now());
     age = ageOn(cpr.cpr, { year: Number(today.year), month: Number(today.month), day: Number(today.day) });
     if (age < 65) {
       warning = t(L, 'screening.under65', { age });
@@ -520,7 +520,7 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
   }
   if (!citizenId) {
     const existing = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     if (existing) {
       citizenId = existing.id;
       known = true;
@@ -661,7 +661,7 @@ async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, ov
   const { outcome, scores } = evaluate(services, draft);
   const proposed = outcome.kind;
   const chosen = override?.offer ?? proposed;
-  const now = services.now().toISOString();
+  const now = services.clock.now().toISOString();
   let referral: { id: string; caseNumber: string } | undefined;
   const citizenId = screening.citizenId!;
   if (chosen === 'referral') {
@@ -683,7 +683,7 @@ async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, ov
 
 async function confirmReassessment(turn: Turn, services: Services, { screening, draft }: Loaded): Promise<ExecuteResult> {
   const L = turn.lang;
-  const now = services.now().toISOString();
+  const now = services.clock.now().toISOString();
   draft.reassessment = { result: reassessmentOf(draft), at: now };
   draft.rev += 1;
   const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };

@@ -1,5 +1,6 @@
 // What a flow sees of a turn and what it answers, with no Teams types: the Teams layer translates.
 import type { AdaptiveCardJson } from '../../cards/index.js';
+import type { Clock } from '../clock.js';
 import type { Role } from '../domain/roles.js';
 import type { Lang } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -46,7 +47,7 @@ export interface Services {
   /** Absent only in conversation tests that do not send proactively. */
   outbox?: Outbox;
   log: Logger;
-  now(): Date;
+  clock: Clock;
   /** Local mode (the Agents Playground): no user-specific card views, which it does not support. */
   localMode: boolean;
   /** The municipality's rule sets, checked at start. */

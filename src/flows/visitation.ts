@@ -62,7 +62,7 @@ const withData = (r: Referral, data: ReferralData): Referral => ({ ...r, data: d
 const Rid = z.object({ rid: z.string().uuid() });
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const today = (services: Services) => {
-  const p = copenhagenParts(services.now());
+  const p = copenhagenParts(services.clock.now());
   return `${p.year}-${p.month}-${p.day}`;
 };
 
@@ -74,8 +74,8 @@ export async function createReferral(
   actor: { staff: StaffKey; name?: string },
   input: { citizenId: string; source: Referral['source']; data: Partial<ReferralData> },
 ): Promise<Referral> {
-  const now = services.now().toISOString();
-  const caseNumber = await services.store.referrals.nextCaseNumber(Number(copenhagenParts(services.now()).year));
+  const now = services.clock.now().toISOString();
+  const caseNumber = await services.store.referrals.nextCaseNumber(Number(copenhagenParts(services.clock.now()).year));
   const referral: Referral = {
     id: randomUUID(),
     version: 1,
@@ -148,7 +148,7 @@ async function mutate(services: Services, rid: string, change: (r: Referral, d: 
     if (!current) return undefined;
     const next = change(current, dataOf(current));
     if (!next) return current;
-    const saved = await services.store.referrals.compareAndSave({ ...next, updatedAt: services.now().toISOString() }, current.version);
+    const saved = await services.store.referrals.compareAndSave({ ...next, updatedAt: services.clock.now().toISOString() }, current.version);
     if (saved) return saved;
   }
   throw new Error('The referral kept changing; try again');
@@ -311,7 +311,7 @@ async function detailsCard(turn: Turn, services: Services, referral: Referral, n
 function ageText(L: Lang, citizen: Citizen, services: Services): string {
   const parsed = parseCpr(citizen.cpr);
   if (!parsed.ok) return '';
-  const p = copenhagenParts(services.now());
+  const p = copenhagenParts(services.clock.now());
   return t(L, 'visitation.details.age', { age: ageOn(parsed.cpr, { year: Number(p.year), month: Number(p.month), day: Number(p.day) }) });
 }
 
@@ -338,7 +338,7 @@ export async function queueCard(turn: Turn, services: Services): Promise<Adaptiv
   const channel = await visitationChannel(services);
   if (!channel) fields.push(info(t(L, 'visitation.queue.noChannel'), 'Warning'));
   if (!open.length) fields.push(info(t(L, 'visitation.queue.empty')));
-  const now = services.now().getTime();
+  const now = services.clock.now().getTime();
   for (const r of open) {
     const d = dataOf(r);
     const days = Math.floor((now - Date.parse(r.createdAt)) / 86_400_000);
@@ -369,7 +369,7 @@ async function setChannel(turn: Turn, services: Services): Promise<string> {
   const L = turn.lang;
   if (turn.scope !== 'channel') return t(L, 'visitation.channel.onlyInChannel');
   if (!can(turn.roles, 'queue')) return t(L, 'visitation.channel.onlyVisitators');
-  const setting: ChannelSetting = { conversationId: turn.conversationId, tenantId: turn.tenantId, setBy: turn.staff, at: services.now().toISOString() };
+  const setting: ChannelSetting = { conversationId: turn.conversationId, tenantId: turn.tenantId, setBy: turn.staff, at: services.clock.now().toISOString() };
   await services.store.settings.set('visitationChannel', setting);
   services.log.info('visitation channel set', { by: turn.staff.aadObjectId });
   // Referrals that waited for a channel get their card now.
@@ -532,7 +532,7 @@ async function tell(services: Services, to: StaffKey, key: string, vars: Record<
  */
 async function viaPersonalChat(turn: Turn, services: Services, referral: Referral, card: AdaptiveCardJson, what: string): Promise<ExecuteResult> {
   await services.outbox?.enqueue({
-    idempotencyKey: `referral-${what}:${referral.id}:${turn.staff.aadObjectId}:${services.now().toISOString()}`,
+    idempotencyKey: `referral-${what}:${referral.id}:${turn.staff.aadObjectId}:${services.clock.now().toISOString()}`,
     target: { kind: 'user', user: turn.staff },
     payload: { card, summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
   });
@@ -562,7 +562,7 @@ export const visitationVerbs: Record<string, Handler> = {
     if (turn.scope === 'personal') return { card: await detailsCard(turn, services, referral) };
     // Pressed in the channel: the details go to the presser's personal chat, never to the channel.
     await services.outbox?.enqueue({
-      idempotencyKey: `referral-open:${referral.id}:${turn.staff.aadObjectId}:${services.now().toISOString()}`,
+      idempotencyKey: `referral-open:${referral.id}:${turn.staff.aadObjectId}:${services.clock.now().toISOString()}`,
       target: { kind: 'user', user: turn.staff },
       payload: { card: await detailsCard(turn, services, referral), summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
     });
@@ -578,7 +578,7 @@ export const visitationVerbs: Record<string, Handler> = {
         lost = r;
         return undefined;
       }
-      d.history.push({ at: services.now().toISOString(), by: turn.staff, byName: turn.user.name ?? '', action: 'taken' });
+      d.history.push({ at: services.clock.now().toISOString(), by: turn.staff, byName: turn.user.name ?? '', action: 'taken' });
       return withData({ ...r, status: 'taken', holder: turn.staff }, d);
     });
     if (lost || !saved) {
@@ -610,7 +610,7 @@ export const visitationVerbs: Record<string, Handler> = {
         blocked = true;
         return undefined;
       }
-      const at = services.now().toISOString();
+      const at = services.clock.now().toISOString();
       d.refusal = { reason, at, by: turn.staff, byName: turn.user.name ?? '' };
       d.history.push({ at, by: turn.staff, byName: turn.user.name ?? '', action: 'refused' });
       return withData({ ...r, status: 'refused', holder: r.holder ?? turn.staff }, d);
@@ -644,7 +644,7 @@ export const visitationVerbs: Record<string, Handler> = {
         blocked = true;
         return undefined;
       }
-      d.history.push({ at: services.now().toISOString(), by: turn.staff, byName: turn.user.name ?? '', action: 'handedOver', to: target, toName: target.name });
+      d.history.push({ at: services.clock.now().toISOString(), by: turn.staff, byName: turn.user.name ?? '', action: 'handedOver', to: target, toName: target.name });
       return withData({ ...r, holder: { tenantId: target.tenantId, aadObjectId: target.aadObjectId } }, d);
     });
     if (blocked || !saved) return { card: await detailsCard(turn, services, referral, t(turn.lang, 'visitation.notHolder')) };
@@ -686,7 +686,7 @@ export const visitationVerbs: Record<string, Handler> = {
       const errors = Object.fromEntries(problems.map((p) => [`fs_${p.code}`, t(L, 'visitation.triage.pickScore')]));
       return { card: triageForm(turn, services, referral, values, errors) };
     }
-    const at = services.now().toISOString();
+    const at = services.clock.now().toISOString();
     const saved = await mutate(services, referral.id, (r, d) => {
       const entry = { scores, date, at, by: turn.staff, byName: turn.user.name ?? '' };
       if (holder) d.triage = entry;
@@ -734,7 +734,7 @@ export const visitationVerbs: Record<string, Handler> = {
     if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services = t(L, 'visitation.decide.pickServices');
     if (Number(data.v) !== referral.version) errors.offer = t(L, 'visitation.changedMeanwhile');
     if (Object.keys(errors).length) return { card: decisionForm(turn, services, referral, values, errors) };
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     const start = values.startDate || today(services);
     const decision: NonNullable<ReferralData['decision']> = {
       offer,
@@ -775,7 +775,7 @@ export const visitationVerbs: Record<string, Handler> = {
     const result = str(data.result);
     if (!(FOLLOW_UP_RESULTS as readonly string[]).includes(result) || !dataOf(referral).followUp) return { card: await detailsCard(turn, services, referral, t(turn.lang, 'visitation.followUp.pick')) };
     const saved = await mutate(services, referral.id, (r, d) => {
-      const at = services.now().toISOString();
+      const at = services.clock.now().toISOString();
       d.followUp = { ...d.followUp!, result: result as FollowUpResult, resultAt: at };
       d.history.push({ at, by: turn.staff, byName: turn.user.name ?? '', action: `followUp:${result}` });
       return withData({ ...r, status: result === 'E3' ? 'closed' : r.status }, d);
@@ -798,7 +798,7 @@ export const visitationVerbs: Record<string, Handler> = {
     if (values.unit.length > 100 || values.reason.length > 1000) errors.unit = t(L, 'visitation.direct.tooLong');
     if (Object.keys(errors).length || !cpr.ok) return { card: directForm(turn, values, errors) };
     let citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     if (citizen) await audit(services, actorOf(turn), citizen.id, 'read', t('da', 'audit.visitation.lookup'));
     else {
       citizen = { id: randomUUID(), cpr: cpr.cpr.digits, name: values.name.trim(), createdAt: now, updatedAt: now };
@@ -887,7 +887,7 @@ async function sendAdvis(services: Services, referral: Referral, citizen: Citize
 export async function remindFollowUps(services: Services): Promise<number> {
   if (!services.outbox) return 0;
   let sent = 0;
-  for (const r of await services.store.referrals.followUpsDue(services.now())) {
+  for (const r of await services.store.referrals.followUpsDue(services.clock.now())) {
     const d = dataOf(r);
     if (!d.followUp || d.followUp.remindedAt || d.followUp.result) continue;
     const kind = d.followUp.kind;
@@ -908,7 +908,7 @@ export async function remindFollowUps(services: Services): Promise<number> {
       target: { kind: 'user', user: r.source.by },
       payload: { text: t('da', `visitation.followUp.centre.${kind}`, { caseNumber: r.caseNumber }), summary: t('da', 'visitation.followUp.preview') },
     });
-    await mutate(services, rid, (x, xd) => withData(x, { ...xd, followUp: { ...xd.followUp!, remindedAt: services.now().toISOString() } }));
+    await mutate(services, rid, (x, xd) => withData(x, { ...xd, followUp: { ...xd.followUp!, remindedAt: services.clock.now().toISOString() } }));
     sent++;
   }
   return sent;

@@ -93,7 +93,7 @@ async function myCitizensCard(turn: Turn, services: Services, note = ''): Promis
   if (note) fields.push(info(note, 'Good'));
   const mine = (await services.store.attachments.listByStaff(turn.staff)).filter((a) => a.status === 'active');
   if (!mine.length) fields.push(info(t(L, 'visits.mine.none')));
-  const nowIso = services.now().toISOString();
+  const nowIso = services.clock.now().toISOString();
   for (const a of mine) {
     const citizen = await services.store.citizens.get(a.citizenId);
     if (!citizen) continue;
@@ -137,7 +137,7 @@ async function citizenCard(turn: Turn, services: Services, citizen: Citizen, not
   const fields: FormField[] = [];
   if (note) fields.push(info(note, 'Good'));
   fields.push(facts(await Promise.all(attached.map(async (a) => ({ title: await staffName(services, a.staff), value: `${serviceName(services, a.service, L)}: ${a.purpose}` })))));
-  const upcoming = (await services.store.visits.listByCitizen(citizen.id)).filter((v) => v.status === 'planned' && v.at >= services.now().toISOString());
+  const upcoming = (await services.store.visits.listByCitizen(citizen.id)).filter((v) => v.status === 'planned' && v.at >= services.clock.now().toISOString());
   if (upcoming.length) fields.push(info(t(L, 'visits.citizen.upcoming'), 'Default', true));
   for (const v of upcoming) fields.push(info(`${when(L, v.at)} · ${await staffName(services, v.staff)} · ${serviceName(services, v.service, L)} · ${vdata(v).purpose}`));
   return form({
@@ -228,7 +228,7 @@ function staleVisit(turn: Turn): AdaptiveCardJson {
 }
 
 async function event(services: Services, service: string, kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason'): Promise<void> {
-  await services.store.visitEvents.append({ at: services.now().toISOString(), service, kind });
+  await services.store.visitEvents.append({ at: services.clock.now().toISOString(), service, kind });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!myServices(turn, services).some((s) => s.id === values.service)) errors.service = t(L, 'visits.error.service');
     if (!values.purpose.trim()) errors.purpose = t(L, 'visits.error.purpose');
     if (Object.keys(errors).length || !cpr.ok) return { card: attachForm(turn, services, values, errors) };
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     let citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
     if (citizen) await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.lookup'));
     else {
@@ -346,7 +346,7 @@ export const visitsVerbs: Record<string, Handler> = {
         }),
       };
     }
-    await services.store.attachments.save({ ...mine, status: 'detached', detachedAt: services.now().toISOString(), detachReason: reason.slice(0, 300) });
+    await services.store.attachments.save({ ...mine, status: 'detached', detachedAt: services.clock.now().toISOString(), detachReason: reason.slice(0, 300) });
     await audit(turn, services, citizenId, 'update', t('da', 'audit.visits.detached'));
     return { card: await myCitizensCard(turn, services, t(L, 'visits.detach.done')) };
   },
@@ -364,9 +364,9 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(`${values.date}T00:00:00Z`))) errors.date = t(L, 'visits.error.date');
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(values.time.slice(0, 5))) errors.time = t(L, 'visits.error.time');
     if (!values.purpose.trim()) errors.purpose = t(L, 'visits.error.purpose');
-    if (!errors.date && values.date < calendarDay(services.now().toISOString())) errors.date = t(L, 'visits.error.past');
+    if (!errors.date && values.date < calendarDay(services.clock.now().toISOString())) errors.date = t(L, 'visits.error.past');
     if (Object.keys(errors).length || !attachment) return { card: await planForm(turn, services, values, errors) };
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     const visit: Visit = {
       id: randomUUID(),
       citizenId: attachment.citizenId,
@@ -398,7 +398,7 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!isVisit(visit)) return visit;
     const reason = str(data.reason).trim();
     if (!reason) return { card: await overlapCard(turn, services, visit, await overlapsFor(services, visit), {}, { reason: t(turn.lang, 'screening.error.reason') }) };
-    const saved: Visit = { ...visit, status: 'planned', updatedAt: services.now().toISOString(), data: { ...visit.data, overlapNote: { kind: 'keptWithReason', reason: reason.slice(0, 300) } } };
+    const saved: Visit = { ...visit, status: 'planned', updatedAt: services.clock.now().toISOString(), data: { ...visit.data, overlapNote: { kind: 'keptWithReason', reason: reason.slice(0, 300) } } };
     await services.store.visits.save(saved);
     await event(services, visit.service, 'planned');
     await event(services, visit.service, 'keptWithReason');
@@ -421,7 +421,7 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!other || !overlaps.some((o) => o.visit.id === other.id) || !vdata(other).openForJoint) {
       return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'visits.error.notOpen') }) };
     }
-    await services.store.visits.save({ ...other, jointWith: [...(other.jointWith ?? []), turn.staff], updatedAt: services.now().toISOString() });
+    await services.store.visits.save({ ...other, jointWith: [...(other.jointWith ?? []), turn.staff], updatedAt: services.clock.now().toISOString() });
     await services.store.visits.delete(visit.id);
     await event(services, visit.service, 'avoidedJoint');
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.joined'));
@@ -437,7 +437,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const other = Id.safeParse(data.with).success ? await services.store.visits.get(str(data.with)) : undefined;
     const overlaps = await overlapsFor(services, visit);
     if (!other || !overlaps.some((o) => o.visit.id === other.id)) return { card: staleVisit(turn) };
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     const coordination: Coordination = {
       id: randomUUID(),
       citizenId: visit.citizenId,
@@ -477,7 +477,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const planned = await services.store.visits.get(c.plannerVisitId);
     const theirs = await services.store.visits.get(c.colleagueVisitId);
     if (!planned || !theirs) return { card: staleVisit(turn) };
-    const now = services.now().toISOString();
+    const now = services.clock.now().toISOString();
     const cancel = (v: Visit): Visit => ({ ...v, status: 'cancelled', updatedAt: now });
     if (answer === 'joint') {
       await services.store.visits.save({ ...theirs, jointWith: [...(theirs.jointWith ?? []), c.planner], updatedAt: now });
@@ -513,7 +513,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const refused = refusal(turn, services);
     if (refused) return refused;
     const L = turn.lang;
-    const nowIso = services.now().toISOString();
+    const nowIso = services.clock.now().toISOString();
     const mine = (await services.store.visits.listByStaff(turn.staff)).filter((v) => v.status === 'planned' && v.at >= nowIso);
     const fields: FormField[] = [];
     if (!mine.length) fields.push(info(t(L, 'visits.week.none')));
@@ -544,7 +544,7 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time = t(L, 'visits.error.time');
     if (Object.keys(errors).length) return { card: changeForm(turn, visit, { date, time }, errors) };
     const before = await overlapsFor(services, visit);
-    const moved: Visit = { ...visit, at: fromCopenhagen(date, time), updatedAt: services.now().toISOString() };
+    const moved: Visit = { ...visit, at: fromCopenhagen(date, time), updatedAt: services.clock.now().toISOString() };
     await services.store.visits.save(moved);
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.moved'));
     const after = await overlapsFor(services, moved);
@@ -557,7 +557,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const visit = await loadOwnVisit(turn, services, data, ['planned']);
     if (!isVisit(visit)) return visit;
     const concerned = await overlapsFor(services, visit);
-    await services.store.visits.save({ ...visit, status: 'cancelled', updatedAt: services.now().toISOString() });
+    await services.store.visits.save({ ...visit, status: 'cancelled', updatedAt: services.clock.now().toISOString() });
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.cancelled'));
     await tellConcerned(turn, services, visit, concerned, 'visits.told.cancelled');
     return { card: await myCitizensCard(turn, services, t(turn.lang, 'visits.cancelled')) };
@@ -590,7 +590,7 @@ export const visitsVerbs: Record<string, Handler> = {
       fields: [],
       actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', {}, 'positive')],
     });
-    await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.now().toISOString()}`, turn.staff);
+    await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.clock.now().toISOString()}`, turn.staff);
     await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.shared', { name: colleague.name }));
     return { card: await citizenCard(turn, services, citizen, t(L, 'visits.share.done', { name: colleague.name })) };
   },
@@ -599,7 +599,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const L = turn.lang;
     if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(L, 'visits.stats.title')).card };
     if (!can(turn.roles, 'statistics')) return { card: notAllowedReply(turn, t(L, 'visits.stats.title'), 'statistics').card };
-    const p = copenhagenParts(services.now());
+    const p = copenhagenParts(services.clock.now());
     const from = `${Number(p.year) - 1}-${p.month}-01T00:00:00.000Z`;
     const rows = visitStats(await services.store.visitEvents.since(from), services.rules.visits.perVisit, services.rules.visits.timeZone);
     const months = [...new Set(rows.map((r) => r.month))];

@@ -3,6 +3,7 @@
 // every role so a new user can try every flow in the Playground.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
 import { normaliseRoles, ROLES, type Role } from '../domain/roles.js';
 import { languageOf, type Lang } from '../i18n/index.js';
 import type { StaffKey, StaffMember, Store } from '../store/index.js';
@@ -55,7 +56,7 @@ export class Directory {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { admins: string[]; seed: RoleSeed[]; localMode: boolean },
+    private readonly options: { admins: string[]; seed: RoleSeed[]; localMode: boolean; clock: Clock },
   ) {}
 
   /** Everyone has every role: local mode with no roles configured anywhere. */
@@ -68,7 +69,8 @@ export class Directory {
   }
 
   /** Record that a person talked to the bot (at most one write an hour unless something changed). */
-  async seen(person: Person, now = new Date()): Promise<StaffMember> {
+  async seen(person: Person): Promise<StaffMember> {
+    const now = this.options.clock.now();
     const existing = await this.store.staff.get(person);
     const at = now.toISOString();
     if (existing) {
@@ -113,7 +115,8 @@ export class Directory {
   }
 
   /** An admin sets a colleague's roles; the change is kept and wins over the roles file. */
-  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[], now = new Date()): Promise<StaffMember> {
+  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[]): Promise<StaffMember> {
+    const now = this.options.clock.now();
     const member = await this.store.staff.get(target);
     if (!member) throw new Error('Unknown staff member');
     const wasOpen = await this.openMode();

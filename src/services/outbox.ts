@@ -3,6 +3,7 @@
 // throttling and server errors (Retry-After honoured), and gives up, reporting to a person, on
 // 403/404 or after too long. After a restart, pending messages are picked up where they were.
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import type { OutboxMessage, OutboxTarget, StaffKey, Store } from '../store/index.js';
 
@@ -51,6 +52,7 @@ export type SettledListener = (message: OutboxMessage) => void | Promise<void>;
 const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
 
 export interface OutboxOptions {
+  clock: Clock;
   retryBaseMs: number;
   giveUpAfterMs: number;
   maxDelayMs?: number;
@@ -74,7 +76,8 @@ export class Outbox {
   ) {}
 
   /** Durable before it resolves; the same idempotency key again returns the first message. */
-  async enqueue(request: EnqueueRequest, now = new Date()): Promise<OutboxMessage> {
+  async enqueue(request: EnqueueRequest): Promise<OutboxMessage> {
+    const now = this.options.clock.now();
     const existing = await this.store.outbox.findByIdempotencyKey(request.idempotencyKey);
     if (existing) return existing;
     const at = now.toISOString();
@@ -101,7 +104,8 @@ export class Outbox {
   }
 
   /** Someone just talked to the bot: what waits for them is tried again now (they can be reached). */
-  async retryNowFor(user: StaffKey, now = new Date()): Promise<void> {
+  async retryNowFor(user: StaffKey): Promise<void> {
+    const now = this.options.clock.now();
     // Runs on every turn: an index lookup, not a scan of everything pending.
     const waiting = (await this.store.outbox.pendingFor(user)).filter((m) => m.nextAttemptAt > now.toISOString());
     for (const m of waiting) await this.store.outbox.save({ ...m, nextAttemptAt: now.toISOString() });
@@ -139,7 +143,7 @@ export class Outbox {
   async drained(): Promise<void> {
     for (;;) {
       await this.working;
-      const due = await this.store.outbox.due(new Date());
+      const due = await this.store.outbox.due(this.options.clock.now());
       if (!due.length && !this.working) return;
       this.kick();
       await new Promise<void>((r) => this.idle.push(r));
@@ -160,7 +164,7 @@ export class Outbox {
     try {
       for (;;) {
         if (!this.running) break;
-        const due = await this.store.outbox.due(new Date());
+        const due = await this.store.outbox.due(this.options.clock.now());
         if (!due.length) break;
         for (const message of due) {
           if (!this.running) break;
@@ -181,14 +185,14 @@ export class Outbox {
     if (!this.running) return;
     const next = await this.store.outbox.nextDueAt();
     if (!next) return;
-    const delay = Math.max(0, Math.min(next.getTime() - Date.now(), 60_000));
+    const delay = Math.max(0, Math.min(next.getTime() - this.options.clock.now().getTime(), 60_000));
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.work(), delay);
     this.timer.unref?.();
   }
 
   private async attempt(message: OutboxMessage): Promise<void> {
-    const now = new Date();
+    const now = this.options.clock.now();
     let sent: OutboxMessage['sent'];
     try {
       if (message.operation === 'update' && message.replaces) {

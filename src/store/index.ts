@@ -1,4 +1,5 @@
 // The store's front door: open the data folder; the rest of the bot sees only the interfaces.
+import type { Clock } from '../clock.js';
 import type { Store } from './types.js';
 import { openLowdbStore } from './lowdb/index.js';
 import { ensureDataDir } from './dataDir.js';
@@ -7,7 +8,7 @@ export type * from './types.js';
 export { staffKeyString, sameStaff } from './types.js';
 export { DataDirLockedError } from './lowdb/lock.js';
 
-export async function openStore(dataDir: string): Promise<Store> {
+export async function openStore(dataDir: string, clock: Clock): Promise<Store> {
   ensureDataDir(dataDir);
-  return openLowdbStore(dataDir);
+  return openLowdbStore(dataDir, { clock });
 }

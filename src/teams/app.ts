@@ -3,6 +3,7 @@
 import { ActivityTypes, INVOKE_RESPONSE_KEY, TeamsInfo, type Activity, type ChannelAccount, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import { z } from 'zod';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
@@ -32,7 +33,7 @@ export interface BotOptions {
   outbox?: Outbox;
   /** Routes added before the bot's own (tests use it to observe turn state). */
   extend?: (app: Application<TurnState>) => void;
-  now?: () => Date;
+  clock: Clock;
 }
 
 export interface Bot {
@@ -91,7 +92,7 @@ const VERBS: Record<string, VerbHandler> = {
 export function createBot(options: BotOptions): Bot {
   const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
-  const services: Services = { store, directory, outbox: options.outbox, log, now: options.now ?? (() => new Date()), rules: options.rules, localMode: !config.credentials };
+  const services: Services = { store, directory, outbox: options.outbox, log, clock: options.clock, rules: options.rules, localMode: !config.credentials };
   listenForReferralCards(services);
 
   /** The flows' view of this turn, with the person's roles from the directory. */
@@ -128,7 +129,7 @@ export function createBot(options: BotOptions): Bot {
 
   // Every turn: remember where this conversation is (for proactive messages) and who is talking.
   app.turn('beforeTurn', async (context) => {
-    await rememberConversation(store, context.activity);
+    await rememberConversation(store, context.activity, options.clock);
     const staff = staffKeyOf(context.activity);
     if (staff && context.activity.from?.role !== 'bot') {
       await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });

@@ -12,6 +12,7 @@ import {
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { proactiveClient } from './adapter.js';
 import { renderCard } from '../../cards/index.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { DeliveryError, type Transport } from '../services/outbox.js';
 import type { ConversationRecord, OutboxMessage, OutboxTarget, StaffKey, Store } from '../store/index.js';
@@ -28,7 +29,7 @@ export function staffKeyOf(activity: Partial<Activity>): StaffKey | undefined {
   return { tenantId: tenantOf(activity) ?? 'local', aadObjectId: aad ?? activity.from!.id };
 }
 
-export function conversationRecordOf(activity: Partial<Activity>, now = new Date()): ConversationRecord | undefined {
+export function conversationRecordOf(activity: Partial<Activity>, now: Date): ConversationRecord | undefined {
   if (!activity.conversation?.id || !activity.serviceUrl) return undefined;
   const kind = scopeOf(activity);
   const id = kind === 'channel' ? channelConversationId(activity.conversation.id) : activity.conversation.id;
@@ -46,8 +47,8 @@ export function conversationRecordOf(activity: Partial<Activity>, now = new Date
 }
 
 /** Keep the reference of every conversation the bot is in; written only when it changes. */
-export async function rememberConversation(store: Store, activity: Partial<Activity>): Promise<void> {
-  const record = conversationRecordOf(activity);
+export async function rememberConversation(store: Store, activity: Partial<Activity>, clock: Clock): Promise<void> {
+  const record = conversationRecordOf(activity, clock.now());
   if (!record) return;
   const existing = await store.conversations.get(record.id);
   if (existing && JSON.stringify(existing.reference) === JSON.stringify(record.reference) && JSON.stringify(existing.user) === JSON.stringify(record.user)) return;
@@ -75,8 +76,8 @@ export function activityOf(payload: OutboxMessage['payload']): Partial<Activity>
   return activity;
 }
 
-/** A connector error -> status, the Bot Connector's error code and Retry-After, for the outbox. */
-export function deliveryErrorOf(err: unknown): DeliveryError {
+/** A connector error -> status, the Bot Connector's error code and Retry-After (a date is read against `now`), for the outbox. */
+export function deliveryErrorOf(err: unknown, now: Date): DeliveryError {
   if (err instanceof DeliveryError) return err;
   const e = err as { statusCode?: number; code?: string; message?: string; response?: { headers?: { get?(n: string): string | undefined }; bodyAsText?: string } };
   let code = typeof e?.code === 'string' ? e.code : undefined;
@@ -90,7 +91,7 @@ export function deliveryErrorOf(err: unknown): DeliveryError {
   let retryAfterMs: number | undefined;
   if (retryAfter) {
     const seconds = Number(retryAfter);
-    retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(retryAfter) - Date.now()) || undefined;
+    retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(retryAfter) - now.getTime()) || undefined;
   }
   const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
   return new DeliveryError(e?.message ?? String(err), status, code, retryAfterMs);
@@ -102,6 +103,7 @@ export class TeamsTransport implements Transport {
     private readonly botAppId: string,
     private readonly store: Store,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {}
 
   async send(target: OutboxTarget, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
@@ -111,7 +113,7 @@ export class TeamsTransport implements Transport {
       if (target.kind === 'conversation') throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
       return await this.openChatAndPost(target.user, payload);
     } catch (err) {
-      throw deliveryErrorOf(err);
+      throw deliveryErrorOf(err, this.clock.now());
     }
   }
 
@@ -124,7 +126,7 @@ export class TeamsTransport implements Transport {
       const activity = addressed(payload, reference);
       await client.conversations.updateActivity(sent.conversationId, sent.activityId, { ...activity, id: sent.activityId } as Activity);
     } catch (err) {
-      throw deliveryErrorOf(err);
+      throw deliveryErrorOf(err, this.clock.now());
     }
   }
 
@@ -159,7 +161,7 @@ export class TeamsTransport implements Transport {
       user: { id: memberId, name: member?.name ?? '', aadObjectId: user.aadObjectId } as ConversationReference['user'],
       conversation: { id: created.id, conversationType: 'personal', tenantId: user.tenantId, isGroup: false, name: '' } as ConversationReference['conversation'],
     };
-    await this.store.conversations.save({ id: created.id, kind: 'personal', tenantId: user.tenantId, user, reference: JSON.parse(JSON.stringify(reference)), updatedAt: new Date().toISOString() });
+    await this.store.conversations.save({ id: created.id, kind: 'personal', tenantId: user.tenantId, user, reference: JSON.parse(JSON.stringify(reference)), updatedAt: this.clock.now().toISOString() });
     const result = await client.conversations.sendToConversation(created.id, addressed(payload, reference) as Activity);
     this.log.info('opened a personal chat for a proactive message');
     return { conversationId: created.id, activityId: result.id ?? '' };

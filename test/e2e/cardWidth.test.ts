@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { projectRoot } from '../../src/paths.js';
 import { actionsOf, cardOf, closeAll, conversation } from '../helpers/conversation.js';
+import { TestClock } from '../helpers/clock.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 /** The cards a person meets on the way through the main flows, rendered by the flows themselves. */
 async function realCards(): Promise<Record<string, unknown>> {
-  const c = await conversation({ now: () => new Date('2026-11-22T10:00:00Z') });
+  const c = await conversation({ clock: new TestClock('2026-11-22T10:00:00Z') });
   const cards: Record<string, unknown> = {};
   cards.help = cardOf((await c.say('hjælp'))[0]);
   let card = cardOf((await c.say('ny screening'))[0]);

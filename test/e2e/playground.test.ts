@@ -20,6 +20,7 @@ import type { FlowId } from '../../src/flows/types.js';
 import { t, type Lang } from '../../src/i18n/index.js';
 import { execute, message, type Who } from '../helpers/activities.js';
 import { startConnector } from '../helpers/connector.js';
+import { clockEnv } from '../helpers/childEnv.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -154,7 +155,7 @@ async function setUp(): Promise<void> {
   // The bot: local mode (no credentials), a free port, its own data. Only what it needs from our env.
   const bot = startChild('bot', ['--disable-warning=DEP0111', botEntry], {
     cwd: workDir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+    env: { ...clockEnv(), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
   });
   const botUrl = await waitFor('the bot to print "listening on http://..."', 30_000, () => /listening on (http:\/\/\S+?)\/api\/messages/.exec(bot.output())?.[1]);
   await waitFor(`${botUrl}/healthz to answer 200`, 30_000, () => fetch(`${botUrl}/healthz`).then((r) => (r.status === 200 ? true : undefined), () => undefined));

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder';
+import { systemClock, type Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { Directory, type RoleSeed } from '../../src/services/directory.js';
@@ -20,6 +21,8 @@ export interface Conversation {
   store: Store;
   outbox: Outbox;
   directory: Directory;
+  /** The clock the whole bot reads (the system's unless the test gave one). */
+  clock: Clock;
   dataDir: string;
   logs: string[];
   /** Send one activity; resolves with everything the bot sent in that turn. */
@@ -39,7 +42,8 @@ export interface ConversationOptions {
   seed?: RoleSeed[];
   dataDir?: string;
   extend?: BotOptions['extend'];
-  now?: () => Date;
+  /** The bot's clock; a TestClock from ./clock.js for a fixed date. */
+  clock?: Clock;
   /** Another folder of visitation rule sets (e.g. the Fælles Sprog III fixture). */
   visitationRulesDir?: string;
 }
@@ -56,17 +60,19 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   const config = { ...loadConfig({ DATA_DIR: dataDir, ...options.env }), ...options.config };
   const logs: string[] = [];
   const log = createLogger('debug', (line) => logs.push(line));
-  const store = await openStore(dataDir);
-  const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials });
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(dataDir, clock);
+  const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials, clock });
   const teamsAdapter = createAdapter(config);
   // The outbox records what the bot would send on its own; it is not started here (HTTP tests deliver).
-  const outbox = new Outbox(store, new TeamsTransport(teamsAdapter, '', store, log), log, {
+  const outbox = new Outbox(store, new TeamsTransport(teamsAdapter, '', store, log, clock), log, {
+    clock,
     retryBaseMs: 1000,
     giveUpAfterMs: 3600_000,
     reportText: async () => 'report',
   });
   const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(options.visitationRulesDir), visits: loadVisitRules() };
-  const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, now: options.now });
+  const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, clock });
   const adapter = new TestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;
   const defaults: Where = { serviceUrl: 'https://smba.example.test/', from: ALEX, ...options.where };
@@ -82,6 +88,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     store,
     outbox,
     directory,
+    clock,
     dataDir,
     logs,
     send,

@@ -16,7 +16,7 @@ export interface TestBot extends Started {
   close(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}, options: Pick<StartOptions, 'credentialsFactory' | 'extend'> = {}): Promise<TestBot> {
+export async function startTestBot(env: Record<string, string> = {}, options: Pick<StartOptions, 'credentialsFactory' | 'extend' | 'clock'> = {}): Promise<TestBot> {
   const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'aa-test-'));
   const logs: string[] = [];
   const started = await start({ PORT: '0', DATA_DIR: dataDir, ...env }, { log: createLogger('debug', (l) => logs.push(l)), ...options });

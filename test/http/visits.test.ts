@@ -9,6 +9,7 @@ import path from 'node:path';
 import { execute, MEGAN, message, TENANT, type Who } from '../helpers/activities.js';
 import { failures, startConnector, type Connector } from '../helpers/connector.js';
 import { startTestBot, type TestBot } from '../helpers/server.js';
+import { DAY_MS } from '../helpers/clock.js';
 
 const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
 let connector: Connector;
@@ -41,8 +42,8 @@ async function overlap(): Promise<any> {
     await bot.post(execute('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges' }, as(who)));
   }
   const citizen = (await bot.store.citizens.findByCpr('0101501234'))!;
-  const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-  const later = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+  const day = new Date(bot.clock.now().getTime() + 3 * DAY_MS).toISOString().slice(0, 10);
+  const later = new Date(bot.clock.now().getTime() + 5 * DAY_MS).toISOString().slice(0, 10);
   await bot.post(execute('visits.plan', { citizenId: citizen.id, date: day, time: '10:00', purpose: 'Demensopfølgning', openForJoint: 'yes' }, as(MEGAN)));
   const res = await bot.post(execute('visits.plan', { citizenId: citizen.id, date: later, time: '10:00', purpose: 'Forebyggende besøg', openForJoint: 'yes' }, as(LEE)));
   return res.body.value;
@@ -73,9 +74,9 @@ describe('the coordination card', () => {
     expect(JSON.stringify(res.body)).toContain('Besøget står som planlagt, indtil svaret kommer');
     await connector.waitFor((calls) => calls.some((c) => c.conversationId === meganChat && c.body?.attachments), 10_000);
     await new Promise((r) => setTimeout(r, 200));
-    const waiting = (await bot.store.outbox.due(new Date('2030-01-01'))).find((m) => m.topic?.kind === 'visits.card' && m.payload.card);
+    const waiting = (await bot.store.outbox.due(new Date(bot.clock.now().getTime() + 365 * DAY_MS))).find((m) => m.topic?.kind === 'visits.card' && m.payload.card);
     expect(waiting).toMatchObject({ status: 'pending', lastError: { status: 403, code: 'BotNotInConversationRoster' } });
-    expect(Date.parse(waiting!.nextAttemptAt) - Date.now()).toBeGreaterThan(5 * 60_000); // not for minutes
+    expect(Date.parse(waiting!.nextAttemptAt) - bot.clock.now().getTime()).toBeGreaterThan(5 * 60_000); // not for minutes
     // Megan has the app now (the stand-in stops refusing) and writes to the bot: the card is tried at once.
     const cardPosts = () => connector.calls.filter((c) => c.conversationId === meganChat && c.method === 'POST' && c.body?.summary === 'En kollega vil koordinere et besøg').length;
     expect(cardPosts()).toBe(1); // the refused one

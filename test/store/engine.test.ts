@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { systemClock } from '../../src/clock.js';
 import { openLowdbStore } from '../../src/store/lowdb/index.js';
 import { DataDirLockedError } from '../../src/store/lowdb/lock.js';
 import { projectRoot } from '../../src/paths.js';
+import { clockEnv } from '../helpers/childEnv.js';
 import type { Citizen } from '../../src/store/types.js';
 
 const dirs: string[] = [];
@@ -41,7 +43,7 @@ describe('durability', () => {
     });
     await new Promise((r) => child.once('exit', r).on('error', r) && setTimeout(r, 500));
     // The killed process left its lock behind; the store takes it over and reads everything back.
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     const missing = [...acked].filter((id) => !(store as any).engine.has('citizens', id));
     expect(missing).toEqual([]);
     expect(await store.citizens.count()).toBeGreaterThanOrEqual(acked.size);
@@ -50,35 +52,35 @@ describe('durability', () => {
 
   it('cuts off a line torn by a crash and keeps everything before it', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     await store.citizens.save(citizen('1'));
     await store.citizens.save(citizen('2'));
     await (store as any).engine.close({ compact: false });
     const wal = readdirSync(dir).find((f) => f.startsWith('wal-'))!;
     appendFileSync(path.join(dir, wal), '{"c":"citizens","k":"3","v":{"id":"3","na');
-    const again = await openLowdbStore(dir);
+    const again = await openLowdbStore(dir, { clock: systemClock });
     expect((await again.citizens.get('2'))?.name).toBe('Borger 2');
     expect(await again.citizens.get('3')).toBeUndefined();
     await again.citizens.save(citizen('4'));
     await again.close();
-    const third = await openLowdbStore(dir);
+    const third = await openLowdbStore(dir, { clock: systemClock });
     expect(await third.citizens.count()).toBe(3);
     await third.close();
   });
 
   it('refuses to start on a log damaged in the middle rather than silently dropping data', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     await store.citizens.save(citizen('1'));
     await (store as any).engine.close({ compact: false });
     const wal = path.join(dir, readdirSync(dir).find((f) => f.startsWith('wal-'))!);
     writeFileSync(wal, 'garbage\n' + readFileSync(wal, 'utf8'));
-    await expect(openLowdbStore(dir)).rejects.toThrow(/damaged before its end/);
+    await expect(openLowdbStore(dir, { clock: systemClock })).rejects.toThrow(/damaged before its end/);
   });
 
   it('flushes and folds the log into the snapshot on a graceful close', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     const writes = Array.from({ length: 50 }, (_, i) => store.citizens.save(citizen(String(i))));
     await store.close(); // not awaiting the writes first: close must flush them
     await Promise.all(writes);
@@ -86,19 +88,19 @@ describe('durability', () => {
     expect(files).toContain('snapshot.json');
     expect(JSON.parse(readFileSync(path.join(dir, 'snapshot.json'), 'utf8')).collections.citizens['49'].name).toBe('Borger 49');
     expect(existsSync(path.join(dir, 'store.lock'))).toBe(false);
-    const again = await openLowdbStore(dir);
+    const again = await openLowdbStore(dir, { clock: systemClock });
     expect(await again.citizens.count()).toBe(50);
     await again.close();
   });
 
   it('keeps working across a compaction triggered by log size, with writes arriving during it', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir, { compactAfterBytes: 4096 });
+    const store = await openLowdbStore(dir, { clock: systemClock, compactAfterBytes: 4096 });
     await Promise.all(Array.from({ length: 500 }, (_, i) => store.citizens.save(citizen(String(i)))));
     await Promise.all(Array.from({ length: 500 }, (_, i) => store.citizens.save(citizen(String(i), `Ny ${i}`))));
     await (store as any).engine.close({ compact: false });
     expect(readdirSync(dir).filter((f) => f.startsWith('wal-')).length).toBeLessThanOrEqual(2);
-    const again = await openLowdbStore(dir);
+    const again = await openLowdbStore(dir, { clock: systemClock });
     expect(await again.citizens.count()).toBe(500);
     expect((await again.citizens.get('499'))?.name).toBe('Ny 499');
     await again.close();
@@ -108,19 +110,19 @@ describe('durability', () => {
 describe('one process per data folder', () => {
   it('refuses a second store on the same folder in this process', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir);
-    await expect(openLowdbStore(dir)).rejects.toThrow(DataDirLockedError);
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    await expect(openLowdbStore(dir, { clock: systemClock })).rejects.toThrow(DataDirLockedError);
     await store.close();
-    const again = await openLowdbStore(dir);
+    const again = await openLowdbStore(dir, { clock: systemClock });
     await again.close();
   });
 
   it('refuses a second bot process on the same DATA_DIR with a clear message', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     try {
       const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(projectRoot, 'dist/src/index.js')], {
-        env: { PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dir },
+        env: { ...clockEnv(), PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -138,14 +140,14 @@ describe('one process per data folder', () => {
 describe('queries', () => {
   it('finds citizens by CPR and referrals oldest first through indexes kept across restarts', async () => {
     const dir = tempDir();
-    const store = await openLowdbStore(dir);
+    const store = await openLowdbStore(dir, { clock: systemClock });
     await store.citizens.save(citizen('7'));
     const by = { tenantId: 't', aadObjectId: 'a' };
     for (const [id, createdAt, status] of [['r2', '2026-01-02', 'new'], ['r1', '2026-01-01', 'taken'], ['r3', '2026-01-03', 'decided']] as const) {
       await store.referrals.save({ id, caseNumber: id, citizenId: '7', status, createdAt, updatedAt: createdAt, source: { kind: 'direct', by }, data: {} });
     }
     await store.close();
-    const again = await openLowdbStore(dir);
+    const again = await openLowdbStore(dir, { clock: systemClock });
     expect((await again.citizens.findByCpr('0101000007'))?.id).toBe('7');
     expect((await again.referrals.listOpen()).map((r) => r.id)).toEqual(['r1', 'r2']);
     expect(await again.referrals.nextCaseNumber(2026)).toBe('V-2026-0001');

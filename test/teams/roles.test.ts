@@ -86,7 +86,7 @@ describe('the roles card', () => {
     expect(textsOf(saved.body.value).join(' ')).toMatch(/Gemt: Megan Bowen har nu rollerne Medarbejder, Visitator, Demenskoordinator/);
     expect(inputOf(saved.body.value, 'roles').value).toBe('visitator,dementiaCoordinator');
     expect(await c.directory.rolesOf(megan)).toEqual(['staff', 'visitator', 'dementiaCoordinator']);
-    const told = (await c.store.outbox.due(new Date(Date.now() + 1000))).find((m) => m.target.kind === 'user' && m.target.user.aadObjectId === MEGAN.aadObjectId);
+    const told = (await c.store.outbox.due(new Date(c.clock.now().getTime() + 1000))).find((m) => m.target.kind === 'user' && m.target.user.aadObjectId === MEGAN.aadObjectId);
     expect(told?.payload.text).toMatch(/Dine roller er nu: Medarbejder, Visitator, Demenskoordinator/);
     // Megan's help card now opens the visitation queue.
     const [help] = await c.say('hjælp', { from: MEGAN });

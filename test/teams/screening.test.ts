@@ -10,10 +10,12 @@ import { projectRoot } from '../../src/paths.js';
 import { ALEX, MEGAN } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, textsOf, type Conversation } from '../helpers/conversation.js';
 import { shownText } from '../helpers/conversation.js';
+import { TestClock } from '../helpers/clock.js';
 
 afterEach(closeAll);
 
-const NOW = () => new Date('2026-11-22T10:00:00Z');
+// A fresh clock per conversation: a test that moves its clock cannot move another's.
+const clock = () => new TestClock('2026-11-22T10:00:00Z');
 const text = (card: any) => textsOf(card).join(' | ');
 const refOf = (card: any, verb = 'screening.submit') => {
   const a = actionsOf(card).find((x) => x.verb === verb);
@@ -77,7 +79,7 @@ function inputIds(card: any): string[] {
   return ids;
 }
 
-const screening = async (options: Parameters<typeof conversation>[0] = {}) => new Screening(await conversation({ now: NOW, ...options })).start();
+const screening = async (options: Parameters<typeof conversation>[0] = {}) => new Screening(await conversation({ clock: clock(), ...options })).start();
 
 describe('a whole screening', () => {
   it('preventive offer: every step in order, "Trin N af 6", transport granted for reduced mobility, summary in Danish with masked CPR', async () => {
@@ -253,12 +255,12 @@ describe('Back, Cancel, drafts', () => {
 
   it('a draft survives a restart and "fortsæt" resumes it where it stopped', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'aa-resume-'));
-    const first = new Screening(await conversation({ now: NOW, dataDir }));
+    const first = new Screening(await conversation({ clock: clock(), dataDir }));
     await first.start();
     await first.citizen();
     await first.add('Gå ture', 'activeRecreation', 9);
     await first.c.close(true);
-    const again = await conversation({ now: NOW, dataDir });
+    const again = await conversation({ clock: clock(), dataDir });
     const [reply] = await again.say('fortsæt');
     expect(textsOf(cardOf(reply))[0]).toBe('Trin 2 af 6');
     expect(text(cardOf(reply))).toContain('Gå ture');
@@ -301,7 +303,7 @@ describe('Back, Cancel, drafts', () => {
 describe('who may screen, and what is recorded', () => {
   it('refuses staff without the activity-centre role, on the server', async () => {
     const seed = loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'));
-    const c = await conversation({ seed, now: NOW });
+    const c = await conversation({ seed, clock: clock() });
     const [reply] = await c.say('ny screening', { from: MEGAN });
     expect(textsOf(cardOf(reply))[0]).toBe('Det kræver en anden rolle');
     const res = await c.press('screening.start', {}, { from: MEGAN });
@@ -309,7 +311,7 @@ describe('who may screen, and what is recorded', () => {
   });
 
   it('refuses a screening in a channel in one line', async () => {
-    const c = await conversation({ now: NOW });
+    const c = await conversation({ clock: clock() });
     const replies = await c.say('ny screening', { conversationType: 'channel' });
     expect(replies).toHaveLength(1);
     expect(replies[0]?.text).toMatch(/personlige chat/);
@@ -384,7 +386,7 @@ describe('reassessment', () => {
   });
 
   it('says so when the citizen has no earlier screening to compare with', async () => {
-    const c = await conversation({ now: NOW });
+    const c = await conversation({ clock: clock() });
     await c.store.citizens.save({ id: 'x', cpr: '0101501234', name: 'Jens', createdAt: 'x', updatedAt: 'x' });
     const s = new Screening(c);
     const [first] = await c.say('genvurdering');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryStorage, type Storage, type Activity } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
+import { systemClock } from '../../src/clock.js';
 import { openStore } from '../../src/store/index.js';
 import { StoreStorage } from '../../src/teams/turnStorage.js';
 import { KeyedSerializer } from '../../src/teams/serial.js';
@@ -57,7 +58,7 @@ async function storageScenario(storage: Storage): Promise<string[]> {
 describe('StoreStorage', () => {
   it('answers every compare-and-set case exactly as botbuilder MemoryStorage does', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'aa-cas-'));
-    const store = await openStore(dir);
+    const store = await openStore(dir, systemClock);
     const ours = await storageScenario(new StoreStorage(store.state));
     const reference = await storageScenario(new MemoryStorage());
     expect(ours).toEqual(reference);
@@ -68,7 +69,7 @@ describe('StoreStorage', () => {
 
   it('two storage instances over one store: the stale writer gets a conflict and nothing is overwritten', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'aa-cas-'));
-    const store = await openStore(dir);
+    const store = await openStore(dir, systemClock);
     const one = new StoreStorage(store.state);
     const two = new StoreStorage(store.state);
     await one.write({ s: { turns: 1 } });

@@ -10,6 +10,7 @@ import { projectRoot } from '../../src/paths.js';
 import type { OutboxMessage, Referral } from '../../src/store/index.js';
 import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
+import { TestClock } from '../helpers/clock.js';
 
 afterEach(closeAll);
 
@@ -20,17 +21,16 @@ const inChannel = { conversationType: 'channel' as const, conversationId: `${CHA
 const key = (w: Who) => ({ tenantId: TENANT, aadObjectId: w.aadObjectId });
 const text = (card: any) => textsOf(card).join(' | ');
 
-let clock = new Date('2026-11-22T10:00:00Z');
-const now = () => clock;
+const clock = new TestClock('2026-11-22T10:00:00Z');
 
 async function setup(options: { channel?: boolean } = {}) {
-  clock = new Date('2026-11-22T10:00:00Z');
+  clock.set('2026-11-22T10:00:00Z');
   const seed = [
     ...loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json')),
     { aadObjectId: MEGAN.aadObjectId, name: MEGAN.name, roles: ['visitator' as const] },
   ];
   // Teams mode (an app id), as in production: cards refresh per visitator there.
-  const c = await conversation({ seed, now, config: { credentials: { appId: '99999999-9999-4999-8999-999999999999', type: 'SingleTenant', password: 'x', tenantId: TENANT } } });
+  const c = await conversation({ seed, clock, config: { credentials: { appId: '99999999-9999-4999-8999-999999999999', type: 'SingleTenant', password: 'x', tenantId: TENANT } } });
   // Everyone says hello once, so the directory knows their Teams ids (for refresh and handover).
   for (const who of [ALEX, MEGAN, ADELE, LEE]) await c.say('hej', { from: who });
   if (options.channel !== false) {
@@ -60,7 +60,7 @@ async function referByScreening(c: Conversation): Promise<Referral> {
 }
 
 async function pending(c: Conversation, filter: (m: OutboxMessage) => boolean = () => true): Promise<OutboxMessage[]> {
-  return (await c.store.outbox.due(new Date(clock.getTime() + 3600_000))).filter(filter);
+  return (await c.store.outbox.due(new Date(clock.now().getTime() + 3600_000))).filter(filter);
 }
 const toChannel = (m: OutboxMessage) => m.target.kind === 'conversation' && m.target.conversationId === CHANNEL;
 const toUser = (w: Who) => (m: OutboxMessage) => m.target.kind === 'user' && m.target.user.aadObjectId === w.aadObjectId;
@@ -106,7 +106,7 @@ describe('the visitators\' channel', () => {
 
   it('leaves out the per-visitator refresh in local mode, which the Agents Playground does not support', async () => {
     const seed = loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'));
-    const c = await conversation({ seed, now });
+    const c = await conversation({ seed, clock });
     await c.say('hej', { from: ADELE });
     await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
     await referByScreening(c);
@@ -318,7 +318,7 @@ describe('Fælles Sprog triage and decision', () => {
 
   it('follows another municipality\'s rule set (Fælles Sprog III codes, another structure, another date) with no code change', async () => {
     const seed = [...loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json'))];
-    const c = await conversation({ seed, now, visitationRulesDir: path.join(projectRoot, 'test/fixtures/rules-fs3') });
+    const c = await conversation({ seed, clock, visitationRulesDir: path.join(projectRoot, 'test/fixtures/rules-fs3') });
     for (const who of [ALEX, ADELE]) await c.say('hej', { from: who });
     const referral = await referByScreening(c);
     await c.press('referral.take', { rid: referral.id }, { from: ADELE });
@@ -359,7 +359,7 @@ describe('direct referrals, the queue and follow-ups', () => {
   it('"kø" lists open referrals oldest first, with age and status; not for non-visitators', async () => {
     const c = await setup();
     await referByScreening(c);
-    clock = new Date('2026-11-25T10:00:00Z');
+    clock.set('2026-11-25T10:00:00Z');
     await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'citizen', reason: 'Vil gerne i gang igen' }, { from: LEE });
     const [queue] = await c.say('kø', { from: MEGAN });
     const items = textsOf(cardOf(queue)).filter((x) => x.startsWith('Henvisning '));
@@ -376,7 +376,7 @@ describe('direct referrals, the queue and follow-ups', () => {
     const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
     await c.press('referral.decide', { ...actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
     expect(await remindFollowUps(c.bot.services)).toBe(0);
-    clock = new Date('2027-11-23T10:00:00Z');
+    clock.set('2027-11-23T10:00:00Z');
     expect(await remindFollowUps(c.bot.services)).toBe(1);
     expect(await remindFollowUps(c.bot.services)).toBe(0); // once
     const reminder = (await pending(c, toUser(ADELE))).find((m) => m.payload.card && text(m.payload.card).includes('Årlig status'))!;

@@ -6,6 +6,7 @@ import type { RoleSeed } from '../../src/services/directory.js';
 import type { OutboxMessage, Visit } from '../../src/store/index.js';
 import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
 import { actionsOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
+import { DAY_MS, TestClock } from '../helpers/clock.js';
 
 afterEach(closeAll);
 
@@ -19,10 +20,10 @@ const seed: RoleSeed[] = [
 ];
 const text = (card: any) => textsOf(card).join(' | ');
 const key = (w: Who) => ({ tenantId: TENANT, aadObjectId: w.aadObjectId });
-const now = () => new Date('2026-11-22T10:00:00Z');
+const NOW = '2026-11-22T10:00:00Z';
 
 async function setup() {
-  const c = await conversation({ seed, now });
+  const c = await conversation({ seed, clock: new TestClock(NOW) });
   for (const who of [ALEX, MEGAN, LEE, NESTOR]) await c.say('hej', { from: who });
   return c;
 }
@@ -40,8 +41,11 @@ async function visitsOf(c: Conversation, who: Who): Promise<Visit[]> {
   return c.store.visits.listByStaff(key(who));
 }
 
+/** Everything the outbox holds, due by a day after the test's clock. */
+const dayAfter = (c: Conversation) => new Date(c.clock.now().getTime() + DAY_MS);
+
 async function pendingFor(c: Conversation, who: Who): Promise<OutboxMessage[]> {
-  return (await c.store.outbox.due(new Date('2030-01-01'))).filter((m) => m.target.kind === 'user' && m.target.user.aadObjectId === who.aadObjectId);
+  return (await c.store.outbox.due(dayAfter(c))).filter((m) => m.target.kind === 'user' && m.target.user.aadObjectId === who.aadObjectId);
 }
 
 /** Megan has a visit on 24 Nov; Lee plans one on 27 Nov: the overlap card. */
@@ -177,7 +181,7 @@ describe('coordinating with the colleague', () => {
     check(await visitsOf(c, LEE), await c.store.visits.listByStaff(key(MEGAN)));
     const toLee = await pendingFor(c, LEE);
     expect(toLee.some((m) => m.payload.text?.includes(`Megan Bowen ${words}`))).toBe(true);
-    const update = (await c.store.outbox.due(new Date('2030-01-01'))).find((m) => m.operation === 'update')!;
+    const update = (await c.store.outbox.due(dayAfter(c))).find((m) => m.operation === 'update')!;
     expect(text(update.payload.card)).toContain(`Megan Bowen ${words}`);
     expect(update.replaces).toEqual({ conversationId: expect.any(String), activityId: 'lee-card-1' });
   });

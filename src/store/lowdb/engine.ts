@@ -8,6 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { DurableJSONFile, fsyncDir } from './durableFile.js';
+import type { Clock } from '../../clock.js';
 import { acquireLock } from './lock.js';
 
 export type Collection = Record<string, unknown>;
@@ -22,6 +23,8 @@ interface Snapshot {
 type LogLine = { c: string; k: string; v: unknown } | { c: string; k: string; d: 1 };
 
 export interface EngineOptions {
+  /** The bot's clock (the lock file says since when it is held). */
+  clock: Clock;
   /** Fold the log into a new snapshot once it is this large (bytes). */
   compactAfterBytes?: number;
   /** Skip fsync: only for building benchmark data sets, never for the bot. */
@@ -59,9 +62,9 @@ export class Engine {
     this.compactAfterBytes = options.compactAfterBytes ?? 64 * 1024 * 1024;
   }
 
-  static async open(dir: string, indexes: IndexDefinition[] = [], options: EngineOptions = {}): Promise<Engine> {
+  static async open(dir: string, indexes: IndexDefinition[] = [], options: EngineOptions): Promise<Engine> {
     const engine = new Engine(dir, options);
-    engine.releaseLock = acquireLock(dir);
+    engine.releaseLock = acquireLock(dir, options.clock);
     try {
       for (const def of indexes) {
         const list = engine.indexes.get(def.collection) ?? [];

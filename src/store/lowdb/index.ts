@@ -15,6 +15,7 @@ import type {
   Store,
   Visit,
 } from '../types.js';
+import { randomBytes } from 'node:crypto';
 import { staffKeyString } from '../types.js';
 import { Engine, type EngineOptions, type IndexDefinition } from './engine.js';
 
@@ -40,7 +41,8 @@ const INDEXES: IndexDefinition[] = [
 
 const byCreated = <T extends { createdAt: string }>(a: T, b: T) => a.createdAt.localeCompare(b.createdAt);
 
-export async function openLowdbStore(dir: string, options: EngineOptions = {}): Promise<Store & { engine: Engine }> {
+export async function openLowdbStore(dir: string, options: EngineOptions): Promise<Store & { engine: Engine }> {
+  const { clock } = options;
   const engine = await Engine.open(dir, INDEXES, options);
   const all = <T>(collection: string, keys: string[]) => keys.map((k) => engine.get<T>(collection, k)!).filter(Boolean);
 
@@ -48,7 +50,9 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
   for (const [key] of engine.entries('audit')) auditSeq = Math.max(auditSeq, Number(key));
   let eTagCounter = 0;
   let eventCounter = 0;
-  const newETag = () => `${Date.now().toString(36)}.${(++eTagCounter).toString(36)}`;
+  // Unique across restarts without reading a clock: a random prefix per opening, then a counter.
+  const eTagPrefix = randomBytes(6).toString('base64url');
+  const newETag = () => `${eTagPrefix}.${(++eTagCounter).toString(36)}`;
 
   return {
     engine,
@@ -143,7 +147,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions = {}): 
     },
     audit: {
       async append(entry) {
-        const full: AuditEntry = { ...entry, at: entry.at ?? new Date().toISOString(), seq: ++auditSeq };
+        const full: AuditEntry = { ...entry, at: entry.at ?? clock.now().toISOString(), seq: ++auditSeq };
         await engine.put('audit', String(full.seq).padStart(12, '0'), full);
         return full;
       },

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import type { Clock } from '../../clock.js';
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
@@ -26,13 +27,13 @@ function alive(pid: number): boolean {
 /** Folders this process holds: a lock naming our own pid is ours only if it is listed here. */
 const heldHere = new Set<string>();
 
-export function acquireLock(dir: string): () => void {
+export function acquireLock(dir: string, clock: Clock): () => void {
   const file = path.join(dir, 'store.lock');
   if (heldHere.has(file)) throw new DataDirLockedError(dir, process.pid);
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: clock.now().toISOString() }));
       closeSync(fd);
       heldHere.add(file);
       let released = false;
