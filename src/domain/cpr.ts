@@ -1,12 +1,26 @@
 // CPR numbers (DDMMYY-SSSS): validity, birth date and century from the 7th digit (the CPR office's
 // table), age, masking. Modulus 11 is deliberately not checked: numbers without it exist since 2007.
+// Pure: "today" is the caller's (from the bot's clock, as a calendar day in Denmark).
+
+/** A calendar date. */
+export interface Day {
+  year: number;
+  month: number;
+  day: number;
+}
+
 export interface Cpr {
   /** Ten digits, no dash. */
   digits: string;
-  birthDate: { year: number; month: number; day: number };
+  birthDate: Day;
 }
 
-export type CprProblem = 'format' | 'date';
+/** format: not ten digits; date: no such date; future: a real date, but after today (7th digit and year give a century to come). */
+export type CprProblem = 'format' | 'date' | 'future';
+
+export type CprResult = { ok: true; cpr: Cpr } | { ok: false; problem: 'format' | 'date' } | { ok: false; problem: 'future'; birthDate: Day };
+
+const dayValue = (d: Day) => d.year * 10_000 + d.month * 100 + d.day;
 
 /** The century of a birth year from the 7th digit and YY (CPR office table, DOMAIN.md). */
 export function centuryOf(seventh: number, yy: number): number | undefined {
@@ -16,7 +30,8 @@ export function centuryOf(seventh: number, yy: number): number | undefined {
   return undefined;
 }
 
-export function parseCpr(input: string): { ok: true; cpr: Cpr } | { ok: false; problem: CprProblem } {
+/** A typed CPR number, checked against `today`: nobody is born after today. */
+export function parseCpr(input: string, today: Day): CprResult {
   const compact = input.trim().replace(/[\s-]/g, '');
   if (!/^\d{10}$/.test(compact)) return { ok: false, problem: 'format' };
   const day = Number(compact.slice(0, 2));
@@ -27,11 +42,13 @@ export function parseCpr(input: string): { ok: true; cpr: Cpr } | { ok: false; p
   const year = century + yy;
   const date = new Date(Date.UTC(year, month - 1, day));
   if (month < 1 || month > 12 || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return { ok: false, problem: 'date' };
-  return { ok: true, cpr: { digits: compact, birthDate: { year, month, day } } };
+  const birthDate = { year, month, day };
+  if (dayValue(birthDate) > dayValue(today)) return { ok: false, problem: 'future', birthDate };
+  return { ok: true, cpr: { digits: compact, birthDate } };
 }
 
 /** Whole years on `on` (a calendar date in Denmark). */
-export function ageOn(cpr: Cpr, on: { year: number; month: number; day: number }): number {
+export function ageOn(cpr: Cpr, on: Day): number {
   const b = cpr.birthDate;
   const hadBirthday = on.month > b.month || (on.month === b.month && on.day >= b.day);
   return on.year - b.year - (hadBirthday ? 0 : 1);

@@ -2,7 +2,8 @@
 // and why) as a plain message, for a citizen's access request. The export is itself audited.
 import { z } from 'zod';
 import { renderCard } from '../../cards/index.js';
-import { maskCpr, parseCpr } from '../domain/cpr.js';
+import { maskCpr } from '../domain/cpr.js';
+import { readCpr } from './cpr.js';
 import { can } from '../domain/roles.js';
 import { formatDateTime } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
@@ -60,8 +61,8 @@ export const auditVerbs = {
     const refused = refusal(turn);
     if (refused) return refused;
     const typed = ExportData.safeParse(data).data?.cpr ?? '';
-    const parsed = parseCpr(typed);
-    if (!parsed.ok) return formCard(turn, typed, t(turn.lang, parsed.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat'));
+    const parsed = readCpr(typed, turn.lang, services);
+    if (!parsed.ok) return formCard(turn, typed, parsed.error);
     const citizen = await services.store.citizens.findByCpr(parsed.cpr.digits);
     if (!citizen) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));
     const entries = await services.store.audit.forCitizen(citizen.id);

@@ -5,11 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
 import { COPM_AREAS, COPM_SUB_AREAS, areaOf, copmScores, isScore, preselect, reassess, type CopmProblem, type CopmSubArea, type Reassessment } from '../domain/copm.js';
-import { ageOn, maskCpr, parseCpr } from '../domain/cpr.js';
+import { ageOn, maskCpr } from '../domain/cpr.js';
+import { readCpr } from './cpr.js';
 import { offersFor } from '../domain/offers.js';
 import { can } from '../domain/roles.js';
 import { decide, PROFILE_ANSWERS, SUPPORT_LEVELS, TRANSPORT_NEEDS, type Outcome, type Profile, type ProfileAnswer } from '../domain/targetGroup.js';
-import { copenhagenParts, formatDate, formatDateTime } from '../i18n/format.js';
+import { copenhagenDay, formatDate, formatDateTime } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
 import type { Citizen, Screening } from '../store/index.js';
 import { sameStaff } from '../store/index.js';
@@ -460,9 +461,10 @@ function compareFields(L: Lang, r: Reassessment): FormField[] {
 async function submitReassessCitizen(turn: Turn, services: Services, loaded: Loaded, data: Record<string, unknown>): Promise<ExecuteResult> {
   const L = turn.lang;
   const typed = str(CitizenInput.parse(data).cpr);
-  const fail = (key: string) => ({ card: stepCard(turn, services, loaded.screening, loaded.draft, { errors: { cpr: t(L, key) }, values: { cpr: typed } }) });
-  const cpr = parseCpr(typed);
-  if (!cpr.ok) return fail(cpr.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat');
+  const failWith = (error: string) => ({ card: stepCard(turn, services, loaded.screening, loaded.draft, { errors: { cpr: error }, values: { cpr: typed } }) });
+  const fail = (key: string) => failWith(t(L, key));
+  const cpr = readCpr(typed, L, services);
+  if (!cpr.ok) return failWith(cpr.error);
   const citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
   if (!citizen) return fail('screening.reassess.noCitizen');
   await audit(turn, services, citizen.id, 'read', t('da', 'audit.screening.lookup'));
@@ -487,8 +489,8 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
   const input = CitizenInput.parse(data);
   const values = { cpr: str(input.cpr), name: str(input.name), livesAtHome: str(input.livesAtHome), specialStaff: str(input.specialStaff), under65Reason: str(input.under65Reason) };
   const errors: Record<string, string> = {};
-  const cpr = parseCpr(values.cpr);
-  if (!cpr.ok) errors.cpr = t(L, cpr.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat');
+  const cpr = readCpr(values.cpr, L, services);
+  if (!cpr.ok) errors.cpr = cpr.error;
   const name = values.name.trim();
   if (!name || name.length > 100) errors.name = t(L, 'screening.error.nameLength');
   if (!['yes', 'no'].includes(values.livesAtHome)) errors.livesAtHome = t(L, 'screening.error.choose');
@@ -496,8 +498,7 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
   let warning: string | undefined;
   let age: number | undefined;
   if (cpr.ok) {
-    const today = copenhagenParts(services.clock.now());
-    age = ageOn(cpr.cpr, { year: Number(today.year), month: Number(today.month), day: Number(today.day) });
+    age = ageOn(cpr.cpr, copenhagenDay(services.clock.now()));
     if (age < 65) {
       warning = t(L, 'screening.under65', { age });
       if (!values.under65Reason.trim()) errors.under65Reason = t(L, 'screening.error.reason');

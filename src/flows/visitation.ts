@@ -6,9 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
 import { ageOn, maskCpr, parseCpr } from '../domain/cpr.js';
+import { readCpr } from './cpr.js';
 import { areasOf, assess, FOLLOW_UP_RESULTS, homeOfferEnd, inForce, scaleOf, singleServicesAllowed, validateScores, type AssessedSet, type ExplainedNode, type FollowUpResult, type Scores } from '../domain/faellesSprog.js';
 import { can } from '../domain/roles.js';
-import { copenhagenParts, formatDate } from '../i18n/format.js';
+import { copenhagenDay, copenhagenParts, formatDate } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
 import type { Citizen, OutboxMessage, Referral, StaffKey } from '../store/index.js';
 import { sameStaff } from '../store/index.js';
@@ -309,10 +310,10 @@ async function detailsCard(turn: Turn, services: Services, referral: Referral, n
 }
 
 function ageText(L: Lang, citizen: Citizen, services: Services): string {
-  const parsed = parseCpr(citizen.cpr);
+  const today = copenhagenDay(services.clock.now());
+  const parsed = parseCpr(citizen.cpr, today);
   if (!parsed.ok) return '';
-  const p = copenhagenParts(services.clock.now());
-  return t(L, 'visitation.details.age', { age: ageOn(parsed.cpr, { year: Number(p.year), month: Number(p.month), day: Number(p.day) }) });
+  return t(L, 'visitation.details.age', { age: ageOn(parsed.cpr, today) });
 }
 
 function scoresText(services: Services, scores: Scores, date: string): string {
@@ -790,8 +791,8 @@ export const visitationVerbs: Record<string, Handler> = {
     if (!can(turn.roles, 'refer')) return { card: notAllowedReply(turn, t(L, 'visitation.direct.title'), 'refer').card };
     const values = { cpr: str(data.cpr), name: str(data.name), askedBy: str(data.askedBy), reason: str(data.reason), unit: str(data.unit) };
     const errors: Record<string, string> = {};
-    const cpr = parseCpr(values.cpr);
-    if (!cpr.ok) errors.cpr = t(L, cpr.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat');
+    const cpr = readCpr(values.cpr, L, services);
+    if (!cpr.ok) errors.cpr = cpr.error;
     if (!values.name.trim() || values.name.length > 100) errors.name = t(L, 'screening.error.nameLength');
     if (!(DIRECT_ASKED_BY as readonly string[]).includes(values.askedBy)) errors.askedBy = t(L, 'screening.error.choose');
     if (!values.reason.trim()) errors.reason = t(L, 'visitation.direct.reasonRequired');

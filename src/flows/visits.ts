@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
-import { maskCpr, parseCpr } from '../domain/cpr.js';
+import { maskCpr } from '../domain/cpr.js';
+import { readCpr } from './cpr.js';
 import { calendarDay, findOverlaps, type Overlap } from '../domain/overlap.js';
 import { can, type Role } from '../domain/roles.js';
 import { statsCsv, visitStats } from '../domain/visitStats.js';
@@ -188,19 +189,27 @@ async function planForm(turn: Turn, services: Services, values: Record<string, s
 async function overlapCard(turn: Turn, services: Services, visit: Visit, overlaps: Overlap[], values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
   const L = turn.lang;
   const citizen = await services.store.citizens.get(visit.citizenId);
-  const fields: FormField[] = [info(t(L, 'visits.overlap.lead', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }), 'Warning', true)];
+  // Coordinating and merging are for a colleague's visit; the planner's own visits, and visits they
+  // already go on, are named so they can plan anyway with a reason or drop the new one.
+  const colleague = overlaps.find((o) => o.relation === 'colleague')?.visit;
+  const onlyColleagues = overlaps.every((o) => o.relation === 'colleague');
+  const fields: FormField[] = [info(t(L, onlyColleagues ? 'visits.overlap.lead' : 'visits.overlap.leadAny', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }), 'Warning', true)];
   for (const o of overlaps) {
     const other = await services.store.visits.get(o.visit.id);
-    fields.push(info(t(L, 'visits.overlap.line', { name: await staffName(services, o.visit.staff), service: serviceName(services, o.visit.service, L), when: when(L, o.visit.at), purpose: other ? vdata(other).purpose : '', joint: other && vdata(other).openForJoint ? t(L, 'visits.overlap.openForJoint') : '' })));
+    const line = { name: await staffName(services, o.visit.staff), service: serviceName(services, o.visit.service, L), when: when(L, o.visit.at), purpose: other ? vdata(other).purpose : '' };
+    if (o.relation === 'colleague') fields.push(info(t(L, 'visits.overlap.line', { ...line, joint: other && vdata(other).openForJoint ? t(L, 'visits.overlap.openForJoint') : '' })));
+    else fields.push(info(t(L, o.relation === 'joined' ? 'visits.overlap.lineJoined' : 'visits.overlap.lineOwn', line)));
   }
-  fields.push(info(t(L, 'visits.overlap.choices')));
+  fields.push(info(t(L, colleague ? 'visits.overlap.choices' : 'visits.overlap.choicesSelf')));
   fields.push(textInput('reason', t(L, 'visits.field.keepReason'), values.reason ?? '', errors.reason ?? '', { maxLength: 300, multiline: true }));
-  const first = overlaps[0]!.visit;
-  const firstVisit = await services.store.visits.get(first.id);
-  const actions: FormAction[] = [button(t(L, 'visits.button.coordinate'), 'visits.coordinate', { vid: visit.id, with: first.id }, 'positive')];
-  if (firstVisit && vdata(firstVisit).openForJoint) actions.push(button(t(L, 'visits.button.merge'), 'visits.merge', { vid: visit.id, with: first.id }));
-  actions.push(button(t(L, 'visits.button.keep'), 'visits.keep', { vid: visit.id }), button(t(L, 'screening.button.cancel'), 'visits.discard', { vid: visit.id }, 'destructive'));
-  return form({ title: t(L, 'visits.overlap.title'), intro: [], fields, actions });
+  const actions: FormAction[] = [];
+  if (colleague) {
+    actions.push(button(t(L, 'visits.button.coordinate'), 'visits.coordinate', { vid: visit.id, with: colleague.id }, 'positive'));
+    const colleagueVisit = await services.store.visits.get(colleague.id);
+    if (colleagueVisit && vdata(colleagueVisit).openForJoint) actions.push(button(t(L, 'visits.button.merge'), 'visits.merge', { vid: visit.id, with: colleague.id }));
+  }
+  actions.push(button(t(L, 'visits.button.keep'), 'visits.keep', { vid: visit.id }, colleague ? 'default' : 'positive'), button(t(L, 'screening.button.cancel'), 'visits.discard', { vid: visit.id }, 'destructive'));
+  return form({ title: t(L, colleague ? 'visits.overlap.title' : 'visits.overlap.titleSelf'), intro: [], fields, actions });
 }
 
 function plannedCard(turn: Turn, citizen: Citizen | undefined, visit: Visit, note: string): AdaptiveCardJson {
@@ -278,8 +287,8 @@ export const visitsVerbs: Record<string, Handler> = {
     const L = turn.lang;
     const values = { cpr: str(data.cpr), name: str(data.name), service: str(data.service), purpose: str(data.purpose) };
     const errors: Record<string, string> = {};
-    const cpr = parseCpr(values.cpr);
-    if (!cpr.ok) errors.cpr = t(L, cpr.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat');
+    const cpr = readCpr(values.cpr, L, services);
+    if (!cpr.ok) errors.cpr = cpr.error;
     if (!values.name.trim() || values.name.length > 100) errors.name = t(L, 'screening.error.nameLength');
     if (!myServices(turn, services).some((s) => s.id === values.service)) errors.service = t(L, 'visits.error.service');
     if (!values.purpose.trim()) errors.purpose = t(L, 'visits.error.purpose');
@@ -418,7 +427,7 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!isVisit(visit)) return visit;
     const other = Id.safeParse(data.with).success ? await services.store.visits.get(str(data.with)) : undefined;
     const overlaps = await overlapsFor(services, visit);
-    if (!other || !overlaps.some((o) => o.visit.id === other.id) || !vdata(other).openForJoint) {
+    if (!other || !overlaps.some((o) => o.visit.id === other.id && o.relation === 'colleague') || !vdata(other).openForJoint) {
       return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'visits.error.notOpen') }) };
     }
     await services.store.visits.save({ ...other, jointWith: [...(other.jointWith ?? []), turn.staff], updatedAt: services.clock.now().toISOString() });
@@ -436,7 +445,7 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!isVisit(visit)) return visit;
     const other = Id.safeParse(data.with).success ? await services.store.visits.get(str(data.with)) : undefined;
     const overlaps = await overlapsFor(services, visit);
-    if (!other || !overlaps.some((o) => o.visit.id === other.id)) return { card: staleVisit(turn) };
+    if (!other || !overlaps.some((o) => o.visit.id === other.id && o.relation === 'colleague')) return { card: staleVisit(turn) };
     const now = services.clock.now().toISOString();
     const coordination: Coordination = {
       id: randomUUID(),
@@ -638,7 +647,7 @@ async function tellConcerned(turn: Turn, services: Services, visit: Visit, overl
   const seen = new Set<string>();
   for (const o of overlaps) {
     const k = staffKeyString(o.visit.staff);
-    if (seen.has(k)) continue;
+    if (seen.has(k) || sameStaff(o.visit.staff, turn.staff)) continue;
     seen.add(k);
     const lang = await langOf(services, o.visit.staff);
     await tell(services, o.visit.staff, { text: t(lang, key, { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) }), summary: t(lang, 'visits.preview.colleague') }, `${key}:${visit.id}:${visit.updatedAt}:${k}`);

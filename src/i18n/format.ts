@@ -17,6 +17,12 @@ export function copenhagenParts(at: Date): { year: string; month: string; day: s
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute! };
 }
 
+/** The calendar day in Denmark at an instant, as numbers. */
+export function copenhagenDay(at: Date): { year: number; month: number; day: number } {
+  const p = copenhagenParts(at);
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
+}
+
 /** "04.03.2026 kl. 10.15" (Danish) or "04/03/2026 10:15" (English). */
 export function formatDateTime(lang: Lang, at: Date | string): string {
   const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);

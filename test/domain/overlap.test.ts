@@ -1,4 +1,4 @@
-// Finding colleagues' visits near a planned one: the window in Copenhagen calendar days at its edges and across daylight-saving changes, and which visits never count.
+// Finding other visits near a planned one (colleagues', joined, the planner's own): the window in Copenhagen calendar days at its edges and across daylight-saving changes, and which visits never count.
 import { describe, expect, it } from 'vitest';
 import { calendarDay, daysBetween, findOverlaps, type StaffRef, type VisitLike } from '../../src/domain/overlap.js';
 
@@ -21,6 +21,7 @@ const visit = (at: string, over: Partial<VisitLike> = {}): VisitLike => ({
 });
 const candidate = (at: string, over: { id?: string; citizenId?: string; staff?: StaffRef } = {}) => ({ citizenId: 'c1', staff: me, at, ...over });
 const daysOf = (found: ReturnType<typeof findOverlaps>) => found.map((o) => [o.visit.id, o.days]);
+const relationsOf = (found: ReturnType<typeof findOverlaps>) => found.map((o) => [o.visit.id, o.days, o.relation]);
 
 describe('calendarDay', () => {
   it('gives the Copenhagen day, which is not the UTC day late in the evening', () => {
@@ -157,9 +158,9 @@ describe('findOverlaps: which visits count', () => {
     ]);
   });
 
-  it("the candidate's own staff member's visits are not doubles; the same object id in another tenant is another person", () => {
+  it("the planner's own visit nearby is a double visit too, marked as their own; the same object id in another tenant is another person", () => {
     const visits = [visit(near, { id: 'mine', staff: { ...me } }), visit(near, { id: 'other-tenant', staff: { tenantId: 't2', aadObjectId: 'me' } })];
-    expect(daysOf(findOverlaps(candidate(at), visits, 14))).toEqual([['other-tenant', 3]]);
+    expect(relationsOf(findOverlaps(candidate(at), visits, 14))).toEqual([['mine', 3, 'own'], ['other-tenant', 3, 'colleague']]);
   });
 
   it('the candidate visit itself is left out when it is already stored (same id)', () => {
@@ -168,9 +169,20 @@ describe('findOverlaps: which visits count', () => {
     expect(daysOf(findOverlaps(candidate(at, { staff: bo }), [stored], 14))).toEqual([['cand', 0]]);
   });
 
-  it('a visit the candidate staff member already joins is coordinated; one shared with someone else is not', () => {
+  it('a visit the planner joins still counts (the citizen is visited twice), marked as joined; one shared with someone else is a colleague\'s', () => {
     const visits = [visit(near, { id: 'joined', jointWith: [bo, { ...me }] }), visit(near, { id: 'shared-with-bo', jointWith: [bo] })];
-    expect(daysOf(findOverlaps(candidate(at), visits, 14))).toEqual([['shared-with-bo', 3]]);
+    expect(relationsOf(findOverlaps(candidate(at), visits, 14))).toEqual([['joined', 3, 'joined'], ['shared-with-bo', 3, 'colleague']]);
+  });
+
+  it('Alex joins Megan\'s visit on 2 December, then plans his own on 1 December: warned, and the joint visit is named', () => {
+    const alex: StaffRef = { tenantId: 't1', aadObjectId: 'alex' };
+    const megan: StaffRef = { tenantId: 't1', aadObjectId: 'megan' };
+    const megans = visit(cph('2026-12-02T10:00', '+01:00'), { id: 'megans', staff: megan, jointWith: [alex] });
+    const found = findOverlaps(candidate(cph('2026-12-01T13:00', '+01:00'), { staff: alex }), [megans], 14);
+    expect(found).toEqual([{ visit: megans, days: 1, relation: 'joined' }]);
+    // Megan planning another visit sees Alex's as a colleague's, whatever she shares with him.
+    const alexs = visit(cph('2026-12-01T13:00', '+01:00'), { id: 'alexs', staff: alex });
+    expect(relationsOf(findOverlaps(candidate(cph('2026-12-03T09:00', '+01:00'), { staff: megan }), [megans, alexs], 14))).toEqual([['megans', -1, 'own'], ['alexs', -2, 'colleague']]);
   });
 
   it("another citizen's visits never count, so a list of everyone's visits gives the same answer", () => {

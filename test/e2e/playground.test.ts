@@ -21,6 +21,7 @@ import { t, type Lang } from '../../src/i18n/index.js';
 import { execute, message, type Who } from '../helpers/activities.js';
 import { startConnector } from '../helpers/connector.js';
 import { clockEnv } from '../helpers/childEnv.js';
+import { copenhagenParts } from '../../src/i18n/format.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -335,13 +336,15 @@ describe('Agents Playground in Chromium', () => {
       // Alex (every role in local mode) screens a citizen who needs extensive support: a referral.
       await p.getByText('Personal Chat', { exact: true }).click();
       const card = await screen(p, { supportActivities: t('en', 'screening.support.extensiveComplete'), transport: t('en', 'screening.transport.self') }, shot);
+      // The bot runs on this run's clock (the real one, or faketime's in .ci/run): its year numbers the case.
+      const caseNumber = `V-${copenhagenParts(new Date()).year}-0001`;
       expect(await card.innerText()).toContain(t(L, 'screening.offer.referral'));
       await card.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
-      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.done.referral', { caseNumber: 'V-2026-0001' }));
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.done.referral', { caseNumber }));
 
       // The channel card: a case number, where from, when, status; no name, no CPR.
       await p.getByText('General', { exact: true }).click();
-      const referralCard = p.locator('.ac-adaptiveCard', { hasText: 'Henvisning V-2026-0001' }).first();
+      const referralCard = p.locator('.ac-adaptiveCard', { hasText: `Henvisning ${caseNumber}` }).first();
       await referralCard.waitFor({ state: 'visible', timeout: 20_000 });
       const shown = await referralCard.innerText();
       expect(shown).toContain('Screening på aktivitetscenter');
@@ -376,13 +379,13 @@ describe('Agents Playground in Chromium', () => {
       // The draft letter for the visitator, and the advis to the centre (Alex screened, so Alex gets it).
       await waitFor('the draft letter and the advis', 20_000, async () => {
         const all = await bodyText(p);
-        return all.includes('UDKAST TIL AFGØRELSE') && all.includes('Advis: henvisning V-2026-0001 er afgjort af visitationen') ? true : undefined;
+        return all.includes('UDKAST TIL AFGØRELSE') && all.includes(`Advis: henvisning ${caseNumber} er afgjort af visitationen`) ? true : undefined;
       });
       await shot('5-letter-and-advis');
 
       // The shared card says "Afgjort" for everyone.
       await p.getByText('General', { exact: true }).click();
-      await expect.poll(() => p.locator('.ac-adaptiveCard', { hasText: 'Henvisning V-2026-0001' }).first().innerText(), { timeout: 20_000 }).toContain('Afgjort');
+      await expect.poll(() => p.locator('.ac-adaptiveCard', { hasText: `Henvisning ${caseNumber}` }).first().innerText(), { timeout: 20_000 }).toContain('Afgjort');
       await shot('6-channel-decided');
       assertNoErrors(await bodyText(p));
     } catch (err) {

@@ -40,6 +40,7 @@ describe('access log export', () => {
   it.each([
     ['12345', 'Et CPR-nummer har 10 cifre'],
     ['321350-1234', 'ikke en gyldig fødselsdato'],
+    ['070747-7777', 'fødselsdatoen 07.07.2047, som ligger i fremtiden'],
     ['020202-0202', 'ingen oplysninger om en borger med det CPR-nummer'],
   ])('answers %s on the same card, keeping what was typed', async (cpr, message) => {
     const c = await conversation({ seed });

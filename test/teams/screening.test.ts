@@ -173,6 +173,22 @@ describe('bad input keeps what was typed and changes nothing', () => {
     expect(await s.c.store.citizens.count()).toBe(0);
   });
 
+  it('a CPR number whose birth date lies in the future (070747-7777: 2047) is refused at the field, not shown as a negative age', async () => {
+    const s = await screening();
+    const before = refOf(s.card).rev;
+    await s.citizen({ cpr: '070747-7777', name: 'Jens Hansen' });
+    expect(textsOf(s.card)[0]).toBe('Trin 1 af 6');
+    expect(text(s.card)).toContain('CPR-nummeret giver fødselsdatoen 07.07.2047, som ligger i fremtiden. Tjek nummeret');
+    expect(text(s.card)).not.toMatch(/-\d+ år/);
+    expect(inputOf(s.card, 'cpr').value).toBe('070747-7777');
+    expect(inputOf(s.card, 'name').value).toBe('Jens Hansen');
+    expect(refOf(s.card).rev).toBe(before);
+    expect(await s.c.store.citizens.count()).toBe(0);
+    // The day the bot runs on decides: on the test's clock a birth date of yesterday is fine.
+    await s.citizen({ cpr: '211126-4000', name: 'Jens Hansen', under65Reason: 'Afprøvning' });
+    expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
+  });
+
   it.each([
     ['12345', 'Et CPR-nummer har 10 cifre'],
     ['abcdefghij', 'Et CPR-nummer har 10 cifre'],

@@ -349,6 +349,10 @@ describe('direct referrals, the queue and follow-ups', () => {
     expect(text(bad.body.value)).toMatch(/gyldig fødselsdato.*Skriv kort, hvorfor/);
     expect(inputOf(bad.body.value, 'name').value).toBe('Else Berg');
     expect(await c.store.referrals.listOpen()).toHaveLength(0);
+    const future = await c.press('referral.createDirect', { cpr: '070747-7777', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig' }, { from: LEE });
+    expect(text(future.body.value)).toContain('CPR-nummeret giver fødselsdatoen 07.07.2047, som ligger i fremtiden.');
+    expect(inputOf(future.body.value, 'reason').value).toBe('Isolerer sig');
+    expect(await c.store.referrals.listOpen()).toHaveLength(0);
     const ok = await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Datteren oplever, at moren isolerer sig', unit: 'Hjemmeplejen Nord' }, { from: LEE });
     expect(text(ok.body.value)).toContain('Henvisning V-2026-0001 ligger i visitationens kø');
     const [card] = await pending(c, toChannel);

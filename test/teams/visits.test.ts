@@ -64,6 +64,9 @@ describe('attaching', () => {
     const wrong = await attach(c, MEGAN, 'forebyggende');
     expect(text(wrong.body.value)).toContain('Vælg en indsats, din rolle giver adgang til.');
     expect(inputOf(wrong.body.value, 'purpose').value).toBe('Opfølgning');
+    const future = await c.press('visits.attach', { cpr: '070747-7777', name: 'Jens Hansen', service: 'demens', purpose: 'Opfølgning' }, { from: MEGAN });
+    expect(text(future.body.value)).toContain('CPR-nummeret giver fødselsdatoen 07.07.2047, som ligger i fremtiden.');
+    expect(await c.store.citizens.count()).toBe(0);
     await attach(c, MEGAN, 'demens', 'Demensudredning følges');
     await attach(c, LEE, 'forebyggende', 'Forebyggende besøg');
     const told = (await pendingFor(c, MEGAN))[0]!;
@@ -144,6 +147,45 @@ describe('planning and the double-visit check', () => {
     const forged = await c.press('visits.merge', { vid: (await visitsOf(c, LEE))[0]!.id, with: other.id }, { from: LEE });
     expect(text(forged.body.value)).toContain('ikke åbent for fælles besøg');
   });
+
+  it('a visit the planner has joined still counts: Lee joins Megan\'s visit on the 24th, then plans his own on the 23rd and is warned, the joint visit named', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    const megans = (await visitsOf(c, MEGAN))[0]!;
+    expect(megans.jointWith).toEqual([key(LEE)]);
+    const warned = (await plan(c, LEE, '2026-11-23', '13:00')).body.value;
+    expect(textsOf(warned)[0]).toBe('Du besøger allerede borgeren tæt på den dag');
+    expect(text(warned)).toContain('Dit besøg hos Jens Hansen, 010150-xxxx 23.11.2026 kl. 13:00 ligger tæt på andre besøg hos borgeren:');
+    expect(text(warned)).toContain('• Megan Bowen (Demenskoordinator) 24.11.2026 kl. 10:00: Besøg 2026-11-24. Et fælles besøg, som du selv er med på');
+    expect(text(warned)).toContain('Borgeren får allerede besøg af dig i de dage. Planlæg alligevel med en begrundelse, eller annullér det nye besøg.');
+    // Coordinating with, or joining, a visit he already goes on makes no sense: not offered, and refused if forged.
+    expect(warned.actions.map((a: any) => a.title)).toEqual(['Planlæg alligevel', 'Annullér']);
+    const draft = (await visitsOf(c, LEE)).find((v) => v.status === 'draft')!;
+    expect(draft.at).toBe('2026-11-23T12:00:00.000Z');
+    const forgedCoordinate = await c.press('visits.coordinate', { vid: draft.id, with: megans.id }, { from: LEE });
+    expect(textsOf(forgedCoordinate.body.value)[0]).toBe('Kortet er forældet');
+    const forgedMerge = await c.press('visits.merge', { vid: draft.id, with: megans.id }, { from: LEE });
+    expect(text(forgedMerge.body.value)).toContain('ikke åbent for fælles besøg');
+    expect(await c.store.coordinations.get(draft.id)).toBeUndefined();
+    expect((await c.store.visits.get(megans.id))!.jointWith).toEqual([key(LEE)]);
+    // Cancelling the new one leaves the joint visit as it was.
+    await c.press('visits.discard', { vid: draft.id }, { from: LEE });
+    expect((await visitsOf(c, LEE)).map((v) => v.id)).toEqual([megans.id]);
+  });
+
+  it('the planner\'s own visit nearby is named as theirs; moving it tells colleagues, never the planner', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    await plan(c, LEE, '2026-11-27');
+    const warned = (await plan(c, LEE, '2026-11-28')).body.value;
+    expect(text(warned)).toContain('• Dit eget besøg (Forebyggende hjemmebesøg) 27.11.2026 kl. 10:00: Besøg 2026-11-27');
+    expect(warned.actions.map((a: any) => a.title)).toEqual(['Planlæg alligevel', 'Annullér']);
+    const keep = warned.actions.find((a: any) => a.verb === 'visits.keep').data;
+    await c.press('visits.keep', { ...keep, reason: 'To korte besøg efter udskrivelse' }, { from: LEE });
+    const [first] = await visitsOf(c, LEE);
+    await c.press('visits.move', { vid: first!.id, date: '2026-11-29', time: '09:00' }, { from: LEE });
+    expect(await pendingFor(c, LEE)).toEqual([]);
+  });
 });
 
 describe('coordinating with the colleague', () => {
@@ -203,7 +245,7 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const { c, card } = await overlapping();
     await c.press('visits.keep', { ...card.actions.find((a: any) => a.verb === 'visits.keep').data, reason: 'Nødvendigt' }, { from: LEE });
     const [week] = await c.say('mine besøg', { from: LEE });
-    expect(text(week!.attachments![0]!.content)).toContain('⚠ et kollegabesøg tæt på');
+    expect(text(week!.attachments![0]!.content)).toContain('⚠ et andet besøg tæt på');
     const lees = (await visitsOf(c, LEE))[0]!;
     const moved = await c.press('visits.move', { vid: lees.id, date: '2026-12-30', time: '09:00' }, { from: LEE });
     expect(textsOf(moved.body.value)[0]).toBe('Besøget er planlagt');

@@ -1,0 +1,19 @@
+// A CPR number typed on a card: parsed against today in Denmark (from the bot's clock), with the
+// message to show at the field when it is not one.
+import { parseCpr, type Cpr } from '../domain/cpr.js';
+import { copenhagenDay } from '../i18n/format.js';
+import { t, type Lang } from '../i18n/index.js';
+import type { Services } from './types.js';
+
+export function readCpr(typed: string, lang: Lang, services: Pick<Services, 'clock'>): { ok: true; cpr: Cpr } | { ok: false; error: string } {
+  const parsed = parseCpr(typed, copenhagenDay(services.clock.now()));
+  if (parsed.ok) return parsed;
+  if (parsed.problem === 'future') {
+    const b = parsed.birthDate;
+    const date = lang === 'da' ? `${pad(b.day)}.${pad(b.month)}.${b.year}` : `${pad(b.day)}/${pad(b.month)}/${b.year}`;
+    return { ok: false, error: t(lang, 'cpr.future', { date }) };
+  }
+  return { ok: false, error: t(lang, parsed.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat') };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
