@@ -136,7 +136,7 @@ async function waitUntil(what, ms, probe) {
 
 // 1. The bot.
 say(`starting the bot on port ${env.PORT} (DATA_DIR ${env.DATA_DIR ?? '(default)'})`);
-const bot = start('bot', ['--disable-warning=DEP0111', botEntry]);
+const bot = start('bot', [botEntry]);
 const listening = watchStdout(bot, /listening on (http:\/\/\S+?)\/api\/messages/);
 const botUrl = await waitUntil('the bot to say it is listening', 30_000, () => Promise.race([listening.then((m) => m[1]), new Promise((r) => setTimeout(() => r(undefined), 200))]));
 await waitUntil(`${botUrl}/healthz to answer 200`, 30_000, () =>

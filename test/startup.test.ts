@@ -13,7 +13,7 @@ const children: ChildProcess[] = [];
 afterEach(() => children.splice(0).forEach((c) => c.kill('SIGKILL')));
 
 function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', entry], {
+  const child = spawn(process.execPath, [entry], {
     env: { ...clockEnv(), PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

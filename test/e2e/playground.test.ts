@@ -154,7 +154,7 @@ async function setUp(): Promise<void> {
   mkdirSync(playgroundDir);
 
   // The bot: local mode (no credentials), a free port, its own data. Only what it needs from our env.
-  const bot = startChild('bot', ['--disable-warning=DEP0111', botEntry], {
+  const bot = startChild('bot', [botEntry], {
     cwd: workDir,
     env: { ...clockEnv(), PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? workDir, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
   });

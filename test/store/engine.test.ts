@@ -121,7 +121,7 @@ describe('one process per data folder', () => {
     const dir = tempDir();
     const store = await openLowdbStore(dir, { clock: systemClock });
     try {
-      const child = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(projectRoot, 'dist/src/index.js')], {
+      const child = spawn(process.execPath, [path.join(projectRoot, 'dist/src/index.js')], {
         env: { ...clockEnv(), PATH: process.env.PATH ?? '', PORT: '0', DATA_DIR: dir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
