@@ -18,7 +18,7 @@ export interface Cpr {
 /** format: not ten digits; date: no such date; future: a real date, but after today (7th digit and year give a century to come). */
 export type CprProblem = 'format' | 'date' | 'future';
 
-export type CprResult = { ok: true; cpr: Cpr } | { ok: false; problem: 'format' | 'date' } | { ok: false; problem: 'future'; birthDate: Day };
+export type CprResult = { ok: true; cpr: Cpr } | { ok: false; problem: 'format' | 'date' } | { ok: false; problem: 'future'; digits: string; birthDate: Day };
 
 const dayValue = (d: Day) => d.year * 10_000 + d.month * 100 + d.day;
 
@@ -43,7 +43,7 @@ export function parseCpr(input: string, today: Day): CprResult {
   const date = new Date(Date.UTC(year, month - 1, day));
   if (month < 1 || month > 12 || date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return { ok: false, problem: 'date' };
   const birthDate = { year, month, day };
-  if (dayValue(birthDate) > dayValue(today)) return { ok: false, problem: 'future', birthDate };
+  if (dayValue(birthDate) > dayValue(today)) return { ok: false, problem: 'future', digits: compact, birthDate };
   return { ok: true, cpr: { digits: compact, birthDate } };
 }
 

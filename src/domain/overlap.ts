@@ -1,4 +1,5 @@
-// Visit coordination (seed 002, goal 16): which other visits to the same citizen lie close to a planned one.
+// Visit coordination (seed 002, goal 16): which colleagues' visits to the same citizen lie close to a planned one,
+// including those the planner goes on too.
 // Pure: the caller fetches the citizen's visits; nothing here reads a store or a clock.
 // Closeness is counted in calendar days where the citizen lives, not in hours: staff plan by the
 // day ("Tuesday and Wednesday"), and a 24-hour window would call 23:30 and 00:30 the next day the
@@ -23,16 +24,16 @@ export interface VisitLike {
 }
 
 /**
- * How the candidate's staff member stands to the visit near theirs. The citizen is visited twice
- * whoever goes, so all three count; only a colleague's visit can be coordinated or merged with.
+ * How the candidate's staff member stands to the colleague's visit near theirs: 'joined' when they
+ * already go on it together. The citizen is visited twice either way; only a visit they are not on
+ * can be coordinated or merged with.
  */
-export type OverlapRelation = 'colleague' | 'joined' | 'own';
+export type OverlapRelation = 'colleague' | 'joined';
 
 export interface Overlap {
   visit: VisitLike;
-  /** Signed: the other visit's day minus the candidate's day (negative = before). */
+  /** Signed: the colleague's day minus the candidate's day (negative = before). */
   days: number;
-  /** colleague: someone else's visit; joined: someone else's visit the planner goes on too; own: the planner's own. */
   relation: OverlapRelation;
 }
 
@@ -85,10 +86,11 @@ export function daysBetween(a: string, b: string): number {
 const sameStaff = (a: StaffRef, b: StaffRef): boolean => a.tenantId === b.tenantId && a.aadObjectId === b.aadObjectId;
 
 /**
- * Every other visit to the same citizen, planned or done (not cancelled, not a draft), within
- * `windowDays` calendar days either side (inclusive) of the candidate's day in `timeZone`, by
- * anyone: colleagues' visits, visits the planner joins (jointWith) and the planner's own. Only the
- * candidate visit itself (same id) is left out. Sorted by |days|, then time.
+ * Colleagues' visits to the same citizen, planned or done (not cancelled, not a draft), within
+ * `windowDays` calendar days either side (inclusive) of the candidate's day in `timeZone`,
+ * including visits the candidate's staff member joins (jointWith: relation 'joined'). Left out:
+ * the candidate visit itself (same id) and the staff member's own visits, which they plan as a
+ * series themselves (a weekly follow-up is not a double visit). Sorted by |days|, then time.
  */
 export function findOverlaps(
   candidate: { id?: string; citizenId: string; staff: StaffRef; at: string },
@@ -105,11 +107,13 @@ export function findOverlaps(
     // Only visits that will or did happen: not cancelled ones, nor another planner's undecided draft.
     if (visit.status !== 'planned' && visit.status !== 'done') continue;
     if (candidate.id !== undefined && visit.id === candidate.id) continue;
+    // Their own visits: one person plans their own series, and cannot coordinate with themself.
+    if (sameStaff(visit.staff, candidate.staff)) continue;
     const days = daysBetween(candidateDay, calendarDay(visit.at, timeZone));
     if (Math.abs(days) > windowDays) continue;
-    // Joining a colleague's visit does not make a second visit on another day harmless: the
+    // Going on a colleague's visit does not make a second visit on another day harmless: the
     // citizen is still visited twice, so it counts, named for what it is.
-    const relation: OverlapRelation = sameStaff(visit.staff, candidate.staff) ? 'own' : visit.jointWith?.some((s) => sameStaff(s, candidate.staff)) ? 'joined' : 'colleague';
+    const relation: OverlapRelation = visit.jointWith?.some((s) => sameStaff(s, candidate.staff)) ? 'joined' : 'colleague';
     found.push({ overlap: { visit, days, relation }, time: Date.parse(visit.at) });
   }
   // Nearest day first; on a day, earliest first; the id last so the order never depends on input order.

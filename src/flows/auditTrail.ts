@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { renderCard } from '../../cards/index.js';
 import { maskCpr } from '../domain/cpr.js';
-import { readCpr } from './cpr.js';
+import { readCprForLookup } from './cpr.js';
 import { can } from '../domain/roles.js';
 import { formatDateTime } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
@@ -61,9 +61,9 @@ export const auditVerbs = {
     const refused = refusal(turn);
     if (refused) return refused;
     const typed = ExportData.safeParse(data).data?.cpr ?? '';
-    const parsed = readCpr(typed, turn.lang, services);
+    const parsed = readCprForLookup(typed, turn.lang, services);
     if (!parsed.ok) return formCard(turn, typed, parsed.error);
-    const citizen = await services.store.citizens.findByCpr(parsed.cpr.digits);
+    const citizen = await services.store.citizens.findByCpr(parsed.digits);
     if (!citizen) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));
     const entries = await services.store.audit.forCitizen(citizen.id);
     await services.store.audit.append({

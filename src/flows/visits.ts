@@ -69,6 +69,9 @@ async function staffName(services: Services, key: StaffKey): Promise<string> {
 const citizenLine = (c: Citizen) => `${c.name}, ${maskCpr(c.cpr)}`;
 const when = (L: Lang, at: string) => `${formatDate(L, at)} ${L === 'da' ? 'kl.' : 'at'} ${formatTime(at)}`;
 
+/** A visit's joint staff with one more, never twice (a planner may join the same visit by two ways). */
+const withStaff = (list: StaffKey[] | undefined, who: StaffKey): StaffKey[] => (list?.some((s) => sameStaff(s, who)) ? list : [...(list ?? []), who]);
+
 async function overlapsFor(services: Services, visit: { id?: string; citizenId: string; staff: StaffKey; at: string }): Promise<Overlap[]> {
   // A stored Visit is a VisitLike; findOverlaps never counts drafts or cancelled visits.
   return findOverlaps(visit, await services.store.visits.listByCitizen(visit.citizenId), services.rules.visits.windowDays, services.rules.visits.timeZone);
@@ -189,16 +192,14 @@ async function planForm(turn: Turn, services: Services, values: Record<string, s
 async function overlapCard(turn: Turn, services: Services, visit: Visit, overlaps: Overlap[], values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
   const L = turn.lang;
   const citizen = await services.store.citizens.get(visit.citizenId);
-  // Coordinating and merging are for a colleague's visit; the planner's own visits, and visits they
-  // already go on, are named so they can plan anyway with a reason or drop the new one.
+  // Coordinating and merging are for a colleague's visit the planner is not on; a visit they already
+  // go on is named as such, so they can plan anyway with a reason or drop the new one.
   const colleague = overlaps.find((o) => o.relation === 'colleague')?.visit;
-  const onlyColleagues = overlaps.every((o) => o.relation === 'colleague');
-  const fields: FormField[] = [info(t(L, onlyColleagues ? 'visits.overlap.lead' : 'visits.overlap.leadAny', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }), 'Warning', true)];
+  const fields: FormField[] = [info(t(L, 'visits.overlap.lead', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }), 'Warning', true)];
   for (const o of overlaps) {
     const other = await services.store.visits.get(o.visit.id);
-    const line = { name: await staffName(services, o.visit.staff), service: serviceName(services, o.visit.service, L), when: when(L, o.visit.at), purpose: other ? vdata(other).purpose : '' };
-    if (o.relation === 'colleague') fields.push(info(t(L, 'visits.overlap.line', { ...line, joint: other && vdata(other).openForJoint ? t(L, 'visits.overlap.openForJoint') : '' })));
-    else fields.push(info(t(L, o.relation === 'joined' ? 'visits.overlap.lineJoined' : 'visits.overlap.lineOwn', line)));
+    const joint = o.relation === 'joined' ? t(L, 'visits.overlap.youJoin') : other && vdata(other).openForJoint ? t(L, 'visits.overlap.openForJoint') : '';
+    fields.push(info(t(L, 'visits.overlap.line', { name: await staffName(services, o.visit.staff), service: serviceName(services, o.visit.service, L), when: when(L, o.visit.at), purpose: other ? vdata(other).purpose : '', joint })));
   }
   fields.push(info(t(L, colleague ? 'visits.overlap.choices' : 'visits.overlap.choicesSelf')));
   fields.push(textInput('reason', t(L, 'visits.field.keepReason'), values.reason ?? '', errors.reason ?? '', { maxLength: 300, multiline: true }));
@@ -406,7 +407,16 @@ export const visitsVerbs: Record<string, Handler> = {
     const visit = await loadOwnVisit(turn, services, data, ['draft']);
     if (!isVisit(visit)) return visit;
     const reason = str(data.reason).trim();
-    if (!reason) return { card: await overlapCard(turn, services, visit, await overlapsFor(services, visit), {}, { reason: t(turn.lang, 'screening.error.reason') }) };
+    const overlaps = await overlapsFor(services, visit);
+    if (!overlaps.length) {
+      // The colleague's visit was moved or cancelled meanwhile: nothing to give a reason for.
+      const planned: Visit = { ...visit, status: 'planned', updatedAt: services.clock.now().toISOString() };
+      await services.store.visits.save(planned);
+      await event(services, visit.service, 'planned');
+      await audit(turn, services, visit.citizenId, 'create', t('da', 'audit.visits.planned'));
+      return { card: plannedCard(turn, await services.store.citizens.get(visit.citizenId), planned, t(turn.lang, 'visits.planned.overlapGone')) };
+    }
+    if (!reason) return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'screening.error.reason') }) };
     const saved: Visit = { ...visit, status: 'planned', updatedAt: services.clock.now().toISOString(), data: { ...visit.data, overlapNote: { kind: 'keptWithReason', reason: reason.slice(0, 300) } } };
     await services.store.visits.save(saved);
     await event(services, visit.service, 'planned');
@@ -427,10 +437,11 @@ export const visitsVerbs: Record<string, Handler> = {
     if (!isVisit(visit)) return visit;
     const other = Id.safeParse(data.with).success ? await services.store.visits.get(str(data.with)) : undefined;
     const overlaps = await overlapsFor(services, visit);
-    if (!other || !overlaps.some((o) => o.visit.id === other.id && o.relation === 'colleague') || !vdata(other).openForJoint) {
-      return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'visits.error.notOpen') }) };
-    }
-    await services.store.visits.save({ ...other, jointWith: [...(other.jointWith ?? []), turn.staff], updatedAt: services.clock.now().toISOString() });
+    const overlap = other ? overlaps.find((o) => o.visit.id === other.id) : undefined;
+    if (!other || !overlap) return { card: staleVisit(turn) };
+    if (overlap.relation === 'joined') return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'visits.error.alreadyJoined') }) };
+    if (!vdata(other).openForJoint) return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'visits.error.notOpen') }) };
+    await services.store.visits.save({ ...other, jointWith: withStaff(other.jointWith, turn.staff), updatedAt: services.clock.now().toISOString() });
     await services.store.visits.delete(visit.id);
     await event(services, visit.service, 'avoidedJoint');
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.joined'));
@@ -489,7 +500,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const now = services.clock.now().toISOString();
     const cancel = (v: Visit): Visit => ({ ...v, status: 'cancelled', updatedAt: now });
     if (answer === 'joint') {
-      await services.store.visits.save({ ...theirs, jointWith: [...(theirs.jointWith ?? []), c.planner], updatedAt: now });
+      await services.store.visits.save({ ...theirs, jointWith: withStaff(theirs.jointWith, c.planner), updatedAt: now });
       await services.store.visits.save(cancel(planned));
       await event(services, planned.service, 'avoidedJoint');
     } else if (answer === 'iTakeIt') {

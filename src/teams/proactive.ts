@@ -91,6 +91,7 @@ export function deliveryErrorOf(err: unknown, now: Date): DeliveryError {
   let retryAfterMs: number | undefined;
   if (retryAfter) {
     const seconds = Number(retryAfter);
+    // An HTTP date is the server's real time, read against the bot's clock (the same in production).
     retryAfterMs = Number.isFinite(seconds) ? seconds * 1000 : Math.max(0, Date.parse(retryAfter) - now.getTime()) || undefined;
   }
   const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;

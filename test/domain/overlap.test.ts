@@ -1,4 +1,4 @@
-// Finding other visits near a planned one (colleagues', joined, the planner's own): the window in Copenhagen calendar days at its edges and across daylight-saving changes, and which visits never count.
+// Finding colleagues' visits near a planned one (those the planner joins included): the window in Copenhagen calendar days at its edges and across daylight-saving changes, and which visits never count.
 import { describe, expect, it } from 'vitest';
 import { calendarDay, daysBetween, findOverlaps, type StaffRef, type VisitLike } from '../../src/domain/overlap.js';
 
@@ -158,9 +158,9 @@ describe('findOverlaps: which visits count', () => {
     ]);
   });
 
-  it("the planner's own visit nearby is a double visit too, marked as their own; the same object id in another tenant is another person", () => {
+  it("the candidate's own staff member's visits are not doubles (a series they plan); the same object id in another tenant is another person", () => {
     const visits = [visit(near, { id: 'mine', staff: { ...me } }), visit(near, { id: 'other-tenant', staff: { tenantId: 't2', aadObjectId: 'me' } })];
-    expect(relationsOf(findOverlaps(candidate(at), visits, 14))).toEqual([['mine', 3, 'own'], ['other-tenant', 3, 'colleague']]);
+    expect(relationsOf(findOverlaps(candidate(at), visits, 14))).toEqual([['other-tenant', 3, 'colleague']]);
   });
 
   it('the candidate visit itself is left out when it is already stored (same id)', () => {
@@ -182,7 +182,7 @@ describe('findOverlaps: which visits count', () => {
     expect(found).toEqual([{ visit: megans, days: 1, relation: 'joined' }]);
     // Megan planning another visit sees Alex's as a colleague's, whatever she shares with him.
     const alexs = visit(cph('2026-12-01T13:00', '+01:00'), { id: 'alexs', staff: alex });
-    expect(relationsOf(findOverlaps(candidate(cph('2026-12-03T09:00', '+01:00'), { staff: megan }), [megans, alexs], 14))).toEqual([['megans', -1, 'own'], ['alexs', -2, 'colleague']]);
+    expect(relationsOf(findOverlaps(candidate(cph('2026-12-03T09:00', '+01:00'), { staff: megan }), [megans, alexs], 14))).toEqual([['alexs', -2, 'colleague']]);
   });
 
   it("another citizen's visits never count, so a list of everyone's visits gives the same answer", () => {

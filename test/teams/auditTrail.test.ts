@@ -19,6 +19,14 @@ async function withCitizen(c: Conversation) {
 }
 
 describe('access log export', () => {
+  it('finds a citizen stored with a future birth date (recorded before such numbers were refused), for the access request', async () => {
+    const c = await conversation({ seed });
+    await c.store.citizens.save({ id: 'cit-2', cpr: '0707477777', name: 'Karen Holm', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z' });
+    await c.store.audit.append({ actor: { tenantId: TENANT, aadObjectId: ALEX.aadObjectId, name: ALEX.name }, citizenId: 'cit-2', action: 'read', purpose: 'screening', what: 'screening', at: '2026-03-04T09:15:00Z' });
+    const res = await c.press('audit.export', { cpr: '070747-7777' });
+    expect(textsOf(res.body.value).join(' ')).toMatch(/Adgangsloggen for 070747-xxxx er sendt herunder \(1 registrering/);
+  });
+
   it('sends the trail as a plain message, masked CPR, Danish times, and logs the export itself', async () => {
     const c = await conversation({ seed });
     await withCitizen(c);
@@ -40,7 +48,6 @@ describe('access log export', () => {
   it.each([
     ['12345', 'Et CPR-nummer har 10 cifre'],
     ['321350-1234', 'ikke en gyldig fødselsdato'],
-    ['070747-7777', 'fødselsdatoen 07.07.2047, som ligger i fremtiden'],
     ['020202-0202', 'ingen oplysninger om en borger med det CPR-nummer'],
   ])('answers %s on the same card, keeping what was typed', async (cpr, message) => {
     const c = await conversation({ seed });

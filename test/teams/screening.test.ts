@@ -184,7 +184,10 @@ describe('bad input keeps what was typed and changes nothing', () => {
     expect(inputOf(s.card, 'name').value).toBe('Jens Hansen');
     expect(refOf(s.card).rev).toBe(before);
     expect(await s.c.store.citizens.count()).toBe(0);
-    // The day the bot runs on decides: on the test's clock a birth date of yesterday is fine.
+    // The bot's clock decides, not the machine's: on the test's date (22.11.2026) a birth date of
+    // 25.11.2026 lies ahead even when the real date is later; yesterday's is fine.
+    await s.citizen({ cpr: '251126-4000', name: 'Jens Hansen', under65Reason: 'Afprøvning' });
+    expect(text(s.card)).toContain('CPR-nummeret giver fødselsdatoen 25.11.2026, som ligger i fremtiden.');
     await s.citizen({ cpr: '211126-4000', name: 'Jens Hansen', under65Reason: 'Afprøvning' });
     expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
   });

@@ -154,10 +154,10 @@ describe('planning and the double-visit check', () => {
     const megans = (await visitsOf(c, MEGAN))[0]!;
     expect(megans.jointWith).toEqual([key(LEE)]);
     const warned = (await plan(c, LEE, '2026-11-23', '13:00')).body.value;
-    expect(textsOf(warned)[0]).toBe('Du besøger allerede borgeren tæt på den dag');
-    expect(text(warned)).toContain('Dit besøg hos Jens Hansen, 010150-xxxx 23.11.2026 kl. 13:00 ligger tæt på andre besøg hos borgeren:');
-    expect(text(warned)).toContain('• Megan Bowen (Demenskoordinator) 24.11.2026 kl. 10:00: Besøg 2026-11-24. Et fælles besøg, som du selv er med på');
-    expect(text(warned)).toContain('Borgeren får allerede besøg af dig i de dage. Planlæg alligevel med en begrundelse, eller annullér det nye besøg.');
+    expect(textsOf(warned)[0]).toBe('Du er allerede med på et besøg hos borgeren tæt på den dag');
+    expect(text(warned)).toContain('Dit besøg hos Jens Hansen, 010150-xxxx 23.11.2026 kl. 13:00 ligger tæt på en kollegas besøg:');
+    expect(text(warned)).toContain('• Megan Bowen (Demenskoordinator) 24.11.2026 kl. 10:00: Besøg 2026-11-24 (fælles besøg, som du selv deltager i)');
+    expect(text(warned)).toContain('Planlæg alligevel med en begrundelse, eller annullér det nye besøg.');
     // Coordinating with, or joining, a visit he already goes on makes no sense: not offered, and refused if forged.
     expect(warned.actions.map((a: any) => a.title)).toEqual(['Planlæg alligevel', 'Annullér']);
     const draft = (await visitsOf(c, LEE)).find((v) => v.status === 'draft')!;
@@ -165,26 +165,34 @@ describe('planning and the double-visit check', () => {
     const forgedCoordinate = await c.press('visits.coordinate', { vid: draft.id, with: megans.id }, { from: LEE });
     expect(textsOf(forgedCoordinate.body.value)[0]).toBe('Kortet er forældet');
     const forgedMerge = await c.press('visits.merge', { vid: draft.id, with: megans.id }, { from: LEE });
-    expect(text(forgedMerge.body.value)).toContain('ikke åbent for fælles besøg');
-    expect(await c.store.coordinations.get(draft.id)).toBeUndefined();
+    expect(text(forgedMerge.body.value)).toContain('Du er allerede med på det besøg.');
     expect((await c.store.visits.get(megans.id))!.jointWith).toEqual([key(LEE)]);
-    // Cancelling the new one leaves the joint visit as it was.
-    await c.press('visits.discard', { vid: draft.id }, { from: LEE });
-    expect((await visitsOf(c, LEE)).map((v) => v.id)).toEqual([megans.id]);
+    expect((await c.store.visits.get(draft.id))!.status).toBe('draft');
+    // The week list marks both: his own visit near Megan's, and Megan's near his.
+    const [week] = await c.say('mine besøg', { from: LEE });
+    expect(text(week!.attachments![0]!.content).match(/⚠ et kollegabesøg tæt på/g)).toBeNull(); // the draft is not planned yet
+    await c.press('visits.keep', { vid: draft.id, reason: 'Træning dagen før demensbesøget' }, { from: LEE });
+    const [after] = await c.say('mine besøg', { from: LEE });
+    expect(text(after!.attachments![0]!.content).match(/⚠ et kollegabesøg tæt på/g)).toHaveLength(2);
   });
 
-  it('the planner\'s own visit nearby is named as theirs; moving it tells colleagues, never the planner', async () => {
+  it('the planner\'s own visits are a series, not a double visit: a second one two days later is planned at once', async () => {
     const c = await setup();
     await attach(c, LEE, 'forebyggende');
     await plan(c, LEE, '2026-11-27');
-    const warned = (await plan(c, LEE, '2026-11-28')).body.value;
-    expect(text(warned)).toContain('• Dit eget besøg (Forebyggende hjemmebesøg) 27.11.2026 kl. 10:00: Besøg 2026-11-27');
-    expect(warned.actions.map((a: any) => a.title)).toEqual(['Planlæg alligevel', 'Annullér']);
-    const keep = warned.actions.find((a: any) => a.verb === 'visits.keep').data;
-    await c.press('visits.keep', { ...keep, reason: 'To korte besøg efter udskrivelse' }, { from: LEE });
-    const [first] = await visitsOf(c, LEE);
-    await c.press('visits.move', { vid: first!.id, date: '2026-11-29', time: '09:00' }, { from: LEE });
-    expect(await pendingFor(c, LEE)).toEqual([]);
+    const second = (await plan(c, LEE, '2026-11-29')).body.value;
+    expect(textsOf(second)[0]).toBe('Besøget er planlagt');
+    expect((await visitsOf(c, LEE)).map((v) => v.status)).toEqual(['planned', 'planned']);
+  });
+
+  it('"Planlæg alligevel" after the colleague\'s visit was cancelled meanwhile plans the visit without asking for a reason', async () => {
+    const { c, card } = await overlapping();
+    const megans = (await visitsOf(c, MEGAN))[0]!;
+    await c.press('visits.cancel', { vid: megans.id }, { from: MEGAN });
+    const res = await c.press('visits.keep', { ...card.actions.find((a: any) => a.verb === 'visits.keep').data, reason: '' }, { from: LEE });
+    expect(textsOf(res.body.value)[0]).toBe('Besøget er planlagt');
+    expect(text(res.body.value)).toContain('Kollegaens besøg er flyttet eller aflyst i mellemtiden');
+    expect((await visitsOf(c, LEE))[0]!.status).toBe('planned');
   });
 });
 
@@ -245,7 +253,7 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const { c, card } = await overlapping();
     await c.press('visits.keep', { ...card.actions.find((a: any) => a.verb === 'visits.keep').data, reason: 'Nødvendigt' }, { from: LEE });
     const [week] = await c.say('mine besøg', { from: LEE });
-    expect(text(week!.attachments![0]!.content)).toContain('⚠ et andet besøg tæt på');
+    expect(text(week!.attachments![0]!.content)).toContain('⚠ et kollegabesøg tæt på');
     const lees = (await visitsOf(c, LEE))[0]!;
     const moved = await c.press('visits.move', { vid: lees.id, date: '2026-12-30', time: '09:00' }, { from: LEE });
     expect(textsOf(moved.body.value)[0]).toBe('Besøget er planlagt');
