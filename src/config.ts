@@ -113,7 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
     credentials,
     openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
-    allowedTenants: e.ALLOWED_TENANTS?.length ? e.ALLOWED_TENANTS : undefined,
+    // GUIDs compare case-insensitively: kept lower case, and compared with the lower-cased tenant.
+    allowedTenants: e.ALLOWED_TENANTS?.length ? e.ALLOWED_TENANTS.map((id) => id.toLowerCase()) : undefined,
     maxBodyBytes: e.MAX_BODY_BYTES ?? 256 * 1024,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     logLevel: e.LOG_LEVEL ?? 'info',

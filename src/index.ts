@@ -3,11 +3,13 @@ import { ConfigError } from './config.js';
 import { RolesFileError } from './services/directory.js';
 import { DataDirLockedError } from './store/index.js';
 import { RuleFileError } from '../rules/index.js';
+import { routeConsoleToLog } from './consoleLog.js';
 import { describeMode, start } from './main.js';
 import { version } from './version.js';
 
 try {
   const bot = await start();
+  routeConsoleToLog(bot.log);
   for (const line of [...describeMode(bot.config), ...bot.notices]) console.log(line);
   console.log(`Aktiv Assistent ${version} listening on ${bot.server.url}/api/messages (health: ${bot.server.url}/healthz)`);
   let stopping = false;

@@ -20,6 +20,7 @@ import { remindFollowUps } from './flows/visitation.js';
 export interface Started {
   config: Config;
   clock: Clock;
+  log: Logger;
   server: RunningServer;
   store: Store;
   outbox: Outbox;
@@ -71,6 +72,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       host: config.host,
       maxBodyBytes: config.maxBodyBytes,
       shutdownTimeoutMs: config.shutdownTimeoutMs,
+      requireBearer: !!config.credentials,
       bot,
       health: { version, store: () => store.status() },
       log,
@@ -94,6 +96,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     return {
       config,
       clock,
+      log,
       server,
       store,
       outbox,

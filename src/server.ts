@@ -1,11 +1,13 @@
 // HTTP: POST /api/messages (the Bot Connector's calls), GET /healthz, and a graceful stop that
 // lets turns in flight finish before the store closes.
 import restify from 'restify';
-import { z } from 'zod';
+import { ActivityBody, normaliseActivity, problemsOf } from './http/activity.js';
+import { readJsonBody } from './http/body.js';
 import type { Logger } from './log.js';
 
+/** The bot behind the endpoint: one checked activity and its Authorization header in, an HTTP answer out. */
 export interface MessageHandler {
-  handleRequest(req: unknown, res: restify.Response): Promise<void>;
+  handle(activity: ActivityBody, authorization: string): Promise<{ status: number; body?: unknown }>;
 }
 
 export interface Health {
@@ -18,6 +20,8 @@ export interface ServerOptions {
   host: string;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** Teams mode: a request without a bearer token is refused before its body is read. */
+  requireBearer: boolean;
   bot: MessageHandler;
   health: Health;
   log: Logger;
@@ -30,29 +34,11 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/**
- * The least an activity must have for the bot to act on it. botbuilder parses the rest; this
- * turns a malformed body into a clear 400 instead of an exception deep in the adapter.
- */
-const ActivityBody = z
-  .object({
-    type: z.string().min(1),
-    channelId: z.string().min(1),
-    serviceUrl: z.string().url(),
-    conversation: z.object({ id: z.string().min(1) }).passthrough(),
-    from: z.object({ id: z.string().min(1) }).passthrough(),
-    recipient: z.object({ id: z.string().min(1) }).passthrough().optional(),
-    id: z.string().optional(),
-    text: z.string().optional(),
-    locale: z.string().optional(),
-    entities: z.array(z.object({ type: z.string() }).passthrough()).optional(),
-  })
-  .passthrough();
-
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { log } = options;
   const server = restify.createServer({ name: 'aktiv-assistent', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true }));
+  // No body parser plugin: restify's gunzips before any check and throws on a broken stream. The
+  // body is read below, by readJsonBody, after the request has been looked at.
 
   let inFlight = 0;
   let stopping = false;
@@ -64,15 +50,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.send(503, { error: 'stopping', message: 'The bot is restarting; the Bot Connector will retry.' });
       return;
     }
-    const body = ActivityBody.safeParse(req.body);
-    if (!body.success) {
-      const where = body.error.issues.map((i) => i.path.join('.') || '(body)').join(', ');
-      res.send(400, { error: 'bad_request', message: `Not a Bot Framework activity: check ${where}` });
+    const authorization = req.headers.authorization;
+    if (options.requireBearer && !(typeof authorization === 'string' && /^Bearer \S+$/i.test(authorization))) {
+      log.warn('request refused: token', { status: 401, reason: 'no bearer token' });
+      res.header('Connection', 'close');
+      res.send(401, { error: 'unauthorized' });
       return;
     }
     inFlight++;
     try {
-      await options.bot.handleRequest(req, res);
+      const read = await readJsonBody(req, options.maxBodyBytes);
+      if (!read.ok) {
+        log.info('request refused', { status: read.status, reason: read.error });
+        res.header('Connection', 'close'); // the rest of a refused body is not read
+        res.send(read.status, { error: read.error, message: read.message });
+        return;
+      }
+      const body = ActivityBody.safeParse(read.value);
+      if (!body.success) {
+        const where = problemsOf(body.error);
+        log.info('request refused', { status: 400, reason: 'not_an_activity', where });
+        res.send(400, { error: 'bad_request', message: `Not a Bot Framework activity: check ${where}` });
+        return;
+      }
+      const answer = await options.bot.handle(normaliseActivity(body.data), typeof authorization === 'string' ? authorization : '');
+      if (answer.body === undefined) res.send(answer.status);
+      else res.send(answer.status, answer.body);
     } catch (err) {
       log.error('request failed', { err });
       if (!res.headersSent) res.send(500, { error: 'internal_error' });

@@ -1,9 +1,9 @@
 // "adgangslog": an admin exports one citizen's access trail (who looked at or changed what, when
 // and why) as a plain message, for a citizen's access request. The export is itself audited.
-import { z } from 'zod';
 import { renderCard } from '../../cards/index.js';
 import { maskCpr } from '../domain/cpr.js';
 import { readCprForLookup } from './cpr.js';
+import { readFields } from './inputs.js';
 import { can } from '../domain/roles.js';
 import { formatDateTime } from '../i18n/format.js';
 import { t, type Lang } from '../i18n/index.js';
@@ -11,7 +11,6 @@ import type { AuditEntry } from '../store/index.js';
 import { notAllowedReply, personalOnlyLine, personalOnlyReply } from './help.js';
 import type { ExecuteResult, Reply, Services, Turn } from './types.js';
 
-const ExportData = z.object({ cpr: z.string().max(20).optional() });
 
 function refusal(turn: Turn): ExecuteResult | undefined {
   if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'flow.auditTrail.title')).card };
@@ -60,7 +59,9 @@ export const auditVerbs = {
   async 'audit.export'(turn: Turn, services: Services, data: Record<string, unknown>): Promise<ExecuteResult> {
     const refused = refusal(turn);
     if (refused) return refused;
-    const typed = ExportData.safeParse(data).data?.cpr ?? '';
+    const fields = readFields(turn.lang, data, { cpr: 20 });
+    const typed = fields.values.cpr;
+    if (fields.errors.cpr) return formCard(turn, typed, fields.errors.cpr);
     const parsed = readCprForLookup(typed, turn.lang, services);
     if (!parsed.ok) return formCard(turn, typed, parsed.error);
     const citizen = await services.store.citizens.findByCpr(parsed.digits);

@@ -7,6 +7,7 @@ import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/i
 import { COPM_AREAS, COPM_SUB_AREAS, areaOf, copmScores, isScore, preselect, reassess, type CopmProblem, type CopmSubArea, type Reassessment } from '../domain/copm.js';
 import { ageOn, maskCpr } from '../domain/cpr.js';
 import { readCpr, readCprForLookup } from './cpr.js';
+import { readFields } from './inputs.js';
 import { offersFor } from '../domain/offers.js';
 import { can } from '../domain/roles.js';
 import { decide, PROFILE_ANSWERS, SUPPORT_LEVELS, TRANSPORT_NEEDS, type Outcome, type Profile, type ProfileAnswer } from '../domain/targetGroup.js';
@@ -55,15 +56,10 @@ export interface ScreeningDraft {
 }
 
 const Ref = z.object({ sid: z.string().uuid(), rev: z.coerce.number().int().min(0) });
-const CitizenInput = z.object({
-  cpr: z.string().max(20).optional(),
-  name: z.string().max(500).optional(),
-  livesAtHome: z.string().max(10).optional(),
-  specialStaff: z.string().max(10).optional(),
-  under65Reason: z.string().max(1000).optional(),
-});
-const ProblemInput = z.object({ activity: z.string().max(500).optional(), subArea: z.string().max(50).optional(), importance: z.string().max(5).optional() });
-const OverrideInput = z.object({ offer: z.string().max(20).optional(), reason: z.string().max(1000).optional() });
+/** The longest text each input takes (the card's maxLength, with room for spaces in a CPR number). */
+const CITIZEN_FIELDS = { cpr: 20, name: 100, livesAtHome: 10, specialStaff: 10, under65Reason: 500 };
+const PROBLEM_FIELDS = { activity: 120, subArea: 50, importance: 5 };
+const OVERRIDE_FIELDS = { offer: 20, reason: 500 };
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const PURPOSE = 'screening';
 
@@ -460,9 +456,11 @@ function compareFields(L: Lang, r: Reassessment): FormField[] {
 
 async function submitReassessCitizen(turn: Turn, services: Services, loaded: Loaded, data: Record<string, unknown>): Promise<ExecuteResult> {
   const L = turn.lang;
-  const typed = str(CitizenInput.parse(data).cpr);
+  const { values, errors } = readFields(L, data, { cpr: CITIZEN_FIELDS.cpr });
+  const typed = values.cpr;
   const failWith = (error: string) => ({ card: stepCard(turn, services, loaded.screening, loaded.draft, { errors: { cpr: error }, values: { cpr: typed } }) });
   const fail = (key: string) => failWith(t(L, key));
+  if (errors.cpr) return failWith(errors.cpr);
   const cpr = readCprForLookup(typed, L, services);
   if (!cpr.ok) return failWith(cpr.error);
   const citizen = await services.store.citizens.findByCpr(cpr.digits);
@@ -486,26 +484,24 @@ async function submitReassessCitizen(turn: Turn, services: Services, loaded: Loa
 
 async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, data: Record<string, unknown>): Promise<ExecuteResult> {
   const L = turn.lang;
-  const input = CitizenInput.parse(data);
-  const values = { cpr: str(input.cpr), name: str(input.name), livesAtHome: str(input.livesAtHome), specialStaff: str(input.specialStaff), under65Reason: str(input.under65Reason) };
-  const errors: Record<string, string> = {};
+  const { values, errors } = readFields(L, data, CITIZEN_FIELDS);
   const cpr = readCpr(values.cpr, L, services);
-  if (!cpr.ok) errors.cpr = cpr.error;
+  if (!cpr.ok) errors.cpr ??= cpr.error;
   const name = values.name.trim();
-  if (!name || name.length > 100) errors.name = t(L, 'screening.error.nameLength');
-  if (!['yes', 'no'].includes(values.livesAtHome)) errors.livesAtHome = t(L, 'screening.error.choose');
-  if (!['yes', 'no'].includes(values.specialStaff)) errors.specialStaff = t(L, 'screening.error.choose');
+  if (!name || name.length > 100) errors.name ??= t(L, 'screening.error.nameLength');
+  if (!['yes', 'no'].includes(values.livesAtHome)) errors.livesAtHome ??= t(L, 'screening.error.choose');
+  if (!['yes', 'no'].includes(values.specialStaff)) errors.specialStaff ??= t(L, 'screening.error.choose');
   let warning: string | undefined;
   let age: number | undefined;
   if (cpr.ok) {
     age = ageOn(cpr.cpr, copenhagenDay(services.clock.now()));
     if (age < 65) {
       warning = t(L, 'screening.under65', { age });
-      if (!values.under65Reason.trim()) errors.under65Reason = t(L, 'screening.error.reason');
+      if (!values.under65Reason.trim()) errors.under65Reason ??= t(L, 'screening.error.reason');
     }
   }
   if (Object.keys(errors).length || !cpr.ok) {
-    return { card: stepCard(turn, services, loaded.screening, loaded.draft, { errors, values, warning }) };
+    return { card: stepCard(turn, services, loaded.screening, loaded.draft, { errors: errors as Record<string, string>, values, warning }) };
   }
   const { screening, draft } = loaded;
   let citizenId = screening.citizenId;
@@ -557,14 +553,14 @@ async function addProblem(turn: Turn, services: Services, loaded: Loaded, data: 
   const L = turn.lang;
   const { screening, draft } = loaded;
   if (draft.step !== 'problems') return { card: stepCard(turn, services, screening, draft, { notice: t(L, 'screening.stale') }) };
-  const input = ProblemInput.parse(data);
-  const values = { activity: str(input.activity), subArea: str(input.subArea), importance: str(input.importance) };
-  const errors: Record<string, string> = {};
+  const fields = readFields(L, data, PROBLEM_FIELDS);
+  const { values } = fields;
+  const errors: Record<string, string> = { ...fields.errors };
   const activity = values.activity.trim();
-  if (!activity || activity.length > 120) errors.activity = t(L, 'screening.error.activity');
-  if (!(COPM_SUB_AREAS as readonly string[]).includes(values.subArea)) errors.subArea = t(L, 'screening.error.choose');
+  if (!activity || activity.length > 120) errors.activity ??= t(L, 'screening.error.activity');
+  if (!(COPM_SUB_AREAS as readonly string[]).includes(values.subArea)) errors.subArea ??= t(L, 'screening.error.choose');
   const importance = Number(values.importance);
-  if (!isScore(importance)) errors.importance = t(L, 'screening.error.importance');
+  if (!isScore(importance)) errors.importance ??= t(L, 'screening.error.importance');
   if (draft.problems.length >= MAX_PROBLEMS) errors.list = t(L, 'screening.error.tooMany');
   if (Object.keys(errors).length) return { card: stepCard(turn, services, screening, draft, { errors, values }) };
   draft.problems.push({ id: `p${randomUUID().slice(0, 8)}`, activity, subArea: values.subArea as CopmSubArea, importance });
@@ -853,12 +849,12 @@ export const screeningVerbs: Record<string, Handler> = {
   'screening.confirm': withDraft(async (turn, services, loaded) => confirmOutcome(turn, services, loaded, undefined)),
   'screening.override': withDraft(async (turn, services, loaded, data) => {
     const L = turn.lang;
-    const input = OverrideInput.parse(data);
-    const values = { offer: str(input.offer), reason: str(input.reason) };
+    const fields = readFields(L, data, OVERRIDE_FIELDS);
+    const { values } = fields;
     const { outcome } = evaluate(services, loaded.draft);
-    const errors: Record<string, string> = {};
-    if (!['club', 'preventive', 'referral'].includes(values.offer) || values.offer === outcome.kind) errors.offer = t(L, 'screening.error.overrideSame');
-    if (!values.reason.trim()) errors.reason = t(L, 'screening.error.reason');
+    const errors: Record<string, string> = { ...fields.errors };
+    if (!['club', 'preventive', 'referral'].includes(values.offer) || values.offer === outcome.kind) errors.offer ??= t(L, 'screening.error.overrideSame');
+    if (!values.reason.trim()) errors.reason ??= t(L, 'screening.error.reason');
     if (outcome.kind === 'outside' || loaded.draft.step !== 'outcome') return { card: stepCard(turn, services, loaded.screening, loaded.draft, { notice: t(L, 'screening.stale') }) };
     if (Object.keys(errors).length) return { card: stepCard(turn, services, loaded.screening, loaded.draft, { errors, values }) };
     return confirmOutcome(turn, services, loaded, { offer: values.offer as OfferKind, reason: values.reason.trim() });

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
 import { ageOn, maskCpr, parseCpr } from '../domain/cpr.js';
 import { readCpr } from './cpr.js';
+import { readFields } from './inputs.js';
 import { areasOf, assess, FOLLOW_UP_RESULTS, homeOfferEnd, inForce, scaleOf, singleServicesAllowed, validateScores, type AssessedSet, type ExplainedNode, type FollowUpResult, type Scores } from '../domain/faellesSprog.js';
 import { can } from '../domain/roles.js';
 import { copenhagenDay, copenhagenParts, formatDate } from '../i18n/format.js';
@@ -603,8 +604,9 @@ export const visitationVerbs: Record<string, Handler> = {
   'referral.refuse': withReferral(async (turn, services, { referral }, data) => {
     const refused = visitatorOnly(turn);
     if (refused) return refused;
-    const reason = str(data.reason).trim().slice(0, 1000);
-    if (!reason) return { card: refuseForm(turn, referral, str(data.reason), t(turn.lang, 'screening.error.reason')) };
+    const fields = readFields(turn.lang, data, { reason: 1000 });
+    const reason = fields.values.reason.trim();
+    if (!reason || fields.errors.reason) return { card: refuseForm(turn, referral, fields.values.reason, fields.errors.reason ?? t(turn.lang, 'screening.error.reason')) };
     let blocked = false;
     const saved = await mutate(services, referral.id, (r, d) => {
       if (!(r.status === 'new' || (r.status === 'taken' && sameStaff(r.holder, turn.staff)))) {
@@ -716,8 +718,9 @@ export const visitationVerbs: Record<string, Handler> = {
     const L = turn.lang;
     const d = dataOf(referral);
     if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return { card: await detailsCard(turn, services, referral, t(L, 'visitation.notHolder')) };
-    const values = { offer: str(data.offer), purpose: str(data.purpose), startDate: str(data.startDate), trainingByCarer: str(data.trainingByCarer) || 'no', services: str(data.services) };
-    const errors: Record<string, string> = {};
+    const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: 10, trainingByCarer: 3, services: 500 });
+    const values = { ...fields.values, trainingByCarer: fields.values.trainingByCarer || 'no' };
+    const errors: Record<string, string> = { ...fields.errors };
     const decisionDate = today(services);
     if (validateScores(inForce(services.rules.visitation, decisionDate), d.triage.scores).length) {
       // The rule sets changed since the scoring (another vocabulary): score again by the ones in force.
@@ -728,11 +731,11 @@ export const visitationVerbs: Record<string, Handler> = {
     const homeMet = assessment.some((a) => a.set.offer === 'home' && a.evaluation.met);
     const offer = values.offer as DecisionOffer;
     const allowed = offer === 'refused' || (offer === 'centre' && centreMet) || (offer === 'home' && homeMet) || (offer === 'single' && singleServicesAllowed(assessment));
-    if (!(DECISIONS as readonly string[]).includes(offer) || !allowed) errors.offer = t(L, 'visitation.decide.pickOffer');
-    if (!values.purpose.trim()) errors.purpose = t(L, offer === 'refused' ? 'screening.error.reason' : 'visitation.decide.purposeRequired');
-    if (values.startDate && !isDate(values.startDate)) errors.startDate = t(L, 'visitation.decide.badDate');
+    if (!(DECISIONS as readonly string[]).includes(offer) || !allowed) errors.offer ??= t(L, 'visitation.decide.pickOffer');
+    if (!values.purpose.trim()) errors.purpose ??= t(L, offer === 'refused' ? 'screening.error.reason' : 'visitation.decide.purposeRequired');
+    if (values.startDate && !isDate(values.startDate)) errors.startDate ??= t(L, 'visitation.decide.badDate');
     const singles = values.services.split(',').map((s) => s.trim()).filter(Boolean);
-    if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services = t(L, 'visitation.decide.pickServices');
+    if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services ??= t(L, 'visitation.decide.pickServices');
     if (Number(data.v) !== referral.version) errors.offer = t(L, 'visitation.changedMeanwhile');
     if (Object.keys(errors).length) return { card: decisionForm(turn, services, referral, values, errors) };
     const now = services.clock.now().toISOString();
@@ -789,14 +792,14 @@ export const visitationVerbs: Record<string, Handler> = {
     const L = turn.lang;
     if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(L, 'visitation.direct.title')).card };
     if (!can(turn.roles, 'refer')) return { card: notAllowedReply(turn, t(L, 'visitation.direct.title'), 'refer').card };
-    const values = { cpr: str(data.cpr), name: str(data.name), askedBy: str(data.askedBy), reason: str(data.reason), unit: str(data.unit) };
-    const errors: Record<string, string> = {};
+    const fields = readFields(L, data, { cpr: 20, name: 100, askedBy: 20, reason: 1000, unit: 100 });
+    const { values } = fields;
+    const errors: Record<string, string> = { ...fields.errors };
     const cpr = readCpr(values.cpr, L, services);
-    if (!cpr.ok) errors.cpr = cpr.error;
-    if (!values.name.trim() || values.name.length > 100) errors.name = t(L, 'screening.error.nameLength');
-    if (!(DIRECT_ASKED_BY as readonly string[]).includes(values.askedBy)) errors.askedBy = t(L, 'screening.error.choose');
-    if (!values.reason.trim()) errors.reason = t(L, 'visitation.direct.reasonRequired');
-    if (values.unit.length > 100 || values.reason.length > 1000) errors.unit = t(L, 'visitation.direct.tooLong');
+    if (!cpr.ok) errors.cpr ??= cpr.error;
+    if (!values.name.trim() || values.name.length > 100) errors.name ??= t(L, 'screening.error.nameLength');
+    if (!(DIRECT_ASKED_BY as readonly string[]).includes(values.askedBy)) errors.askedBy ??= t(L, 'screening.error.choose');
+    if (!values.reason.trim()) errors.reason ??= t(L, 'visitation.direct.reasonRequired');
     if (Object.keys(errors).length || !cpr.ok) return { card: directForm(turn, values, errors) };
     let citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
     const now = services.clock.now().toISOString();

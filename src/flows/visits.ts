@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../cards/index.js';
 import { maskCpr } from '../domain/cpr.js';
 import { readCpr } from './cpr.js';
+import { readFields } from './inputs.js';
 import { calendarDay, findOverlaps, type Overlap } from '../domain/overlap.js';
 import { can, type Role } from '../domain/roles.js';
 import { statsCsv, visitStats } from '../domain/visitStats.js';
@@ -286,13 +287,14 @@ export const visitsVerbs: Record<string, Handler> = {
     const refused = refusal(turn, services);
     if (refused) return refused;
     const L = turn.lang;
-    const values = { cpr: str(data.cpr), name: str(data.name), service: str(data.service), purpose: str(data.purpose) };
-    const errors: Record<string, string> = {};
+    const fields = readFields(L, data, { cpr: 20, name: 100, service: 50, purpose: 300 });
+    const { values } = fields;
+    const errors: Record<string, string> = { ...fields.errors };
     const cpr = readCpr(values.cpr, L, services);
-    if (!cpr.ok) errors.cpr = cpr.error;
-    if (!values.name.trim() || values.name.length > 100) errors.name = t(L, 'screening.error.nameLength');
-    if (!myServices(turn, services).some((s) => s.id === values.service)) errors.service = t(L, 'visits.error.service');
-    if (!values.purpose.trim()) errors.purpose = t(L, 'visits.error.purpose');
+    if (!cpr.ok) errors.cpr ??= cpr.error;
+    if (!values.name.trim() || values.name.length > 100) errors.name ??= t(L, 'screening.error.nameLength');
+    if (!myServices(turn, services).some((s) => s.id === values.service)) errors.service ??= t(L, 'visits.error.service');
+    if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
     if (Object.keys(errors).length || !cpr.ok) return { card: attachForm(turn, services, values, errors) };
     const now = services.clock.now().toISOString();
     let citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
@@ -345,13 +347,14 @@ export const visitsVerbs: Record<string, Handler> = {
     const citizenId = str(data.citizenId);
     const mine = Id.safeParse(citizenId).success ? await myAttachment(services, turn.staff, citizenId) : undefined;
     if (!mine) return { card: await myCitizensCard(turn, services, t(L, 'visits.notAttached')) };
-    const reason = str(data.reason).trim();
-    if (!reason) {
+    const fields = readFields(L, data, { reason: 300 });
+    const reason = fields.values.reason.trim();
+    if (!reason || fields.errors.reason) {
       return {
         card: form({
           title: t(L, 'visits.detach.title'),
           intro: [t(L, 'visits.detach.intro')],
-          fields: [textInput('reason', t(L, 'visits.field.detachReason'), '', t(L, 'screening.error.reason'), { maxLength: 300, multiline: true })],
+          fields: [textInput('reason', t(L, 'visits.field.detachReason'), fields.values.reason, fields.errors.reason ?? t(L, 'screening.error.reason'), { maxLength: 300, multiline: true })],
           actions: [button(t(L, 'visits.button.detach'), 'visits.detach', { citizenId }, 'destructive'), button(t(L, 'common.back'), 'visits.citizen', { citizenId })],
         }),
       };
@@ -367,13 +370,14 @@ export const visitsVerbs: Record<string, Handler> = {
     const refused = refusal(turn, services);
     if (refused) return refused;
     const L = turn.lang;
-    const values = { citizenId: str(data.citizenId), date: str(data.date), time: str(data.time), purpose: str(data.purpose), openForJoint: str(data.openForJoint) || 'yes', relativesByVideo: str(data.relativesByVideo) || 'no' };
-    const errors: Record<string, string> = {};
+    const fields = readFields(L, data, { citizenId: 64, date: 10, time: 8, purpose: 300, openForJoint: 3, relativesByVideo: 3 });
+    const values = { ...fields.values, openForJoint: fields.values.openForJoint || 'yes', relativesByVideo: fields.values.relativesByVideo || 'no' };
+    const errors: Record<string, string> = { ...fields.errors };
     const attachment = Id.safeParse(values.citizenId).success ? await myAttachment(services, turn.staff, values.citizenId) : undefined;
-    if (!attachment) errors.citizenId = t(L, 'visits.error.citizen');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(`${values.date}T00:00:00Z`))) errors.date = t(L, 'visits.error.date');
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(values.time.slice(0, 5))) errors.time = t(L, 'visits.error.time');
-    if (!values.purpose.trim()) errors.purpose = t(L, 'visits.error.purpose');
+    if (!attachment) errors.citizenId ??= t(L, 'visits.error.citizen');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(`${values.date}T00:00:00Z`))) errors.date ??= t(L, 'visits.error.date');
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(values.time.slice(0, 5))) errors.time ??= t(L, 'visits.error.time');
+    if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
     if (!errors.date && values.date < calendarDay(services.clock.now().toISOString())) errors.date = t(L, 'visits.error.past');
     if (Object.keys(errors).length || !attachment) return { card: await planForm(turn, services, values, errors) };
     const now = services.clock.now().toISOString();
@@ -406,7 +410,8 @@ export const visitsVerbs: Record<string, Handler> = {
   'visits.keep': async (turn, services, data) => {
     const visit = await loadOwnVisit(turn, services, data, ['draft']);
     if (!isVisit(visit)) return visit;
-    const reason = str(data.reason).trim();
+    const fields = readFields(turn.lang, data, { reason: 300 });
+    const reason = fields.values.reason.trim();
     const overlaps = await overlapsFor(services, visit);
     if (!overlaps.length) {
       // The colleague's visit was moved or cancelled meanwhile: nothing to give a reason for.
@@ -416,7 +421,7 @@ export const visitsVerbs: Record<string, Handler> = {
       await audit(turn, services, visit.citizenId, 'create', t('da', 'audit.visits.planned'));
       return { card: plannedCard(turn, await services.store.citizens.get(visit.citizenId), planned, t(turn.lang, 'visits.planned.overlapGone')) };
     }
-    if (!reason) return { card: await overlapCard(turn, services, visit, overlaps, {}, { reason: t(turn.lang, 'screening.error.reason') }) };
+    if (!reason || fields.errors.reason) return { card: await overlapCard(turn, services, visit, overlaps, fields.values, { reason: fields.errors.reason ?? t(turn.lang, 'screening.error.reason') }) };
     const saved: Visit = { ...visit, status: 'planned', updatedAt: services.clock.now().toISOString(), data: { ...visit.data, overlapNote: { kind: 'keptWithReason', reason: reason.slice(0, 300) } } };
     await services.store.visits.save(saved);
     await event(services, visit.service, 'planned');
@@ -489,10 +494,11 @@ export const visitsVerbs: Record<string, Handler> = {
     if (c.status !== 'pending') return { card: await coordinationCard(L, services, c) };
     const answer = str(data.answer) as Answer;
     if (!(ANSWERS as readonly string[]).includes(answer)) return { card: await coordinationCard(L, services, c) };
-    const reason = str(data.reason).trim();
-    if (answer === 'bothNeeded' && !reason) {
+    const fields = readFields(L, data, { reason: 300 });
+    const reason = fields.values.reason.trim();
+    if ((answer === 'bothNeeded' && !reason) || fields.errors.reason) {
       const card = await coordinationCard(L, services, c);
-      return { card: { ...card, body: [...(card.body as unknown[]), { type: 'TextBlock', text: t(L, 'visits.error.bothReason'), color: 'Attention', wrap: true }] } };
+      return { card: { ...card, body: [...(card.body as unknown[]), { type: 'TextBlock', text: fields.errors.reason ?? t(L, 'visits.error.bothReason'), color: 'Attention', wrap: true }] } };
     }
     const planned = await services.store.visits.get(c.plannerVisitId);
     const theirs = await services.store.visits.get(c.colleagueVisitId);
@@ -557,11 +563,12 @@ export const visitsVerbs: Record<string, Handler> = {
     const visit = await loadOwnVisit(turn, services, data, ['planned']);
     if (!isVisit(visit)) return visit;
     const L = turn.lang;
-    const date = str(data.date);
-    const time = str(data.time).slice(0, 5);
-    const errors: Record<string, string> = {};
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) errors.date = t(L, 'visits.error.date');
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time = t(L, 'visits.error.time');
+    const fields = readFields(L, data, { date: 10, time: 8 });
+    const date = fields.values.date;
+    const time = fields.values.time.slice(0, 5);
+    const errors: Record<string, string> = { ...fields.errors };
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) errors.date ??= t(L, 'visits.error.date');
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time ??= t(L, 'visits.error.time');
     if (Object.keys(errors).length) return { card: changeForm(turn, visit, { date, time }, errors) };
     const before = await overlapsFor(services, visit);
     const moved: Visit = { ...visit, at: fromCopenhagen(date, time), updatedAt: services.clock.now().toISOString() };
@@ -593,13 +600,14 @@ export const visitsVerbs: Record<string, Handler> = {
     const refused = refusal(turn, services);
     if (refused) return refused;
     const L = turn.lang;
-    const values = { citizenId: str(data.citizenId), to: str(data.to), reason: str(data.reason) };
-    const errors: Record<string, string> = {};
+    const fields = readFields(L, data, { citizenId: 64, to: 128, reason: 300 });
+    const { values } = fields;
+    const errors: Record<string, string> = { ...fields.errors };
     const mine = Id.safeParse(values.citizenId).success ? await myAttachment(services, turn.staff, values.citizenId) : undefined;
-    if (!mine) errors.citizenId = t(L, 'visits.error.citizen');
+    if (!mine) errors.citizenId ??= t(L, 'visits.error.citizen');
     const colleague = values.to ? await services.store.staff.get({ tenantId: turn.staff.tenantId, aadObjectId: values.to }) : undefined;
-    if (!colleague || sameStaff(colleague, turn.staff) || !(await worksWithCitizens(services, colleague))) errors.to = t(L, 'visits.error.colleague');
-    if (!values.reason.trim()) errors.reason = t(L, 'visits.error.shareReason');
+    if (!colleague || sameStaff(colleague, turn.staff) || !(await worksWithCitizens(services, colleague))) errors.to ??= t(L, 'visits.error.colleague');
+    if (!values.reason.trim()) errors.reason ??= t(L, 'visits.error.shareReason');
     if (Object.keys(errors).length || !mine || !colleague) return { card: await shareForm(turn, services, values, errors) };
     const citizen = (await services.store.citizens.get(mine.citizenId))!;
     const lang = await langOf(services, colleague);

@@ -69,8 +69,11 @@ export class Directory {
   }
 
   /** Record that a person talked to the bot (at most one write an hour unless something changed). */
-  async seen(person: Person): Promise<StaffMember> {
+  async seen(input: Person): Promise<StaffMember> {
     const now = this.options.clock.now();
+    // The edge checks types already; a record that lives on in the directory gets the same care here.
+    const text = (v: unknown, max: number) => (typeof v === 'string' && v ? v.slice(0, max) : undefined);
+    const person: Person = { tenantId: input.tenantId, aadObjectId: input.aadObjectId, userId: text(input.userId, 1024), name: text(input.name, 512), locale: text(input.locale, 64) };
     const existing = await this.store.staff.get(person);
     const at = now.toISOString();
     if (existing) {
@@ -143,7 +146,7 @@ export class Directory {
   }
 
   async list(tenantId: string): Promise<StaffMember[]> {
-    return (await this.store.staff.list(tenantId)).sort((a, b) => a.name.localeCompare(b.name, 'da'));
+    return (await this.store.staff.list(tenantId)).sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? ''), 'da'));
   }
 
   private seedFor(key: StaffKey): RoleSeed | undefined {

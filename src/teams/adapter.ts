@@ -1,10 +1,12 @@
 // The Bot Framework adapter: JWT validation of every incoming request when the bot has credentials.
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { CallerIdConstants } from 'botbuilder';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
 import {
   AuthenticationConstants,
   AuthenticationError,
   ClaimsIdentity,
+  type AuthenticateRequestResult,
   type BotFrameworkAuthentication,
   type ConnectorClient,
   type ServiceClientCredentialsFactory,
@@ -61,6 +63,20 @@ function answerBadSignaturesWith401(adapter: TeamsAdapter): void {
       throw err;
     }
   };
+}
+
+/** Check the request's token (in local mode the adapter has no credentials and lets every request in). */
+export function authenticate(adapter: TeamsAdapter, activity: Activity, authorization: string): Promise<AuthenticateRequestResult> {
+  return authOf(adapter).authenticateRequest(activity, authorization);
+}
+
+/**
+ * Run the turn for an authenticated request and return the invoke response, if any. This is what
+ * CloudAdapter.process does after its own checks, without its console.error of every failure
+ * (outside our logger and its CPR scrubber): the edge has already read and checked the body.
+ */
+export function processAuthenticated(adapter: TeamsAdapter, auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  return (adapter as unknown as { processActivity(a: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> }).processActivity(auth, activity, logic);
 }
 
 const authOf = (adapter: TeamsAdapter) => (adapter as unknown as { botFrameworkAuthentication: BotFrameworkAuthentication }).botFrameworkAuthentication;

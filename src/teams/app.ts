@@ -2,9 +2,11 @@
 // activities. With the other files in this folder it is the only code that knows botbuilder.
 import { ActivityTypes, INVOKE_RESPONSE_KEY, TeamsInfo, type Activity, type ChannelAccount, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { ActivityBody } from '../http/activity.js';
 import type { Logger } from '../log.js';
 import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
 import { recognise } from '../flows/commands.js';
@@ -18,6 +20,7 @@ import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { Store } from '../store/index.js';
+import { authenticate, processAuthenticated } from './adapter.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
 import { KeyedSerializer } from './serial.js';
 import { StoreStorage } from './turnStorage.js';
@@ -41,18 +44,11 @@ export interface Bot {
   adapter: TeamsAdapter;
   /** One turn: serialised per state key, then the Application. HTTP and tests both come here. */
   run(context: TurnContext): Promise<void>;
-  /** The restify handler for POST /api/messages (JWT checked by the adapter, then the tenant). */
-  handleRequest(req: unknown, res: HttpResponse): Promise<void>;
+  /** POST /api/messages after the edge's checks: the JWT, then the tenant, then the turn. */
+  handle(activity: ActivityBody, authorization: string): Promise<{ status: number; body?: unknown }>;
   serializer: KeyedSerializer;
   /** What the flows use; main runs the periodic jobs (follow-up reminders) with it. */
   services: Services;
-}
-
-export interface HttpResponse {
-  status(code: number): unknown;
-  send(body?: unknown): unknown;
-  header(name: string, value: unknown): unknown;
-  end(): unknown;
 }
 
 /** What an Action.Execute invoke carries; anything else is a stale or forged card. */
@@ -213,31 +209,29 @@ export function createBot(options: BotOptions): Bot {
     });
   };
 
-  const handleRequest = async (req: unknown, res: HttpResponse): Promise<void> => {
-    let rejectedTenant: string | undefined;
-    // The adapter validates the JWT before our logic runs; only then do we look at the tenant,
-    // so a rejected tenant is a 403 only for callers that proved they are the Bot Connector.
-    const guarded: HttpResponse = {
-      status: (code: number) => res.status(rejectedTenant !== undefined && code < 400 ? 403 : code),
-      send: (body?: unknown) => (rejectedTenant !== undefined ? res.send({ error: 'tenant_not_allowed' }) : res.send(body)),
-      header: (name: string, value: unknown) => res.header(name, value),
-      end: () => res.end(),
-    };
-    await adapter.process(req as never, guarded as never, async (context) => {
-      const tenant = tenantOf(context.activity);
-      if (config.allowedTenants && (!tenant || !config.allowedTenants.includes(tenant))) {
-        rejectedTenant = tenant ?? '';
-        log.warn('activity from a tenant that is not allowed was rejected', { tenant: tenant ?? null, activityType: context.activity.type });
-        if (context.activity.type === ActivityTypes.Invoke) {
-          await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
-        }
-        return;
-      }
-      await run(context);
-    });
+  const handle = async (checked: ActivityBody, authorization: string): Promise<{ status: number; body?: unknown }> => {
+    // Checked at the edge (src/http/activity.ts): every field the bot reads has its Teams type.
+    const activity = checked as unknown as Activity;
+    // The token first: only a caller that proved it is the Bot Connector gets any further.
+    let auth: AuthenticateRequestResult;
+    try {
+      auth = await authenticate(adapter, activity, authorization);
+    } catch (err) {
+      if (!(err instanceof AuthenticationError)) throw err;
+      // One line, the reason only: never the token, never botbuilder's stack trace.
+      log.warn('request refused: token', { status: 401, reason: err.message.slice(0, 200) });
+      return { status: 401, body: { error: 'unauthorized' } };
+    }
+    const tenant = tenantOf(activity);
+    if (config.allowedTenants && !(tenant && config.allowedTenants.includes(tenant.toLowerCase()))) {
+      log.warn('activity from a tenant that is not allowed was rejected', { tenant: tenant ?? null, activityType: activity.type });
+      return { status: 403, body: { error: 'tenant_not_allowed' } };
+    }
+    const invokeResponse = await processAuthenticated(adapter, auth, activity, run);
+    return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
   };
 
-  return { app, adapter, run, handleRequest, serializer, services };
+  return { app, adapter, run, handle, serializer, services };
 }
 
 /** Everyone in the team or group chat the bot was just added to (all pages). */

@@ -88,8 +88,13 @@ export class Engine {
   }
 
   private async load(): Promise<void> {
-    this.db = new Low<Snapshot>(new DurableJSONFile<Snapshot>(this.snapshotPath()), { format: 1, walSeq: 1, collections: {} });
+    this.db = new Low<Snapshot>(new DurableJSONFile<Snapshot>(this.snapshotPath()), { format: 1, walSeq: 1, collections: dict<Collection>() });
     await this.db.read();
+    // Keys come from requests (a conversation id, a staff id): with no prototype, "constructor" or
+    // "__proto__" is a record like any other, never Object's own machinery.
+    const loaded = this.db.data.collections;
+    this.db.data.collections = dict<Collection>();
+    for (const name of Object.keys(loaded)) this.db.data.collections[name] = Object.assign(dict(), loaded[name]);
     const seqs = readdirSync(this.dir)
       .map((f) => WAL.exec(f))
       .filter((m): m is RegExpExecArray => !!m)
@@ -140,14 +145,21 @@ export class Engine {
         truncateSync(file, Buffer.byteLength(text.slice(0, offset - line.length - 1)));
         break;
       }
-      const records = (this.db.data.collections[entry.c] ??= {});
+      const records = this.collection(entry.c);
       if ('d' in entry) delete records[entry.k];
       else records[entry.k] = entry.v;
     }
   }
 
   get<T>(collection: string, key: string): T | undefined {
-    return this.db.data.collections[collection]?.[key] as T | undefined;
+    const records = this.db.data.collections[collection];
+    return records && Object.hasOwn(records, key) ? (records[key] as T) : undefined;
+  }
+
+  private collection(name: string): Collection {
+    const collections = this.db.data.collections;
+    if (!Object.hasOwn(collections, name)) collections[name] = dict();
+    return collections[name]!;
   }
 
   has(collection: string, key: string): boolean {
@@ -177,8 +189,8 @@ export class Engine {
    */
   put(collection: string, key: string, value: unknown): Promise<void> {
     this.assertWritable();
-    const records = (this.db.data.collections[collection] ??= {});
-    this.reindex(collection, key, records[key], value);
+    const records = this.collection(collection);
+    this.reindex(collection, key, Object.hasOwn(records, key) ? records[key] : undefined, value);
     const stored = structuredClone(value);
     records[key] = stored;
     return this.append({ c: collection, k: key, v: stored });
@@ -187,7 +199,7 @@ export class Engine {
   delete(collection: string, key: string): Promise<void> {
     this.assertWritable();
     const records = this.db.data.collections[collection];
-    if (!records || !(key in records)) return Promise.resolve();
+    if (!records || !Object.hasOwn(records, key)) return Promise.resolve();
     this.reindex(collection, key, records[key], undefined);
     delete records[key];
     return this.append({ c: collection, k: key, d: 1 });
@@ -305,6 +317,11 @@ export class Engine {
   }
 
   private firstSeqOnDisk = 1;
+}
+
+/** A record map with no prototype: any string is a key of its own. */
+function dict<T = unknown>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 function addTo(map: Map<string, Set<string>>, indexKey: string, key: string): void {
