@@ -192,6 +192,27 @@ describe('bad input keeps what was typed and changes nothing', () => {
     expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
   });
 
+  it('a wrong-typed CPR (a number, as a forged card sends it) and a 600-character name get their messages at the fields, the rest kept', async () => {
+    const s = await screening();
+    const before = refOf(s.card).rev;
+    const res = await s.press('screening.submit', { cpr: 123, name: 'J'.repeat(600), livesAtHome: 'yes', specialStaff: 'no' });
+    expect(res.status).toBe(200);
+    expect(textsOf(s.card)[0]).toBe('Trin 1 af 6');
+    expect(text(s.card)).toContain('Værdien kunne ikke læses. Udfyld feltet igen.');
+    expect(text(s.card)).toContain('Højst 100 tegn; her er 600.');
+    expect(inputOf(s.card, 'livesAtHome').value).toBe('yes');
+    expect(inputOf(s.card, 'specialStaff').value).toBe('no');
+    expect(refOf(s.card).rev).toBe(before);
+    expect(await s.c.store.citizens.count()).toBe(0);
+    // Every kind of wrong value on the activity step too: a message at the field, never the error card.
+    await s.citizen();
+    for (const bad of [{ activity: ['Gå'] }, { activity: 'Gå', subArea: { x: 1 }, importance: '5' }, { activity: 'Gå', subArea: 'activeRecreation', importance: 7 }]) {
+      await s.press('screening.add', bad);
+      expect(textsOf(s.card)[0]).toBe('Trin 2 af 6');
+      expect(text(s.card)).toContain('Værdien kunne ikke læses.');
+    }
+  });
+
   it.each([
     ['12345', 'Et CPR-nummer har 10 cifre'],
     ['abcdefghij', 'Et CPR-nummer har 10 cifre'],

@@ -64,6 +64,9 @@ describe('attaching', () => {
     const wrong = await attach(c, MEGAN, 'forebyggende');
     expect(text(wrong.body.value)).toContain('Vælg en indsats, din rolle giver adgang til.');
     expect(inputOf(wrong.body.value, 'purpose').value).toBe('Opfølgning');
+    const long = await c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service: 'demens', purpose: 'x'.repeat(600) }, { from: MEGAN });
+    expect(text(long.body.value)).toContain('Højst 300 tegn; her er 600.');
+    expect(inputOf(long.body.value, 'name').value).toBe('Jens Hansen');
     const future = await c.press('visits.attach', { cpr: '070747-7777', name: 'Jens Hansen', service: 'demens', purpose: 'Opfølgning' }, { from: MEGAN });
     expect(text(future.body.value)).toContain('CPR-nummeret giver fødselsdatoen 07.07.2047, som ligger i fremtiden.');
     expect(await c.store.citizens.count()).toBe(0);
