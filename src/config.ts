@@ -31,6 +31,8 @@ const EnvSchema = z.object({
   ROLES_FILE: optional(z.string()),
   OUTBOX_RETRY_BASE_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   OUTBOX_GIVE_UP_AFTER_HOURS: optional(z.coerce.number().min(0.001).max(24 * 14)),
+  OUTBOX_SEND_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
+  OUTBOX_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
   FOLLOW_UP_CHECK_MINUTES: optional(z.coerce.number().min(0.01).max(24 * 60)),
   VISITATION_CHANNEL_ID: optional(z.string().regex(/^19:[^;\s]+$/, 'must be a Teams channel id (19:...@thread.tacv2)')),
 });
@@ -59,7 +61,7 @@ export interface Config {
   admins: string[];
   /** A JSON file mapping Entra object ids to roles, read and checked at start. */
   rolesFile?: string;
-  outbox: { retryBaseMs: number; giveUpAfterMs: number };
+  outbox: { retryBaseMs: number; giveUpAfterMs: number; sendTimeoutMs: number; concurrency: number };
   /** How often due follow-ups (yearly status, end of a home course) are looked for. */
   followUpCheckMs: number;
   /** The visitators' channel, when set by configuration rather than from Teams. */
@@ -123,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     outbox: {
       retryBaseMs: e.OUTBOX_RETRY_BASE_MS ?? 2000,
       giveUpAfterMs: (e.OUTBOX_GIVE_UP_AFTER_HOURS ?? 48) * 3600_000,
+      sendTimeoutMs: e.OUTBOX_SEND_TIMEOUT_MS ?? 10_000,
+      concurrency: e.OUTBOX_CONCURRENCY ?? 8,
     },
     followUpCheckMs: (e.FOLLOW_UP_CHECK_MINUTES ?? 60) * 60_000,
     visitationChannelId: e.VISITATION_CHANNEL_ID,

@@ -55,6 +55,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       clock,
       retryBaseMs: config.outbox.retryBaseMs,
       giveUpAfterMs: config.outbox.giveUpAfterMs,
+      sendTimeoutMs: config.outbox.sendTimeoutMs,
+      concurrency: config.outbox.concurrency,
       reportText: async (to, message) => {
         const lang = await directory.languageOf(to);
         const status = message.lastError?.status;

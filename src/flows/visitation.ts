@@ -99,11 +99,15 @@ export async function visitationChannel(services: Services): Promise<ChannelSett
   return services.store.settings.get<ChannelSetting>('visitationChannel');
 }
 
-/** Post the channel card (once per channel); without a channel the referral waits in the queue. */
+/**
+ * Post the channel card (once per channel; again if an earlier one was given up, e.g. a 403 before
+ * the bot was in the channel); without a channel the referral waits in the queue.
+ */
 async function announce(services: Services, referral: Referral): Promise<OutboxMessage | undefined> {
   const channel = await visitationChannel(services);
   if (!channel || !services.outbox) return undefined;
   const message = await services.outbox.enqueue({
+    renewIfFailed: true,
     idempotencyKey: `referral-card:${referral.id}:${channel.conversationId}`,
     target: { kind: 'conversation', conversationId: channel.conversationId },
     payload: { card: await channelCard(services, referral), summary: t('da', 'visitation.preview.new', { caseNumber: referral.caseNumber }) },
@@ -374,10 +378,10 @@ async function setChannel(turn: Turn, services: Services): Promise<string> {
   const setting: ChannelSetting = { conversationId: turn.conversationId, tenantId: turn.tenantId, setBy: turn.staff, at: services.clock.now().toISOString() };
   await services.store.settings.set('visitationChannel', setting);
   services.log.info('visitation channel set', { by: turn.staff.aadObjectId });
-  // Referrals that waited for a channel get their card now.
+  // Referrals that waited for a channel get their card now; counted only if a card is on its way.
   let announced = 0;
   for (const r of await services.store.referrals.listOpen()) {
-    if (!dataOf(r).notified && (await announce(services, r))) announced++;
+    if (!dataOf(r).notified && (await announce(services, r))?.status === 'pending') announced++;
   }
   return t(L, announced ? 'visitation.channel.setWithWaiting' : 'visitation.channel.set', { count: announced });
 }

@@ -2,6 +2,12 @@
 // idempotency key), then a worker outside the turn delivers it, retrying with backoff on
 // throttling and server errors (Retry-After honoured), and gives up, reporting to a person, on
 // 403/404 or after too long. After a restart, pending messages are picked up where they were.
+// Messages are taken with a claim that runs out (claimDue), so a worker that dies mid-send leaves
+// them to be tried again; conversations are served in parallel (up to `concurrency`), each in
+// order (a card, then its update); every call to Teams has a time limit.
+// A post whose answer is lost (a timeout, a dropped connection, a crash) may have arrived: it is
+// tried again, so nothing is lost and such a message shows at most once more. The Bot Connector
+// has no idempotent post.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -20,12 +26,12 @@ export class DeliveryError extends Error {
   }
 }
 
-/** How a message reaches Teams; implemented by the Teams layer. */
+/** How a message reaches Teams; implemented by the Teams layer. `signal` aborts a call past its time. */
 export interface Transport {
   /** Post a new activity; returns where it went. */
-  send(target: OutboxTarget, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }>;
+  send(target: OutboxTarget, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<{ conversationId: string; activityId: string }>;
   /** Replace an activity posted earlier. */
-  update(sent: NonNullable<OutboxMessage['sent']>, payload: OutboxMessage['payload']): Promise<void>;
+  update(sent: NonNullable<OutboxMessage['sent']>, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<void>;
 }
 
 export interface EnqueueRequest {
@@ -44,9 +50,20 @@ export interface EnqueueRequest {
    * reached or the message is given up; each turn from them tries again at once.
    */
   retryOn403?: boolean;
+  /** If a message with this key was given up, try it again from the start instead of returning it. */
+  renewIfFailed?: boolean;
 }
 
 export type SettledListener = (message: OutboxMessage) => void | Promise<void>;
+
+/** Messages one lane takes per claim: a few, so a hanging conversation holds few claims. */
+const CLAIM_PER_LANE = 4;
+
+/** Which conversation a message goes to: its lane, served in order. */
+function laneOf(m: OutboxMessage): string {
+  if (m.replaces) return `c:${m.replaces.conversationId}`;
+  return m.target.kind === 'conversation' ? `c:${m.target.conversationId}` : `u:${m.target.user.tenantId}|${m.target.user.aadObjectId}`;
+}
 
 /** Retried: throttling, a precondition race, server and gateway errors, and no answer at all. */
 const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
@@ -56,14 +73,29 @@ export interface OutboxOptions {
   retryBaseMs: number;
   giveUpAfterMs: number;
   maxDelayMs?: number;
+  /** The longest one call to Teams may take before it counts as failed (and is tried again). */
+  sendTimeoutMs?: number;
+  /** How many conversations are served at once. */
+  concurrency?: number;
   /** Words for the report to a person when a message is given up, in their language. */
   reportText(reportTo: StaffKey, message: OutboxMessage): Promise<string>;
 }
 
 export class Outbox {
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
   private running = false;
-  private working: Promise<void> | undefined;
+  /** Who this worker is in claims: unique per process start. */
+  private readonly worker = `w-${randomUUID()}`;
+  /** Claimed messages waiting their turn, per conversation (lane), in order. */
+  private readonly lanes = new Map<string, OutboxMessage[]>();
+  /** Lanes with a runner (at most `concurrency`). */
+  private readonly busy = new Set<string>();
+  private pumping: Promise<void> | undefined;
+  private pumpAgain = false;
+  private readonly runners = new Set<Promise<void>>();
+  /** Ids of the messages being tried right now. */
+  private readonly sending = new Set<string>();
   private readonly listeners = new Map<string, SettledListener[]>();
   private readonly retryListeners = new Map<string, SettledListener[]>();
   private readonly idle: (() => void)[] = [];
@@ -75,14 +107,27 @@ export class Outbox {
     private readonly options: OutboxOptions,
   ) {}
 
+  private get sendTimeoutMs(): number {
+    return this.options.sendTimeoutMs ?? 10_000;
+  }
+
+  private get concurrency(): number {
+    return this.options.concurrency ?? 8;
+  }
+
+  /** Long enough for every claimed message of a lane to time out once, one after another. */
+  private get leaseMs(): number {
+    return this.sendTimeoutMs * (CLAIM_PER_LANE + 1) + 5_000;
+  }
+
   /** Durable before it resolves; the same idempotency key again returns the first message. */
   async enqueue(request: EnqueueRequest): Promise<OutboxMessage> {
     const now = this.options.clock.now();
     const existing = await this.store.outbox.findByIdempotencyKey(request.idempotencyKey);
-    if (existing) return existing;
+    if (existing && !(request.renewIfFailed && existing.status === 'failed')) return existing;
     const at = now.toISOString();
     const message: OutboxMessage = {
-      id: randomUUID(),
+      id: existing?.id ?? randomUUID(),
       idempotencyKey: request.idempotencyKey,
       target: request.target,
       operation: request.operation ?? 'send',
@@ -105,10 +150,11 @@ export class Outbox {
 
   /** Someone just talked to the bot: what waits for them is tried again now (they can be reached). */
   async retryNowFor(user: StaffKey): Promise<void> {
-    const now = this.options.clock.now();
-    // Runs on every turn: an index lookup, not a scan of everything pending.
-    const waiting = (await this.store.outbox.pendingFor(user)).filter((m) => m.nextAttemptAt > now.toISOString());
-    for (const m of waiting) await this.store.outbox.save({ ...m, nextAttemptAt: now.toISOString() });
+    const now = this.options.clock.now().toISOString();
+    // Runs on every turn: an index lookup, not a scan of everything pending. A message being sent
+    // right now (claimed) is left to its worker.
+    const waiting = (await this.store.outbox.pendingFor(user)).filter((m) => m.nextAttemptAt > now && !(m.claim && m.claim.until > now));
+    for (const m of waiting) await this.store.outbox.save({ ...m, nextAttemptAt: now });
     if (waiting.length) this.kick();
   }
 
@@ -131,64 +177,162 @@ export class Outbox {
     this.kick();
   }
 
-  /** Stop taking new work; resolves when the attempt under way (if any) has finished. */
+  /** Stop taking new work; resolves when the attempts under way have finished and the rest is handed back. */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.working;
+    await this.pumping;
+    await Promise.all([...this.runners]);
+    // Claimed but not tried: give them back at once rather than after the lease.
+    for (const lane of this.lanes.values()) for (const m of lane.splice(0)) await this.store.outbox.save({ ...m, claim: undefined });
+    this.lanes.clear();
   }
 
-  /** Resolves when nothing is due now (tests and graceful waits). */
+  /** Resolves when nothing is due now and nothing is being sent (tests and graceful waits). */
   async drained(): Promise<void> {
     for (;;) {
-      await this.working;
-      const due = await this.store.outbox.due(this.options.clock.now());
-      if (!due.length && !this.working) return;
+      await this.pumping;
+      await Promise.all([...this.runners]);
+      const now = this.options.clock.now();
+      const due = (await this.store.outbox.due(now)).filter((m) => !(m.claim && m.claim.until > now.toISOString()));
+      if (!due.length && !this.runners.size && !this.pumping && !this.queued()) return;
       this.kick();
       await new Promise<void>((r) => this.idle.push(r));
     }
   }
 
-  private kick(): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.work(), 0);
+  private queued(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.length;
+    return n;
   }
 
-  private async work(): Promise<void> {
+  private kick(): void {
+    this.schedule(0);
+  }
+
+  /** Pump after `delayMs`, unless a pump is already set to come sooner. */
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    // Monotonic time for the timer's own bookkeeping (never a date): the bot's clock may be a test's.
+    const at = performance.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => void this.pump(), delayMs);
+    if (delayMs > 0) this.timer.unref?.();
+  }
+
+  /** Take what is due and start a runner for each lane that has work and no runner, up to `concurrency`. */
+  private pump(): Promise<void> {
     this.timer = undefined;
-    if (this.working || !this.running) return;
-    let done!: () => void;
-    this.working = new Promise<void>((r) => (done = r));
-    try {
-      for (;;) {
-        if (!this.running) break;
-        const due = await this.store.outbox.due(this.options.clock.now());
-        if (!due.length) break;
-        for (const message of due) {
-          if (!this.running) break;
-          await this.attempt(message);
-        }
-      }
-    } catch (err) {
-      this.log.error('outbox worker failed', { err });
-    } finally {
-      this.working = undefined;
-      done();
-      this.idle.splice(0).forEach((r) => r());
-      await this.scheduleNext();
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
     }
+    const take = async () => {
+      try {
+        do {
+          this.pumpAgain = false;
+          if (!this.running) break;
+          const free = this.concurrency - this.busy.size;
+          if (free > 0) {
+            const claimed = await this.store.outbox.claimDue(this.worker, this.options.clock.now(), this.leaseMs, free * CLAIM_PER_LANE);
+            for (const m of claimed) {
+              const key = laneOf(m);
+              const lane = this.lanes.get(key) ?? [];
+              // Claimed again after its lease ran out while it waited here: one copy in the lane.
+              const i = lane.findIndex((x) => x.id === m.id);
+              if (i >= 0) lane[i] = m;
+              else if (!this.sending.has(m.id)) lane.push(m);
+              this.lanes.set(key, lane);
+            }
+          }
+          for (const key of this.lanes.keys()) {
+            if (this.busy.size >= this.concurrency) break;
+            if (!this.busy.has(key)) this.run(key);
+          }
+        } while (this.pumpAgain);
+      } catch (err) {
+        this.log.error('outbox worker failed', { err });
+      }
+    };
+    // Cleared in a later tick, never before it is set (take() may finish without awaiting anything).
+    const pumping: Promise<void> = take().then(async () => {
+      if (this.pumping === pumping) this.pumping = undefined;
+      this.settleIdle();
+      await this.scheduleNext();
+    });
+    this.pumping = pumping;
+    return this.pumping;
+  }
+
+  /** One lane's messages, one after another, each its own attempt. */
+  private run(key: string): void {
+    this.busy.add(key);
+    const runner = (async () => {
+      try {
+        for (;;) {
+          const lane = this.lanes.get(key);
+          const message = lane?.shift();
+          if (!message) break;
+          if (!this.running) {
+            lane!.unshift(message);
+            break;
+          }
+          try {
+            // As stored now: sent or given up meanwhile, or taken by another worker, it is not ours to send.
+            const current = await this.store.outbox.get(message.id);
+            if (current?.status !== 'pending' || current.claim?.worker !== this.worker) continue;
+            this.sending.add(message.id);
+            await this.attempt(current);
+          } catch (err) {
+            // The store failed while recording the outcome: the claim runs out and it is tried again.
+            this.log.error('outbox attempt failed', { err, id: message.id });
+          } finally {
+            this.sending.delete(message.id);
+          }
+        }
+      } finally {
+        if (!this.lanes.get(key)?.length) this.lanes.delete(key);
+        this.busy.delete(key);
+      }
+    })();
+    this.runners.add(runner);
+    void runner.finally(() => {
+      this.runners.delete(runner);
+      if (this.running) this.kick();
+      this.settleIdle();
+    });
+  }
+
+  private settleIdle(): void {
+    if (!this.runners.size && !this.pumping) this.idle.splice(0).forEach((r) => r());
   }
 
   private async scheduleNext(): Promise<void> {
     if (!this.running) return;
     const next = await this.store.outbox.nextDueAt();
     if (!next) return;
-    const delay = Math.max(0, Math.min(next.getTime() - this.options.clock.now().getTime(), 60_000));
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.work(), delay);
-    this.timer.unref?.();
+    this.schedule(Math.max(0, Math.min(next.getTime() - this.options.clock.now().getTime(), 60_000)));
+  }
+
+  /** A call to Teams that may not take longer than the send timeout; aborted and failed if it does. */
+  private async timed<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new DeliveryError(`no answer from Teams within ${this.sendTimeoutMs} ms`, undefined, 'Timeout'));
+      }, this.sendTimeoutMs);
+    });
+    try {
+      return await Promise.race([call(controller.signal), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async attempt(message: OutboxMessage): Promise<void> {
@@ -196,7 +340,7 @@ export class Outbox {
     let sent: OutboxMessage['sent'];
     try {
       if (message.operation === 'update' && message.replaces) {
-        await this.transport.update({ ...message.replaces, at: message.createdAt }, message.payload);
+        await this.timed((signal) => this.transport.update({ ...message.replaces!, at: message.createdAt }, message.payload, signal));
         sent = { ...message.replaces, at: now.toISOString() };
       } else if (message.operation === 'update') {
         const original = message.updates ? await this.store.outbox.get(message.updates) : undefined;
@@ -206,17 +350,17 @@ export class Outbox {
           await this.reschedule(message, this.options.retryBaseMs, now, undefined, false);
           return;
         }
-        await this.transport.update(original.sent, message.payload);
+        await this.timed((signal) => this.transport.update(original.sent!, message.payload, signal));
         sent = original.sent;
       } else {
-        const where = await this.transport.send(message.target, message.payload);
+        const where = await this.timed((signal) => this.transport.send(message.target, message.payload, signal));
         sent = { ...where, at: now.toISOString() };
       }
     } catch (err) {
       await this.failed(message, err, now);
       return;
     }
-    const done: OutboxMessage = { ...message, status: 'sent', attempts: message.attempts + 1, sent, updatedAt: now.toISOString(), lastError: undefined };
+    const done: OutboxMessage = { ...message, status: 'sent', attempts: message.attempts + 1, sent, updatedAt: now.toISOString(), lastError: undefined, claim: undefined };
     await this.store.outbox.save(done);
     this.log.info('outbox delivered', { id: message.id, topic: message.topic?.kind, attempts: done.attempts });
     await this.notify(done);
@@ -235,7 +379,7 @@ export class Outbox {
       await this.notify({ ...message, attempts: message.attempts + 1, lastError }, this.retryListeners);
       return;
     }
-    const given: OutboxMessage = { ...message, status: 'failed', attempts: message.attempts + 1, lastError, updatedAt: now.toISOString() };
+    const given: OutboxMessage = { ...message, status: 'failed', attempts: message.attempts + 1, lastError, updatedAt: now.toISOString(), claim: undefined };
     await this.store.outbox.save(given);
     this.log.warn('outbox gave up a message', { id: message.id, status: e.status ?? null, code: e.code ?? null, topic: message.topic?.kind });
     if (message.reportTo) {
@@ -255,6 +399,7 @@ export class Outbox {
       nextAttemptAt: new Date(now.getTime() + delayMs).toISOString(),
       lastError: lastError ?? message.lastError,
       updatedAt: now.toISOString(),
+      claim: undefined,
     });
   }
 

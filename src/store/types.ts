@@ -163,6 +163,11 @@ export interface OutboxMessage {
   sent?: { conversationId: string; activityId: string; at: string };
   /** For an update of an activity the outbox did not send (a card answered in a turn). */
   replaces?: { conversationId: string; activityId: string };
+  /**
+   * Taken by a worker until `until`: nobody else tries it meanwhile. A worker that dies leaves the
+   * claim to run out, and the message is tried again (it may have been posted: at most one duplicate).
+   */
+  claim?: { worker: string; until: string };
 }
 
 export interface StateItem {
@@ -238,9 +243,14 @@ export interface OutboxRepository {
   get(id: string): Promise<OutboxMessage | undefined>;
   findByIdempotencyKey(key: string): Promise<OutboxMessage | undefined>;
   save(message: OutboxMessage): Promise<void>;
-  /** Pending messages due at `now`, oldest first. */
+  /** Pending messages due at `now`, oldest first (claimed or not). */
   due(now: Date): Promise<OutboxMessage[]>;
-  /** When the next pending message falls due, if any. */
+  /**
+   * Take up to `limit` pending messages due at `now` that nobody holds (no claim, or one that ran
+   * out), for `worker` until `now + leaseMs`; oldest first. Checked and set as one step.
+   */
+  claimDue(worker: string, now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
+  /** When the next pending message can be taken (due, and not held by a live claim), if any. */
   nextDueAt(): Promise<Date | undefined>;
   listByTopic(kind: string, id: string): Promise<OutboxMessage[]>;
   /** Pending messages for one person (tried again when they talk to the bot). */

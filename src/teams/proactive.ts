@@ -107,40 +107,40 @@ export class TeamsTransport implements Transport {
     private readonly clock: Clock,
   ) {}
 
-  async send(target: OutboxTarget, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
+  async send(target: OutboxTarget, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<{ conversationId: string; activityId: string }> {
     try {
       const record = target.kind === 'conversation' ? await this.store.conversations.get(target.conversationId) : await this.store.conversations.personalChatOf(target.user);
-      if (record) return await this.post(record, payload);
+      if (record) return await this.post(record, payload, signal);
       if (target.kind === 'conversation') throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
-      return await this.openChatAndPost(target.user, payload);
+      return await this.openChatAndPost(target.user, payload, signal);
     } catch (err) {
       throw deliveryErrorOf(err, this.clock.now());
     }
   }
 
-  async update(sent: NonNullable<OutboxMessage['sent']>, payload: OutboxMessage['payload']): Promise<void> {
+  async update(sent: NonNullable<OutboxMessage['sent']>, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<void> {
     const record = await this.store.conversations.get(sent.conversationId);
     if (!record) throw new DeliveryError('the bot does not know this conversation', 404, 'ConversationUnknown');
     try {
       const reference = record.reference as unknown as ConversationReference;
       const client = await proactiveClient(this.adapter, this.botAppId, reference.serviceUrl);
       const activity = addressed(payload, reference);
-      await client.conversations.updateActivity(sent.conversationId, sent.activityId, { ...activity, id: sent.activityId } as Activity);
+      await client.conversations.updateActivity(sent.conversationId, sent.activityId, { ...activity, id: sent.activityId } as Activity, { abortSignal: signal });
     } catch (err) {
       throw deliveryErrorOf(err, this.clock.now());
     }
   }
 
   /** A new top-level message (never a reply to some earlier activity), straight to the Bot Connector. */
-  private async post(record: ConversationRecord, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
+  private async post(record: ConversationRecord, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<{ conversationId: string; activityId: string }> {
     const reference = record.reference as unknown as ConversationReference;
     const client = await proactiveClient(this.adapter, this.botAppId, reference.serviceUrl);
-    const result = await client.conversations.sendToConversation(record.id, addressed(payload, reference) as Activity);
+    const result = await client.conversations.sendToConversation(record.id, addressed(payload, reference) as Activity, { abortSignal: signal });
     return { conversationId: record.id, activityId: result.id ?? '' };
   }
 
   /** A 1:1 chat with someone who has the app but never wrote: Teams creates it on request. */
-  private async openChatAndPost(user: StaffKey, payload: OutboxMessage['payload']): Promise<{ conversationId: string; activityId: string }> {
+  private async openChatAndPost(user: StaffKey, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<{ conversationId: string; activityId: string }> {
     const member = await this.store.staff.get(user);
     const via = await this.store.conversations.anyInTenant(user.tenantId === 'local' ? undefined : user.tenantId);
     const viaRef = via?.reference as unknown as ConversationReference | undefined;
@@ -154,7 +154,7 @@ export class TeamsTransport implements Transport {
       members: [{ id: memberId, name: member?.name ?? '' }],
       tenantId: user.tenantId,
       channelData: { tenant: { id: user.tenantId } },
-    } as ConversationParameters);
+    } as ConversationParameters, { abortSignal: signal });
     const reference: ConversationReference = {
       channelId: 'msteams',
       serviceUrl: created.serviceUrl ?? viaRef.serviceUrl,
@@ -163,7 +163,7 @@ export class TeamsTransport implements Transport {
       conversation: { id: created.id, conversationType: 'personal', tenantId: user.tenantId, isGroup: false, name: '' } as ConversationReference['conversation'],
     };
     await this.store.conversations.save({ id: created.id, kind: 'personal', tenantId: user.tenantId, user, reference: JSON.parse(JSON.stringify(reference)), updatedAt: this.clock.now().toISOString() });
-    const result = await client.conversations.sendToConversation(created.id, addressed(payload, reference) as Activity);
+    const result = await client.conversations.sendToConversation(created.id, addressed(payload, reference) as Activity, { abortSignal: signal });
     this.log.info('opened a personal chat for a proactive message');
     return { conversationId: created.id, activityId: result.id ?? '' };
   }

@@ -12,6 +12,12 @@ export interface ConnectorCall {
   body: any;
   /** When the call arrived (ISO). */
   at: string;
+  /**
+   * What the stand-in did with it: 'accepted' (2xx: in Teams the activity would show), 'lost'
+   * (accepted, but the answer never reached the bot), 'refused' (a programmed failure), or
+   * undefined while it is held.
+   */
+  outcome?: 'accepted' | 'lost' | 'refused';
 }
 
 export interface ProgrammedFailure {
@@ -46,6 +52,8 @@ export interface Connector {
   setRoster(members: { id: string; name: string; aadObjectId: string }[]): void;
   /** The next call matching `match` waits until the returned function is called. */
   hold(match: (call: ConnectorCall) => boolean): () => void;
+  /** The next `count` calls matching `match` are accepted, but the connection is cut before the answer. */
+  loseAnswer(match: (call: ConnectorCall) => boolean, count?: number): void;
   waitFor(predicate: (calls: ConnectorCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -54,6 +62,7 @@ export async function startConnector(): Promise<Connector> {
   const calls: ConnectorCall[] = [];
   const holds: { match: (c: ConnectorCall) => boolean; gate: Promise<void>; used: boolean }[] = [];
   const programmed: { match: (c: ConnectorCall) => boolean; failure: ProgrammedFailure; left: number }[] = [];
+  const losses: { match: (c: ConnectorCall) => boolean; left: number }[] = [];
   let nextId = 1;
   let roster: unknown[] = [];
 
@@ -82,6 +91,16 @@ export async function startConnector(): Promise<Connector> {
     calls.push(call);
 
     const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
+      call.outcome = status < 300 ? 'accepted' : 'refused';
+      const loss = status < 300 ? losses.find((x) => x.left > 0 && x.match(call)) : undefined;
+      if (loss) {
+        // Done on the Teams side; the answer dies with the connection.
+        loss.left--;
+        call.outcome = 'lost';
+        req.socket.destroy();
+        return;
+      }
+      if (res.destroyed || req.socket.destroyed) return; // the bot gave up waiting (a held call)
       res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
       res.end(payload === undefined ? '' : JSON.stringify(payload));
     };
@@ -125,6 +144,9 @@ export async function startConnector(): Promise<Connector> {
     },
     setRoster(members) {
       roster = members;
+    },
+    loseAnswer(match, count = 1) {
+      losses.push({ match, left: count });
     },
     hold(match) {
       let release!: () => void;

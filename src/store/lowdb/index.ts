@@ -137,10 +137,23 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           .filter((m) => m.nextAttemptAt <= at)
           .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b));
       },
+      async claimDue(worker, now, leaseMs, limit) {
+        const at = now.toISOString();
+        const until = new Date(now.getTime() + leaseMs).toISOString();
+        // Chosen and marked in one synchronous step: no other claim can come between.
+        const taken = all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'))
+          .filter((m) => m.nextAttemptAt <= at && (!m.claim || m.claim.until <= at))
+          .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b))
+          .slice(0, limit)
+          .map((m) => ({ ...m, claim: { worker, until } }));
+        await Promise.all(taken.map((m) => engine.put('outbox', m.id, m)));
+        return taken;
+      },
       async nextDueAt() {
         const pending = all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'));
         if (!pending.length) return undefined;
-        return new Date(pending.reduce((min, m) => (m.nextAttemptAt < min ? m.nextAttemptAt : min), pending[0]!.nextAttemptAt));
+        const free = (m: OutboxMessage) => (m.claim && m.claim.until > m.nextAttemptAt ? m.claim.until : m.nextAttemptAt);
+        return new Date(pending.reduce((min, m) => (free(m) < min ? free(m) : min), free(pending[0]!)));
       },
       pendingFor: async (user) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'pendingByUser', staffKeyString(user))),
       listByTopic: async (kind, id) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'byTopic', `${kind}|${id}`)).sort(byCreated),
