@@ -263,6 +263,15 @@ async function answer(turn: Turn, services: Services, referral: Referral, note?:
 // ---------------------------------------------------------------------------------------------
 // Details (personal chat only; audited)
 
+/**
+ * A press that did nothing (the case moved on, or it is not this person's to act on): what happened,
+ * on the case's card without personal data, so nothing about the citizen is read. "Åbn" shows the
+ * details (and is audited) for whoever may see them.
+ */
+async function refusedAnswer(turn: Turn, services: Services, referral: Referral, note: string): Promise<ExecuteResult> {
+  return { card: await channelCard(services, referral, can(turn.roles, 'queue') ? turn.staff : undefined, note) };
+}
+
 async function detailsCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
   const L = turn.lang;
   const d = dataOf(referral);
@@ -590,8 +599,8 @@ export const visitationVerbs: Record<string, Handler> = {
     if (lost || !saved) {
       const current = lost ?? referral;
       const who = await holderName(services, current);
-      const note = current.status === 'taken' ? t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.alreadyTaken', { name: who }) : t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.notNew');
-      return answer(turn, services, current, note);
+      const note = current.status === 'taken' ? t('da', 'visitation.alreadyTaken', { name: who }) : t('da', 'visitation.notNew');
+      return refusedAnswer(turn, services, current, note);
     }
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.taken', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
@@ -622,7 +631,7 @@ export const visitationVerbs: Record<string, Handler> = {
       d.history.push({ at, by: turn.staff, byName: turn.user.name ?? '', action: 'refused' });
       return withData({ ...r, status: 'refused', holder: r.holder ?? turn.staff }, d);
     });
-    if (blocked || !saved) return answer(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.cannotRefuse'));
+    if (blocked || !saved) return refusedAnswer(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, t('da', 'visitation.cannotRefuse'));
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.refused', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
     await tell(services, saved.source.by, 'visitation.told.refused', { caseNumber: saved.caseNumber, reason }, `told-refused:${saved.id}`);
@@ -632,7 +641,7 @@ export const visitationVerbs: Record<string, Handler> = {
   'referral.handoverStart': withReferral(async (turn, services, { referral }) => {
     const refused = visitatorOnly(turn);
     if (refused) return refused;
-    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff))) return answer(turn, services, referral, t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.notHolder'));
+    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff))) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     const form = await handoverForm({ ...turn, scope: 'personal' }, services, referral);
     return turn.scope === 'personal' ? { card: form } : viaPersonalChat(turn, services, referral, form, 'handover');
   }),
@@ -654,7 +663,7 @@ export const visitationVerbs: Record<string, Handler> = {
       d.history.push({ at: services.clock.now().toISOString(), by: turn.staff, byName: turn.user.name ?? '', action: 'handedOver', to: target, toName: target.name });
       return withData({ ...r, holder: { tenantId: target.tenantId, aadObjectId: target.aadObjectId } }, d);
     });
-    if (blocked || !saved) return { card: await detailsCard(turn, services, referral, t(turn.lang, 'visitation.notHolder')) };
+    if (blocked || !saved) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.handedOver', { caseNumber: saved.caseNumber, name: target.name }));
     await refreshChannelCard(services, saved);
     await tell(services, target, 'visitation.told.handedOver', { caseNumber: saved.caseNumber, name: turn.user.name ?? '' }, `told-handover:${saved.id}:${saved.version}`);
@@ -666,7 +675,7 @@ export const visitationVerbs: Record<string, Handler> = {
     const centre = turn.scope === 'personal' && can(turn.roles, 'screening') && sameStaff(referral.source.by, turn.staff) && (referral.status === 'new' || referral.status === 'taken');
     if (!holder && !centre) {
       if (!can(turn.roles, 'queue')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.queue.title'), 'queue').card };
-      return answer(turn, services, referral, t(turn.scope === 'personal' ? turn.lang : 'da', 'visitation.notHolder'));
+      return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     }
     const form = triageForm({ ...turn, scope: 'personal' }, services, referral);
     return turn.scope === 'personal' ? { card: form } : viaPersonalChat(turn, services, referral, form, 'triage');
@@ -721,7 +730,7 @@ export const visitationVerbs: Record<string, Handler> = {
     if (refused) return refused;
     const L = turn.lang;
     const d = dataOf(referral);
-    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return { card: await detailsCard(turn, services, referral, t(L, 'visitation.notHolder')) };
+    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: 10, trainingByCarer: 3, services: 500 });
     const values = { ...fields.values, trainingByCarer: fields.values.trainingByCarer || 'no' };
     const errors: Record<string, string> = { ...fields.errors };
@@ -781,7 +790,7 @@ export const visitationVerbs: Record<string, Handler> = {
     const refused = personalOnly(turn) ?? visitatorOnly(turn);
     if (refused) return refused;
     const result = str(data.result);
-    if (!(FOLLOW_UP_RESULTS as readonly string[]).includes(result) || !dataOf(referral).followUp) return { card: await detailsCard(turn, services, referral, t(turn.lang, 'visitation.followUp.pick')) };
+    if (!(FOLLOW_UP_RESULTS as readonly string[]).includes(result) || !dataOf(referral).followUp) return refusedAnswer(turn, services, referral, t('da', 'visitation.followUp.pick'));
     const saved = await mutate(services, referral.id, (r, d) => {
       const at = services.clock.now().toISOString();
       d.followUp = { ...d.followUp!, result: result as FollowUpResult, resultAt: at };

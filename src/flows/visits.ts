@@ -234,6 +234,12 @@ async function loadOwnVisit(turn: Turn, services: Services, data: Record<string,
 }
 const isVisit = (x: Visit | ExecuteResult): x is Visit => 'citizenId' in x;
 
+/** A card about a citizen the person is not attached to: nothing about the citizen, nothing read. */
+function notAttachedCard(turn: Turn): AdaptiveCardJson {
+  const L = turn.lang;
+  return form({ title: t(L, 'visits.notAttached.title'), intro: [t(L, 'visits.notAttached')], fields: [], actions: [button(t(L, 'visits.button.mine'), 'visits.mine', {}), button(t(L, 'common.showHelp'), 'help.show', {})] });
+}
+
 function staleVisit(turn: Turn): AdaptiveCardJson {
   return form({ title: t(turn.lang, 'stale.title'), intro: [t(turn.lang, 'visits.stale')], fields: [], actions: [button(t(turn.lang, 'visits.button.myVisits'), 'visits.week', {})] });
 }
@@ -322,7 +328,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const id = Id.safeParse(data.citizenId);
     const citizen = id.success ? await services.store.citizens.get(id.data) : undefined;
     // Only staff attached to a citizen see the citizen's visits.
-    if (!citizen || !(await myAttachment(services, turn.staff, citizen.id))) return { card: await myCitizensCard(turn, services, t(turn.lang, 'visits.notAttached')) };
+    if (!citizen || !(await myAttachment(services, turn.staff, citizen.id))) return { card: notAttachedCard(turn) };
     return { card: await citizenCard(turn, services, citizen) };
   },
 
@@ -346,7 +352,7 @@ export const visitsVerbs: Record<string, Handler> = {
     const L = turn.lang;
     const citizenId = str(data.citizenId);
     const mine = Id.safeParse(citizenId).success ? await myAttachment(services, turn.staff, citizenId) : undefined;
-    if (!mine) return { card: await myCitizensCard(turn, services, t(L, 'visits.notAttached')) };
+    if (!mine) return { card: notAttachedCard(turn) };
     const fields = readFields(L, data, { reason: 300 });
     const reason = fields.values.reason.trim();
     if (!reason || fields.errors.reason) {

@@ -5,15 +5,21 @@
 // broken activity never reaches the staff directory, the store or a flow.
 import { z } from 'zod';
 
-/** Teams ids: conversation ids of channel threads run long (";messageid=..."); 1 KB is ample. */
-const Id = z.string().min(1).max(1024);
+/**
+ * Teams ids: printable ASCII (they travel in HTTP headers to the Bot Connector); conversation ids of
+ * channel threads run long (";messageid=..."), 1 KB is ample.
+ */
+const Id = z.string().min(1).max(1024).regex(/^[\x20-\x7e]+$/, 'not a Teams id');
 const OptionalText = (max: number) => z.string().max(max).nullish();
+
+/** Entra object ids are GUIDs (the Agents Playground's have a longer last group): hex and dashes only. */
+const ObjectId = z.string().regex(/^[0-9a-f][0-9a-f-]{30,38}[0-9a-f]$/i).nullish();
 
 const Account = z
   .object({
     id: Id,
     name: OptionalText(512),
-    aadObjectId: OptionalText(128),
+    aadObjectId: ObjectId,
     role: OptionalText(64),
   })
   .passthrough();
@@ -22,7 +28,7 @@ const Conversation = z
   .object({
     id: Id,
     conversationType: OptionalText(64),
-    tenantId: OptionalText(128),
+    tenantId: ObjectId,
     isGroup: z.boolean().nullish(),
     name: OptionalText(1024),
   })
@@ -30,7 +36,7 @@ const Conversation = z
 
 const ChannelData = z
   .object({
-    tenant: z.object({ id: OptionalText(128) }).passthrough().nullish(),
+    tenant: z.object({ id: ObjectId }).passthrough().nullish(),
     channel: z.object({ id: OptionalText(1024), name: OptionalText(1024) }).passthrough().nullish(),
     team: z.object({ id: OptionalText(1024), name: OptionalText(1024) }).passthrough().nullish(),
   })
@@ -43,14 +49,15 @@ export const ActivityBody = z
     channelId: z.string().min(1).max(64),
     serviceUrl: z.string().max(2048).url(),
     from: Account,
-    recipient: Account.nullish(),
+    // The bot itself: every reply is addressed from it.
+    recipient: Account,
     conversation: Conversation,
     channelData: ChannelData.nullish(),
     locale: OptionalText(64),
     text: OptionalText(100_000),
     textFormat: OptionalText(32),
     name: OptionalText(256),
-    replyToId: OptionalText(1024),
+    replyToId: Id.nullish(),
     action: OptionalText(64),
     value: z.unknown().optional(),
     membersAdded: z.array(Account).max(10_000).nullish(),
@@ -67,7 +74,7 @@ export function normaliseActivity(activity: ActivityBody): ActivityBody {
   const clean = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as T;
   const out = clean(activity);
   out.from = clean(activity.from);
-  if (activity.recipient) out.recipient = clean(activity.recipient);
+  out.recipient = clean(activity.recipient);
   out.conversation = clean(activity.conversation);
   if (activity.channelData) out.channelData = clean(activity.channelData);
   if (activity.membersAdded) out.membersAdded = activity.membersAdded.map(clean);

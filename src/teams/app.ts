@@ -162,6 +162,16 @@ export function createBot(options: BotOptions): Bot {
     true,
   );
 
+  // Any other invoke (Teams may send ones for features this app does not declare): answered, not a 501.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke,
+    async (context) => {
+      log.debug('invoke not handled', { name: typeof context.activity.name === 'string' ? context.activity.name.slice(0, 64) : null });
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
+    },
+    true,
+  );
+
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = await turnFor(context.activity);
     const text = context.activity.text;

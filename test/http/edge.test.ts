@@ -111,6 +111,9 @@ describe('activities with wrong types', () => {
     ['text an object', (a: any) => (a.text = { text: 'hjælp' })],
     ['membersAdded not a list', (a: any) => (a.membersAdded = { id: 'x' })],
     ['entities of numbers', (a: any) => (a.entities = [1, 2])],
+    ['no recipient', (a: any) => delete a.recipient],
+    ['a conversation id with a character no HTTP header takes', (a: any) => (a.conversation.id = 'personal-\u0000\u202e')],
+    ['an aadObjectId that is not an object id', (a: any) => (a.from.aadObjectId = '${jndi:ldap://x}')],
   ])('%s: 400, and nothing stored (the staff directory used to keep it and break screens for the tenant)', async (_what, spoil) => {
     const activity = base();
     spoil(activity);
