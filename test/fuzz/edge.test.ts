@@ -7,7 +7,6 @@
 // failed turn; a 4xx changes no stored byte; a refused card press changes nothing but the person's
 // last-seen time and turn state. The figures are printed and kept in test-results/fuzz.json.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import path from 'node:path';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { projectRoot } from '../../src/paths.js';
 import { execute, message, TENANT, type Who } from '../helpers/activities.js';
-import { clockEnv } from '../helpers/childEnv.js';
+import { startChildBot, type ChildBot } from '../helpers/childBot.js';
 import { startConnector, type Connector } from '../helpers/connector.js';
 import { startOpenIdStandIn, type OpenIdStandIn } from '../helpers/openid.js';
 
@@ -93,14 +92,12 @@ function hostile(): unknown {
 
 let openid: OpenIdStandIn;
 let connector: Connector;
-let child: ChildProcess;
+let bot: ChildBot;
 let botUrl: string;
 let workDir: string;
 let dataDir: string;
 let token: string;
-let exits = 0;
-const logLines: string[] = [];
-let rawOutput = '';
+const exitsOf = () => bot?.exits() ?? 0;
 
 async function startBot(): Promise<void> {
   openid = await startOpenIdStandIn();
@@ -116,43 +113,17 @@ async function startBot(): Promise<void> {
     { aadObjectId: LEE.aadObjectId, roles: ['preventiveVisitor'] },
     { aadObjectId: NESTOR.aadObjectId, roles: ['manager'] },
   ] }));
-  child = spawn(process.execPath, [path.join(projectRoot, 'test/fixtures/fuzzBot.mjs')], {
-    cwd: workDir,
-    env: {
-      ...clockEnv(),
-      PATH: process.env.PATH ?? '',
-      PORT: '0',
-      DATA_DIR: dataDir,
-      BOT_ID: APP_ID,
-      BOT_PASSWORD: 'not-a-real-secret',
-      BOT_TENANT_ID: TENANT,
-      BOT_OPENID_METADATA_URL: openid.metadataUrl,
-      ROLES_FILE: roles,
-      MAX_BODY_BYTES: '65536',
-      OUTBOX_RETRY_BASE_MS: '100',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.on('exit', () => exits++);
-  let pending = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    pending += d.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) {
-      if (line.startsWith('{')) logLines.push(line);
-      else if (line.trim()) rawOutput += `${line}\n`;
-    }
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const until = Date.now() + 30_000;
-  while (!/listening on (http:\/\/\S+)\/api\/messages/.test(out)) {
-    if (Date.now() > until || exits) throw new Error(`The bot did not start:\n${out}\n${rawOutput}${logLines.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  botUrl = /listening on (http:\/\/\S+)\/api\/messages/.exec(out)![1]!;
+  bot = await startChildBot({
+    DATA_DIR: dataDir,
+    BOT_ID: APP_ID,
+    BOT_PASSWORD: 'not-a-real-secret',
+    BOT_TENANT_ID: TENANT,
+    BOT_OPENID_METADATA_URL: openid.metadataUrl,
+    ROLES_FILE: roles,
+    MAX_BODY_BYTES: '65536',
+    OUTBOX_RETRY_BASE_MS: '100',
+  }, workDir);
+  botUrl = bot.url;
   token = openid.token({ aud: APP_ID, serviceUrl: connector.url }, { expiresInSeconds: 3 * 3600 });
 }
 
@@ -253,7 +224,7 @@ const count = (kind: Kind, status: number) => {
   m.set(status, (m.get(status) ?? 0) + 1);
   byKind.set(kind, m);
 };
-const failedTurns = () => logLines.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).length;
+const failedTurns = () => bot.logs.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).length;
 
 /** A request that must be refused at the edge or the token: a 4xx, and no stored byte changed. */
 async function expectRefused(kind: Kind, body: Buffer | string, headers: Record<string, string>): Promise<void> {
@@ -487,8 +458,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
   }, 120_000);
 
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    await bot?.stop();
     await connector?.close();
     await openid?.close();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -524,7 +494,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       ],
     ];
     for (let i = 0; i < TOTAL.raw; i++) await cases[i % cases.length]![1]();
-    expect(exits).toBe(0);
+    expect(exitsOf()).toBe(0);
   }, 300_000);
 
   it('activities with a wrong type in a field the bot reads: 400 and nothing stored; right types pass', async () => {
@@ -583,7 +553,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       if (res.status >= 400 && diskMark().wal !== before.wal) violations.push(`activity field: a ${res.status} changed stored data`);
       track(appendedLines());
     }
-    expect(exits).toBe(0);
+    expect(exitsOf()).toBe(0);
   }, 600_000);
 
   it('card presses for every verb: forged, stale, wrong-typed and another user\'s payloads are refused on a card and change nothing', async () => {
@@ -668,7 +638,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
         await expectRefusedPress('press: wrong-typed', verb, data, as);
       }
     }
-    expect(exits).toBe(0);
+    expect(exitsOf()).toBe(0);
   }, 600_000);
 
   it('tokens: none, forged, for another app, expired, malformed: 401 and nothing stored', async () => {
@@ -688,7 +658,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       const header = tokens[i % tokens.length]!();
       await expectRefused('token: refused', valid(), header ? { 'Content-Type': 'application/json', Authorization: header } : { 'Content-Type': 'application/json' });
     }
-    expect(exits).toBe(0);
+    expect(exitsOf()).toBe(0);
   }, 300_000);
 
   it('adds up: no exit, no 5xx, no failed turn, no raw output, no change from a refusal', async () => {
@@ -699,22 +669,22 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       seed: SEED,
       requests: total,
       byKind: Object.fromEntries([...byKind].map(([k, m]) => [k, Object.fromEntries([...m].sort((a, b) => a[0] - b[0]))])),
-      exits,
+      exits: exitsOf(),
       fiveXX,
       failedTurns: failedTurns() - failedTurnsBefore,
-      rawOutputLines: rawOutput.split('\n').filter(Boolean).length,
+      rawOutputLines: bot.raw().split('\n').filter(Boolean).length,
       violations: violations.length,
     });
     mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true });
-    const failures = logLines.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).slice(0, 20);
+    const failures = bot.logs.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).slice(0, 20);
     writeFileSync(path.join(projectRoot, 'test-results', 'fuzz.json'), JSON.stringify({ ...figures, firstViolations: violations.slice(0, 50), failures }, null, 2));
     console.log(`fuzz figures (seed ${SEED}):\n${JSON.stringify(figures, null, 2)}`);
     expect(total).toBeGreaterThanOrEqual(10_000);
     expect(violations.slice(0, 20)).toEqual([]);
-    expect(exits).toBe(0);
+    expect(exitsOf()).toBe(0);
     expect(fiveXX).toBe(0);
-    expect(logLines.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).slice(0, 5)).toEqual([]);
-    expect(rawOutput).toBe('');
+    expect(bot.logs.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).slice(0, 5)).toEqual([]);
+    expect(bot.raw()).toBe('');
   });
 });
 
