@@ -37,6 +37,22 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { log } = options;
   const server = restify.createServer({ name: 'aktiv-assistent', handleUncaughtExceptions: false });
+  // restify takes every Upgrade request's socket and never answers or closes it (a socket held for
+  // good, and a stop that never ends): without a listener, Node answers it as a plain request.
+  server.server.removeAllListeners('upgrade');
+  // Routing parses "http://" + Host + URL before any handler: a Host like "[" threw outside every
+  // handler and ended the process. Checked first, answered 400.
+  // server.first() is restify's hook that runs before routing (missing from @types/restify 8).
+  (server as unknown as { first(handler: (req: restify.Request, res: restify.Response) => boolean): void }).first((req, res) => {
+    try {
+      req.getUrl();
+      return true;
+    } catch {
+      res.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ error: 'bad_request', message: 'The request line or Host header is not a URL.' }));
+      return false;
+    }
+  });
   // No body parser plugin: restify's gunzips before any check and throws on a broken stream. The
   // body is read below, by readJsonBody, after the request has been looked at.
 
@@ -119,7 +135,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Keep-alive connections would hold close() open; in-flight work is done, so drop them.
       server.server.closeIdleConnections?.();
       server.server.closeAllConnections?.();
-      await closed;
+      // A connection that will not close must not keep the store from being flushed.
+      await Promise.race([closed, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
   };
 }

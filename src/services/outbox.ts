@@ -56,7 +56,10 @@ export interface EnqueueRequest {
 
 export type SettledListener = (message: OutboxMessage) => void | Promise<void>;
 
-/** Messages one lane takes per claim: a few, so a hanging conversation holds few claims. */
+/**
+ * Messages taken per free lane in one claim. A lane may queue more (a backlog in one channel); each
+ * claim is renewed when its turn comes, so it always outlasts the attempt.
+ */
 const CLAIM_PER_LANE = 4;
 
 /** Which conversation a message goes to: its lane, served in order. */
@@ -154,8 +157,16 @@ export class Outbox {
     // Runs on every turn: an index lookup, not a scan of everything pending. A message being sent
     // right now (claimed) is left to its worker.
     const waiting = (await this.store.outbox.pendingFor(user)).filter((m) => m.nextAttemptAt > now && !(m.claim && m.claim.until > now));
-    for (const m of waiting) await this.store.outbox.save({ ...m, nextAttemptAt: now });
-    if (waiting.length) this.kick();
+    let moved = 0;
+    for (const m of waiting) {
+      // Read again right before writing: while the previous save was on its way to disk, this one
+      // may have been taken and sent, and an old copy written back would send it again.
+      const current = await this.store.outbox.get(m.id);
+      if (current?.status !== 'pending' || current.updatedAt !== m.updatedAt || current.nextAttemptAt <= now || (current.claim && current.claim.until > now)) continue;
+      await this.store.outbox.save({ ...current, nextAttemptAt: now });
+      moved++;
+    }
+    if (moved) this.kick();
   }
 
   /** Called when a message on this topic kind is sent or given up. */
@@ -185,13 +196,14 @@ export class Outbox {
     await this.pumping;
     await Promise.all([...this.runners]);
     // Claimed but not tried: give them back at once rather than after the lease.
-    for (const lane of this.lanes.values()) for (const m of lane.splice(0)) await this.store.outbox.save({ ...m, claim: undefined });
+    for (const lane of this.lanes.values()) for (const m of lane.splice(0)) await this.release(m.id);
     this.lanes.clear();
   }
 
   /** Resolves when nothing is due now and nothing is being sent (tests and graceful waits). */
   async drained(): Promise<void> {
     for (;;) {
+      if (!this.running) return; // nothing would send it
       await this.pumping;
       await Promise.all([...this.runners]);
       const now = this.options.clock.now();
@@ -283,10 +295,22 @@ export class Outbox {
           }
           try {
             // As stored now: sent or given up meanwhile, or taken by another worker, it is not ours to send.
-            const current = await this.store.outbox.get(message.id);
+            let current = await this.store.outbox.get(message.id);
             if (current?.status !== 'pending' || current.claim?.worker !== this.worker) continue;
             this.sending.add(message.id);
+            // It may have waited behind others in this lane: the claim must outlast this attempt.
+            const now = this.options.clock.now();
+            if (Date.parse(current.claim.until) < now.getTime() + this.sendTimeoutMs + 2_000) {
+              current = { ...current, claim: { worker: this.worker, until: new Date(now.getTime() + this.leaseMs).toISOString() } };
+              await this.store.outbox.save(current);
+            }
             await this.attempt(current);
+            const after = await this.store.outbox.get(message.id);
+            if (after?.status === 'pending') {
+              // Tried again later: the rest of this conversation waits behind it, so order holds.
+              await this.holdBehind(lane!.splice(0), after.nextAttemptAt);
+              break;
+            }
           } catch (err) {
             // The store failed while recording the outcome: the claim runs out and it is tried again.
             this.log.error('outbox attempt failed', { err, id: message.id });
@@ -307,12 +331,26 @@ export class Outbox {
     });
   }
 
+  /** Messages of a lane that wait for an earlier one: claims given back, due no sooner than it. */
+  private async holdBehind(messages: OutboxMessage[], notBefore: string): Promise<void> {
+    for (const m of messages) await this.release(m.id, notBefore);
+  }
+
+  /** Give a claim of ours back (optionally not due before `notBefore`). */
+  private async release(id: string, notBefore?: string): Promise<void> {
+    const current = await this.store.outbox.get(id);
+    if (current?.status !== 'pending' || current.claim?.worker !== this.worker) return;
+    const nextAttemptAt = notBefore && notBefore > current.nextAttemptAt ? notBefore : current.nextAttemptAt;
+    await this.store.outbox.save({ ...current, claim: undefined, nextAttemptAt });
+  }
+
   private settleIdle(): void {
     if (!this.runners.size && !this.pumping) this.idle.splice(0).forEach((r) => r());
   }
 
   private async scheduleNext(): Promise<void> {
-    if (!this.running) return;
+    // Every lane busy: a runner that finishes pumps again; a timer now would only spin.
+    if (!this.running || this.busy.size >= this.concurrency) return;
     const next = await this.store.outbox.nextDueAt();
     if (!next) return;
     this.schedule(Math.max(0, Math.min(next.getTime() - this.options.clock.now().getTime(), 60_000)));
