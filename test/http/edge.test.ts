@@ -125,6 +125,24 @@ describe('activities with wrong types', () => {
     expect(await bot.store.staff.get({ tenantId: TENANT, aadObjectId: '00000000-0000-0000-0000-0000000000e1' })).toBeUndefined();
   });
 
+  it('after all of them, the screens that broke for the whole tenant still work: the roles card lists people by name', async () => {
+    const res = await bot.post(message('roller', { serviceUrl: connector.url }));
+    expect(res.status).toBe(200);
+    const card = connector.calls.at(-1)!.body.attachments[0].content;
+    expect(JSON.stringify(card)).toContain('Alex Wilber');
+    expect(JSON.stringify(card)).not.toMatch(/noget gik galt/i);
+  });
+
+  it('a card field of the wrong type or too long gets its message at the field, over HTTP too', async () => {
+    const res = await bot.post(execute('referral.createDirect', { cpr: 123, name: 'E'.repeat(600), askedBy: 'relative', reason: 'Isolerer sig' }, { serviceUrl: connector.url }));
+    expect(res.status).toBe(200);
+    const text = JSON.stringify(res.body.value);
+    expect(text).toContain('Værdien kunne ikke læses. Udfyld feltet igen.');
+    expect(text).toContain('Højst 100 tegn; her er 600.');
+    expect(text).toContain('Isolerer sig');
+    expect(await bot.store.referrals.listOpen()).toEqual([]);
+  });
+
   it('accepts every activity type Teams sends, with optional fields absent or null', async () => {
     for (const type of ['message', 'conversationUpdate', 'installationUpdate', 'messageReaction', 'typing', 'event', 'invoke']) {
       const activity: any = { ...base(), type, text: undefined, locale: null, entities: null, name: type === 'invoke' ? 'composeExtension/query' : undefined };
