@@ -1,10 +1,32 @@
 // The shape of the rule files, as zod schemas: a file that does not match stops the start with the
-// file and field named (rules/index.ts). Types are inferred, so code and files cannot drift apart.
+// file and field named (rules/index.ts). The domain owns the types (src/domain/ruleTypes.ts); each
+// schema's output must be exactly its type, or this file does not compile.
 import { z } from 'zod';
 import { COPM_SUB_AREAS, type CopmSubArea } from '../src/domain/copm.js';
-import { AREA_WEIGHTS, VISITATION_OFFERS } from '../src/domain/faellesSprog.js';
 import { ROLES } from '../src/domain/roles.js';
-import { OFFER_LEVELS, TRANSPORT_NEEDS } from '../src/domain/targetGroup.js';
+import {
+  AREA_WEIGHTS,
+  OFFER_LEVELS,
+  TRANSPORT_NEEDS,
+  VISITATION_OFFERS,
+  type CatalogueOffer,
+  type CriteriaNode,
+  type OffersCatalogue,
+  type ScaleStep,
+  type TargetGroupRules,
+  type VisitationRuleSet,
+  type VisitRules,
+  type VisitService,
+  type Vocabulary,
+  type VocabularyArea,
+} from '../src/domain/ruleTypes.js';
+
+export type { CatalogueOffer, CriteriaNode, OffersCatalogue, ScaleStep, TargetGroupRules, VisitationRuleSet, VisitRules, VisitService, Vocabulary, VocabularyArea };
+
+/** True only when A and B are the same type (each assignable to the other, exactly). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Compiles only if the schema's output is exactly the domain's type. */
+const exactly = <S extends z.ZodTypeAny, T>(schema: S, ..._check: Same<z.output<S>, T> extends true ? [] : [never]): S => schema;
 
 const isoDate = z
   .string()
@@ -62,7 +84,7 @@ export const TargetGroupRulesSchema = z
   })
   .strict()
   .superRefine(toAfterFrom);
-export type TargetGroupRules = z.infer<typeof TargetGroupRulesSchema>;
+exactly<typeof TargetGroupRulesSchema, TargetGroupRules>(TargetGroupRulesSchema);
 
 const CatalogueOfferSchema = z
   .object({
@@ -74,7 +96,7 @@ const CatalogueOfferSchema = z
     contact: text.optional(),
   })
   .strict();
-export type CatalogueOffer = z.infer<typeof CatalogueOfferSchema>;
+exactly<typeof CatalogueOfferSchema, CatalogueOffer>(CatalogueOfferSchema);
 
 export const OffersCatalogueSchema = z
   .object({
@@ -94,18 +116,7 @@ export const OffersCatalogueSchema = z
       seen.add(o.id);
     });
   });
-export type OffersCatalogue = z.infer<typeof OffersCatalogueSchema>;
-
-/**
- * A visitation criterion: a boolean tree over area scores. Written out rather than inferred because
- * zod cannot infer a recursive type. Higher scale values are greater limitations.
- */
-export type CriteriaNode =
-  | { all: CriteriaNode[] }
-  | { any: CriteriaNode[] }
-  | { not: CriteriaNode }
-  | { area: string; atLeast: number }
-  | { area: string; atMost: number };
+exactly<typeof OffersCatalogueSchema, OffersCatalogue>(OffersCatalogueSchema);
 
 const conditions = z.array(z.lazy(() => CriteriaNodeSchema)).min(1, 'must hold at least one condition');
 const threshold = z.number().int('must be a whole number');
@@ -145,10 +156,10 @@ const ScaleStepSchema = z
     notRelevant: z.literal(true).optional(),
   })
   .strict();
-export type ScaleStep = z.infer<typeof ScaleStepSchema>;
+exactly<typeof ScaleStepSchema, ScaleStep>(ScaleStepSchema);
 
 const VocabularyAreaSchema = z.object({ code: text, name: text, weight: z.enum(AREA_WEIGHTS).optional() }).strict();
-export type VocabularyArea = z.infer<typeof VocabularyAreaSchema>;
+exactly<typeof VocabularyAreaSchema, VocabularyArea>(VocabularyAreaSchema);
 
 const VocabularySchema = z
   .object({
@@ -170,7 +181,7 @@ const VocabularySchema = z
     dupes(v.areas, (a) => a.code, 'areas', 'area code');
     if (v.scale.every((s) => s.notRelevant)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['scale'], message: 'must have a step that is not notRelevant' });
   });
-export type Vocabulary = z.infer<typeof VocabularySchema>;
+exactly<typeof VocabularySchema, Vocabulary>(VocabularySchema);
 
 /** Each area and threshold in the tree, with its path from the file's root, for the checks below. */
 function criteriaLeaves(node: CriteriaNode, at: (string | number)[]): { area: string; threshold: number; path: (string | number)[]; key: 'atLeast' | 'atMost' }[] {
@@ -212,7 +223,7 @@ export const VisitationRuleSetSchema = z
       }
     }
   });
-export type VisitationRuleSet = z.infer<typeof VisitationRuleSetSchema>;
+exactly<typeof VisitationRuleSetSchema, VisitationRuleSet>(VisitationRuleSetSchema);
 
 /** Checked by asking Intl for the zone: the same test calendarDay's formatter will face. */
 const ianaTimeZone = z.string().refine((tz) => {
@@ -235,7 +246,7 @@ const VisitServiceSchema = z
     roles: z.array(z.enum(ROLES)).min(1, 'must name at least one role'),
   })
   .strict();
-export type VisitService = z.infer<typeof VisitServiceSchema>;
+exactly<typeof VisitServiceSchema, VisitService>(VisitServiceSchema);
 
 /** Visit coordination (seed 002, goal 16): the services whose visits are compared, and what an avoided visit saves (rules/visits.json). */
 export const VisitRulesSchema = z
@@ -265,4 +276,4 @@ export const VisitRulesSchema = z
       seen.add(s.id);
     });
   });
-export type VisitRules = z.infer<typeof VisitRulesSchema>;
+exactly<typeof VisitRulesSchema, VisitRules>(VisitRulesSchema);

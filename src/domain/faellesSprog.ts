@@ -2,15 +2,9 @@
 // The criteria are data (rules/visitation/*.json): municipalities set their own, the vocabulary
 // changes (Fælles Sprog III) and the law moves (Ældreloven from 1 July 2025), so nothing here
 // knows an area code or a threshold.
-import type { CriteriaNode, ScaleStep, VisitationRuleSet, VocabularyArea } from '../../rules/schema.js';
+import { AREA_WEIGHTS, VISITATION_OFFERS, type AreaWeight, type CriteriaNode, type ScaleStep, type VisitationOffer, type VisitationRuleSet, type VocabularyArea } from './ruleTypes.js';
 
-/** Where a maintenance offer is given: at an activity centre, or a short course in the citizen's home. */
-export const VISITATION_OFFERS = ['centre', 'home'] as const;
-export type VisitationOffer = (typeof VISITATION_OFFERS)[number];
-
-/** The seed's "Vigtighed": Kerne (where the centres work) and Vigtig. Shown, never computed with. */
-export const AREA_WEIGHTS = ['core', 'important'] as const;
-export type AreaWeight = (typeof AREA_WEIGHTS)[number];
+export { AREA_WEIGHTS, VISITATION_OFFERS, type AreaWeight, type VisitationOffer };
 
 /**
  * FSIII "Resultat af opfølgning": E1 continue (Fortsættes), E2 change within the frame (Ændres inden

@@ -1,6 +1,6 @@
 // Local offers that fit the areas a citizen named in the COPM conversation, from the catalogue in
 // rules/offersCatalogue.json. Suggestions only: staff and citizen choose together.
-import type { CatalogueOffer, OffersCatalogue } from '../../rules/schema.js';
+import type { CatalogueOffer, OffersCatalogue } from './ruleTypes.js';
 import type { CopmSubArea } from './copm.js';
 
 /**

@@ -1,13 +1,12 @@
 // Which of the three offers a citizen's target-group profile points to (seed 000): club, preventive
 // or a referral to visitation. The mapping lives in a dated rule set (rules/targetGroups.json), so a
 // stored decision can be recomputed later from its inputs and the rule set that was in force.
-import type { TargetGroupRules } from '../../rules/schema.js';
+import { TRANSPORT_NEEDS, OFFER_LEVELS, type OfferLevel, type TargetGroupRules, type TransportNeed } from './ruleTypes.js';
+
+export { TRANSPORT_NEEDS, OFFER_LEVELS, type OfferLevel, type TransportNeed };
 
 export const SUPPORT_LEVELS = ['none', 'lightModerate', 'extensiveComplete'] as const;
 export type SupportLevel = (typeof SUPPORT_LEVELS)[number];
-
-export const TRANSPORT_NEEDS = ['self', 'mobility', 'cannotManage'] as const;
-export type TransportNeed = (typeof TRANSPORT_NEEDS)[number];
 
 export interface Profile {
   activitySupport: SupportLevel;
@@ -19,10 +18,6 @@ export type ProfileAnswer = keyof Profile;
 
 /** Profile key order: explanations name deciding answers in the order the questions are asked. */
 export const PROFILE_ANSWERS = ['activitySupport', 'relationSupport', 'careDuringHours', 'transport'] as const satisfies readonly ProfileAnswer[];
-
-/** Ordered by the support each offer gives; the seed's profiles are ordered the same way. */
-export const OFFER_LEVELS = ['club', 'preventive', 'maintenance'] as const;
-export type OfferLevel = (typeof OFFER_LEVELS)[number];
 
 export interface Eligibility {
   livesAtHome: boolean;

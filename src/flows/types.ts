@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { StaffKey, Store } from '../store/index.js';
-import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet, VisitRules } from '../../rules/index.js';
+import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet, VisitRules } from '../domain/ruleTypes.js';
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
