@@ -15,7 +15,7 @@ import { version } from './version.js';
 import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../rules/index.js';
 import { inForce } from './domain/faellesSprog.js';
 import { copenhagenParts } from './i18n/format.js';
-import { remindFollowUps } from './flows/visitation.js';
+import { remindFollowUps } from './flows/index.js';
 
 export interface Started {
   config: Config;

@@ -11,7 +11,7 @@ import zlib from 'node:zlib';
 import { ManifestUtil } from '@microsoft/app-manifest';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recognise } from '../src/flows/commands.js';
+import { recognise } from '../src/flows/shared/commands.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const appPackage = path.join(root, 'appPackage');

@@ -1,11 +1,14 @@
 // What a flow sees of a turn and what it answers, with no Teams types: the Teams layer translates.
 import type { AdaptiveCardJson } from '../../cards/index.js';
 import type { Clock } from '../clock.js';
+import type { Command } from './shared/commands.js';
+import type { Verb } from './verbs.js';
 import type { Role } from '../domain/roles.js';
 import type { Lang } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
+import type { Referrals } from '../services/referrals.js';
 import type { StaffKey, Store } from '../store/index.js';
 import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet, VisitRules } from '../domain/ruleTypes.js';
 
@@ -48,6 +51,8 @@ export interface Services {
   outbox?: Outbox;
   log: Logger;
   clock: Clock;
+  /** Creating referrals to visitation (any flow), and hearing of them (the visitation flow). */
+  referrals: Referrals;
   /** Local mode (the Agents Playground): no user-specific card views, which it does not support. */
   localMode: boolean;
   /** The municipality's rule sets, checked at start. */
@@ -56,6 +61,18 @@ export interface Services {
 
 export type TextHandler = (turn: Turn, services: Services) => Promise<Reply[]>;
 export type VerbHandler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
+
+/** A flow's verbs: only verbs of the union, so a misspelt one does not compile. */
+export type Verbs = Partial<Record<Verb, VerbHandler>>;
+
+/**
+ * What a flow offers: the text commands it answers (their words, Danish and English, are
+ * `commands.<command>` in src/i18n) and the card buttons it handles. src/flows/index.ts merges them.
+ */
+export interface Flow {
+  commands: Partial<Record<Command, TextHandler>>;
+  verbs: Verbs;
+}
 
 export const FLOWS = ['screening', 'refer', 'queue', 'visits'] as const;
 export type FlowId = (typeof FLOWS)[number];

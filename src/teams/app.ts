@@ -8,14 +8,11 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ActivityBody } from '../http/activity.js';
 import type { Logger } from '../log.js';
-import { auditCommand, auditVerbs } from '../flows/auditTrail.js';
-import { recognise } from '../flows/commands.js';
-import { flowRefusal, helpReply, notice, onText, staleCardReply } from '../flows/help.js';
-import { rolesCommand, rolesVerbs } from '../flows/roles.js';
-import { reassessCommand, resumeCommand, screeningVerbs, startScreening } from '../flows/screening.js';
-import { visitsCommand, visitsVerbs } from '../flows/visits.js';
-import { listenForReferralCards, queueCommand, referCommand, setChannelCommand, visitationVerbs } from '../flows/visitation.js';
-import { FLOWS, type ExecuteResult, type Reply, type Services, type Turn, type VerbHandler } from '../flows/types.js';
+import { listenForReferralCards, textHandler, verbHandler } from '../flows/index.js';
+import { helpReply } from '../flows/help/index.js';
+import { notice, staleCardReply } from '../flows/shared/replies.js';
+import type { ExecuteResult, Reply, Services, Turn } from '../flows/types.js';
+import { Referrals } from '../services/referrals.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
@@ -59,36 +56,19 @@ const ExecuteValue = z.object({
     data: z.record(z.unknown()).optional(),
   }),
 });
-const OpenFlowData = z.object({ flow: z.enum(FLOWS) });
-
-/** The first card of each flow on the help card. */
-const FIRST_STEP: Record<(typeof FLOWS)[number], string> = {
-  screening: 'screening.start',
-  refer: 'referral.form',
-  queue: 'queue.show',
-  visits: 'visits.mine',
-};
-
-/** Every card button the bot answers, by verb. */
-const VERBS: Record<string, VerbHandler> = {
-  'help.show': async (turn) => ({ card: helpReply(turn).card }),
-  'flow.open': async (turn, services, data) => {
-    const flow = OpenFlowData.safeParse(data);
-    if (!flow.success) return { card: staleCardReply(turn).card };
-    const refused = flowRefusal(turn, flow.data.flow);
-    return refused ? { card: refused.card } : VERBS[FIRST_STEP[flow.data.flow]]!(turn, services, {});
-  },
-  ...screeningVerbs,
-  ...visitationVerbs,
-  ...visitsVerbs,
-  ...rolesVerbs,
-  ...auditVerbs,
-};
-
 export function createBot(options: BotOptions): Bot {
   const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
-  const services: Services = { store, directory, outbox: options.outbox, log, clock: options.clock, rules: options.rules, localMode: !config.credentials };
+  const services: Services = {
+    store,
+    directory,
+    outbox: options.outbox,
+    log,
+    clock: options.clock,
+    referrals: new Referrals(store, options.clock, log),
+    rules: options.rules,
+    localMode: !config.credentials,
+  };
   listenForReferralCards(services);
 
   /** The flows' view of this turn, with the person's roles from the directory. */
@@ -177,36 +157,7 @@ export function createBot(options: BotOptions): Bot {
     const text = context.activity.text;
     // A message with a value and no text is an Action.Submit from an old card: we only use Action.Execute.
     if (!text && context.activity.value) return send(context, [staleCardReply(turn)]);
-    switch (recognise(text)) {
-      case 'screening':
-        return send(context, await startScreening(turn, services));
-      case 'resume':
-        return send(context, await resumeCommand(turn, services));
-      case 'reassess':
-        return send(context, await reassessCommand(turn, services));
-      case 'queue':
-        return send(context, await queueCommand(turn, services));
-      case 'refer':
-        return send(context, await referCommand(turn));
-      case 'visits':
-        return send(context, await visitsCommand(turn, services, 'week'));
-      case 'myCitizens':
-        return send(context, await visitsCommand(turn, services, 'mine'));
-      case 'planVisit':
-        return send(context, await visitsCommand(turn, services, 'plan'));
-      case 'shareCitizen':
-        return send(context, await visitsCommand(turn, services, 'share'));
-      case 'stats':
-        return send(context, await visitsCommand(turn, services, 'stats'));
-      case 'setChannel':
-        return send(context, await setChannelCommand(turn, services));
-      case 'roles':
-        return send(context, await rolesCommand(turn, services));
-      case 'auditTrail':
-        return send(context, await auditCommand(turn));
-      default:
-        return send(context, onText(turn, text));
-    }
+    return send(context, await textHandler(text)(turn, services));
   });
 
   const serializer = new KeyedSerializer();
@@ -262,8 +213,8 @@ async function rosterOf(context: TurnContext, log: Logger): Promise<ChannelAccou
 
 async function execute(turn: Turn, services: Services, value: unknown): Promise<ExecuteResult> {
   const parsed = ExecuteValue.safeParse(value);
-  const handler = parsed.success ? VERBS[parsed.data.action.verb] : undefined;
-  if (!parsed.success || !handler || !Object.prototype.hasOwnProperty.call(VERBS, parsed.data.action.verb)) {
+  const handler = parsed.success ? verbHandler(parsed.data.action.verb) : undefined;
+  if (!parsed.success || !handler) {
     return { card: staleCardReply(turn).card };
   }
   return handler(turn, services, parsed.data.action.data ?? {});

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { loadRolesFile } from '../../src/services/directory.js';
-import { remindFollowUps } from '../../src/flows/visitation.js';
+import { remindFollowUps } from '../../src/flows/index.js';
 import { projectRoot } from '../../src/paths.js';
 import type { OutboxMessage, Referral } from '../../src/store/index.js';
 import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';

@@ -1,7 +1,7 @@
 // What a card sends back, read field by field: Teams sends strings, so anything else is a forged or
 // broken payload, and a string past the field's limit did not come from our card. Either gets a
 // message at that field on the same card; the other fields keep what was typed.
-import { t, type Lang } from '../i18n/index.js';
+import { t, type Lang } from '../../i18n/index.js';
 
 export interface Fields<K extends string> {
   values: Record<K, string>;
@@ -32,4 +32,11 @@ export function readFields<K extends string>(lang: Lang, data: Record<string, un
 /** One field that is a choice or an id: its text if it is one, else '' (the flow then says what is missing). */
 export function text(v: unknown, max = 200): string {
   return typeof v === 'string' && v.length <= max ? v : '';
+}
+
+/** A calendar date as YYYY-MM-DD that exists (2026-02-30 does not). */
+export function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }

@@ -1,12 +1,12 @@
 // "roller": an admin gives and takes colleagues' roles with a card. Checked on the server at every
 // step; the colleague is told through the outbox.
 import { z } from 'zod';
-import { renderCard } from '../../cards/index.js';
-import { can, ROLES, type Role } from '../domain/roles.js';
-import { t } from '../i18n/index.js';
-import type { StaffMember } from '../store/index.js';
-import { notAllowedReply, personalOnlyLine, personalOnlyReply, roleNames } from './help.js';
-import type { ExecuteResult, Reply, Services, Turn } from './types.js';
+import { renderCard } from '../../../cards/index.js';
+import { can, ROLES, type Role } from '../../domain/roles.js';
+import { t } from '../../i18n/index.js';
+import type { StaffMember } from '../../store/index.js';
+import { notAllowedReply, personalOnlyLine, personalOnlyReply, roleNames } from '../shared/replies.js';
+import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
 
 const PickData = z.object({ person: z.string().min(1).max(100) });
 const SaveData = z.object({ person: z.string().min(1).max(100), roles: z.string().max(500).optional() });
@@ -112,4 +112,6 @@ export const rolesVerbs = {
     }
     return editCard(turn, services, updated, t(turn.lang, 'roles.saved', { name: person.name || person.aadObjectId, roles: names }));
   },
-};
+} satisfies Verbs;
+
+export const rolesFlow = { commands: { roles: rolesCommand }, verbs: rolesVerbs } satisfies Flow;

@@ -1,5 +1,5 @@
 // Building blocks for form cards (cards/form.json): each flow step is a list of these.
-import type { FormCardData, FormField } from '../../cards/index.js';
+import type { FormCardData, FormField } from '../../../cards/index.js';
 
 export const info = (text: string, color: Extract<FormField, { kind: 'info' }>['color'] = 'Default', bold = false): FormField => ({
   kind: 'info',

@@ -2,10 +2,10 @@
 // message to show at the field when it is not one. Recording a citizen refuses a birth date after
 // today; looking one up does not, so a citizen stored with such a number before it was refused can
 // still be found (for an access request, say).
-import { parseCpr, type Cpr } from '../domain/cpr.js';
-import { copenhagenDay } from '../i18n/format.js';
-import { t, type Lang } from '../i18n/index.js';
-import type { Services } from './types.js';
+import { parseCpr, type Cpr } from '../../domain/cpr.js';
+import { copenhagenDay } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { Services } from '../types.js';
 
 export function readCpr(typed: string, lang: Lang, services: Pick<Services, 'clock'>): { ok: true; cpr: Cpr } | { ok: false; error: string } {
   const parsed = parseCpr(typed, copenhagenDay(services.clock.now()));

@@ -1,15 +1,15 @@
 // "adgangslog": an admin exports one citizen's access trail (who looked at or changed what, when
 // and why) as a plain message, for a citizen's access request. The export is itself audited.
-import { renderCard } from '../../cards/index.js';
-import { maskCpr } from '../domain/cpr.js';
-import { readCprForLookup } from './cpr.js';
-import { readFields } from './inputs.js';
-import { can } from '../domain/roles.js';
-import { formatDateTime } from '../i18n/format.js';
-import { t, type Lang } from '../i18n/index.js';
-import type { AuditEntry } from '../store/index.js';
-import { notAllowedReply, personalOnlyLine, personalOnlyReply } from './help.js';
-import type { ExecuteResult, Reply, Services, Turn } from './types.js';
+import { renderCard } from '../../../cards/index.js';
+import { maskCpr } from '../../domain/cpr.js';
+import { readCprForLookup } from '../shared/cpr.js';
+import { readFields } from '../shared/inputs.js';
+import { can } from '../../domain/roles.js';
+import { formatDateTime } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { AuditEntry } from '../../store/index.js';
+import { notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
+import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
 
 
 function refusal(turn: Turn): ExecuteResult | undefined {
@@ -80,4 +80,6 @@ export const auditVerbs = {
       also: [{ kind: 'text', text: formatTrail(turn.lang, masked, entries), summary: t(turn.lang, 'audit.title') }],
     };
   },
-};
+} satisfies Verbs;
+
+export const auditTrailFlow = { commands: { auditTrail: async (turn) => auditCommand(turn) }, verbs: auditVerbs } satisfies Flow;

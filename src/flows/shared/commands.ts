@@ -1,5 +1,5 @@
 // Typed text -> the command it names, in Danish or English, forgiving of case, punctuation and spacing.
-import { wordsInAnyLanguage } from '../i18n/index.js';
+import { wordsInAnyLanguage } from '../../i18n/index.js';
 
 export const COMMANDS = ['help', 'screening', 'resume', 'reassess', 'refer', 'queue', 'setChannel', 'visits', 'myCitizens', 'planVisit', 'shareCitizen', 'stats', 'roles', 'auditTrail'] as const;
 export type Command = (typeof COMMANDS)[number];

@@ -1,0 +1,64 @@
+// The routing table: every flow's text commands and card verbs, merged in one place. The Teams
+// layer asks it what answers a command or a verb; nothing else routes. A verb without a handler,
+// or a handler for a verb nobody knows, does not compile (src/flows/verbs.ts).
+import { auditTrailFlow } from './auditTrail/index.js';
+import { flowRefusal, helpCommand, helpReply } from './help/index.js';
+import { rolesFlow } from './roles/index.js';
+import { screeningFlow } from './screening/index.js';
+import { recognise, type Command } from './shared/commands.js';
+import { staleCardReply } from './shared/replies.js';
+import { FLOWS, type ExecuteResult, type FlowId, type TextHandler, type VerbHandler, type Verbs } from './types.js';
+import type { Verb } from './verbs.js';
+import { visitationFlow } from './visitation/index.js';
+import { visitsFlow } from './visits/index.js';
+
+/** The first card of each flow on the help card. */
+const FIRST_STEP: Record<FlowId, Verb> = {
+  screening: 'screening.start',
+  refer: 'referral.form',
+  queue: 'queue.show',
+  visits: 'visits.mine',
+};
+
+const helpVerbs = {
+  'help.show': async (turn) => ({ card: helpReply(turn).card }),
+  'flow.open': async (turn, services, data): Promise<ExecuteResult> => {
+    const flow = (FLOWS as readonly unknown[]).includes(data.flow) ? (data.flow as FlowId) : undefined;
+    if (!flow) return { card: staleCardReply(turn).card };
+    const refused = flowRefusal(turn, flow);
+    return refused ? { card: refused.card } : (VERB_HANDLERS as Record<Verb, VerbHandler>)[FIRST_STEP[flow]](turn, services, {});
+  },
+} satisfies Verbs;
+
+/** Every card button the bot answers, by verb: exactly the verbs of src/flows/verbs.ts. */
+export const VERB_HANDLERS = {
+  ...helpVerbs,
+  ...screeningFlow.verbs,
+  ...visitationFlow.verbs,
+  ...visitsFlow.verbs,
+  ...rolesFlow.verbs,
+  ...auditTrailFlow.verbs,
+} satisfies Record<Verb, VerbHandler>;
+
+/** Every typed command the bot understands (words in src/i18n: commands.<command>). */
+export const COMMAND_HANDLERS = {
+  help: helpCommand,
+  ...screeningFlow.commands,
+  ...visitationFlow.commands,
+  ...visitsFlow.commands,
+  ...rolesFlow.commands,
+  ...auditTrailFlow.commands,
+} satisfies Record<Command, TextHandler>;
+
+/** The handler of a verb a card sent, if it is one of ours. */
+export function verbHandler(verb: string): VerbHandler | undefined {
+  return Object.hasOwn(VERB_HANDLERS, verb) ? VERB_HANDLERS[verb as Verb] : undefined;
+}
+
+/** What answers typed text: the command it names, or the help card. */
+export function textHandler(text: string | undefined): TextHandler {
+  const command = recognise(text);
+  return command ? COMMAND_HANDLERS[command] : helpCommand;
+}
+
+export { listenForReferralCards, remindFollowUps } from './visitation/index.js';

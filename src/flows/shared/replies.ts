@@ -1,0 +1,61 @@
+// The bot's standard answers, for every flow: a notice card, "only in a personal chat", "your role
+// does not allow it", "this card is stale", and the way back to the help card.
+import { renderCard, type CardAction } from '../../../cards/index.js';
+import { rolesFor, type Permission, type Role } from '../../domain/roles.js';
+import { t, words, type Lang } from '../../i18n/index.js';
+import type { Command } from './commands.js';
+import type { Reply, TextHandler, Turn, VerbHandler } from '../types.js';
+
+export const backToHelp = (turn: Turn): CardAction => ({ kind: 'execute', title: t(turn.lang, 'common.back'), verb: 'help.show', data: {} });
+
+export function roleNames(lang: Lang, roles: readonly Role[]): string {
+  return roles.map((r) => t(lang, `role.${r}`)).join(', ');
+}
+
+export function requiresText(turn: Turn, permission: Permission): string {
+  return t(turn.lang, 'help.requires', { roles: roleNames(turn.lang, rolesFor(permission)) });
+}
+
+function personalChatLink(turn: Turn): string | undefined {
+  return turn.botId ? `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(turn.botId)}` : undefined;
+}
+
+export function notice(turn: Turn, titleKey: string, lines: string[], actions: CardAction[] = [backToHelp(turn)]): Reply & { kind: 'card' } {
+  const title = t(turn.lang, titleKey);
+  return { kind: 'card', card: renderCard('notice', { title, lines, actions }), summary: title };
+}
+
+/** Health and citizens' data never go to a shared conversation: lead to the personal chat instead. */
+export function personalOnlyReply(turn: Turn, what: string): Reply & { kind: 'card' } {
+  const link = personalChatLink(turn);
+  const actions: CardAction[] = [backToHelp(turn)];
+  if (link) actions.unshift({ kind: 'url', title: t(turn.lang, 'flow.personalOnly.button'), url: link });
+  return notice(turn, 'personalOnly.title', [t(turn.lang, 'personalOnly.text', { flow: what }), t(turn.lang, 'personalOnly.howTo')], actions);
+}
+
+export function notAllowedReply(turn: Turn, what: string, permission: Permission): Reply & { kind: 'card' } {
+  return notice(turn, 'notAllowed.title', [t(turn.lang, 'notAllowed.text', { flow: what, roles: roleNames(turn.lang, rolesFor(permission)) })]);
+}
+
+/** A card whose button payload we cannot use (old, changed or forged): say so and show help again. */
+export function staleCardReply(turn: Turn): Reply & { kind: 'card' } {
+  return notice(turn, 'stale.title', [t(turn.lang, 'stale.text')], [{ kind: 'execute', title: t(turn.lang, 'common.showHelp'), verb: 'help.show', data: {} }]);
+}
+
+/** One line for a personal-data command typed in a channel or group chat. */
+export function personalOnlyLine(turn: Turn, command: Command): Reply {
+  const first = words(turn.lang, `commands.${command}`)[0] ?? command;
+  return { kind: 'text', text: t(turn.lang, 'personalOnly.line', { command: first }) };
+}
+
+/**
+ * A typed command that opens the same card as a button (e.g. "mine borgere"): in a personal chat
+ * only, since these cards carry citizens' data; anything the button adds (a CSV) follows.
+ */
+export function cardCommand(command: Command, handler: VerbHandler, summaryKey: string): TextHandler {
+  return async (turn, services) => {
+    if (turn.scope !== 'personal') return [personalOnlyLine(turn, command)];
+    const result = await handler(turn, services, {});
+    return [{ kind: 'card', card: result.card, summary: t(turn.lang, summaryKey) }, ...(result.also ?? [])];
+  };
+}

@@ -1,0 +1,142 @@
+// What the visitation flow shares: loading a referral from a card payload, who may act on it,
+// changing it with compare-and-save, and answering in the channel or the personal chat.
+import { z } from 'zod';
+import { type AdaptiveCardJson } from '../../../cards/index.js';
+import { can } from '../../domain/roles.js';
+import { copenhagenParts } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { Citizen, Referral, StaffKey } from '../../store/index.js';
+import { button } from '../shared/form.js';
+import { backToHelp, notAllowedReply, notice, personalOnlyReply } from '../shared/replies.js';
+import type { ExecuteResult, Services, Turn } from '../types.js';
+import { dataOf, type ChannelSetting, type ReferralData } from '../../services/referrals.js';
+import { channelCard } from './channelCard.js';
+import { detailsCard } from './details.js';
+
+const PURPOSE = 'visitation';
+
+const Rid = z.object({ rid: z.string().uuid() });
+
+export const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export const today = (services: Services) => {
+  const p = copenhagenParts(services.clock.now());
+  return `${p.year}-${p.month}-${p.day}`;
+};
+
+export async function visitationChannel(services: Services): Promise<ChannelSetting | undefined> {
+  return services.referrals.channel();
+}
+
+/** Change a referral with compare-and-save, retrying if someone else changed it meanwhile. */
+export async function mutate(services: Services, rid: string, change: (r: Referral, d: ReferralData) => Referral | undefined): Promise<Referral | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await services.store.referrals.get(rid);
+    if (!current) return undefined;
+    const next = change(current, dataOf(current));
+    if (!next) return current;
+    const saved = await services.store.referrals.compareAndSave({ ...next, updatedAt: services.clock.now().toISOString() }, current.version);
+    if (saved) return saved;
+  }
+  throw new Error('The referral kept changing; try again');
+}
+
+export async function audit(services: Services, actor: { staff: StaffKey; name?: string }, citizenId: string, action: 'read' | 'create' | 'update', what: string): Promise<void> {
+  await services.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId, action, purpose: PURPOSE, what });
+}
+
+export const actorOf = (turn: Turn) => ({ staff: turn.staff, name: turn.user.name });
+
+export function sourceLabel(L: Lang, referral: Referral): string {
+  const d = dataOf(referral);
+  if (referral.source.kind === 'screening') return t(L, 'visitation.source.screening');
+  return d.direct?.unit ? t(L, 'visitation.source.directFrom', { unit: d.direct.unit }) : t(L, 'visitation.source.direct');
+}
+
+export async function holderName(services: Services, referral: Referral): Promise<string> {
+  if (!referral.holder) return '';
+  return (await services.store.staff.get(referral.holder))?.name ?? '';
+}
+
+export function statusLabel(L: Lang, referral: Referral, holder: string): string {
+  if (referral.status === 'taken') return t(L, 'visitation.status.takenBy', { name: holder });
+  return t(L, `visitation.status.${referral.status}`);
+}
+
+// Access: visitators act; the holder triages and decides; centre staff may pre-triage.
+
+type Loaded = { referral: Referral; data: ReferralData; citizen: Citizen | undefined };
+
+async function load(turn: Turn, services: Services, data: Record<string, unknown>): Promise<Loaded | ExecuteResult> {
+  const parsed = Rid.safeParse(data);
+  const referral = parsed.success ? await services.store.referrals.get(parsed.data.rid) : undefined;
+  if (!referral) return { card: notice(turn, 'stale.title', [t(turn.lang, 'visitation.gone')], [backToHelp(turn)]).card };
+  return { referral, data: dataOf(referral), citizen: await services.store.citizens.get(referral.citizenId) };
+}
+
+const isLoaded = (x: Loaded | ExecuteResult): x is Loaded => 'referral' in x;
+
+export function visitatorOnly(turn: Turn): ExecuteResult | undefined {
+  if (!can(turn.roles, 'queue')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.queue.title'), 'queue').card };
+  return undefined;
+}
+
+export function personalOnly(turn: Turn): ExecuteResult | undefined {
+  if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'flow.queue.title')).card };
+  return undefined;
+}
+
+/** In the channel a button answers with that visitator's view of the channel card; in a personal chat, with the details. */
+export async function answer(turn: Turn, services: Services, referral: Referral, note?: string): Promise<ExecuteResult> {
+  if (turn.scope === 'channel' || turn.scope === 'groupChat') return { card: await channelCard(services, referral, turn.staff, note) };
+  return { card: await detailsCard(turn, services, referral, note) };
+}
+
+/**
+ * A press that did nothing (the case moved on, or it is not this person's to act on): what happened,
+ * on the case's card without personal data, so nothing about the citizen is read. "Åbn" shows the
+ * details (and is audited) for whoever may see them.
+ */
+export async function refusedAnswer(turn: Turn, services: Services, referral: Referral, note: string): Promise<ExecuteResult> {
+  return { card: await channelCard(services, referral, can(turn.roles, 'queue') ? turn.staff : undefined, note) };
+}
+
+type Handler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
+
+export const withReferral =
+  (fn: (turn: Turn, services: Services, loaded: Loaded, data: Record<string, unknown>) => Promise<ExecuteResult>): Handler =>
+  async (turn, services, data) => {
+    const loaded = await load(turn, services, data);
+    return isLoaded(loaded) ? fn(turn, services, loaded, data) : loaded;
+  };
+
+export async function tell(services: Services, to: StaffKey, key: string, vars: Record<string, string | number>, idempotencyKey: string): Promise<void> {
+  if (!services.outbox) return;
+  const lang = await services.directory.languageOf(to);
+  await services.outbox.enqueue({ idempotencyKey, target: { kind: 'user', user: to }, payload: { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') } });
+}
+
+/**
+ * A button on the channel card whose next step is personal (triage, hand-over): that card goes to the
+ * presser's personal chat through the outbox, and the channel card says so.
+ */
+export async function viaPersonalChat(turn: Turn, services: Services, referral: Referral, card: AdaptiveCardJson, what: string): Promise<ExecuteResult> {
+  await services.outbox?.enqueue({
+    idempotencyKey: `referral-${what}:${referral.id}:${turn.staff.aadObjectId}:${services.clock.now().toISOString()}`,
+    target: { kind: 'user', user: turn.staff },
+    payload: { card, summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
+  });
+  return { card: await channelCard(services, referral, turn.staff, t('da', 'visitation.sentToPersonal')) };
+}
+
+export function isDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
+
+export function addYear(iso: string): string {
+  const d = new Date(iso);
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return d.toISOString();
+}

@@ -1,0 +1,135 @@
+// The decision: an offer the criteria allow, its purpose and start; the advis to the centre.
+import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { maskCpr } from '../../domain/cpr.js';
+import { readFields } from '../shared/inputs.js';
+import { assess, homeOfferEnd, inForce, singleServicesAllowed, validateScores } from '../../domain/faellesSprog.js';
+import { can } from '../../domain/roles.js';
+import { formatDate } from '../../i18n/format.js';
+import { t } from '../../i18n/index.js';
+import type { Citizen, Referral, StaffKey } from '../../store/index.js';
+import { sameStaff } from '../../store/index.js';
+import { button, choice, textInput } from '../shared/form.js';
+import type { Services, Turn , Verbs } from '../types.js';
+import { DECISIONS, SINGLE_SERVICES, dataOf, withData, type DecisionOffer, type ReferralData } from '../../services/referrals.js';
+import { refreshChannelCard } from './channelCard.js';
+import { actorOf, addYear, audit, isDate, mutate, personalOnly, refusedAnswer, tell, today, visitatorOnly, withReferral } from './common.js';
+import { detailsCard } from './details.js';
+import { decisionLetter } from './letter.js';
+import { assessmentFields, triageForm } from './triage.js';
+
+export function decisionForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
+  const L = turn.lang;
+  const d = dataOf(referral);
+  // The rule sets in force on the decision date decide (the law moved on 1 July 2025).
+  const assessment = assess(services.rules.visitation, d.triage!.scores, today(services));
+  const met = (offer: 'centre' | 'home') => assessment.some((a) => a.set.offer === offer && a.evaluation.met);
+  const offers = DECISIONS.filter((o) => (o === 'centre' ? met('centre') : o === 'home' ? met('home') : o === 'single' ? singleServicesAllowed(assessment) : true));
+  const fields: FormField[] = [...assessmentFields(L, assessment)];
+  fields.push(
+    choice('offer', t(L, 'visitation.decide.offer'), offers.map((o) => ({ title: t(L, `visitation.decision.${o}`), value: o })), values.offer ?? '', errors.offer ?? ''),
+    textInput('purpose', t(L, 'visitation.decide.purpose'), values.purpose ?? '', errors.purpose ?? '', { maxLength: 1000, multiline: true }),
+    textInput('startDate', t(L, 'visitation.decide.startDate'), values.startDate ?? '', errors.startDate ?? '', { placeholder: t(L, 'visitation.decide.datePlaceholder'), maxLength: 10 }),
+    choice('trainingByCarer', t(L, 'visitation.decide.trainingByCarer'), [{ title: t(L, 'screening.choice.yes'), value: 'yes' }, { title: t(L, 'screening.choice.no'), value: 'no' }], values.trainingByCarer ?? 'no', errors.trainingByCarer ?? ''),
+    choice('services', t(L, 'visitation.decide.services'), SINGLE_SERVICES.map((s) => ({ title: t(L, `visitation.single.${s}`), value: s })), values.services ?? '', errors.services ?? '', { multi: true }),
+  );
+  return renderCard('form', {
+    stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+    title: t(L, 'visitation.decide.title'),
+    intro: [t(L, 'visitation.decide.intro')],
+    fields,
+    actions: [button(t(L, 'visitation.decide.submit'), 'referral.decide', { rid: referral.id, v: referral.version }, 'positive'), button(t(L, 'visitation.triage.again'), 'referral.triageStart', { rid: referral.id }), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
+  });
+}
+
+/** The advis (order) to the centre: in a personal chat, the offer and purpose, no scores. */
+async function sendAdvis(services: Services, referral: Referral, citizen: Citizen | undefined, d: NonNullable<ReferralData['decision']>): Promise<void> {
+  if (!services.outbox || d.offer === 'refused') return;
+  const recipients: StaffKey[] = [];
+  if (referral.source.kind === 'screening') recipients.push(referral.source.by);
+  else {
+    // A direct referral names no centre: every activity-centre colleague gets the advis.
+    for (const m of await services.directory.list(referral.source.by.tenantId)) {
+      if (can(await services.directory.rolesOf(m), 'screening')) recipients.push(m);
+    }
+  }
+  for (const to of recipients.slice(0, 20)) {
+    const lines = [
+      t('da', 'advis.title', { caseNumber: referral.caseNumber }),
+      t('da', 'advis.citizen', { name: citizen?.name ?? '', cpr: citizen ? maskCpr(citizen.cpr) : '' }),
+      t('da', 'advis.offer', { offer: t('da', `visitation.decision.${d.offer}`) }) + (d.endDate ? ` ${t('da', 'visitation.decision.until', { date: formatDate('da', `${d.endDate}T12:00:00Z`) })}` : ''),
+      t('da', 'advis.purpose', { purpose: d.purpose }),
+      t('da', 'advis.start', { date: d.startDate ? formatDate('da', `${d.startDate}T12:00:00Z`) : t('da', 'advis.startUnknown') }),
+      t('da', 'advis.visitator', { name: d.decidedByName }),
+      t('da', 'advis.next'),
+    ];
+    await services.outbox.enqueue({
+      idempotencyKey: `advis:${referral.id}:${to.aadObjectId}`,
+      target: { kind: 'user', user: { tenantId: to.tenantId, aadObjectId: to.aadObjectId } },
+      payload: { text: lines.join('\n'), summary: t('da', 'advis.preview', { caseNumber: referral.caseNumber }) },
+      topic: { kind: 'referral.advis', id: referral.id },
+    });
+  }
+}
+
+export const decideVerbs = {
+  'referral.decide': withReferral(async (turn, services, { referral, citizen }, data) => {
+    const refused = personalOnly(turn) ?? visitatorOnly(turn);
+    if (refused) return refused;
+    const L = turn.lang;
+    const d = dataOf(referral);
+    if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
+    const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: 10, trainingByCarer: 3, services: 500 });
+    const values = { ...fields.values, trainingByCarer: fields.values.trainingByCarer || 'no' };
+    const errors: Record<string, string> = { ...fields.errors };
+    const decisionDate = today(services);
+    if (validateScores(inForce(services.rules.visitation, decisionDate), d.triage.scores).length) {
+      // The rule sets changed since the scoring (another vocabulary): score again by the ones in force.
+      return { card: triageForm(turn, services, referral, {}, {}, t(L, 'visitation.decide.rulesChanged')) };
+    }
+    const assessment = assess(services.rules.visitation, d.triage.scores, decisionDate);
+    const centreMet = assessment.some((a) => a.set.offer === 'centre' && a.evaluation.met);
+    const homeMet = assessment.some((a) => a.set.offer === 'home' && a.evaluation.met);
+    const offer = values.offer as DecisionOffer;
+    const allowed = offer === 'refused' || (offer === 'centre' && centreMet) || (offer === 'home' && homeMet) || (offer === 'single' && singleServicesAllowed(assessment));
+    if (!(DECISIONS as readonly string[]).includes(offer) || !allowed) errors.offer ??= t(L, 'visitation.decide.pickOffer');
+    if (!values.purpose.trim()) errors.purpose ??= t(L, offer === 'refused' ? 'screening.error.reason' : 'visitation.decide.purposeRequired');
+    if (values.startDate && !isDate(values.startDate)) errors.startDate ??= t(L, 'visitation.decide.badDate');
+    const singles = values.services.split(',').map((s) => s.trim()).filter(Boolean);
+    if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services ??= t(L, 'visitation.decide.pickServices');
+    if (Number(data.v) !== referral.version) errors.offer = t(L, 'visitation.changedMeanwhile');
+    if (Object.keys(errors).length) return { card: decisionForm(turn, services, referral, values, errors) };
+    const now = services.clock.now().toISOString();
+    const start = values.startDate || today(services);
+    const decision: NonNullable<ReferralData['decision']> = {
+      offer,
+      purpose: values.purpose.trim().slice(0, 1000),
+      startDate: values.startDate || undefined,
+      endDate: offer === 'home' ? homeOfferEnd(start) : undefined,
+      trainingByCarer: offer === 'home' ? values.trainingByCarer === 'yes' : undefined,
+      singleServices: offer === 'single' ? (singles as (typeof SINGLE_SERVICES)[number][]) : undefined,
+      ruleSets: assessment.map((a) => a.set),
+      met: assessment.map((a) => ({ id: a.set.id, met: a.evaluation.met })),
+      scores: d.triage.scores,
+      decidedBy: turn.staff,
+      decidedByName: turn.user.name ?? '',
+      decidedAt: now,
+    };
+    const saved = await mutate(services, referral.id, (r, rd) => {
+      if (r.version !== referral.version) return undefined;
+      rd.decision = decision;
+      rd.history.push({ at: now, by: turn.staff, byName: turn.user.name ?? '', action: 'decided' });
+      if (offer !== 'refused') rd.followUp = { kind: offer === 'home' ? 'homeEnd' : 'yearly', dueAt: offer === 'home' ? `${decision.endDate}T08:00:00.000Z` : addYear(now) };
+      return withData({ ...r, status: offer === 'refused' ? 'refused' : 'decided' }, rd);
+    });
+    if (!saved || saved.version === referral.version) return { card: decisionForm(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, values, { offer: t(L, 'visitation.changedMeanwhile') }) };
+    await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.decided', { caseNumber: saved.caseNumber }));
+    await refreshChannelCard(services, saved);
+    await sendAdvis(services, saved, citizen, decision);
+    await tell(services, saved.source.by, 'visitation.told.decided', { caseNumber: saved.caseNumber }, `told-decided:${saved.id}`);
+    const letter = decisionLetter(services, saved, citizen, decision, assessment);
+    return {
+      card: await detailsCard(turn, services, saved, t(L, 'visitation.decide.done')),
+      also: [{ kind: 'text', text: letter, summary: t(L, 'visitation.letterPreview') }],
+    };
+  }),
+} satisfies Verbs;

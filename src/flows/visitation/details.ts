@@ -1,0 +1,84 @@
+// A referral's details, shown only in a personal chat and audited as a read.
+import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { ageOn, maskCpr, parseCpr } from '../../domain/cpr.js';
+import { areasOf, inForce, type Scores } from '../../domain/faellesSprog.js';
+import { can } from '../../domain/roles.js';
+import { copenhagenDay, formatDate } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { Citizen, Referral } from '../../store/index.js';
+import { sameStaff } from '../../store/index.js';
+import { button, facts, info, type FormAction } from '../shared/form.js';
+import type { Services, Turn } from '../types.js';
+import { dataOf, type ReferralData } from '../../services/referrals.js';
+import { actorOf, answer, audit, holderName, sourceLabel, statusLabel, today } from './common.js';
+
+export async function detailsCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
+  const L = turn.lang;
+  const d = dataOf(referral);
+  const citizen = await services.store.citizens.get(referral.citizenId);
+  await audit(services, actorOf(turn), referral.citizenId, 'read', t('da', 'audit.visitation.read', { caseNumber: referral.caseNumber }));
+  const holder = await holderName(services, referral);
+  const fields: FormField[] = [];
+  if (note) fields.push(info(note, 'Accent'));
+  const rows = [
+    { title: t(L, 'visitation.details.citizen'), value: citizen ? `${citizen.name}, ${maskCpr(citizen.cpr)}${ageText(L, citizen, services)}` : '-' },
+    { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral) },
+    { title: t(L, 'visitation.card.received'), value: formatDate(L, referral.createdAt) },
+    { title: t(L, 'visitation.card.status'), value: statusLabel(L, referral, holder) },
+  ];
+  const by = await services.store.staff.get(referral.source.by);
+  if (by?.name) rows.push({ title: t(L, 'visitation.details.referrer'), value: by.name });
+  fields.push(facts(rows));
+  if (d.screening) {
+    fields.push(info(t(L, 'visitation.details.screening'), 'Default', true));
+    const s = d.screening;
+    const lines = [];
+    if (s.proposed) lines.push({ title: t(L, 'visitation.details.proposed'), value: t(L, `screening.offerShort.${s.proposed === 'outside' ? 'referral' : s.proposed}`) });
+    if (s.decidedBy?.length) lines.push({ title: t(L, 'visitation.details.decidedBy'), value: s.decidedBy.map((a) => t(L, `screening.answer.${a}`)).join(', ') });
+    if (s.scores) lines.push({ title: t(L, 'visitation.details.copm'), value: t(L, 'visitation.details.copmValue', { performance: s.scores.performance.toFixed(1), satisfaction: s.scores.satisfaction.toFixed(1) }) });
+    fields.push(facts(lines));
+  }
+  if (d.direct) {
+    fields.push(facts([
+      { title: t(L, 'visitation.details.askedBy'), value: t(L, `visitation.askedBy.${d.direct.askedBy}`) },
+      { title: t(L, 'visitation.details.reason'), value: d.direct.reason },
+    ]));
+  }
+  if (d.preTriage) fields.push(info(t(L, 'visitation.details.preTriage', { name: d.preTriage.byName, scores: scoresText(services, d.preTriage.scores, d.preTriage.date) })));
+  if (d.triage) fields.push(info(t(L, 'visitation.details.triage', { scores: scoresText(services, d.triage.scores, d.triage.date) })));
+  if (d.refusal) fields.push(info(t(L, 'visitation.details.refused', { reason: d.refusal.reason, name: d.refusal.byName }), 'Attention'));
+  if (d.decision) fields.push(info(decisionLine(L, d.decision), 'Good'));
+  const rid = referral.id;
+  const actions: FormAction[] = [];
+  const isHolder = referral.status === 'taken' && sameStaff(referral.holder, turn.staff);
+  if (can(turn.roles, 'queue')) {
+    if (referral.status === 'new') actions.push(button(t(L, 'visitation.button.take'), 'referral.take', { rid }, 'positive'));
+    if (isHolder) actions.push(button(t(L, 'visitation.button.triage'), 'referral.triageStart', { rid }, 'positive'));
+    if (isHolder) actions.push(button(t(L, 'visitation.button.handover'), 'referral.handoverStart', { rid }));
+    if (referral.status === 'new' || isHolder) actions.push(button(t(L, 'visitation.button.refuse'), 'referral.refuseStart', { rid }, 'destructive'));
+  } else if (can(turn.roles, 'screening') && sameStaff(referral.source.by, turn.staff) && (referral.status === 'new' || referral.status === 'taken')) {
+    actions.push(button(t(L, 'visitation.button.preTriage'), 'referral.triageStart', { rid }));
+  }
+  actions.push(button(t(L, 'visitation.button.queue'), 'queue.show', {}));
+  return renderCard('form', { stepLabel: '', title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }), intro: [], fields, actions });
+}
+
+function ageText(L: Lang, citizen: Citizen, services: Services): string {
+  const today = copenhagenDay(services.clock.now());
+  const parsed = parseCpr(citizen.cpr, today);
+  if (!parsed.ok) return '';
+  return t(L, 'visitation.details.age', { age: ageOn(parsed.cpr, today) });
+}
+
+function scoresText(services: Services, scores: Scores, date: string): string {
+  const sets = inForce(services.rules.visitation, date);
+  return areasOf(sets)
+    .map((a) => `${a.name} ${scores[a.code] ?? '-'}`)
+    .join(', ');
+}
+
+function decisionLine(L: Lang, d: NonNullable<ReferralData['decision']>): string {
+  const offer = t(L, `visitation.decision.${d.offer}`);
+  const end = d.endDate ? ` ${t(L, 'visitation.decision.until', { date: formatDate(L, `${d.endDate}T12:00:00Z`) })}` : '';
+  return t(L, 'visitation.details.decided', { offer: `${offer}${end}`, name: d.decidedByName, date: formatDate(L, d.decidedAt) });
+}

@@ -1,0 +1,124 @@
+// Fælles Sprog triage by the rule sets in force: the scores, and which offers' criteria they meet.
+import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { areasOf, assess, inForce, scaleOf, validateScores, type AssessedSet, type ExplainedNode, type Scores } from '../../domain/faellesSprog.js';
+import { can } from '../../domain/roles.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { Referral } from '../../store/index.js';
+import { sameStaff } from '../../store/index.js';
+import { button, choice, info } from '../shared/form.js';
+import { notAllowedReply } from '../shared/replies.js';
+import type { Services, Turn , Verbs } from '../types.js';
+import { withData } from '../../services/referrals.js';
+import { actorOf, audit, mutate, personalOnly, refusedAnswer, str, today, viaPersonalChat, withReferral } from './common.js';
+import { decisionForm } from './decide.js';
+
+export function triageForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}, note = ''): AdaptiveCardJson {
+  const L = turn.lang;
+  const date = today(services);
+  const sets = inForce(services.rules.visitation, date);
+  const scale = scaleOf(sets);
+  const fields: FormField[] = [];
+  if (note) fields.push(info(note, 'Attention'));
+  if (sets.some((s) => s.legalReview)) fields.push(info(t(L, 'visitation.triage.legalReview'), 'Warning'));
+  for (const area of areasOf(sets)) {
+    const weight = area.weight ? ` (${t(L, `visitation.weight.${area.weight}`)})` : '';
+    fields.push(
+      choice(`fs_${area.code}`, `${areaLabel(area.code, area.name)}${weight}`, scale.map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })), values[`fs_${area.code}`] ?? '', errors[`fs_${area.code}`] ?? '', {
+        style: 'compact',
+        placeholder: t(L, 'screening.select'),
+      }),
+    );
+  }
+  const preliminary = !can(turn.roles, 'queue');
+  return renderCard('form', {
+    stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+    title: t(L, preliminary ? 'visitation.triage.preTitle' : 'visitation.triage.title'),
+    intro: [t(L, preliminary ? 'visitation.triage.preIntro' : 'visitation.triage.intro', { sets: sets.map((s) => `${s.title} (${s.version})`).join('; ') })],
+    fields,
+    actions: [button(t(L, 'visitation.triage.submit'), 'referral.triage', { rid: referral.id }, 'positive'), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
+  });
+}
+
+/** "5. Aktivitet" for the old numbered areas, "J3.8 Gå" for Fælles Sprog III codes. */
+const areaLabel = (code: string, name: string) => (/^\d+$/.test(code) ? `${code}. ${name}` : `${code} ${name}`);
+
+/** Each criterion in words, with whether it was met: "5. Aktivitet: 3, mindst 3 ✓". */
+function explain(L: Lang, node: ExplainedNode, depth = 0): string[] {
+  const pad = '  '.repeat(depth);
+  const mark = (met: boolean) => (met ? '✓' : '✗');
+  if ('all' in node) return [`${pad}${mark(node.met)} ${t(L, 'visitation.explain.all')}`, ...node.all.flatMap((n) => explain(L, n, depth + 1))];
+  if ('any' in node) return [`${pad}${mark(node.met)} ${t(L, 'visitation.explain.any')}`, ...node.any.flatMap((n) => explain(L, n, depth + 1))];
+  if ('not' in node) return [`${pad}${mark(node.met)} ${t(L, 'visitation.explain.not')}`, ...explain(L, node.not, depth + 1)];
+  const rule = 'atLeast' in node ? t(L, 'visitation.explain.atLeast', { n: node.atLeast }) : t(L, 'visitation.explain.atMost', { n: node.atMost });
+  const score = node.notRelevant ? t(L, 'visitation.explain.notRelevant', { score: node.score }) : String(node.score);
+  return [`${pad}${mark(node.met)} ${areaLabel(node.area, node.name)}: ${score} (${rule})`];
+}
+
+export function assessmentFields(L: Lang, assessment: AssessedSet[]): FormField[] {
+  const fields: FormField[] = [];
+  for (const a of assessment) {
+    fields.push(info(`${a.evaluation.met ? '✓' : '✗'} ${t(L, a.evaluation.met ? 'visitation.assess.met' : 'visitation.assess.notMet', { offer: t(L, `visitation.decision.${a.set.offer}`) })}`, a.evaluation.met ? 'Good' : 'Default', true));
+    // One line per criterion; indentation with no-break spaces, which cards do not trim.
+    for (const line of explain(L, a.evaluation.explanation)) fields.push(info(line.replace(/^( +)/, (m) => '\u00a0\u00a0'.repeat(m.length / 2))));
+    fields.push(info(t(L, 'visitation.assess.basis', { id: a.set.id, version: a.set.version, basis: a.set.legalBasis }), 'Default'));
+    if (a.set.legalReview) fields.push(info(a.set.reviewNote ?? t(L, 'visitation.triage.legalReview'), 'Warning'));
+  }
+  return fields;
+}
+
+export const triageVerbs = {
+  'referral.triageStart': withReferral(async (turn, services, { referral }) => {
+    const holder = referral.status === 'taken' && sameStaff(referral.holder, turn.staff) && can(turn.roles, 'queue');
+    const centre = turn.scope === 'personal' && can(turn.roles, 'screening') && sameStaff(referral.source.by, turn.staff) && (referral.status === 'new' || referral.status === 'taken');
+    if (!holder && !centre) {
+      if (!can(turn.roles, 'queue')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.queue.title'), 'queue').card };
+      return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
+    }
+    const form = triageForm({ ...turn, scope: 'personal' }, services, referral);
+    return turn.scope === 'personal' ? { card: form } : viaPersonalChat(turn, services, referral, form, 'triage');
+  }),
+
+  'referral.triage': withReferral(async (turn, services, { referral }, data) => {
+    const refused = personalOnly(turn);
+    if (refused) return refused;
+    const L = turn.lang;
+    const holder = referral.status === 'taken' && sameStaff(referral.holder, turn.staff) && can(turn.roles, 'queue');
+    const centre = !holder && can(turn.roles, 'screening') && sameStaff(referral.source.by, turn.staff) && (referral.status === 'new' || referral.status === 'taken');
+    if (!holder && !centre) return { card: notAllowedReply(turn, t(L, 'flow.queue.title'), 'queue').card };
+    const date = today(services);
+    const sets = inForce(services.rules.visitation, date);
+    const values: Record<string, string> = {};
+    const scores: Scores = {};
+    for (const area of areasOf(sets)) {
+      const raw = str(data[`fs_${area.code}`]);
+      values[`fs_${area.code}`] = raw;
+      if (raw !== '' && /^\d+$/.test(raw)) scores[area.code] = Number(raw);
+    }
+    const problems = validateScores(sets, scores);
+    if (problems.length) {
+      const errors = Object.fromEntries(problems.map((p) => [`fs_${p.code}`, t(L, 'visitation.triage.pickScore')]));
+      return { card: triageForm(turn, services, referral, values, errors) };
+    }
+    const at = services.clock.now().toISOString();
+    const saved = await mutate(services, referral.id, (r, d) => {
+      const entry = { scores, date, at, by: turn.staff, byName: turn.user.name ?? '' };
+      if (holder) d.triage = entry;
+      else d.preTriage = entry;
+      d.history.push({ at, by: turn.staff, byName: turn.user.name ?? '', action: holder ? 'triaged' : 'preTriaged' });
+      return withData(r, d);
+    });
+    await audit(services, actorOf(turn), referral.citizenId, 'update', t('da', holder ? 'audit.visitation.triage' : 'audit.visitation.preTriage', { caseNumber: referral.caseNumber }));
+    if (holder) return { card: decisionForm(turn, services, saved!) };
+    // Centre staff: an indicative pre-triage for the visitator, shown with what it would meet.
+    const assessment = assess(services.rules.visitation, scores, date);
+    return {
+      card: renderCard('form', {
+        stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+        title: t(L, 'visitation.triage.preSaved'),
+        intro: [t(L, 'visitation.triage.preSavedText')],
+        fields: assessmentFields(L, assessment),
+        actions: [button(t(L, 'common.showHelp'), 'help.show', {})],
+      }),
+    };
+  }),
+} satisfies Verbs;

@@ -1,0 +1,117 @@
+// What the visits flow shares: who may do what (services by role from rules/visits.json, citizens
+// by attachment), the visit's own data, and small helpers for cards, audit and telling colleagues.
+import { z } from 'zod';
+import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { maskCpr } from '../../domain/cpr.js';
+import { findOverlaps, type Overlap } from '../../domain/overlap.js';
+import { can, type Role } from '../../domain/roles.js';
+import { formatDate, formatTime } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { Attachment, Citizen, StaffKey, Visit } from '../../store/index.js';
+import { sameStaff } from '../../store/index.js';
+import { button, type FormAction } from '../shared/form.js';
+import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
+import type { ExecuteResult, Services, Turn } from '../types.js';
+
+const PURPOSE = 'besøgskoordinering';
+
+export const ANSWERS = ['joint', 'iTakeIt', 'youTakeIt', 'bothNeeded'] as const;
+
+export type Answer = (typeof ANSWERS)[number];
+
+export const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+export const Id = z.string().uuid();
+
+export interface VisitData {
+  purpose: string;
+  openForJoint: boolean;
+  relativesByVideo: boolean;
+  /** Colleagues this visit is made on behalf of (one of two visits was handed over). */
+  onBehalfOf?: StaffKey[];
+  overlapNote?: { kind: 'keptWithReason' | 'coordinating'; reason?: string; coordinationId?: string };
+}
+
+export const vdata = (v: Visit) => v.data as unknown as VisitData;
+
+// Who may do what: services by role (rules/visits.json), and citizens by attachment.
+
+export function myServices(turn: Turn, services: Services): { id: string; name: string }[] {
+  return services.rules.visits.services
+    .filter((s) => s.roles.some((r) => turn.roles.includes(r as Role)))
+    .map((s) => ({ id: s.id, name: turn.lang === 'da' ? s.name : s.nameEn }));
+}
+
+export function serviceName(services: Services, id: string, lang: Lang): string {
+  const s = services.rules.visits.services.find((x) => x.id === id);
+  return s ? (lang === 'da' ? s.name : s.nameEn) : id;
+}
+
+export function refusal(turn: Turn, services: Services): ExecuteResult | undefined {
+  const name = t(turn.lang, 'flow.visits.title');
+  if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, name).card };
+  if (!can(turn.roles, 'visits') || !myServices(turn, services).length) return { card: notAllowedReply(turn, name, 'visits').card };
+  return undefined;
+}
+
+export async function myAttachment(services: Services, staff: StaffKey, citizenId: string): Promise<Attachment | undefined> {
+  return (await services.store.attachments.listByCitizen(citizenId)).find((a) => a.status === 'active' && sameStaff(a.staff, staff));
+}
+
+export async function audit(turn: Turn, services: Services, citizenId: string, action: 'read' | 'create' | 'update', what: string): Promise<void> {
+  await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId, action, purpose: PURPOSE, what });
+}
+
+export async function staffName(services: Services, key: StaffKey): Promise<string> {
+  return (await services.store.staff.get(key))?.name || key.aadObjectId;
+}
+
+export const citizenLine = (c: Citizen) => `${c.name}, ${maskCpr(c.cpr)}`;
+
+export const when = (L: Lang, at: string) => `${formatDate(L, at)} ${L === 'da' ? 'kl.' : 'at'} ${formatTime(at)}`;
+
+/** A visit's joint staff with one more, never twice (a planner may join the same visit by two ways). */
+export const withStaff = (list: StaffKey[] | undefined, who: StaffKey): StaffKey[] => (list?.some((s) => sameStaff(s, who)) ? list : [...(list ?? []), who]);
+
+export async function overlapsFor(services: Services, visit: { id?: string; citizenId: string; staff: StaffKey; at: string }): Promise<Overlap[]> {
+  // A stored Visit is a VisitLike; findOverlaps never counts drafts or cancelled visits.
+  return findOverlaps(visit, await services.store.visits.listByCitizen(visit.citizenId), services.rules.visits.windowDays, services.rules.visits.timeZone);
+}
+
+export function form(data: { title: string; intro: string[]; fields: FormField[]; actions: FormAction[]; stepLabel?: string }): AdaptiveCardJson {
+  return renderCard('form', { stepLabel: data.stepLabel ?? '', ...data });
+}
+
+/** Colleagues may not have the app yet: their cards wait (and retry) until they can be reached. */
+export async function tell(services: Services, to: StaffKey, payload: { text?: string; card?: AdaptiveCardJson; summary: string }, key: string, reportTo?: StaffKey): Promise<void> {
+  await services.outbox?.enqueue({ idempotencyKey: key, target: { kind: 'user', user: to }, payload, reportTo, topic: { kind: 'visits.card', id: key }, retryOn403: true });
+}
+
+export const langOf = (services: Services, key: StaffKey): Promise<Lang> => services.directory.languageOf(key);
+
+export async function loadOwnVisit(turn: Turn, services: Services, data: Record<string, unknown>, statuses: Visit['status'][]): Promise<Visit | ExecuteResult> {
+  const refused = refusal(turn, services);
+  if (refused) return refused;
+  const vid = Id.safeParse(data.vid);
+  const visit = vid.success ? await services.store.visits.get(vid.data) : undefined;
+  if (!visit || !sameStaff(visit.staff, turn.staff) || !statuses.includes(visit.status)) return { card: staleVisit(turn) };
+  return visit;
+}
+
+export const isVisit = (x: Visit | ExecuteResult): x is Visit => 'citizenId' in x;
+
+/** A card about a citizen the person is not attached to: nothing about the citizen, nothing read. */
+export function notAttachedCard(turn: Turn): AdaptiveCardJson {
+  const L = turn.lang;
+  return form({ title: t(L, 'visits.notAttached.title'), intro: [t(L, 'visits.notAttached')], fields: [], actions: [button(t(L, 'visits.button.mine'), 'visits.mine', {}), button(t(L, 'common.showHelp'), 'help.show', {})] });
+}
+
+export function staleVisit(turn: Turn): AdaptiveCardJson {
+  return form({ title: t(turn.lang, 'stale.title'), intro: [t(turn.lang, 'visits.stale')], fields: [], actions: [button(t(turn.lang, 'visits.button.myVisits'), 'visits.week', {})] });
+}
+
+export async function event(services: Services, service: string, kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason'): Promise<void> {
+  await services.store.visitEvents.append({ at: services.clock.now().toISOString(), service, kind });
+}
+
+export type Handler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;

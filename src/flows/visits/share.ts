@@ -1,0 +1,75 @@
+// Sharing a citizen with a colleague who works with citizens: the colleague is told who and why,
+// with nothing about the sender's service or the citizen's health.
+import { type AdaptiveCardJson } from '../../../cards/index.js';
+import { readFields } from '../shared/inputs.js';
+import { type Role } from '../../domain/roles.js';
+import { t } from '../../i18n/index.js';
+import type { StaffMember } from '../../store/index.js';
+import { sameStaff } from '../../store/index.js';
+import { button, choice, textInput } from '../shared/form.js';
+import type { Services, Turn, Verbs } from '../types.js';
+import { citizenCard } from './citizens.js';
+import { type Handler, Id, audit, citizenLine, form, langOf, myAttachment, refusal, str, tell } from './common.js';
+
+async function worksWithCitizens(services: Services, member: StaffMember): Promise<boolean> {
+  const roles = await services.directory.rolesOf(member);
+  return services.rules.visits.services.some((s) => s.roles.some((r) => roles.includes(r as Role)));
+}
+
+async function shareForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
+  const L = turn.lang;
+  const citizens = [];
+  for (const a of (await services.store.attachments.listByStaff(turn.staff)).filter((x) => x.status === 'active')) {
+    const c = await services.store.citizens.get(a.citizenId);
+    if (c) citizens.push({ title: citizenLine(c), value: c.id });
+  }
+  const colleagues = [];
+  for (const m of await services.directory.list(turn.staff.tenantId)) {
+    if (!sameStaff(m, turn.staff) && (await worksWithCitizens(services, m))) colleagues.push({ title: m.name || m.aadObjectId, value: m.aadObjectId });
+  }
+  return form({
+    title: t(L, 'visits.share.title'),
+    intro: [t(L, 'visits.share.intro')],
+    fields: [
+      choice('citizenId', t(L, 'visits.field.citizen'), citizens, values.citizenId ?? '', errors.citizenId ?? '', { style: 'compact', placeholder: t(L, 'screening.select') }),
+      choice('to', t(L, 'visits.field.colleague'), colleagues, values.to ?? '', errors.to ?? '', { style: 'compact', placeholder: t(L, 'screening.select') }),
+      textInput('reason', t(L, 'visits.field.shareReason'), values.reason ?? '', errors.reason ?? '', { maxLength: 300, multiline: true }),
+    ],
+    actions: [button(t(L, 'visits.button.shareSend'), 'visits.share', {}, 'positive'), button(t(L, 'common.back'), 'visits.mine', {})],
+  });
+}
+
+export const shareVerbs = {
+  'visits.shareStart': async (turn, services, data) => {
+    const refused = refusal(turn, services);
+    if (refused) return refused;
+    return { card: await shareForm(turn, services, { citizenId: str(data.citizenId) }) };
+  },
+
+  'visits.share': async (turn, services, data) => {
+    const refused = refusal(turn, services);
+    if (refused) return refused;
+    const L = turn.lang;
+    const fields = readFields(L, data, { citizenId: 64, to: 128, reason: 300 });
+    const { values } = fields;
+    const errors: Record<string, string> = { ...fields.errors };
+    const mine = Id.safeParse(values.citizenId).success ? await myAttachment(services, turn.staff, values.citizenId) : undefined;
+    if (!mine) errors.citizenId ??= t(L, 'visits.error.citizen');
+    const colleague = values.to ? await services.store.staff.get({ tenantId: turn.staff.tenantId, aadObjectId: values.to }) : undefined;
+    if (!colleague || sameStaff(colleague, turn.staff) || !(await worksWithCitizens(services, colleague))) errors.to ??= t(L, 'visits.error.colleague');
+    if (!values.reason.trim()) errors.reason ??= t(L, 'visits.error.shareReason');
+    if (Object.keys(errors).length || !mine || !colleague) return { card: await shareForm(turn, services, values, errors) };
+    const citizen = (await services.store.citizens.get(mine.citizenId))!;
+    const lang = await langOf(services, colleague);
+    // Nothing about the sender's service or the citizen's health: the colleague is not attached (yet).
+    const card = form({
+      title: t(lang, 'visits.shared.title'),
+      intro: [t(lang, 'visits.shared.text', { name: turn.user.name ?? '', citizen: citizenLine(citizen), reason: values.reason.trim() })],
+      fields: [],
+      actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', {}, 'positive')],
+    });
+    await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.clock.now().toISOString()}`, turn.staff);
+    await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.shared', { name: colleague.name }));
+    return { card: await citizenCard(turn, services, citizen, t(L, 'visits.share.done', { name: colleague.name })) };
+  },
+} satisfies Verbs;

@@ -1,0 +1,95 @@
+// My visits: the coming ones with nearby visits marked; moving or cancelling one tells the colleagues
+// whose visits it concerned.
+import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { readFields } from '../shared/inputs.js';
+import { type Overlap } from '../../domain/overlap.js';
+import { copenhagenParts, fromCopenhagen } from '../../i18n/format.js';
+import { t } from '../../i18n/index.js';
+import type { Visit } from '../../store/index.js';
+import { sameStaff, staffKeyString } from '../../store/index.js';
+import { button, dateInput, info, item, timeInput } from '../shared/form.js';
+import type { Services, Turn, Verbs } from '../types.js';
+import { myCitizensCard } from './citizens.js';
+import { type Handler, audit, citizenLine, form, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, tell, vdata, when } from './common.js';
+import { plannedCard } from './plan.js';
+
+function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
+  const L = turn.lang;
+  const p = copenhagenParts(new Date(visit.at));
+  return form({
+    title: t(L, 'visits.change.title'),
+    intro: [t(L, 'visits.change.intro', { when: when(L, visit.at) })],
+    fields: [dateInput('date', t(L, 'visits.field.date'), values.date ?? `${p.year}-${p.month}-${p.day}`, errors.date ?? ''), timeInput('time', t(L, 'visits.field.time'), values.time ?? `${p.hour}:${p.minute}`, errors.time ?? '')],
+    actions: [button(t(L, 'visits.button.move'), 'visits.move', { vid: visit.id }, 'positive'), button(t(L, 'visits.button.cancelVisit'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'common.back'), 'visits.week', {})],
+  });
+}
+
+/** Colleagues whose visits the change concerned (before or after) hear of it. */
+async function tellConcerned(turn: Turn, services: Services, visit: Visit, overlaps: Overlap[], key: string): Promise<void> {
+  const citizen = await services.store.citizens.get(visit.citizenId);
+  const seen = new Set<string>();
+  for (const o of overlaps) {
+    const k = staffKeyString(o.visit.staff);
+    if (seen.has(k) || sameStaff(o.visit.staff, turn.staff)) continue;
+    seen.add(k);
+    const lang = await langOf(services, o.visit.staff);
+    await tell(services, o.visit.staff, { text: t(lang, key, { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) }), summary: t(lang, 'visits.preview.colleague') }, `${key}:${visit.id}:${visit.updatedAt}:${k}`);
+  }
+}
+
+export const weekVerbs = {
+  'visits.week': async (turn, services) => {
+    const refused = refusal(turn, services);
+    if (refused) return refused;
+    const L = turn.lang;
+    const nowIso = services.clock.now().toISOString();
+    const mine = (await services.store.visits.listByStaff(turn.staff)).filter((v) => v.status === 'planned' && v.at >= nowIso);
+    const fields: FormField[] = [];
+    if (!mine.length) fields.push(info(t(L, 'visits.week.none')));
+    for (const v of mine) {
+      const citizen = await services.store.citizens.get(v.citizenId);
+      const overlaps = await overlapsFor(services, v);
+      const joint = v.jointWith?.length ? t(L, 'visits.week.joint') : '';
+      const mark = overlaps.length ? t(L, 'visits.week.overlap', { count: overlaps.length }) : '';
+      fields.push(item(`${when(L, v.at)}${joint}`, [citizen ? citizenLine(citizen) : '', vdata(v).purpose, mark].filter(Boolean).join(' · '), { title: t(L, 'visits.button.change'), verb: 'visits.changeStart', data: { vid: v.id } }));
+    }
+    return { card: form({ title: t(L, 'visits.week.title'), intro: [t(L, 'visits.week.intro')], fields, actions: [button(t(L, 'visits.button.plan'), 'visits.planStart', {}, 'positive'), button(t(L, 'visits.button.mine'), 'visits.mine', {})] }) };
+  },
+
+  'visits.changeStart': async (turn, services, data) => {
+    const visit = await loadOwnVisit(turn, services, data, ['planned']);
+    if (!isVisit(visit)) return visit;
+    return { card: changeForm(turn, visit) };
+  },
+
+  'visits.move': async (turn, services, data) => {
+    const visit = await loadOwnVisit(turn, services, data, ['planned']);
+    if (!isVisit(visit)) return visit;
+    const L = turn.lang;
+    const fields = readFields(L, data, { date: 10, time: 8 });
+    const date = fields.values.date;
+    const time = fields.values.time.slice(0, 5);
+    const errors: Record<string, string> = { ...fields.errors };
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) errors.date ??= t(L, 'visits.error.date');
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time ??= t(L, 'visits.error.time');
+    if (Object.keys(errors).length) return { card: changeForm(turn, visit, { date, time }, errors) };
+    const before = await overlapsFor(services, visit);
+    const moved: Visit = { ...visit, at: fromCopenhagen(date, time), updatedAt: services.clock.now().toISOString() };
+    await services.store.visits.save(moved);
+    await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.moved'));
+    const after = await overlapsFor(services, moved);
+    await tellConcerned(turn, services, moved, [...before, ...after], 'visits.told.moved');
+    const citizen = await services.store.citizens.get(visit.citizenId);
+    return { card: plannedCard(turn, citizen, moved, after.length ? t(L, 'visits.planned.stillOverlaps', { count: after.length }) : '') };
+  },
+
+  'visits.cancel': async (turn, services, data) => {
+    const visit = await loadOwnVisit(turn, services, data, ['planned']);
+    if (!isVisit(visit)) return visit;
+    const concerned = await overlapsFor(services, visit);
+    await services.store.visits.save({ ...visit, status: 'cancelled', updatedAt: services.clock.now().toISOString() });
+    await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.cancelled'));
+    await tellConcerned(turn, services, visit, concerned, 'visits.told.cancelled');
+    return { card: await myCitizensCard(turn, services, t(turn.lang, 'visits.cancelled')) };
+  },
+} satisfies Verbs;
