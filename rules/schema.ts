@@ -3,6 +3,7 @@
 // schema's output must be exactly its type, or this file does not compile.
 import { z } from 'zod';
 import { COPM_SUB_AREAS, type CopmSubArea } from '../src/domain/copm.js';
+import { isIsoDate } from '../src/domain/dates.js';
 import { ROLES } from '../src/domain/roles.js';
 import {
   AREA_WEIGHTS,
@@ -31,10 +32,7 @@ const exactly = <S extends z.ZodTypeAny, T>(schema: S, ..._check: Same<z.output<
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
-  .refine((s) => {
-    const d = new Date(`${s}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'must be a real calendar date');
+  .refine(isIsoDate, 'must be a real calendar date');
 
 /** Ids are stored with every decision, so they must stay stable and plain. */
 const id = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case letters, digits and dashes');

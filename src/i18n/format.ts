@@ -1,6 +1,6 @@
-// Dates and times as people in Denmark read them, in Danish time, assembled from parts so the
-// output does not change with the ICU version of the Node.js build.
-import type { Lang } from './index.js';
+// Dates, times and numbers as people read them (Danish: 04.03.2026, 12,5), in Danish time, assembled
+// from parts so the output does not change with the ICU version of the Node.js build.
+import { t, type Lang } from './index.js';
 
 const parts = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/Copenhagen',
@@ -48,6 +48,33 @@ export function fromCopenhagen(date: string, time: string): string {
     guess += wanted - shown;
   }
   return new Date(guess).toISOString();
+}
+
+/** A calendar day (not an instant): "07.07.2047" or "07/07/2047". */
+export function formatDay(lang: Lang, d: { year: number; month: number; day: number }): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return lang === 'da' ? `${pad(d.day)}.${pad(d.month)}.${d.year}` : `${pad(d.day)}/${pad(d.month)}/${d.year}`;
+}
+
+/** When a visit is: "24.11.2026 kl. 10:00" or "24/11/2026 at 10:00". */
+export function formatWhen(lang: Lang, at: string): string {
+  return `${formatDate(lang, at)} ${t(lang, 'common.at')} ${formatTime(at)}`;
+}
+
+/** A decimal number with the language's separator: "5,5" or "5.5". */
+export function formatDecimal(lang: Lang, n: number, digits = 1): string {
+  const s = n.toFixed(digits);
+  return lang === 'da' ? s.replace('.', ',') : s;
+}
+
+/** A change with its sign: "+2", "-1,5". */
+export function formatSigned(lang: Lang, n: number, digits: number): string {
+  return `${n > 0 ? '+' : ''}${formatDecimal(lang, n, digits)}`;
+}
+
+/** "a, b og c" / "a, b and c". */
+export function formatList(lang: Lang, items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')}${t(lang, 'common.and')}${items.at(-1)}` : (items[0] ?? '');
 }
 
 /** The time of day in Denmark, "10:00". */

@@ -44,14 +44,14 @@ export function formatTrail(lang: Lang, maskedCpr: string, entries: AuditEntry[]
   return [head, ...lines].join('\n');
 }
 
-export async function auditCommand(turn: Turn): Promise<Reply[]> {
+async function auditCommand(turn: Turn): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'auditTrail')];
   const refused = refusal(turn);
   const card = refused?.card ?? formCard(turn).card;
   return [{ kind: 'card', card, summary: t(turn.lang, 'audit.title') }];
 }
 
-export const auditVerbs = {
+const auditVerbs = {
   async 'audit.start'(turn: Turn): Promise<ExecuteResult> {
     return refusal(turn) ?? formCard(turn);
   },

@@ -57,7 +57,7 @@ async function editCard(turn: Turn, services: Services, person: StaffMember, sav
   return { card };
 }
 
-export async function rolesCommand(turn: Turn, services: Services): Promise<Reply[]> {
+async function rolesCommand(turn: Turn, services: Services): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'roles')];
   const refused = refusal(turn);
   if (refused) return [{ kind: 'card', card: refused.card, summary: t(turn.lang, 'notAllowed.title') }];
@@ -69,7 +69,7 @@ async function findPerson(turn: Turn, services: Services, aadObjectId: string): 
   return services.store.staff.get({ tenantId: turn.staff.tenantId, aadObjectId });
 }
 
-export const rolesVerbs = {
+const rolesVerbs = {
   async 'roles.start'(turn: Turn, services: Services): Promise<ExecuteResult> {
     return refusal(turn) ?? pickCard(turn, services);
   },

@@ -1,18 +1,17 @@
 // The card of each screening step, from the draft: what was typed stays, errors stand at their fields.
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
-import { COPM_AREAS, areaOf, preselect, reassess, type CopmProblem, type CopmSubArea, type Reassessment } from '../../domain/copm.js';
+import { COPM_AREAS, areaOf, preselect, type CopmProblem, type CopmSubArea, type Reassessment } from '../../domain/copm.js';
 import { offersFor } from '../../domain/offers.js';
 import { SUPPORT_LEVELS, TRANSPORT_NEEDS, type Outcome, type ProfileAnswer } from '../../domain/targetGroup.js';
+import { formatDecimal, formatList, formatSigned } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
 import { button, chart, choice, facts, info, item, oneToTen, textInput, type FormAction } from '../shared/form.js';
-import { notice } from '../shared/replies.js';
 import type { Services, Turn } from '../types.js';
 import { type ScreeningDraft, stepsOf } from './draft.js';
 import { type Scores } from './index.js';
 import { evaluate } from './outcome.js';
 import { reassessmentOf } from './reassess.js';
-import { back, submit } from './steps.js';
 
 export const stepNumber = (draft: ScreeningDraft) => stepsOf(draft).indexOf(draft.step) + 1;
 
@@ -86,7 +85,7 @@ export function stepCard(turn: Turn, services: Services, screening: Screening, d
         choice(
           'chosen',
           t(L, 'screening.field.chosen'),
-          draft.problems.map((p) => ({ title: `${p.activity} (${importanceWord(L)} ${p.importance})`, value: p.id })),
+          draft.problems.map((p) => ({ title: `${p.activity} (${t(L, 'screening.importanceWord')} ${p.importance})`, value: p.id })),
           value('chosen', chosen.join(',')),
           errors.chosen ?? '',
           { multi: true },
@@ -146,7 +145,6 @@ export function stepCard(turn: Turn, services: Services, screening: Screening, d
   });
 }
 
-const importanceWord = (L: Lang) => (L === 'da' ? 'betydning' : 'importance');
 
 function subAreaChoices(L: Lang): { title: string; value: string }[] {
   return (Object.keys(COPM_AREAS) as (keyof typeof COPM_AREAS)[]).flatMap((area) =>
@@ -162,12 +160,10 @@ export function chosenProblems(draft: ScreeningDraft): CopmProblem[] {
   return draft.chosen.map((id) => draft.problems.find((p) => p.id === id)).filter((p): p is CopmProblem => !!p);
 }
 
-export const decimal = (L: Lang, n: number) => (L === 'da' ? n.toFixed(1).replace('.', ',') : n.toFixed(1));
+export const decimal = (L: Lang, n: number) => formatDecimal(L, n);
 
 export function answersText(L: Lang, answers: readonly ProfileAnswer[]): string {
-  const words = answers.map((a) => t(L, `screening.answer.${a}`));
-  const and = L === 'da' ? ' og ' : ' and ';
-  return words.length > 1 ? `${words.slice(0, -1).join(', ')}${and}${words.at(-1)}` : (words[0] ?? '');
+  return formatList(L, answers.map((a) => t(L, `screening.answer.${a}`)));
 }
 
 function outcomeFields(L: Lang, services: Services, draft: ScreeningDraft, outcome: Outcome, scores: Scores | undefined): FormField[] {
@@ -207,7 +203,7 @@ function clubOffers(L: Lang, services: Services, draft: ScreeningDraft): FormFie
   return fields;
 }
 
-export const signed = (L: Lang, n: number, digits: number) => `${n > 0 ? '+' : ''}${L === 'da' ? n.toFixed(digits).replace('.', ',') : n.toFixed(digits)}`;
+export const signed = formatSigned;
 
 /** Each problem's change shown on its own (DOMAIN.md: never one net figure hiding gains and losses). */
 export function compareFields(L: Lang, r: Reassessment): FormField[] {

@@ -5,11 +5,9 @@ import { type Profile } from '../../domain/targetGroup.js';
 import { formatDate } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
-import { choice } from '../shared/form.js';
 import type { Services } from '../types.js';
 import { answersText, decimal, signed } from './cards.js';
 import { type ScreeningDraft } from './draft.js';
-import { start } from './index.js';
 
 /** The reassessment summary for the care record: Danish, each problem's change on its own line. */
 export function reassessmentSummary(draft: ScreeningDraft, staffName: string): string {

@@ -1,5 +1,7 @@
 // A screening in progress: its steps, the draft it keeps, and loading it from a card payload (the
 // author only, the current rev only); every save bumps the rev and is audited.
+import { actorOf, auditCitizen, type AuditAction } from '../shared/audit.js';
+import { str } from '../shared/inputs.js';
 import { z } from 'zod';
 import { type CopmProblem, type Reassessment } from '../../domain/copm.js';
 import { can } from '../../domain/roles.js';
@@ -7,11 +9,9 @@ import { type Outcome, type Profile } from '../../domain/targetGroup.js';
 import { t } from '../../i18n/index.js';
 import type { Citizen, Screening } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button } from '../shared/form.js';
 import { backToHelp, notAllowedReply, notice, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn } from '../types.js';
 import { stepCard } from './cards.js';
-import { start } from './index.js';
 
 const STEPS = ['citizen', 'problems', 'choose', 'scores', 'profile', 'outcome'] as const;
 
@@ -62,9 +62,8 @@ export const PROBLEM_FIELDS = { activity: 120, subArea: 50, importance: 5 };
 
 export const OVERRIDE_FIELDS = { offer: 20, reason: 500 };
 
-export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-const PURPOSE = 'screening';
+export const PURPOSE = 'screening';
 
 export function asReply(turn: Turn, result: ExecuteResult): Reply {
   return { kind: 'card', card: result.card, summary: t(turn.lang, 'summary.screening') };
@@ -122,9 +121,7 @@ export async function saveDraft(turn: Turn, services: Services, screening: Scree
   return saved;
 }
 
-export async function audit(turn: Turn, services: Services, citizenId: string, action: 'read' | 'create' | 'update' | 'delete', what: string): Promise<void> {
-  await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId, action, purpose: PURPOSE, what });
-}
+export const audit = (turn: Turn, services: Services, citizenId: string, action: AuditAction, what: string) => auditCitizen(services, actorOf(turn), citizenId, action, PURPOSE, what);
 
 export async function forgetCreatedCitizen(turn: Turn, services: Services, citizen: Citizen, screeningId: string): Promise<void> {
   const others = (await services.store.screenings.listByCitizen(citizen.id)).filter((s) => s.id !== screeningId);
@@ -152,3 +149,5 @@ export async function discard(turn: Turn, services: Services, { screening }: Loa
     if (citizen && draft.createdCitizen) await forgetCreatedCitizen(turn, services, citizen, screening.id);
   }
 }
+
+export { str };

@@ -9,7 +9,6 @@
 //   reassess.ts   finding the earlier screening, and the comparison
 //   documents.ts  the Danish texts for the care record
 import { randomUUID } from 'node:crypto';
-import { reassess } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { formatDateTime } from '../../i18n/format.js';
@@ -23,17 +22,17 @@ import { OVERRIDE_FIELDS, type OfferKind, type ScreeningDraft, asReply, audit, d
 import { confirmOutcome, doneResult, evaluate } from './outcome.js';
 import { addProblem, back, removeProblem, submit } from './steps.js';
 
-export async function startScreening(turn: Turn, services: Services): Promise<Reply[]> {
+async function startScreening(turn: Turn, services: Services): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'screening')];
   return [asReply(turn, await start(turn, services))];
 }
 
-export async function reassessCommand(turn: Turn, services: Services): Promise<Reply[]> {
+async function reassessCommand(turn: Turn, services: Services): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'reassess')];
   return [asReply(turn, await start(turn, services, 'reassessment'))];
 }
 
-export async function resumeCommand(turn: Turn, services: Services): Promise<Reply[]> {
+async function resumeCommand(turn: Turn, services: Services): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'screening')];
   const refused = refusal(turn);
   if (refused) return [asReply(turn, refused)];
@@ -92,7 +91,7 @@ export async function start(turn: Turn, services: Services, kind: 'first' | 'rea
 /** Recomputed from the stored answers every time: the decision and the draft cannot drift apart. */
 export type Scores = { performance: number; satisfaction: number; count: number };
 
-export const screeningVerbs = {
+const screeningVerbs = {
   'screening.start': async (turn, services) => start(turn, services),
 
   'screening.resume': withDraft(async (turn, services, { screening, draft }) => ({ card: stepCard(turn, services, screening, draft) }), { checkRev: false }),

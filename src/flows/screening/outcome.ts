@@ -6,12 +6,11 @@ import { decide, type Outcome, type Profile } from '../../domain/targetGroup.js'
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
 import { button } from '../shared/form.js';
-import { notice } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 import { chosenProblems, form, stepCard } from './cards.js';
 import { summaryText } from './documents.js';
 import { type Loaded, type OfferKind, type ScreeningDraft, audit } from './draft.js';
-import { type Scores, start } from './index.js';
+import { type Scores } from './index.js';
 import { confirmReassessment } from './reassess.js';
 
 export function eligibilityOf(draft: ScreeningDraft) {

@@ -11,7 +11,6 @@ import type { ExecuteResult, Services, Turn } from '../types.js';
 import { chosenProblems, compareFields, form, stepCard } from './cards.js';
 import { reassessmentSummary } from './documents.js';
 import { CITIZEN_FIELDS, type Loaded, type ScreeningDraft, audit, draftOf, saveDraft } from './draft.js';
-import { start } from './index.js';
 
 export function reassessmentOf(draft: ScreeningDraft): Reassessment {
   const previous = draft.previous!;

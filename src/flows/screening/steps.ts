@@ -1,5 +1,7 @@
 // What each step accepts: the citizen (CPR, name, eligibility), the activities, the chosen ones, the
 // scores and the profile. Bad input comes back on the same card with the message at the field.
+import { actorOf } from '../shared/audit.js';
+import { findOrCreateCitizen } from '../shared/citizens.js';
 import { randomUUID } from 'node:crypto';
 import { COPM_SUB_AREAS, isScore, type CopmSubArea } from '../../domain/copm.js';
 import { ageOn } from '../../domain/cpr.js';
@@ -8,11 +10,9 @@ import { readFields } from '../shared/inputs.js';
 import { PROFILE_ANSWERS, SUPPORT_LEVELS, TRANSPORT_NEEDS, type Profile } from '../../domain/targetGroup.js';
 import { copenhagenDay } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
-import type { Citizen } from '../../store/index.js';
-import { notice } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 import { chosenProblems, stepCard } from './cards.js';
-import { CITIZEN_FIELDS, type Loaded, MAX_PROBLEMS, PROBLEM_FIELDS, type Step, audit, draftOf, forgetCreatedCitizen, saveDraft, str } from './draft.js';
+import { CITIZEN_FIELDS, type Loaded, MAX_PROBLEMS, PROBLEM_FIELDS, type Step, draftOf, forgetCreatedCitizen, saveDraft, str, PURPOSE } from './draft.js';
 import { confirmOutcome, eligibilityOf } from './outcome.js';
 import { submitReassessCitizen } from './reassess.js';
 
@@ -50,19 +50,10 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
     createdCitizen = false;
   }
   if (!citizenId) {
-    const existing = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    const now = services.clock.now().toISOString();
-    if (existing) {
-      citizenId = existing.id;
-      known = true;
-      await audit(turn, services, existing.id, 'read', t('da', 'audit.screening.lookup'));
-    } else {
-      const citizen: Citizen = { id: randomUUID(), cpr: cpr.cpr.digits, name, createdAt: now, updatedAt: now };
-      await services.store.citizens.save(citizen);
-      citizenId = citizen.id;
-      createdCitizen = true;
-      await audit(turn, services, citizen.id, 'create', t('da', 'audit.screening.citizen'));
-    }
+    const found = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, name, { purpose: PURPOSE, lookedUp: t('da', 'audit.screening.lookup'), created: t('da', 'audit.screening.citizen') });
+    citizenId = found.citizen.id;
+    known = found.known;
+    createdCitizen = !found.known;
   }
   const stored = known ? await services.store.citizens.get(citizenId) : undefined;
   draft.citizen = { cpr: cpr.cpr.digits, name: stored?.name ?? name, livesAtHome: values.livesAtHome as 'yes' | 'no', specialStaff: values.specialStaff as 'yes' | 'no', under65Reason: age !== undefined && age < 65 ? values.under65Reason.trim() : '', age };

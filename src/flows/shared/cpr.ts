@@ -3,7 +3,7 @@
 // today; looking one up does not, so a citizen stored with such a number before it was refused can
 // still be found (for an access request, say).
 import { parseCpr, type Cpr } from '../../domain/cpr.js';
-import { copenhagenDay } from '../../i18n/format.js';
+import { copenhagenDay, formatDay } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Services } from '../types.js';
 
@@ -11,9 +11,7 @@ export function readCpr(typed: string, lang: Lang, services: Pick<Services, 'clo
   const parsed = parseCpr(typed, copenhagenDay(services.clock.now()));
   if (parsed.ok) return parsed;
   if (parsed.problem === 'future') {
-    const b = parsed.birthDate;
-    const date = lang === 'da' ? `${pad(b.day)}.${pad(b.month)}.${b.year}` : `${pad(b.day)}/${pad(b.month)}/${b.year}`;
-    return { ok: false, error: t(lang, 'cpr.future', { date }) };
+    return { ok: false, error: t(lang, 'cpr.future', { date: formatDay(lang, parsed.birthDate) }) };
   }
   return { ok: false, error: t(lang, parsed.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat') };
 }
@@ -26,4 +24,3 @@ export function readCprForLookup(typed: string, lang: Lang, services: Pick<Servi
   return { ok: false, error: t(lang, parsed.problem === 'date' ? 'cpr.badDate' : 'cpr.badFormat') };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');

@@ -29,14 +29,10 @@ export function readFields<K extends string>(lang: Lang, data: Record<string, un
   return { values, errors };
 }
 
-/** One field that is a choice or an id: its text if it is one, else '' (the flow then says what is missing). */
+/** A value from a card as text: a string as it is, anything else '' (the flow then says what is missing). */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** One field that is a choice or an id: its text if it is one and not too long, else ''. */
 export function text(v: unknown, max = 200): string {
   return typeof v === 'string' && v.length <= max ? v : '';
-}
-
-/** A calendar date as YYYY-MM-DD that exists (2026-02-30 does not). */
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }

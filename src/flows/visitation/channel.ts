@@ -1,12 +1,10 @@
 // Setting the visitators' channel; referrals that waited for one get their card then.
 import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
-import { info } from '../shared/form.js';
 import { backToHelp, notice } from '../shared/replies.js';
 import type { Reply, Services, Turn , Verbs } from '../types.js';
 import { dataOf, type ChannelSetting } from '../../services/referrals.js';
 import { announce } from './channelCard.js';
-import { answer, visitationChannel } from './common.js';
 
 export async function setChannelCommand(turn: Turn, services: Services): Promise<Reply[]> {
   return [{ kind: 'text', text: await setChannel(turn, services) }];

@@ -6,7 +6,6 @@ import { formatDate } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { OutboxMessage, Referral, StaffKey } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, facts } from '../shared/form.js';
 import type { Services } from '../types.js';
 import { dataOf, withData } from '../../services/referrals.js';
 import { holderName, mutate, sourceLabel, statusLabel, tell, visitationChannel } from './common.js';

@@ -1,23 +1,24 @@
 // What the visitation flow shares: loading a referral from a card payload, who may act on it,
 // changing it with compare-and-save, and answering in the channel or the personal chat.
+import { actorOf, auditCitizen, type Actor, type AuditAction } from '../shared/audit.js';
+import { str } from '../shared/inputs.js';
+import { tellStaff } from '../shared/tell.js';
 import { z } from 'zod';
 import { type AdaptiveCardJson } from '../../../cards/index.js';
 import { can } from '../../domain/roles.js';
 import { copenhagenParts } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral, StaffKey } from '../../store/index.js';
-import { button } from '../shared/form.js';
 import { backToHelp, notAllowedReply, notice, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 import { dataOf, type ChannelSetting, type ReferralData } from '../../services/referrals.js';
 import { channelCard } from './channelCard.js';
 import { detailsCard } from './details.js';
 
-const PURPOSE = 'visitation';
+export const PURPOSE = 'visitation';
 
 const Rid = z.object({ rid: z.string().uuid() });
 
-export const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export const today = (services: Services) => {
   const p = copenhagenParts(services.clock.now());
@@ -41,11 +42,8 @@ export async function mutate(services: Services, rid: string, change: (r: Referr
   throw new Error('The referral kept changing; try again');
 }
 
-export async function audit(services: Services, actor: { staff: StaffKey; name?: string }, citizenId: string, action: 'read' | 'create' | 'update', what: string): Promise<void> {
-  await services.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId, action, purpose: PURPOSE, what });
-}
+export const audit = (services: Services, actor: Actor, citizenId: string, action: AuditAction, what: string) => auditCitizen(services, actor, citizenId, action, PURPOSE, what);
 
-export const actorOf = (turn: Turn) => ({ staff: turn.staff, name: turn.user.name });
 
 export function sourceLabel(L: Lang, referral: Referral): string {
   const d = dataOf(referral);
@@ -110,10 +108,10 @@ export const withReferral =
     return isLoaded(loaded) ? fn(turn, services, loaded, data) : loaded;
   };
 
+/** A colleague hears of a change to a referral, in their language, with a neutral preview. */
 export async function tell(services: Services, to: StaffKey, key: string, vars: Record<string, string | number>, idempotencyKey: string): Promise<void> {
-  if (!services.outbox) return;
   const lang = await services.directory.languageOf(to);
-  await services.outbox.enqueue({ idempotencyKey, target: { kind: 'user', user: to }, payload: { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') } });
+  await tellStaff(services, to, { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') }, idempotencyKey);
 }
 
 /**
@@ -129,14 +127,11 @@ export async function viaPersonalChat(turn: Turn, services: Services, referral: 
   return { card: await channelCard(services, referral, turn.staff, t('da', 'visitation.sentToPersonal')) };
 }
 
-export function isDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}
 
 export function addYear(iso: string): string {
   const d = new Date(iso);
   d.setUTCFullYear(d.getUTCFullYear() + 1);
   return d.toISOString();
 }
+
+export { actorOf, str };

@@ -1,4 +1,5 @@
 // The decision: an offer the criteria allow, its purpose and start; the advis to the centre.
+import { isIsoDate } from '../../domain/dates.js';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { readFields } from '../shared/inputs.js';
@@ -12,7 +13,7 @@ import { button, choice, textInput } from '../shared/form.js';
 import type { Services, Turn , Verbs } from '../types.js';
 import { DECISIONS, SINGLE_SERVICES, dataOf, withData, type DecisionOffer, type ReferralData } from '../../services/referrals.js';
 import { refreshChannelCard } from './channelCard.js';
-import { actorOf, addYear, audit, isDate, mutate, personalOnly, refusedAnswer, tell, today, visitatorOnly, withReferral } from './common.js';
+import { actorOf, addYear, audit, mutate, personalOnly, refusedAnswer, tell, today, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
 import { decisionLetter } from './letter.js';
 import { assessmentFields, triageForm } from './triage.js';
@@ -93,7 +94,7 @@ export const decideVerbs = {
     const allowed = offer === 'refused' || (offer === 'centre' && centreMet) || (offer === 'home' && homeMet) || (offer === 'single' && singleServicesAllowed(assessment));
     if (!(DECISIONS as readonly string[]).includes(offer) || !allowed) errors.offer ??= t(L, 'visitation.decide.pickOffer');
     if (!values.purpose.trim()) errors.purpose ??= t(L, offer === 'refused' ? 'screening.error.reason' : 'visitation.decide.purposeRequired');
-    if (values.startDate && !isDate(values.startDate)) errors.startDate ??= t(L, 'visitation.decide.badDate');
+    if (values.startDate && !isIsoDate(values.startDate)) errors.startDate ??= t(L, 'visitation.decide.badDate');
     const singles = values.services.split(',').map((s) => s.trim()).filter(Boolean);
     if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services ??= t(L, 'visitation.decide.pickServices');
     if (Number(data.v) !== referral.version) errors.offer = t(L, 'visitation.changedMeanwhile');

@@ -10,7 +10,7 @@ import { sameStaff } from '../../store/index.js';
 import { button, facts, info, type FormAction } from '../shared/form.js';
 import type { Services, Turn } from '../types.js';
 import { dataOf, type ReferralData } from '../../services/referrals.js';
-import { actorOf, answer, audit, holderName, sourceLabel, statusLabel, today } from './common.js';
+import { actorOf, audit, holderName, sourceLabel, statusLabel } from './common.js';
 
 export async function detailsCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
   const L = turn.lang;

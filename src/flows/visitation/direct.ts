@@ -1,16 +1,16 @@
 // A direct referral: any staff member, for a citizen who or whose relative asks.
-import { randomUUID } from 'node:crypto';
+import { findOrCreateCitizen } from '../shared/citizens.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { readCpr } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
-import { t, type Lang } from '../../i18n/index.js';
-import type { Referral } from '../../store/index.js';
+import { t } from '../../i18n/index.js';
 import { button, choice, textInput } from '../shared/form.js';
 import { notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
-import type { Reply, Services, Turn , Verbs } from '../types.js';
+import type { Reply, Services, Turn, Verbs } from '../types.js';
+import type { Referral } from '../../store/index.js';
 import { DIRECT_ASKED_BY } from '../../services/referrals.js';
-import { actorOf, audit, visitationChannel } from './common.js';
+import { actorOf, PURPOSE, visitationChannel } from './common.js';
 
 // Direct referral ("henvis"): any staff member, for a citizen who or whose relative asks.
 
@@ -36,19 +36,6 @@ export async function referCommand(turn: Turn): Promise<Reply[]> {
   return [{ kind: 'card', card: directForm(turn), summary: t(turn.lang, 'visitation.direct.title') }];
 }
 
-/** After referring: the case number, and plainly whether the visitators' channel got it. */
-export async function sentCard(turn: Turn, services: Services, referral: Referral): Promise<AdaptiveCardJson> {
-  const L = turn.lang;
-  const channel = await visitationChannel(services);
-  const lines = [t(L, 'visitation.sent', { caseNumber: referral.caseNumber })];
-  lines.push(t(L, channel ? 'visitation.sent.channel' : 'visitation.sent.noChannel'));
-  return renderCard('form', { stepLabel: '', title: t(L, 'visitation.sent.title'), intro: lines, fields: [], actions: [button(t(L, 'common.showHelp'), 'help.show', {})] });
-}
-
-export function channelPendingText(lang: Lang, channelSet: boolean): string {
-  return t(lang, channelSet ? 'visitation.sent.channel' : 'visitation.sent.noChannel');
-}
-
 export const directVerbs = {
   'referral.form': async (turn) => {
     if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'visitation.direct.title')).card };
@@ -68,14 +55,7 @@ export const directVerbs = {
     if (!(DIRECT_ASKED_BY as readonly string[]).includes(values.askedBy)) errors.askedBy ??= t(L, 'screening.error.choose');
     if (!values.reason.trim()) errors.reason ??= t(L, 'visitation.direct.reasonRequired');
     if (Object.keys(errors).length || !cpr.ok) return { card: directForm(turn, values, errors) };
-    let citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    const now = services.clock.now().toISOString();
-    if (citizen) await audit(services, actorOf(turn), citizen.id, 'read', t('da', 'audit.visitation.lookup'));
-    else {
-      citizen = { id: randomUUID(), cpr: cpr.cpr.digits, name: values.name.trim(), createdAt: now, updatedAt: now };
-      await services.store.citizens.save(citizen);
-      await audit(services, actorOf(turn), citizen.id, 'create', t('da', 'audit.visitation.citizen'));
-    }
+    const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visitation.lookup'), created: t('da', 'audit.visitation.citizen') });
     const referral = await services.referrals.create(actorOf(turn), {
       citizenId: citizen.id,
       source: { kind: 'direct', unit: values.unit.trim() || undefined, by: turn.staff },
@@ -84,3 +64,11 @@ export const directVerbs = {
     return { card: await sentCard(turn, services, referral) };
   },
 } satisfies Verbs;
+async function sentCard(turn: Turn, services: Services, referral: Referral): Promise<AdaptiveCardJson> {
+  const L = turn.lang;
+  const channel = await visitationChannel(services);
+  const lines = [t(L, 'visitation.sent', { caseNumber: referral.caseNumber })];
+  lines.push(t(L, channel ? 'visitation.sent.channel' : 'visitation.sent.noChannel'));
+  return renderCard('form', { stepLabel: '', title: t(L, 'visitation.sent.title'), intro: lines, fields: [], actions: [button(t(L, 'common.showHelp'), 'help.show', {})] });
+}
+

@@ -7,7 +7,7 @@ import type { Reply, Services, Turn , Verbs } from '../types.js';
 import { dataOf } from '../../services/referrals.js';
 import { holderName, personalOnly, sourceLabel, statusLabel, visitationChannel, visitatorOnly } from './common.js';
 
-export async function queueCard(turn: Turn, services: Services): Promise<AdaptiveCardJson> {
+async function queueCard(turn: Turn, services: Services): Promise<AdaptiveCardJson> {
   const L = turn.lang;
   const open = await services.store.referrals.listOpen();
   const fields: FormField[] = [];

@@ -1,5 +1,7 @@
 // My citizens: the list, attaching through a service (colleagues already attached are told), a
 // citizen's visits (attached staff only), and detaching with a reason.
+import { actorOf } from '../shared/audit.js';
+import { findOrCreateCitizen } from '../shared/citizens.js';
 import { randomUUID } from 'node:crypto';
 import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
 import { readCpr } from '../shared/cpr.js';
@@ -9,7 +11,7 @@ import type { Attachment, Citizen } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
 import { button, choice, facts, info, item, textInput } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
-import { type Handler, Id, audit, citizenLine, form, langOf, myAttachment, myServices, notAttachedCard, refusal, serviceName, staffName, str, tell, vdata, when } from './common.js';
+import { Id, audit, citizenLine, form, langOf, myAttachment, myServices, notAttachedCard, refusal, serviceName, staffName, str, tell, vdata, when, PURPOSE } from './common.js';
 
 export async function myCitizensCard(turn: Turn, services: Services, note = ''): Promise<AdaptiveCardJson> {
   const L = turn.lang;
@@ -96,13 +98,7 @@ export const citizenVerbs = {
     if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
     if (Object.keys(errors).length || !cpr.ok) return { card: attachForm(turn, services, values, errors) };
     const now = services.clock.now().toISOString();
-    let citizen = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    if (citizen) await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.lookup'));
-    else {
-      citizen = { id: randomUUID(), cpr: cpr.cpr.digits, name: values.name.trim(), createdAt: now, updatedAt: now };
-      await services.store.citizens.save(citizen);
-      await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.citizenCreated'));
-    }
+    const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.lookup'), created: t('da', 'audit.visits.citizenCreated') });
     if (await myAttachment(services, turn.staff, citizen.id)) return { card: await citizenCard(turn, services, citizen, t(L, 'visits.attach.already')) };
     const attachment: Attachment = { id: randomUUID(), citizenId: citizen.id, staff: turn.staff, service: values.service, purpose: values.purpose.trim(), since: now, status: 'active' };
     await services.store.attachments.save(attachment);

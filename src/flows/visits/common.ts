@@ -1,11 +1,14 @@
 // What the visits flow shares: who may do what (services by role from rules/visits.json, citizens
 // by attachment), the visit's own data, and small helpers for cards, audit and telling colleagues.
+import { actorOf, auditCitizen, type AuditAction } from '../shared/audit.js';
+import { str } from '../shared/inputs.js';
+import { tellStaff, type Tidings } from '../shared/tell.js';
 import { z } from 'zod';
 import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { findOverlaps, type Overlap } from '../../domain/overlap.js';
 import { can, type Role } from '../../domain/roles.js';
-import { formatDate, formatTime } from '../../i18n/format.js';
+import { formatWhen } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Attachment, Citizen, StaffKey, Visit } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
@@ -13,13 +16,12 @@ import { button, type FormAction } from '../shared/form.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 
-const PURPOSE = 'besøgskoordinering';
+export const PURPOSE = 'besøgskoordinering';
 
 export const ANSWERS = ['joint', 'iTakeIt', 'youTakeIt', 'bothNeeded'] as const;
 
 export type Answer = (typeof ANSWERS)[number];
 
-export const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 export const Id = z.string().uuid();
 
@@ -58,9 +60,7 @@ export async function myAttachment(services: Services, staff: StaffKey, citizenI
   return (await services.store.attachments.listByCitizen(citizenId)).find((a) => a.status === 'active' && sameStaff(a.staff, staff));
 }
 
-export async function audit(turn: Turn, services: Services, citizenId: string, action: 'read' | 'create' | 'update', what: string): Promise<void> {
-  await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId, action, purpose: PURPOSE, what });
-}
+export const audit = (turn: Turn, services: Services, citizenId: string, action: AuditAction, what: string) => auditCitizen(services, actorOf(turn), citizenId, action, PURPOSE, what);
 
 export async function staffName(services: Services, key: StaffKey): Promise<string> {
   return (await services.store.staff.get(key))?.name || key.aadObjectId;
@@ -68,7 +68,7 @@ export async function staffName(services: Services, key: StaffKey): Promise<stri
 
 export const citizenLine = (c: Citizen) => `${c.name}, ${maskCpr(c.cpr)}`;
 
-export const when = (L: Lang, at: string) => `${formatDate(L, at)} ${L === 'da' ? 'kl.' : 'at'} ${formatTime(at)}`;
+export const when = formatWhen;
 
 /** A visit's joint staff with one more, never twice (a planner may join the same visit by two ways). */
 export const withStaff = (list: StaffKey[] | undefined, who: StaffKey): StaffKey[] => (list?.some((s) => sameStaff(s, who)) ? list : [...(list ?? []), who]);
@@ -83,9 +83,9 @@ export function form(data: { title: string; intro: string[]; fields: FormField[]
 }
 
 /** Colleagues may not have the app yet: their cards wait (and retry) until they can be reached. */
-export async function tell(services: Services, to: StaffKey, payload: { text?: string; card?: AdaptiveCardJson; summary: string }, key: string, reportTo?: StaffKey): Promise<void> {
-  await services.outbox?.enqueue({ idempotencyKey: key, target: { kind: 'user', user: to }, payload, reportTo, topic: { kind: 'visits.card', id: key }, retryOn403: true });
-}
+/** Colleagues may not have the app yet: what is told to them waits (and retries) until they can be reached. */
+export const tell = (services: Services, to: StaffKey, payload: Tidings, key: string, reportTo?: StaffKey) =>
+  tellStaff(services, to, payload, key, { reportTo, topic: { kind: 'visits.card', id: key }, waitForApp: true });
 
 export const langOf = (services: Services, key: StaffKey): Promise<Lang> => services.directory.languageOf(key);
 
@@ -115,3 +115,5 @@ export async function event(services: Services, service: string, kind: 'planned'
 }
 
 export type Handler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
+
+export { str };

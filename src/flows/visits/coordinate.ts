@@ -9,7 +9,7 @@ import { sameStaff } from '../../store/index.js';
 import { button, facts, info, textInput, type FormAction } from '../shared/form.js';
 import { personalOnlyReply } from '../shared/replies.js';
 import type { Services, Verbs } from '../types.js';
-import { ANSWERS, type Answer, type Handler, Id, audit, citizenLine, event, form, isVisit, langOf, loadOwnVisit, overlapsFor, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
+import { ANSWERS, type Answer, Id, audit, citizenLine, event, form, isVisit, langOf, loadOwnVisit, overlapsFor, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
 import { plannedCard } from './plan.js';
 
 async function coordinationCard(lang: Lang, services: Services, c: Coordination, done = ''): Promise<AdaptiveCardJson> {

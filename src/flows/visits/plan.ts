@@ -1,17 +1,17 @@
 // Planning a visit, and the double-visit check: a colleague's visit nearby holds the new one as a
 // draft until the planner coordinates, joins, plans anyway with a reason, or cancels.
+import { isIsoDate } from '../../domain/dates.js';
 import { randomUUID } from 'node:crypto';
 import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
 import { readFields } from '../shared/inputs.js';
 import { calendarDay, type Overlap } from '../../domain/overlap.js';
-import { can } from '../../domain/roles.js';
 import { fromCopenhagen } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Citizen, Visit } from '../../store/index.js';
 import { button, choice, dateInput, info, textInput, timeInput, type FormAction } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { myCitizensCard } from './citizens.js';
-import { type Handler, Id, type VisitData, audit, citizenLine, event, form, isVisit, langOf, loadOwnVisit, myAttachment, overlapsFor, refusal, serviceName, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
+import { Id, type VisitData, audit, citizenLine, event, form, isVisit, langOf, loadOwnVisit, myAttachment, overlapsFor, refusal, serviceName, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
 
 async function planForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
   const L = turn.lang;
@@ -88,7 +88,7 @@ export const planVerbs = {
     const errors: Record<string, string> = { ...fields.errors };
     const attachment = Id.safeParse(values.citizenId).success ? await myAttachment(services, turn.staff, values.citizenId) : undefined;
     if (!attachment) errors.citizenId ??= t(L, 'visits.error.citizen');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(`${values.date}T00:00:00Z`))) errors.date ??= t(L, 'visits.error.date');
+    if (!isIsoDate(values.date)) errors.date ??= t(L, 'visits.error.date');
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(values.time.slice(0, 5))) errors.time ??= t(L, 'visits.error.time');
     if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
     if (!errors.date && values.date < calendarDay(services.clock.now().toISOString())) errors.date = t(L, 'visits.error.past');

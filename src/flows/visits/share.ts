@@ -9,7 +9,7 @@ import { sameStaff } from '../../store/index.js';
 import { button, choice, textInput } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { citizenCard } from './citizens.js';
-import { type Handler, Id, audit, citizenLine, form, langOf, myAttachment, refusal, str, tell } from './common.js';
+import { Id, audit, citizenLine, form, langOf, myAttachment, refusal, str, tell } from './common.js';
 
 async function worksWithCitizens(services: Services, member: StaffMember): Promise<boolean> {
   const roles = await services.directory.rolesOf(member);

@@ -7,7 +7,7 @@ import { t } from '../../i18n/index.js';
 import { button, chart, facts, info } from '../shared/form.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { Reply, Verbs } from '../types.js';
-import { type Handler, form } from './common.js';
+import { form } from './common.js';
 
 export const statsVerbs = {
   'visits.stats': async (turn, services, data) => {

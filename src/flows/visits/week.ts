@@ -1,5 +1,6 @@
 // My visits: the coming ones with nearby visits marked; moving or cancelling one tells the colleagues
 // whose visits it concerned.
+import { isIsoDate } from '../../domain/dates.js';
 import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
 import { readFields } from '../shared/inputs.js';
 import { type Overlap } from '../../domain/overlap.js';
@@ -10,7 +11,7 @@ import { sameStaff, staffKeyString } from '../../store/index.js';
 import { button, dateInput, info, item, timeInput } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { myCitizensCard } from './citizens.js';
-import { type Handler, audit, citizenLine, form, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, tell, vdata, when } from './common.js';
+import { audit, citizenLine, form, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, tell, vdata, when } from './common.js';
 import { plannedCard } from './plan.js';
 
 function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
@@ -70,7 +71,7 @@ export const weekVerbs = {
     const date = fields.values.date;
     const time = fields.values.time.slice(0, 5);
     const errors: Record<string, string> = { ...fields.errors };
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) errors.date ??= t(L, 'visits.error.date');
+    if (!isIsoDate(date)) errors.date ??= t(L, 'visits.error.date');
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time ??= t(L, 'visits.error.time');
     if (Object.keys(errors).length) return { card: changeForm(turn, visit, { date, time }, errors) };
     const before = await overlapsFor(services, visit);
