@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { cardsDir } from '../src/paths.js';
+import type { Verb } from '../src/flows/verbs.js';
 
 export interface AdaptiveCardJson {
   type: 'AdaptiveCard';
@@ -12,7 +13,7 @@ export interface AdaptiveCardJson {
 }
 
 export type CardAction =
-  | { kind: 'execute'; title: string; verb: string; data: Record<string, unknown> }
+  | { kind: 'execute'; title: string; verb: Verb; data: Record<string, unknown> }
   | { kind: 'url'; title: string; url: string };
 
 export interface HelpCardData {
@@ -21,7 +22,7 @@ export interface HelpCardData {
   notice: string;
   rolesLine: string;
   commandsHint: string;
-  flows: { id: string; title: string; description: string; button: string; verb: string; data: Record<string, unknown>; allowed: boolean; requires: string }[];
+  flows: { id: string; title: string; description: string; button: string; verb: Verb; data: Record<string, unknown>; allowed: boolean; requires: string }[];
 }
 
 export interface NoticeCardData {
@@ -86,7 +87,7 @@ export type FormField =
       choices: { title: string; value: string }[];
       error: string;
     }
-  | { kind: 'item'; text: string; subtext: string; action: { title: string; verb: string; data: Record<string, unknown> }; error: '' }
+  | { kind: 'item'; text: string; subtext: string; action: { title: string; verb: Verb; data: Record<string, unknown> }; error: '' }
   | { kind: 'chart'; title: string; data: { x: string; y: number }[]; error: '' }
   /** Input.Date (value YYYY-MM-DD) and Input.Time (value HH:MM). */
   | { kind: 'date' | 'time'; id: string; label: string; value: string; error: string };
@@ -96,7 +97,7 @@ export interface FormCardData {
   title: string;
   intro: string[];
   fields: FormField[];
-  actions: { title: string; verb: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
+  actions: { title: string; verb: Verb; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
 }
 
 export interface ReferralCardData {
@@ -106,7 +107,7 @@ export interface ReferralCardData {
   title: string;
   facts: { title: string; value: string }[];
   notes: string[];
-  actions: { title: string; verb: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
+  actions: { title: string; verb: Verb; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
 }
 
 export interface CardTypes {

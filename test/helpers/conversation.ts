@@ -15,6 +15,7 @@ import { Outbox } from '../../src/services/outbox.js';
 import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../../rules/index.js';
 import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
+import { recordCardsIn } from './cardRecorder.js';
 
 export interface Conversation {
   bot: Bot;
@@ -81,7 +82,9 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   const send = async (activity: Partial<Activity>) => {
     const before = adapter.activeQueue.length;
     await adapter.processActivity(activity);
-    return adapter.activeQueue.splice(before);
+    const sent = adapter.activeQueue.splice(before);
+    for (const a of sent) recordCardsIn(`conversation ${activity.type} ${(activity.value as any)?.action?.verb ?? activity.text ?? ''}`, a);
+    return sent;
   };
   const c: Conversation = {
     bot,

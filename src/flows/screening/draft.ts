@@ -1,5 +1,6 @@
 // A screening in progress: its steps, the draft it keeps, and loading it from a card payload (the
 // author only, the current rev only); every save bumps the rev and is audited.
+import type { CardAction } from '../../../cards/index.js';
 import { actorOf, auditCitizen, type AuditAction } from '../shared/audit.js';
 import { str } from '../shared/inputs.js';
 import { z } from 'zod';
@@ -104,7 +105,7 @@ function goneCard(turn: Turn): ExecuteResult {
   return { card: notice(turn, 'stale.title', [t(turn.lang, 'screening.gone')], [newScreeningAction(turn), backToHelp(turn)]).card };
 }
 
-export function newScreeningAction(turn: Turn) {
+export function newScreeningAction(turn: Turn): CardAction {
   return { kind: 'execute' as const, title: t(turn.lang, 'screening.button.newScreening'), verb: 'screening.start', data: {} };
 }
 

@@ -1,5 +1,6 @@
 // Building blocks for form cards (cards/form.json): each flow step is a list of these.
 import type { FormCardData, FormField } from '../../../cards/index.js';
+import type { Verb } from '../verbs.js';
 
 export const info = (text: string, color: Extract<FormField, { kind: 'info' }>['color'] = 'Default', bold = false): FormField => ({
   kind: 'info',
@@ -41,7 +42,7 @@ export const choice = (
   error,
 });
 
-export const item = (text: string, subtext: string, action: { title: string; verb: string; data: Record<string, unknown> }): FormField => ({
+export const item = (text: string, subtext: string, action: { title: string; verb: Verb; data: Record<string, unknown> }): FormField => ({
   kind: 'item',
   text,
   subtext,
@@ -53,7 +54,7 @@ export const chart = (title: string, data: { x: string; y: number }[]): FormFiel
 
 export type FormAction = FormCardData['actions'][number];
 
-export const button = (title: string, verb: string, data: Record<string, unknown>, style: FormAction['style'] = 'default'): FormAction => ({ title, verb, data, style });
+export const button = (title: string, verb: Verb, data: Record<string, unknown>, style: FormAction['style'] = 'default'): FormAction => ({ title, verb, data, style });
 
 /** 1..10 as choices, for COPM ratings. */
 export const oneToTen = (): { title: string; value: string }[] => Array.from({ length: 10 }, (_, i) => ({ title: String(i + 1), value: String(i + 1) }));

@@ -1,5 +1,6 @@
 // The channel card: case number, where it came from, when, status and who has it; no CPR, no name,
 // no health data. Posted for each new referral through the outbox, and updated in place.
+import type { Verb } from '../verbs.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { can } from '../../domain/roles.js';
 import { formatDate } from '../../i18n/format.js';
@@ -78,7 +79,7 @@ export async function channelCard(services: Services, referral: Referral, viewer
   const L: Lang = 'da';
   const holder = await holderName(services, referral);
   const rid = referral.id;
-  const actions: { title: string; verb: string; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[] = [];
+  const actions: { title: string; verb: Verb; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[] = [];
   if (referral.status === 'new') {
     actions.push({ title: t(L, 'visitation.button.take'), verb: 'referral.take', data: { rid }, style: 'positive' });
   }

@@ -1,0 +1,56 @@
+// Runs after every test file (vitest setupFiles): the cards the bot sent in that file must be cards
+// Teams can show and whose buttons work. Each Action.Execute verb must have a handler in the routing
+// table, and the adaptivecards renderer must parse each card without a warning (Teams' own Chart.*
+// elements aside). A wrong verb or element fails the file that sent it.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { runInNewContext } from 'node:vm';
+import { afterAll, expect } from 'vitest';
+import { VERB_HANDLERS } from '../../src/flows/index.js';
+import { recordedCards } from '../helpers/cardRecorder.js';
+
+const require = createRequire(import.meta.url);
+let renderer: any;
+
+/** The renderer's UMD build, run in a context of its own (the ESM build does not load in Node). */
+function adaptiveCards(): any {
+  if (!renderer) {
+    const sandbox: Record<string, unknown> = { console };
+    sandbox.window = sandbox;
+    sandbox.self = sandbox;
+    runInNewContext(readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8'), sandbox);
+    renderer = sandbox.AdaptiveCards;
+  }
+  return renderer;
+}
+
+function verbsOf(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (n: any) => {
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!n || typeof n !== 'object') return;
+    if (n.type === 'Action.Execute' && typeof n.verb === 'string') out.push(n.verb);
+    Object.values(n).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+const TEAMS_ONLY = /Unknown element type "Chart\./;
+
+afterAll(() => {
+  const cards = recordedCards.splice(0);
+  if (!cards.length) return;
+  const problems: string[] = [];
+  const AC = adaptiveCards();
+  for (const { where, card } of cards) {
+    for (const verb of verbsOf(card)) if (!Object.hasOwn(VERB_HANDLERS, verb)) problems.push(`${where}: a button's verb "${verb}" has no handler`);
+    const context = new AC.SerializationContext();
+    new AC.AdaptiveCard().parse(card, context);
+    for (let i = 0; i < context.eventCount; i++) {
+      const message = context.getEventAt(i).message as string;
+      if (!TEAMS_ONLY.test(message)) problems.push(`${where}: ${message} (card "${JSON.stringify(card).slice(0, 120)}…")`);
+    }
+  }
+  expect([...new Set(problems)].slice(0, 20), `${cards.length} cards checked`).toEqual([]);
+});
