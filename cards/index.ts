@@ -1,10 +1,15 @@
-// Adaptive Card templates (cards/*.json, schema 1.5) and the type of the data each one binds.
-// Templates are parsed once and expanded per use; handlers never build card JSON by hand.
-import { readFileSync } from 'node:fs';
+// Adaptive Card templates (cards/**/*.json, schema 1.5) and the type of the data each one binds.
+// Every template is read and compiled once, when this module loads (at start-up); a card is then one
+// expansion with its data. Handlers never build card JSON by hand. A flow's screens live in their
+// own folder (cards/screening/, cards/visitation/, cards/visits/) with their types beside them.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { cardsDir } from '../src/paths.js';
 import type { Verb } from '../src/flows/verbs.js';
+import type { ScreeningCards } from './screening/types.js';
+import type { VisitationCards } from './visitation/types.js';
+import type { VisitsCards } from './visits/types.js';
 
 export interface AdaptiveCardJson {
   type: 'AdaptiveCard';
@@ -110,7 +115,8 @@ export interface ReferralCardData {
   actions: { title: string; verb: Verb; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
 }
 
-export interface CardTypes {
+interface CommonCards {
+  /** A form whose fields are a truly variable list (statistics, lists of items). */
   form: FormCardData;
   referralCard: ReferralCardData;
   help: HelpCardData;
@@ -120,16 +126,31 @@ export interface CardTypes {
   auditExport: AuditExportCardData;
 }
 
-const templates = new Map<string, ACData.Template>();
+/** Every template by name (its path under cards/ without .json), with the type of its data. */
+export interface CardTypes extends CommonCards, ScreeningCards, VisitationCards, VisitsCards {}
+
+/** Compiled once: every .json under cards/, by its path without the extension ('form', 'visits/plan'). */
+const templates: ReadonlyMap<string, ACData.Template> = (() => {
+  const found = new Map<string, ACData.Template>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.json')) found.set(path.relative(cardsDir, full).slice(0, -5).split(path.sep).join('/'), new ACData.Template(JSON.parse(readFileSync(full, 'utf8'))));
+    }
+  };
+  walk(cardsDir);
+  return found;
+})();
 
 function template(name: string): ACData.Template {
-  let tpl = templates.get(name);
-  if (!tpl) {
-    tpl = new ACData.Template(JSON.parse(readFileSync(path.join(cardsDir, `${name}.json`), 'utf8')));
-    templates.set(name, tpl);
-  }
+  const tpl = templates.get(name);
+  if (!tpl) throw new Error(`No card template cards/${name}.json`);
   return tpl;
 }
+
+/** The names of all templates (tests render each). */
+export const templateNames = (): string[] => [...templates.keys()];
 
 export function renderCard<K extends keyof CardTypes>(name: K, data: CardTypes[K]): AdaptiveCardJson {
   const card = template(name).expand({ $root: data }) as AdaptiveCardJson;
