@@ -1,3 +1,4 @@
+// The bot's version, read from package.json (shown by /healthz and at start-up).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from './paths.js';
