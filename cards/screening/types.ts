@@ -158,6 +158,31 @@ export interface CompareCardData {
   actions: ScreeningButton[];
 }
 
+/** "New screening" with a draft in progress: continue it or start over. */
+export interface ResumeCardData {
+  title: string;
+  text: string;
+  actions: ScreeningButton[];
+}
+
+/** Cancel pressed: delete the draft, or go on with it. */
+export interface CancelCardData {
+  title: string;
+  text: string;
+  actions: ScreeningButton[];
+}
+
+/** The screening is saved: with what offer, the referral it made, and that the summary follows. */
+export interface DoneCardData {
+  title: string;
+  saved: string;
+  /** The referral's case number and where it was sent, or '' for none. */
+  referral: string;
+  sentTo: string;
+  summaryBelow: string;
+  actions: ScreeningButton[];
+}
+
 /** Template name ('screening/<screen>') -> its data. */
 export interface ScreeningCards {
   'screening/citizen': CitizenStepCardData;
@@ -169,4 +194,7 @@ export interface ScreeningCards {
   'screening/outcome': OutcomeStepCardData;
   'screening/outside': OutsideStepCardData;
   'screening/compare': CompareCardData;
+  'screening/resume': ResumeCardData;
+  'screening/cancel': CancelCardData;
+  'screening/done': DoneCardData;
 }

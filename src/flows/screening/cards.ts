@@ -1,7 +1,7 @@
 // The card of each screening step, from the draft: what was typed stays, errors stand at their fields.
 // This file says what each card holds (texts, kept values, errors, buttons); its template,
 // cards/screening/<screen>.json, says how it looks.
-import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { CompareCardData, Fact, Field, OutcomeStepCardData } from '../../../cards/screening/types.js';
 import { COPM_AREAS, areaOf, preselect, type CopmProblem, type CopmSubArea, type Reassessment } from '../../domain/copm.js';
 import { offersFor } from '../../domain/offers.js';
@@ -9,7 +9,7 @@ import { SUPPORT_LEVELS, TRANSPORT_NEEDS, type Outcome, type ProfileAnswer } fro
 import { formatDecimal, formatList, formatSigned } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
-import { button, oneToTen, type FormAction } from '../shared/form.js';
+import { button, oneToTen } from '../shared/form.js';
 import type { Services, Turn } from '../types.js';
 import { type ScreeningDraft, stepsOf } from './draft.js';
 import { type Scores } from './index.js';
@@ -17,10 +17,6 @@ import { evaluate } from './outcome.js';
 import { reassessmentOf } from './reassess.js';
 
 export const stepNumber = (draft: ScreeningDraft) => stepsOf(draft).indexOf(draft.step) + 1;
-
-export function form(turn: Turn, data: { stepLabel?: string; title: string; intro: string[]; fields: FormField[]; actions: FormAction[] }): AdaptiveCardJson {
-  return renderCard('form', { stepLabel: data.stepLabel ?? '', title: data.title, intro: data.intro, fields: data.fields, actions: data.actions });
-}
 
 interface CardOptions {
   errors?: Record<string, string>;
