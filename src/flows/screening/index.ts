@@ -3,12 +3,13 @@
 // says why; the staff member confirms or overrides with a reason; a Danish summary goes to the care
 // record. A reassessment asks the same problems again and compares.
 //   draft.ts      the draft a screening is, loading it from a card (author and rev checked), saving
-//   cards.ts      the card of each step
+//   cards.ts      the card of each step (what it holds; cards/screening/*.json how it looks)
 //   steps.ts      what each step accepts
 //   outcome.ts    the proposal, confirming or overriding it, the referral it may create
 //   reassess.ts   finding the earlier screening, and the comparison
 //   documents.ts  the Danish texts for the care record
 import { randomUUID } from 'node:crypto';
+import { renderCard } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { formatDateTime } from '../../i18n/format.js';
@@ -17,7 +18,7 @@ import type { Screening } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import { backToHelp, notice, personalOnlyLine } from '../shared/replies.js';
 import type { ExecuteResult, Flow, Reply, Services, Turn, Verbs } from '../types.js';
-import { form, stepCard, stepNumber } from './cards.js';
+import { stepCard, stepNumber } from './cards.js';
 import { OVERRIDE_FIELDS, type OfferKind, type ScreeningDraft, asReply, audit, discard, draftOf, isLoaded, loadDraft, newScreeningAction, refusal, stepsOf, withDraft } from './draft.js';
 import { confirmOutcome, doneResult, evaluate } from './outcome.js';
 import { addProblem, back, removeProblem, submit } from './steps.js';
@@ -53,10 +54,9 @@ export async function start(turn: Turn, services: Services, kind: 'first' | 'rea
     const draft = draftOf(latest);
     const who = draft.citizen.name ? `${draft.citizen.name}, ${draft.citizen.cpr ? maskCpr(draft.citizen.cpr) : ''}`.replace(/, $/, '') : t(turn.lang, 'screening.newCitizen');
     return {
-      card: form(turn, {
+      card: renderCard('screening/resume', {
         title: t(turn.lang, 'screening.title.resume'),
-        intro: [t(turn.lang, 'screening.resume.text', { who, n: stepNumber(draft), m: stepsOf(draft).length, at: formatDateTime(turn.lang, latest.updatedAt) })],
-        fields: [],
+        text: t(turn.lang, 'screening.resume.text', { who, n: stepNumber(draft), m: stepsOf(draft).length, at: formatDateTime(turn.lang, latest.updatedAt) }),
         actions: [
           button(t(turn.lang, 'screening.button.resume'), 'screening.resume', { sid: latest.id }, 'positive'),
           button(t(turn.lang, 'screening.button.startOver'), 'screening.discard', { sid: latest.id, rev: draft.rev, kind }, 'destructive'),
@@ -115,10 +115,9 @@ const screeningVerbs = {
     const L = turn.lang;
     const who = draft.citizen.name || t(L, 'screening.newCitizen');
     return {
-      card: form(turn, {
+      card: renderCard('screening/cancel', {
         title: t(L, 'screening.title.cancel'),
-        intro: [t(L, 'screening.cancel.text', { who })],
-        fields: [],
+        text: t(L, 'screening.cancel.text', { who }),
         actions: [
           button(t(L, 'screening.button.cancelYes'), 'screening.cancelYes', { sid: screening.id, rev: draft.rev }, 'destructive'),
           button(t(L, 'screening.button.cancelNo'), 'screening.resume', { sid: screening.id }),

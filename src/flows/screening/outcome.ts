@@ -1,5 +1,6 @@
 // The proposal (club, preventive offer or referral to visitation, and why), confirmed or overridden
 // with a reason; a referral is created through the referral service, not the visitation flow.
+import { renderCard } from '../../../cards/index.js';
 import { copmScores } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { decide, type Outcome, type Profile } from '../../domain/targetGroup.js';
@@ -7,7 +8,7 @@ import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
-import { chosenProblems, form, stepCard } from './cards.js';
+import { chosenProblems, stepCard } from './cards.js';
 import { summaryText } from './documents.js';
 import { type Loaded, type OfferKind, type ScreeningDraft, audit } from './draft.js';
 import { type Scores } from './index.js';
@@ -56,16 +57,12 @@ export async function doneResult(turn: Turn, services: Services, screening: Scre
   const L = turn.lang;
   const decision = draft.decision!;
   const offer = decision.chosen === 'outside' ? t(L, 'screening.offer.outside') : t(L, `screening.offerShort.${decision.chosen}`);
-  const lines = [t(L, 'screening.done.saved', { name: draft.citizen.name, cpr: maskCpr(draft.citizen.cpr), offer })];
-  if (decision.referral) {
-    lines.push(t(L, 'screening.done.referral', { caseNumber: decision.referral.caseNumber }));
-    lines.push(t(L, (await services.referrals.channel()) ? 'visitation.sent.channel' : 'visitation.sent.noChannel'));
-  }
-  lines.push(t(L, 'screening.done.summaryBelow'));
-  const card = form(turn, {
+  const card = renderCard('screening/done', {
     title: t(L, 'screening.title.done'),
-    intro: lines,
-    fields: [],
+    saved: t(L, 'screening.done.saved', { name: draft.citizen.name, cpr: maskCpr(draft.citizen.cpr), offer }),
+    referral: decision.referral ? t(L, 'screening.done.referral', { caseNumber: decision.referral.caseNumber }) : '',
+    sentTo: decision.referral ? t(L, (await services.referrals.channel()) ? 'visitation.sent.channel' : 'visitation.sent.noChannel') : '',
+    summaryBelow: t(L, 'screening.done.summaryBelow'),
     actions: [
       button(t(L, 'screening.button.fullCpr'), 'screening.fullCpr', { sid: screening.id }),
       button(t(L, 'screening.button.newScreening'), 'screening.start', {}),

@@ -1,5 +1,6 @@
 // A reassessment: the citizen's earlier screening found by CPR, its problems asked again, and the
 // change in each compared.
+import { renderCard } from '../../../cards/index.js';
 import { reassess, type CopmProblem, type Reassessment } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { readCprForLookup } from '../shared/cpr.js';
@@ -8,7 +9,7 @@ import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
-import { chosenProblems, compareFields, form, stepCard } from './cards.js';
+import { chosenProblems, comparison, stepCard } from './cards.js';
 import { reassessmentSummary } from './documents.js';
 import { CITIZEN_FIELDS, type Loaded, type ScreeningDraft, audit, draftOf, saveDraft } from './draft.js';
 
@@ -54,10 +55,12 @@ export async function confirmReassessment(turn: Turn, services: Services, { scre
   const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };
   await services.store.screenings.save(done);
   await audit(turn, services, screening.citizenId!, 'update', t('da', 'audit.screening.reassessed'));
-  const card = form(turn, {
+  const card = renderCard('screening/compare', {
+    stepLabel: '',
     title: t(L, 'screening.title.reassessDone'),
     intro: [t(L, 'screening.done.reassessed', { name: draft.citizen.name, cpr: maskCpr(draft.citizen.cpr) }), t(L, 'screening.done.summaryBelow')],
-    fields: compareFields(L, draft.reassessment.result),
+    notice: '',
+    ...comparison(L, draft.reassessment.result),
     actions: [button(t(L, 'screening.button.newScreening'), 'screening.start', {}), button(t(L, 'common.showHelp'), 'help.show', {})],
   });
   const author = await services.store.staff.get(screening.author);
