@@ -1,3 +1,65 @@
 // The visitation flow's screens: each template in this folder (cards/visitation/<screen>.json) and the type of its data.
+// The flow fills in the words (from i18n), the values and the errors; the template lays them out.
+import type { Verb } from '../../src/flows/verbs.js';
+
+/** An Action.Execute button; a style of 'default' is left out when the card is rendered. */
+export interface Button {
+  title: string;
+  verb: Verb;
+  data: Record<string, unknown>;
+  style: 'default' | 'positive' | 'destructive';
+}
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+
+/** An input as the flow fills it: its label, what was typed or picked, and the error shown right under it ('' for none). */
+export interface Field {
+  label: string;
+  value: string;
+  error: string;
+}
+
+/** A referral's details (personal chat only): who, from where, its state so far, and what this person may do. */
+export interface DetailsCardData {
+  title: string;
+  /** What just happened (Accent), or ''. */
+  note: string;
+  facts: Fact[];
+  /** The heading of the screening part, or '' when the referral did not come from a screening. */
+  screeningTitle: string;
+  screeningFacts: Fact[];
+  /** Who asked and why, for a direct referral; [] otherwise. */
+  directFacts: Fact[];
+  /** Each line, or '' when there is none. */
+  preTriage: string;
+  triage: string;
+  refusal: string;
+  decision: string;
+  actions: Button[];
+}
+
+/** The visitators' queue: open referrals, oldest first, each with a button to open it. */
+export interface QueueCardData {
+  title: string;
+  intro: string;
+  /** The warning that no channel is set, or ''. */
+  noChannel: string;
+  /** The line for an empty queue, or ''. */
+  empty: string;
+  referrals: { title: string; summary: string; open: Button }[];
+  actions: Button[];
+}
+
 /** Template name ('visitation/<screen>') -> its data. */
-export interface VisitationCards {}
+export interface VisitationCards {
+  'visitation/details': DetailsCardData;
+  'visitation/queue': QueueCardData;
+}
