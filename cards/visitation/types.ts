@@ -58,8 +58,30 @@ export interface QueueCardData {
   actions: Button[];
 }
 
+/** The direct referral form. */
+export interface DirectCardData {
+  title: string;
+  intro: string;
+  cpr: Field & { placeholder: string };
+  name: Field;
+  askedBy: Field & { choices: Choice[] };
+  reason: Field;
+  unit: Field & { placeholder: string };
+  actions: Button[];
+}
+
+/** A direct referral is sent: its case number, and whether the visitators' channel got a card. */
+export interface SentCardData {
+  title: string;
+  queued: string;
+  channel: string;
+  actions: Button[];
+}
+
 /** Template name ('visitation/<screen>') -> its data. */
 export interface VisitationCards {
   'visitation/details': DetailsCardData;
   'visitation/queue': QueueCardData;
+  'visitation/direct': DirectCardData;
+  'visitation/sent': SentCardData;
 }
