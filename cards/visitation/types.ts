@@ -78,10 +78,30 @@ export interface SentCardData {
   actions: Button[];
 }
 
+/** Refusing a referral: the reason. */
+export interface RefuseCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  reason: Field;
+  actions: Button[];
+}
+
+/** Handing a case over: the colleague to take it (no list when there is nobody to pick). */
+export interface HandoverCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  to: Field & { placeholder: string; choices: Choice[] };
+  actions: Button[];
+}
+
 /** Template name ('visitation/<screen>') -> its data. */
 export interface VisitationCards {
   'visitation/details': DetailsCardData;
   'visitation/queue': QueueCardData;
   'visitation/direct': DirectCardData;
   'visitation/sent': SentCardData;
+  'visitation/refuse': RefuseCardData;
+  'visitation/handover': HandoverCardData;
 }
