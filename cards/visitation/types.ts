@@ -27,6 +27,18 @@ export interface Field {
   error: string;
 }
 
+/** One rule set's verdict on the scores: met or not, each criterion in words, its legal basis. */
+export interface AssessedSetView {
+  met: boolean;
+  /** "✓ Opfylder kriterierne for …" (bold; green when met). */
+  verdict: string;
+  /** One line per criterion, indented with no-break spaces. */
+  criteria: string[];
+  basis: string;
+  /** The legal-review warning, or ''. */
+  review: string;
+}
+
 /** A referral's details (personal chat only): who, from where, its state so far, and what this person may do. */
 export interface DetailsCardData {
   title: string;
@@ -96,6 +108,45 @@ export interface HandoverCardData {
   actions: Button[];
 }
 
+/** Fælles Sprog scoring: one pick per area of the rule sets in force, on their scale. */
+export interface TriageCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  /** Why the scoring is asked again (Attention), or ''. */
+  note: string;
+  /** The legal-review warning, or ''. */
+  legalReview: string;
+  /** The scale every area is scored on, and the prompt of its pick list. */
+  scale: Choice[];
+  placeholder: string;
+  areas: (Field & { id: string })[];
+  actions: Button[];
+}
+
+/** A pre-triage by the centre is saved: what the scores would meet. */
+export interface AssessmentCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  sets: AssessedSetView[];
+  actions: Button[];
+}
+
+/** The decision: what the scores meet, then the offer, its purpose, start and details. */
+export interface DecideCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  sets: AssessedSetView[];
+  offer: Field & { choices: Choice[] };
+  purpose: Field;
+  startDate: Field & { placeholder: string };
+  trainingByCarer: Field & { choices: Choice[] };
+  services: Field & { choices: Choice[] };
+  actions: Button[];
+}
+
 /** Template name ('visitation/<screen>') -> its data. */
 export interface VisitationCards {
   'visitation/details': DetailsCardData;
@@ -104,4 +155,7 @@ export interface VisitationCards {
   'visitation/sent': SentCardData;
   'visitation/refuse': RefuseCardData;
   'visitation/handover': HandoverCardData;
+  'visitation/triage': TriageCardData;
+  'visitation/assessment': AssessmentCardData;
+  'visitation/decide': DecideCardData;
 }
