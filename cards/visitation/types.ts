@@ -147,6 +147,14 @@ export interface DecideCardData {
   actions: Button[];
 }
 
+/** A follow-up has come due: the visitator records its result (one button each). */
+export interface FollowUpCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  actions: Button[];
+}
+
 /** Template name ('visitation/<screen>') -> its data. */
 export interface VisitationCards {
   'visitation/details': DetailsCardData;
@@ -158,4 +166,5 @@ export interface VisitationCards {
   'visitation/triage': TriageCardData;
   'visitation/assessment': AssessmentCardData;
   'visitation/decide': DecideCardData;
+  'visitation/followUp': FollowUpCardData;
 }
