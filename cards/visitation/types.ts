@@ -1,3 +1,170 @@
 // The visitation flow's screens: each template in this folder (cards/visitation/<screen>.json) and the type of its data.
+// The flow fills in the words (from i18n), the values and the errors; the template lays them out.
+import type { Verb } from '../../src/flows/verbs.js';
+
+/** An Action.Execute button; a style of 'default' is left out when the card is rendered. */
+export interface Button {
+  title: string;
+  verb: Verb;
+  data: Record<string, unknown>;
+  style: 'default' | 'positive' | 'destructive';
+}
+
+export interface Fact {
+  title: string;
+  value: string;
+}
+
+export interface Choice {
+  title: string;
+  value: string;
+}
+
+/** An input as the flow fills it: its label, what was typed or picked, and the error shown right under it ('' for none). */
+export interface Field {
+  label: string;
+  value: string;
+  error: string;
+}
+
+/** One rule set's verdict on the scores: met or not, each criterion in words, its legal basis. */
+export interface AssessedSetView {
+  met: boolean;
+  /** "✓ Opfylder kriterierne for …" (bold; green when met). */
+  verdict: string;
+  /** One line per criterion, indented with no-break spaces. */
+  criteria: string[];
+  basis: string;
+  /** The legal-review warning, or ''. */
+  review: string;
+}
+
+/** A referral's details (personal chat only): who, from where, its state so far, and what this person may do. */
+export interface DetailsCardData {
+  title: string;
+  /** What just happened (Accent), or ''. */
+  note: string;
+  facts: Fact[];
+  /** The heading of the screening part, or '' when the referral did not come from a screening. */
+  screeningTitle: string;
+  screeningFacts: Fact[];
+  /** Who asked and why, for a direct referral; [] otherwise. */
+  directFacts: Fact[];
+  /** Each line, or '' when there is none. */
+  preTriage: string;
+  triage: string;
+  refusal: string;
+  decision: string;
+  actions: Button[];
+}
+
+/** The visitators' queue: open referrals, oldest first, each with a button to open it. */
+export interface QueueCardData {
+  title: string;
+  intro: string;
+  /** The warning that no channel is set, or ''. */
+  noChannel: string;
+  /** The line for an empty queue, or ''. */
+  empty: string;
+  referrals: { title: string; summary: string; open: Button }[];
+  actions: Button[];
+}
+
+/** The direct referral form. */
+export interface DirectCardData {
+  title: string;
+  intro: string;
+  cpr: Field & { placeholder: string };
+  name: Field;
+  askedBy: Field & { choices: Choice[] };
+  reason: Field;
+  unit: Field & { placeholder: string };
+  actions: Button[];
+}
+
+/** A direct referral is sent: its case number, and whether the visitators' channel got a card. */
+export interface SentCardData {
+  title: string;
+  queued: string;
+  channel: string;
+  actions: Button[];
+}
+
+/** Refusing a referral: the reason. */
+export interface RefuseCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  reason: Field;
+  actions: Button[];
+}
+
+/** Handing a case over: the colleague to take it (no list when there is nobody to pick). */
+export interface HandoverCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  to: Field & { placeholder: string; choices: Choice[] };
+  actions: Button[];
+}
+
+/** Fælles Sprog scoring: one pick per area of the rule sets in force, on their scale. */
+export interface TriageCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  /** Why the scoring is asked again (Attention), or ''. */
+  note: string;
+  /** The legal-review warning, or ''. */
+  legalReview: string;
+  /** The scale every area is scored on, and the prompt of its pick list. */
+  scale: Choice[];
+  placeholder: string;
+  areas: (Field & { id: string })[];
+  actions: Button[];
+}
+
+/** A pre-triage by the centre is saved: what the scores would meet. */
+export interface AssessmentCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  sets: AssessedSetView[];
+  actions: Button[];
+}
+
+/** The decision: what the scores meet, then the offer, its purpose, start and details. */
+export interface DecideCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  sets: AssessedSetView[];
+  offer: Field & { choices: Choice[] };
+  purpose: Field;
+  startDate: Field & { placeholder: string };
+  trainingByCarer: Field & { choices: Choice[] };
+  services: Field & { choices: Choice[] };
+  actions: Button[];
+}
+
+/** A follow-up has come due: the visitator records its result (one button each). */
+export interface FollowUpCardData {
+  caseTitle: string;
+  title: string;
+  intro: string;
+  actions: Button[];
+}
+
 /** Template name ('visitation/<screen>') -> its data. */
-export interface VisitationCards {}
+export interface VisitationCards {
+  'visitation/details': DetailsCardData;
+  'visitation/queue': QueueCardData;
+  'visitation/direct': DirectCardData;
+  'visitation/sent': SentCardData;
+  'visitation/refuse': RefuseCardData;
+  'visitation/handover': HandoverCardData;
+  'visitation/triage': TriageCardData;
+  'visitation/assessment': AssessmentCardData;
+  'visitation/decide': DecideCardData;
+  'visitation/followUp': FollowUpCardData;
+}

@@ -1,6 +1,6 @@
 // The decision: an offer the criteria allow, its purpose and start; the advis to the centre.
 import { isIsoDate } from '../../domain/dates.js';
-import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { assess, homeOfferEnd, inForce, singleServicesAllowed, validateScores } from '../../domain/faellesSprog.js';
@@ -9,14 +9,14 @@ import { formatDate } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Citizen, Referral, StaffKey } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, choice, textInput } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn , Verbs } from '../types.js';
 import { DECISIONS, SINGLE_SERVICES, dataOf, withData, type DecisionOffer, type ReferralData } from '../../services/referrals.js';
 import { refreshChannelCard } from './channelCard.js';
 import { actorOf, addYear, audit, mutate, personalOnly, refusedAnswer, tell, today, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
 import { decisionLetter } from './letter.js';
-import { assessmentFields, triageForm } from './triage.js';
+import { assessmentView, triageForm } from './triage.js';
 
 export function decisionForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
@@ -25,19 +25,20 @@ export function decisionForm(turn: Turn, services: Services, referral: Referral,
   const assessment = assess(services.rules.visitation, d.triage!.scores, today(services));
   const met = (offer: 'centre' | 'home') => assessment.some((a) => a.set.offer === offer && a.evaluation.met);
   const offers = DECISIONS.filter((o) => (o === 'centre' ? met('centre') : o === 'home' ? met('home') : o === 'single' ? singleServicesAllowed(assessment) : true));
-  const fields: FormField[] = [...assessmentFields(L, assessment)];
-  fields.push(
-    choice('offer', t(L, 'visitation.decide.offer'), offers.map((o) => ({ title: t(L, `visitation.decision.${o}`), value: o })), values.offer ?? '', errors.offer ?? ''),
-    textInput('purpose', t(L, 'visitation.decide.purpose'), values.purpose ?? '', errors.purpose ?? '', { maxLength: 1000, multiline: true }),
-    textInput('startDate', t(L, 'visitation.decide.startDate'), values.startDate ?? '', errors.startDate ?? '', { placeholder: t(L, 'visitation.decide.datePlaceholder'), maxLength: 10 }),
-    choice('trainingByCarer', t(L, 'visitation.decide.trainingByCarer'), [{ title: t(L, 'screening.choice.yes'), value: 'yes' }, { title: t(L, 'screening.choice.no'), value: 'no' }], values.trainingByCarer ?? 'no', errors.trainingByCarer ?? ''),
-    choice('services', t(L, 'visitation.decide.services'), SINGLE_SERVICES.map((s) => ({ title: t(L, `visitation.single.${s}`), value: s })), values.services ?? '', errors.services ?? '', { multi: true }),
-  );
-  return renderCard('form', {
-    stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+  const field = (id: string, label: string, fallback = '') => ({ label, value: values[id] ?? fallback, error: errors[id] ?? '' });
+  return renderCard('visitation/decide', {
+    caseTitle: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     title: t(L, 'visitation.decide.title'),
-    intro: [t(L, 'visitation.decide.intro')],
-    fields,
+    intro: t(L, 'visitation.decide.intro'),
+    sets: assessmentView(L, assessment),
+    offer: { ...field('offer', t(L, 'visitation.decide.offer')), choices: offers.map((o) => ({ title: t(L, `visitation.decision.${o}`), value: o })) },
+    purpose: field('purpose', t(L, 'visitation.decide.purpose')),
+    startDate: { ...field('startDate', t(L, 'visitation.decide.startDate')), placeholder: t(L, 'visitation.decide.datePlaceholder') },
+    trainingByCarer: {
+      ...field('trainingByCarer', t(L, 'visitation.decide.trainingByCarer'), 'no'),
+      choices: [{ title: t(L, 'screening.choice.yes'), value: 'yes' }, { title: t(L, 'screening.choice.no'), value: 'no' }],
+    },
+    services: { ...field('services', t(L, 'visitation.decide.services')), choices: SINGLE_SERVICES.map((s) => ({ title: t(L, `visitation.single.${s}`), value: s })) },
     actions: [button(t(L, 'visitation.decide.submit'), 'referral.decide', { rid: referral.id, v: referral.version }, 'positive'), button(t(L, 'visitation.triage.again'), 'referral.triageStart', { rid: referral.id }), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
   });
 }

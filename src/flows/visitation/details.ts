@@ -1,5 +1,6 @@
 // A referral's details, shown only in a personal chat and audited as a read.
-import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import type { Button, Fact } from '../../../cards/visitation/types.js';
 import { ageOn, maskCpr, parseCpr } from '../../domain/cpr.js';
 import { areasOf, inForce, type Scores } from '../../domain/faellesSprog.js';
 import { can } from '../../domain/roles.js';
@@ -7,7 +8,7 @@ import { copenhagenDay, formatDate } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, facts, info, type FormAction } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn } from '../types.js';
 import { dataOf, type ReferralData } from '../../services/referrals.js';
 import { actorOf, audit, holderName, sourceLabel, statusLabel } from './common.js';
@@ -18,38 +19,23 @@ export async function detailsCard(turn: Turn, services: Services, referral: Refe
   const citizen = await services.store.citizens.get(referral.citizenId);
   await audit(services, actorOf(turn), referral.citizenId, 'read', t('da', 'audit.visitation.read', { caseNumber: referral.caseNumber }));
   const holder = await holderName(services, referral);
-  const fields: FormField[] = [];
-  if (note) fields.push(info(note, 'Accent'));
-  const rows = [
+  const facts = [
     { title: t(L, 'visitation.details.citizen'), value: citizen ? `${citizen.name}, ${maskCpr(citizen.cpr)}${ageText(L, citizen, services)}` : '-' },
     { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral) },
     { title: t(L, 'visitation.card.received'), value: formatDate(L, referral.createdAt) },
     { title: t(L, 'visitation.card.status'), value: statusLabel(L, referral, holder) },
   ];
   const by = await services.store.staff.get(referral.source.by);
-  if (by?.name) rows.push({ title: t(L, 'visitation.details.referrer'), value: by.name });
-  fields.push(facts(rows));
+  if (by?.name) facts.push({ title: t(L, 'visitation.details.referrer'), value: by.name });
+  const screeningFacts: Fact[] = [];
   if (d.screening) {
-    fields.push(info(t(L, 'visitation.details.screening'), 'Default', true));
     const s = d.screening;
-    const lines = [];
-    if (s.proposed) lines.push({ title: t(L, 'visitation.details.proposed'), value: t(L, `screening.offerShort.${s.proposed === 'outside' ? 'referral' : s.proposed}`) });
-    if (s.decidedBy?.length) lines.push({ title: t(L, 'visitation.details.decidedBy'), value: s.decidedBy.map((a) => t(L, `screening.answer.${a}`)).join(', ') });
-    if (s.scores) lines.push({ title: t(L, 'visitation.details.copm'), value: t(L, 'visitation.details.copmValue', { performance: s.scores.performance.toFixed(1), satisfaction: s.scores.satisfaction.toFixed(1) }) });
-    fields.push(facts(lines));
+    if (s.proposed) screeningFacts.push({ title: t(L, 'visitation.details.proposed'), value: t(L, `screening.offerShort.${s.proposed === 'outside' ? 'referral' : s.proposed}`) });
+    if (s.decidedBy?.length) screeningFacts.push({ title: t(L, 'visitation.details.decidedBy'), value: s.decidedBy.map((a) => t(L, `screening.answer.${a}`)).join(', ') });
+    if (s.scores) screeningFacts.push({ title: t(L, 'visitation.details.copm'), value: t(L, 'visitation.details.copmValue', { performance: s.scores.performance.toFixed(1), satisfaction: s.scores.satisfaction.toFixed(1) }) });
   }
-  if (d.direct) {
-    fields.push(facts([
-      { title: t(L, 'visitation.details.askedBy'), value: t(L, `visitation.askedBy.${d.direct.askedBy}`) },
-      { title: t(L, 'visitation.details.reason'), value: d.direct.reason },
-    ]));
-  }
-  if (d.preTriage) fields.push(info(t(L, 'visitation.details.preTriage', { name: d.preTriage.byName, scores: scoresText(services, d.preTriage.scores, d.preTriage.date) })));
-  if (d.triage) fields.push(info(t(L, 'visitation.details.triage', { scores: scoresText(services, d.triage.scores, d.triage.date) })));
-  if (d.refusal) fields.push(info(t(L, 'visitation.details.refused', { reason: d.refusal.reason, name: d.refusal.byName }), 'Attention'));
-  if (d.decision) fields.push(info(decisionLine(L, d.decision), 'Good'));
   const rid = referral.id;
-  const actions: FormAction[] = [];
+  const actions: Button[] = [];
   const isHolder = referral.status === 'taken' && sameStaff(referral.holder, turn.staff);
   if (can(turn.roles, 'queue')) {
     if (referral.status === 'new') actions.push(button(t(L, 'visitation.button.take'), 'referral.take', { rid }, 'positive'));
@@ -60,7 +46,24 @@ export async function detailsCard(turn: Turn, services: Services, referral: Refe
     actions.push(button(t(L, 'visitation.button.preTriage'), 'referral.triageStart', { rid }));
   }
   actions.push(button(t(L, 'visitation.button.queue'), 'queue.show', {}));
-  return renderCard('form', { stepLabel: '', title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }), intro: [], fields, actions });
+  return renderCard('visitation/details', {
+    title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+    note: note ?? '',
+    facts,
+    screeningTitle: d.screening ? t(L, 'visitation.details.screening') : '',
+    screeningFacts,
+    directFacts: d.direct
+      ? [
+          { title: t(L, 'visitation.details.askedBy'), value: t(L, `visitation.askedBy.${d.direct.askedBy}`) },
+          { title: t(L, 'visitation.details.reason'), value: d.direct.reason },
+        ]
+      : [],
+    preTriage: d.preTriage ? t(L, 'visitation.details.preTriage', { name: d.preTriage.byName, scores: scoresText(services, d.preTriage.scores, d.preTriage.date) }) : '',
+    triage: d.triage ? t(L, 'visitation.details.triage', { scores: scoresText(services, d.triage.scores, d.triage.date) }) : '',
+    refusal: d.refusal ? t(L, 'visitation.details.refused', { reason: d.refusal.reason, name: d.refusal.byName }) : '',
+    decision: d.decision ? decisionLine(L, d.decision) : '',
+    actions,
+  });
 }
 
 function ageText(L: Lang, citizen: Citizen, services: Services): string {

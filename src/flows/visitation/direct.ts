@@ -5,28 +5,24 @@ import { readCpr } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
-import { button, choice, textInput } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import { notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
 import type { Reply, Services, Turn, Verbs } from '../types.js';
 import type { Referral } from '../../store/index.js';
 import { DIRECT_ASKED_BY } from '../../services/referrals.js';
 import { actorOf, PURPOSE, visitationChannel } from './common.js';
 
-// Direct referral ("henvis"): any staff member, for a citizen who or whose relative asks.
-
 function directForm(turn: Turn, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
-  return renderCard('form', {
-    stepLabel: '',
+  const field = (id: string, label: string) => ({ label, value: values[id] ?? '', error: errors[id] ?? '' });
+  return renderCard('visitation/direct', {
     title: t(L, 'visitation.direct.title'),
-    intro: [t(L, 'visitation.direct.intro')],
-    fields: [
-      textInput('cpr', t(L, 'screening.field.cpr'), values.cpr ?? '', errors.cpr ?? '', { placeholder: t(L, 'screening.field.cprPlaceholder'), maxLength: 11 }),
-      textInput('name', t(L, 'screening.field.name'), values.name ?? '', errors.name ?? '', { maxLength: 100 }),
-      choice('askedBy', t(L, 'visitation.direct.askedBy'), DIRECT_ASKED_BY.map((a) => ({ title: t(L, `visitation.askedBy.${a}`), value: a })), values.askedBy ?? '', errors.askedBy ?? ''),
-      textInput('reason', t(L, 'visitation.direct.reason'), values.reason ?? '', errors.reason ?? '', { maxLength: 1000, multiline: true }),
-      textInput('unit', t(L, 'visitation.direct.unit'), values.unit ?? '', errors.unit ?? '', { maxLength: 100, placeholder: t(L, 'visitation.direct.unitPlaceholder') }),
-    ],
+    intro: t(L, 'visitation.direct.intro'),
+    cpr: { ...field('cpr', t(L, 'screening.field.cpr')), placeholder: t(L, 'screening.field.cprPlaceholder') },
+    name: field('name', t(L, 'screening.field.name')),
+    askedBy: { ...field('askedBy', t(L, 'visitation.direct.askedBy')), choices: DIRECT_ASKED_BY.map((a) => ({ title: t(L, `visitation.askedBy.${a}`), value: a })) },
+    reason: field('reason', t(L, 'visitation.direct.reason')),
+    unit: { ...field('unit', t(L, 'visitation.direct.unit')), placeholder: t(L, 'visitation.direct.unitPlaceholder') },
     actions: [button(t(L, 'visitation.direct.send'), 'referral.createDirect', {}, 'positive'), button(t(L, 'common.back'), 'help.show', {})],
   });
 }
@@ -64,11 +60,14 @@ export const directVerbs = {
     return { card: await sentCard(turn, services, referral) };
   },
 } satisfies Verbs;
+/** The referral is in the queue; whether the visitators' channel got a card. */
 async function sentCard(turn: Turn, services: Services, referral: Referral): Promise<AdaptiveCardJson> {
   const L = turn.lang;
   const channel = await visitationChannel(services);
-  const lines = [t(L, 'visitation.sent', { caseNumber: referral.caseNumber })];
-  lines.push(t(L, channel ? 'visitation.sent.channel' : 'visitation.sent.noChannel'));
-  return renderCard('form', { stepLabel: '', title: t(L, 'visitation.sent.title'), intro: lines, fields: [], actions: [button(t(L, 'common.showHelp'), 'help.show', {})] });
+  return renderCard('visitation/sent', {
+    title: t(L, 'visitation.sent.title'),
+    queued: t(L, 'visitation.sent', { caseNumber: referral.caseNumber }),
+    channel: t(L, channel ? 'visitation.sent.channel' : 'visitation.sent.noChannel'),
+    actions: [button(t(L, 'common.showHelp'), 'help.show', {})],
+  });
 }
-

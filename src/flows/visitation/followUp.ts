@@ -19,11 +19,10 @@ export async function remindFollowUps(services: Services): Promise<number> {
     const rid = r.id;
     const visitator = r.holder ?? d.decision?.decidedBy;
     if (visitator) {
-      const card = renderCard('form', {
-        stepLabel: t('da', 'visitation.card.title', { caseNumber: r.caseNumber }),
+      const card = renderCard('visitation/followUp', {
+        caseTitle: t('da', 'visitation.card.title', { caseNumber: r.caseNumber }),
         title: t('da', `visitation.followUp.${kind}`),
-        intro: [t('da', 'visitation.followUp.intro')],
-        fields: [],
+        intro: t('da', 'visitation.followUp.intro'),
         actions: FOLLOW_UP_RESULTS.map((result) => button(t('da', `visitation.followUp.${result}`), 'referral.followUp', { rid, result })),
       });
       await services.outbox.enqueue({ idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:visitator`, target: { kind: 'user', user: visitator }, payload: { card, summary: t('da', 'visitation.followUp.preview') } });

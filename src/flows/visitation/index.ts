@@ -13,6 +13,8 @@
 //   decide.ts       the decision, its advis to the centre
 //   letter.ts       the draft decision letter
 //   followUp.ts     yearly status and the end of a home course
+// Each screen is its own template, cards/visitation/<screen>.json, with the type of its data in
+// cards/visitation/types.ts: the flow picks the words, values and errors; the template lays them out.
 import type { Flow } from '../types.js';
 import { channelVerbs, setChannelCommand } from './channel.js';
 import { decideVerbs } from './decide.js';

@@ -6,7 +6,7 @@ import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
 import type { Referral } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, choice, textInput } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn , Verbs } from '../types.js';
 import { withData } from '../../services/referrals.js';
 import { channelCard, refreshChannelCard } from './channelCard.js';
@@ -15,11 +15,11 @@ import { detailsCard } from './details.js';
 
 function refuseForm(turn: Turn, referral: Referral, value = '', error = ''): AdaptiveCardJson {
   const L = turn.scope === 'personal' ? turn.lang : 'da';
-  return renderCard('form', {
-    stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+  return renderCard('visitation/refuse', {
+    caseTitle: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     title: t(L, 'visitation.refuse.title'),
-    intro: [t(L, 'visitation.refuse.intro')],
-    fields: [textInput('reason', t(L, 'visitation.refuse.reason'), value, error, { maxLength: 1000, multiline: true })],
+    intro: t(L, 'visitation.refuse.intro'),
+    reason: { label: t(L, 'visitation.refuse.reason'), value, error },
     actions: [button(t(L, 'visitation.button.refuse'), 'referral.refuse', { rid: referral.id }, 'destructive'), button(t(L, 'visitation.refuse.keep'), turn.scope === 'personal' ? 'referral.open' : 'referral.refresh', { rid: referral.id })],
   });
 }
@@ -30,11 +30,12 @@ async function handoverForm(turn: Turn, services: Services, referral: Referral, 
   for (const m of await services.directory.list(turn.staff.tenantId)) {
     if (!sameStaff(m, turn.staff) && can(await services.directory.rolesOf(m), 'queue')) people.push({ title: m.name || m.aadObjectId, value: m.aadObjectId });
   }
-  return renderCard('form', {
-    stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+  return renderCard('visitation/handover', {
+    caseTitle: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     title: t(L, 'visitation.handover.title'),
-    intro: [t(L, people.length ? 'visitation.handover.intro' : 'visitation.handover.nobody')],
-    fields: people.length ? [choice('to', t(L, 'visitation.handover.to'), people, '', error, { style: 'compact', placeholder: t(L, 'screening.select') })] : [],
+    intro: t(L, people.length ? 'visitation.handover.intro' : 'visitation.handover.nobody'),
+    // With nobody to pick there is no list, and so no error under it.
+    to: { label: t(L, 'visitation.handover.to'), value: '', error, placeholder: t(L, 'screening.select'), choices: people },
     actions: [...(people.length ? [button(t(L, 'visitation.handover.submit'), 'referral.handover', { rid: referral.id }, 'positive')] : []), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
   });
 }

@@ -1,11 +1,12 @@
 // Fælles Sprog triage by the rule sets in force: the scores, and which offers' criteria they meet.
-import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import type { AssessedSetView } from '../../../cards/visitation/types.js';
 import { areasOf, assess, inForce, scaleOf, validateScores, type AssessedSet, type ExplainedNode, type Scores } from '../../domain/faellesSprog.js';
 import { can } from '../../domain/roles.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Referral } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, choice, info } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import { notAllowedReply } from '../shared/replies.js';
 import type { Services, Turn , Verbs } from '../types.js';
 import { withData } from '../../services/referrals.js';
@@ -16,25 +17,20 @@ export function triageForm(turn: Turn, services: Services, referral: Referral, v
   const L = turn.lang;
   const date = today(services);
   const sets = inForce(services.rules.visitation, date);
-  const scale = scaleOf(sets);
-  const fields: FormField[] = [];
-  if (note) fields.push(info(note, 'Attention'));
-  if (sets.some((s) => s.legalReview)) fields.push(info(t(L, 'visitation.triage.legalReview'), 'Warning'));
-  for (const area of areasOf(sets)) {
-    const weight = area.weight ? ` (${t(L, `visitation.weight.${area.weight}`)})` : '';
-    fields.push(
-      choice(`fs_${area.code}`, `${areaLabel(area.code, area.name)}${weight}`, scale.map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })), values[`fs_${area.code}`] ?? '', errors[`fs_${area.code}`] ?? '', {
-        style: 'compact',
-        placeholder: t(L, 'screening.select'),
-      }),
-    );
-  }
   const preliminary = !can(turn.roles, 'queue');
-  return renderCard('form', {
-    stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+  return renderCard('visitation/triage', {
+    caseTitle: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     title: t(L, preliminary ? 'visitation.triage.preTitle' : 'visitation.triage.title'),
-    intro: [t(L, preliminary ? 'visitation.triage.preIntro' : 'visitation.triage.intro', { sets: sets.map((s) => `${s.title} (${s.version})`).join('; ') })],
-    fields,
+    intro: t(L, preliminary ? 'visitation.triage.preIntro' : 'visitation.triage.intro', { sets: sets.map((s) => `${s.title} (${s.version})`).join('; ') }),
+    note,
+    legalReview: sets.some((s) => s.legalReview) ? t(L, 'visitation.triage.legalReview') : '',
+    scale: scaleOf(sets).map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })),
+    placeholder: t(L, 'screening.select'),
+    areas: areasOf(sets).map((area) => {
+      const id = `fs_${area.code}`;
+      const weight = area.weight ? ` (${t(L, `visitation.weight.${area.weight}`)})` : '';
+      return { id, label: `${areaLabel(area.code, area.name)}${weight}`, value: values[id] ?? '', error: errors[id] ?? '' };
+    }),
     actions: [button(t(L, 'visitation.triage.submit'), 'referral.triage', { rid: referral.id }, 'positive'), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
   });
 }
@@ -54,16 +50,16 @@ function explain(L: Lang, node: ExplainedNode, depth = 0): string[] {
   return [`${pad}${mark(node.met)} ${areaLabel(node.area, node.name)}: ${score} (${rule})`];
 }
 
-export function assessmentFields(L: Lang, assessment: AssessedSet[]): FormField[] {
-  const fields: FormField[] = [];
-  for (const a of assessment) {
-    fields.push(info(`${a.evaluation.met ? '✓' : '✗'} ${t(L, a.evaluation.met ? 'visitation.assess.met' : 'visitation.assess.notMet', { offer: t(L, `visitation.decision.${a.set.offer}`) })}`, a.evaluation.met ? 'Good' : 'Default', true));
-    // One line per criterion; indentation with no-break spaces, which cards do not trim.
-    for (const line of explain(L, a.evaluation.explanation)) fields.push(info(line.replace(/^( +)/, (m) => '\u00a0\u00a0'.repeat(m.length / 2))));
-    fields.push(info(t(L, 'visitation.assess.basis', { id: a.set.id, version: a.set.version, basis: a.set.legalBasis }), 'Default'));
-    if (a.set.legalReview) fields.push(info(a.set.reviewNote ?? t(L, 'visitation.triage.legalReview'), 'Warning'));
-  }
-  return fields;
+/** What each rule set in force says of the scores, for the assessment and decision cards. */
+export function assessmentView(L: Lang, assessment: AssessedSet[]): AssessedSetView[] {
+  return assessment.map((a) => ({
+    met: a.evaluation.met,
+    verdict: `${a.evaluation.met ? '✓' : '✗'} ${t(L, a.evaluation.met ? 'visitation.assess.met' : 'visitation.assess.notMet', { offer: t(L, `visitation.decision.${a.set.offer}`) })}`,
+    // Indentation with no-break spaces, which cards do not trim.
+    criteria: explain(L, a.evaluation.explanation).map((line) => line.replace(/^( +)/, (m) => '\u00a0\u00a0'.repeat(m.length / 2))),
+    basis: t(L, 'visitation.assess.basis', { id: a.set.id, version: a.set.version, basis: a.set.legalBasis }),
+    review: a.set.legalReview ? (a.set.reviewNote ?? t(L, 'visitation.triage.legalReview')) : '',
+  }));
 }
 
 export const triageVerbs = {
@@ -112,11 +108,11 @@ export const triageVerbs = {
     // Centre staff: an indicative pre-triage for the visitator, shown with what it would meet.
     const assessment = assess(services.rules.visitation, scores, date);
     return {
-      card: renderCard('form', {
-        stepLabel: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+      card: renderCard('visitation/assessment', {
+        caseTitle: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
         title: t(L, 'visitation.triage.preSaved'),
-        intro: [t(L, 'visitation.triage.preSavedText')],
-        fields: assessmentFields(L, assessment),
+        intro: t(L, 'visitation.triage.preSavedText'),
+        sets: assessmentView(L, assessment),
         actions: [button(t(L, 'common.showHelp'), 'help.show', {})],
       }),
     };
