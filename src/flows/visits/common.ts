@@ -4,7 +4,7 @@ import { actorOf, auditCitizen, type AuditAction } from '../shared/audit.js';
 import { str } from '../shared/inputs.js';
 import { tellStaff, type Tidings } from '../shared/tell.js';
 import { z } from 'zod';
-import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { Field } from '../../../cards/visits/types.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { findOverlaps, type Overlap } from '../../domain/overlap.js';
@@ -13,7 +13,7 @@ import { formatWhen } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Attachment, Citizen, StaffKey, Visit } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, type FormAction } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 
@@ -77,10 +77,6 @@ export const withStaff = (list: StaffKey[] | undefined, who: StaffKey): StaffKey
 export async function overlapsFor(services: Services, visit: { id?: string; citizenId: string; staff: StaffKey; at: string }): Promise<Overlap[]> {
   // A stored Visit is a VisitLike; findOverlaps never counts drafts or cancelled visits.
   return findOverlaps(visit, await services.store.visits.listByCitizen(visit.citizenId), services.rules.visits.windowDays, services.rules.visits.timeZone);
-}
-
-export function form(data: { title: string; intro: string[]; fields: FormField[]; actions: FormAction[]; stepLabel?: string }): AdaptiveCardJson {
-  return renderCard('form', { stepLabel: data.stepLabel ?? '', ...data });
 }
 
 /** An input's label, with its value and error from the form's last answer ('' or `fallback` when none). */
