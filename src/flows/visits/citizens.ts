@@ -3,23 +3,22 @@
 import { actorOf } from '../shared/audit.js';
 import { findOrCreateCitizen } from '../shared/citizens.js';
 import { randomUUID } from 'node:crypto';
-import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import type { MyCitizensCardData } from '../../../cards/visits/types.js';
 import { readCpr } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { t } from '../../i18n/index.js';
 import type { Attachment, Citizen } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, choice, facts, info, item, textInput } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
-import { Id, audit, citizenLine, form, langOf, myAttachment, myServices, notAttachedCard, refusal, serviceName, staffName, str, tell, vdata, when, PURPOSE } from './common.js';
+import { Id, audit, citizenLine, field, langOf, myAttachment, myServices, notAttachedCard, refusal, serviceName, staffName, str, tell, vdata, when, PURPOSE } from './common.js';
 
 export async function myCitizensCard(turn: Turn, services: Services, note = ''): Promise<AdaptiveCardJson> {
   const L = turn.lang;
-  const fields: FormField[] = [];
-  if (note) fields.push(info(note, 'Good'));
   const mine = (await services.store.attachments.listByStaff(turn.staff)).filter((a) => a.status === 'active');
-  if (!mine.length) fields.push(info(t(L, 'visits.mine.none')));
   const nowIso = services.clock.now().toISOString();
+  const citizens: MyCitizensCardData['citizens'] = [];
   for (const a of mine) {
     const citizen = await services.store.citizens.get(a.citizenId);
     if (!citizen) continue;
@@ -29,13 +28,15 @@ export async function myCitizensCard(turn: Turn, services: Services, note = ''):
     const parts = [serviceName(services, a.service, L)];
     parts.push(colleagues.length ? t(L, 'visits.mine.alsoAttached', { names: colleagues.join(', ') }) : t(L, 'visits.mine.alone'));
     parts.push(next ? t(L, 'visits.mine.next', { when: when(L, next.at) }) : t(L, 'visits.mine.noNext'));
-    fields.push(item(citizenLine(citizen), parts.join(' · '), { title: t(L, 'visits.button.open'), verb: 'visits.citizen', data: { citizenId: citizen.id } }));
+    citizens.push({ name: citizenLine(citizen), details: parts.join(' · '), open: { title: t(L, 'visits.button.open'), verb: 'visits.citizen', data: { citizenId: citizen.id } } });
   }
   await Promise.all(mine.map((a) => audit(turn, services, a.citizenId, 'read', t('da', 'audit.visits.list'))));
-  return form({
+  return renderCard('visits/myCitizens', {
     title: t(L, 'visits.mine.title'),
-    intro: [t(L, 'visits.mine.intro')],
-    fields,
+    intro: t(L, 'visits.mine.intro'),
+    note,
+    empty: mine.length ? '' : t(L, 'visits.mine.none'),
+    citizens,
     actions: [button(t(L, 'visits.button.attach'), 'visits.attachStart', {}, 'positive'), button(t(L, 'visits.button.myVisits'), 'visits.week', {}), button(t(L, 'common.showHelp'), 'help.show', {})],
   });
 }
@@ -43,15 +44,13 @@ export async function myCitizensCard(turn: Turn, services: Services, note = ''):
 function attachForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
   const mine = myServices(turn, services);
-  return form({
+  return renderCard('visits/attach', {
     title: t(L, 'visits.attach.title'),
-    intro: [t(L, 'visits.attach.intro')],
-    fields: [
-      textInput('cpr', t(L, 'screening.field.cpr'), values.cpr ?? '', errors.cpr ?? '', { placeholder: t(L, 'screening.field.cprPlaceholder'), maxLength: 11 }),
-      textInput('name', t(L, 'screening.field.name'), values.name ?? '', errors.name ?? '', { maxLength: 100 }),
-      choice('service', t(L, 'visits.field.service'), mine.map((s) => ({ title: s.name, value: s.id })), values.service ?? (mine.length === 1 ? mine[0]!.id : ''), errors.service ?? ''),
-      textInput('purpose', t(L, 'visits.field.attachPurpose'), values.purpose ?? '', errors.purpose ?? '', { maxLength: 300, multiline: true }),
-    ],
+    intro: t(L, 'visits.attach.intro'),
+    cpr: { ...field(t(L, 'screening.field.cpr'), 'cpr', values, errors), placeholder: t(L, 'screening.field.cprPlaceholder') },
+    name: field(t(L, 'screening.field.name'), 'name', values, errors),
+    service: { ...field(t(L, 'visits.field.service'), 'service', values, errors, mine.length === 1 ? mine[0]!.id : ''), choices: mine.map((s) => ({ title: s.name, value: s.id })) },
+    purpose: field(t(L, 'visits.field.attachPurpose'), 'purpose', values, errors),
     actions: [button(t(L, 'visits.button.attachSave'), 'visits.attach', {}, 'positive'), button(t(L, 'common.back'), 'visits.mine', {})],
   });
 }
@@ -60,22 +59,30 @@ export async function citizenCard(turn: Turn, services: Services, citizen: Citiz
   const L = turn.lang;
   await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.citizen'));
   const attached = (await services.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active');
-  const fields: FormField[] = [];
-  if (note) fields.push(info(note, 'Good'));
-  fields.push(facts(await Promise.all(attached.map(async (a) => ({ title: await staffName(services, a.staff), value: `${serviceName(services, a.service, L)}: ${a.purpose}` })))));
   const upcoming = (await services.store.visits.listByCitizen(citizen.id)).filter((v) => v.status === 'planned' && v.at >= services.clock.now().toISOString());
-  if (upcoming.length) fields.push(info(t(L, 'visits.citizen.upcoming'), 'Default', true));
-  for (const v of upcoming) fields.push(info(`${when(L, v.at)} · ${await staffName(services, v.staff)} · ${serviceName(services, v.service, L)} · ${vdata(v).purpose}`));
-  return form({
+  return renderCard('visits/citizen', {
     title: citizenLine(citizen),
-    intro: [],
-    fields,
+    note,
+    attached: await Promise.all(attached.map(async (a) => ({ title: await staffName(services, a.staff), value: `${serviceName(services, a.service, L)}: ${a.purpose}` }))),
+    upcomingHeading: t(L, 'visits.citizen.upcoming'),
+    upcoming: await Promise.all(upcoming.map(async (v) => `${when(L, v.at)} · ${await staffName(services, v.staff)} · ${serviceName(services, v.service, L)} · ${vdata(v).purpose}`)),
     actions: [
       button(t(L, 'visits.button.plan'), 'visits.planStart', { citizenId: citizen.id }, 'positive'),
       button(t(L, 'visits.button.share'), 'visits.shareStart', { citizenId: citizen.id }),
       button(t(L, 'visits.button.detach'), 'visits.detachStart', { citizenId: citizen.id }),
       button(t(L, 'common.back'), 'visits.mine', {}),
     ],
+  });
+}
+
+/** Detaching asks why; `reason` is what was written, `error` what was wrong with it. */
+function detachForm(turn: Turn, citizenId: string, reason = '', error = ''): AdaptiveCardJson {
+  const L = turn.lang;
+  return renderCard('visits/detach', {
+    title: t(L, 'visits.detach.title'),
+    intro: t(L, 'visits.detach.intro'),
+    reason: { label: t(L, 'visits.field.detachReason'), value: reason, error },
+    actions: [button(t(L, 'visits.button.detach'), 'visits.detach', { citizenId }, 'destructive'), button(t(L, 'common.back'), 'visits.citizen', { citizenId })],
   });
 }
 
@@ -121,19 +128,7 @@ export const citizenVerbs = {
     return { card: await citizenCard(turn, services, citizen) };
   },
 
-  'visits.detachStart': async (turn, services, data) => {
-    const refused = refusal(turn, services);
-    if (refused) return refused;
-    const L = turn.lang;
-    return {
-      card: form({
-        title: t(L, 'visits.detach.title'),
-        intro: [t(L, 'visits.detach.intro')],
-        fields: [textInput('reason', t(L, 'visits.field.detachReason'), '', '', { maxLength: 300, multiline: true })],
-        actions: [button(t(L, 'visits.button.detach'), 'visits.detach', { citizenId: str(data.citizenId) }, 'destructive'), button(t(L, 'common.back'), 'visits.citizen', { citizenId: str(data.citizenId) })],
-      }),
-    };
-  },
+  'visits.detachStart': async (turn, services, data) => refusal(turn, services) ?? { card: detachForm(turn, str(data.citizenId)) },
 
   'visits.detach': async (turn, services, data) => {
     const refused = refusal(turn, services);
@@ -144,16 +139,7 @@ export const citizenVerbs = {
     if (!mine) return { card: notAttachedCard(turn) };
     const fields = readFields(L, data, { reason: 300 });
     const reason = fields.values.reason.trim();
-    if (!reason || fields.errors.reason) {
-      return {
-        card: form({
-          title: t(L, 'visits.detach.title'),
-          intro: [t(L, 'visits.detach.intro')],
-          fields: [textInput('reason', t(L, 'visits.field.detachReason'), fields.values.reason, fields.errors.reason ?? t(L, 'screening.error.reason'), { maxLength: 300, multiline: true })],
-          actions: [button(t(L, 'visits.button.detach'), 'visits.detach', { citizenId }, 'destructive'), button(t(L, 'common.back'), 'visits.citizen', { citizenId })],
-        }),
-      };
-    }
+    if (!reason || fields.errors.reason) return { card: detachForm(turn, citizenId, fields.values.reason, fields.errors.reason ?? t(L, 'screening.error.reason')) };
     await services.store.attachments.save({ ...mine, status: 'detached', detachedAt: services.clock.now().toISOString(), detachReason: reason.slice(0, 300) });
     await audit(turn, services, citizenId, 'update', t('da', 'audit.visits.detached'));
     return { card: await myCitizensCard(turn, services, t(L, 'visits.detach.done')) };

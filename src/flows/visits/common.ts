@@ -4,7 +4,8 @@ import { actorOf, auditCitizen, type AuditAction } from '../shared/audit.js';
 import { str } from '../shared/inputs.js';
 import { tellStaff, type Tidings } from '../shared/tell.js';
 import { z } from 'zod';
-import { renderCard, type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import type { Field } from '../../../cards/visits/types.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { findOverlaps, type Overlap } from '../../domain/overlap.js';
 import { can, type Role } from '../../domain/roles.js';
@@ -12,7 +13,7 @@ import { formatWhen } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Attachment, Citizen, StaffKey, Visit } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, type FormAction } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 
@@ -78,11 +79,13 @@ export async function overlapsFor(services: Services, visit: { id?: string; citi
   return findOverlaps(visit, await services.store.visits.listByCitizen(visit.citizenId), services.rules.visits.windowDays, services.rules.visits.timeZone);
 }
 
-export function form(data: { title: string; intro: string[]; fields: FormField[]; actions: FormAction[]; stepLabel?: string }): AdaptiveCardJson {
-  return renderCard('form', { stepLabel: data.stepLabel ?? '', ...data });
-}
+/** An input's label, with its value and error from the form's last answer ('' or `fallback` when none). */
+export const field = (label: string, id: string, values: Record<string, string> = {}, errors: Record<string, string> = {}, fallback = ''): Field => ({
+  label,
+  value: values[id] ?? fallback,
+  error: errors[id] ?? '',
+});
 
-/** Colleagues may not have the app yet: their cards wait (and retry) until they can be reached. */
 /** Colleagues may not have the app yet: what is told to them waits (and retries) until they can be reached. */
 export const tell = (services: Services, to: StaffKey, payload: Tidings, key: string, reportTo?: StaffKey) =>
   tellStaff(services, to, payload, key, { reportTo, topic: { kind: 'visits.card', id: key }, waitForApp: true });
@@ -103,11 +106,11 @@ export const isVisit = (x: Visit | ExecuteResult): x is Visit => 'citizenId' in 
 /** A card about a citizen the person is not attached to: nothing about the citizen, nothing read. */
 export function notAttachedCard(turn: Turn): AdaptiveCardJson {
   const L = turn.lang;
-  return form({ title: t(L, 'visits.notAttached.title'), intro: [t(L, 'visits.notAttached')], fields: [], actions: [button(t(L, 'visits.button.mine'), 'visits.mine', {}), button(t(L, 'common.showHelp'), 'help.show', {})] });
+  return renderCard('visits/notAttached', { title: t(L, 'visits.notAttached.title'), text: t(L, 'visits.notAttached'), actions: [button(t(L, 'visits.button.mine'), 'visits.mine', {}), button(t(L, 'common.showHelp'), 'help.show', {})] });
 }
 
 export function staleVisit(turn: Turn): AdaptiveCardJson {
-  return form({ title: t(turn.lang, 'stale.title'), intro: [t(turn.lang, 'visits.stale')], fields: [], actions: [button(t(turn.lang, 'visits.button.myVisits'), 'visits.week', {})] });
+  return renderCard('visits/stale', { title: t(turn.lang, 'stale.title'), text: t(turn.lang, 'visits.stale'), actions: [button(t(turn.lang, 'visits.button.myVisits'), 'visits.week', {})] });
 }
 
 export async function event(services: Services, service: string, kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason'): Promise<void> {

@@ -1,36 +1,35 @@
 // Coordinating with the colleague: the colleague's card and the four answers (joint visit, I take
 // it, you take it, both needed), each changing the visits and the planner's card.
 import { randomUUID } from 'node:crypto';
-import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { readFields } from '../shared/inputs.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Coordination, Visit } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, facts, info, textInput, type FormAction } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import { personalOnlyReply } from '../shared/replies.js';
 import type { Services, Verbs } from '../types.js';
-import { ANSWERS, type Answer, Id, audit, citizenLine, event, form, isVisit, langOf, loadOwnVisit, overlapsFor, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
+import { ANSWERS, type Answer, Id, audit, citizenLine, event, isVisit, langOf, loadOwnVisit, overlapsFor, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
 import { plannedCard } from './plan.js';
 
-async function coordinationCard(lang: Lang, services: Services, c: Coordination, done = ''): Promise<AdaptiveCardJson> {
+/** The colleague's card; `done` thanks them once answered, `error` is what was wrong with the reason. */
+async function coordinationCard(lang: Lang, services: Services, c: Coordination, done = '', error = ''): Promise<AdaptiveCardJson> {
   const planned = await services.store.visits.get(c.plannerVisitId);
   const theirs = await services.store.visits.get(c.colleagueVisitId);
   const citizen = await services.store.citizens.get(c.citizenId);
-  const fields: FormField[] = [];
-  if (done) fields.push(info(done, 'Good'));
-  fields.push(
-    facts([
+  const pending = c.status === 'pending';
+  return renderCard('visits/coordination', {
+    title: t(lang, 'visits.coord.title'),
+    intro: t(lang, pending ? 'visits.coord.intro' : 'visits.coord.answered'),
+    done,
+    facts: [
       { title: t(lang, 'visits.coord.citizen'), value: citizen ? citizenLine(citizen) : '' },
       { title: t(lang, 'visits.coord.planner'), value: `${await staffName(services, c.planner)}: ${planned ? `${when(lang, planned.at)} – ${vdata(planned).purpose}` : ''}` },
       { title: t(lang, 'visits.coord.yours'), value: theirs ? `${when(lang, theirs.at)} – ${vdata(theirs).purpose}` : '' },
-    ]),
-  );
-  const actions: FormAction[] = [];
-  if (c.status === 'pending') {
-    fields.push(textInput('reason', t(lang, 'visits.field.bothReason'), '', '', { maxLength: 300 }));
-    for (const a of ANSWERS) actions.push(button(t(lang, `visits.answer.${a}`), 'visits.answer', { cid: c.id, answer: a }, a === 'joint' ? 'positive' : 'default'));
-  }
-  return form({ title: t(lang, 'visits.coord.title'), intro: [t(lang, c.status === 'pending' ? 'visits.coord.intro' : 'visits.coord.answered')], fields, actions });
+    ],
+    reason: { label: t(lang, 'visits.field.bothReason'), value: '', error },
+    answers: pending ? ANSWERS.map((a) => button(t(lang, `visits.answer.${a}`), 'visits.answer', { cid: c.id, answer: a }, a === 'joint' ? 'positive' : 'default')) : [],
+  });
 }
 
 export const coordinateVerbs = {
@@ -74,10 +73,7 @@ export const coordinateVerbs = {
     if (!(ANSWERS as readonly string[]).includes(answer)) return { card: await coordinationCard(L, services, c) };
     const fields = readFields(L, data, { reason: 300 });
     const reason = fields.values.reason.trim();
-    if ((answer === 'bothNeeded' && !reason) || fields.errors.reason) {
-      const card = await coordinationCard(L, services, c);
-      return { card: { ...card, body: [...(card.body as unknown[]), { type: 'TextBlock', text: fields.errors.reason ?? t(L, 'visits.error.bothReason'), color: 'Attention', wrap: true }] } };
-    }
+    if ((answer === 'bothNeeded' && !reason) || fields.errors.reason) return { card: await coordinationCard(L, services, c, '', fields.errors.reason ?? t(L, 'visits.error.bothReason')) };
     const planned = await services.store.visits.get(c.plannerVisitId);
     const theirs = await services.store.visits.get(c.colleagueVisitId);
     if (!planned || !theirs) return { card: staleVisit(turn) };
@@ -106,7 +102,7 @@ export const coordinateVerbs = {
     const plannerLang = await langOf(services, c.planner);
     const words = t(plannerLang, `visits.told.answer.${answer}`, { name: turn.user.name ?? '', reason });
     if (c.plannerCard && services.outbox) {
-      const card = form({ title: t(plannerLang, 'visits.planned.title'), intro: [words], fields: [], actions: [button(t(plannerLang, 'visits.button.myVisits'), 'visits.week', {})] });
+      const card = renderCard('visits/planned', { title: t(plannerLang, 'visits.planned.title'), text: words, note: '', actions: [button(t(plannerLang, 'visits.button.myVisits'), 'visits.week', {})] });
       await services.outbox.enqueue({ idempotencyKey: `coordination-card:${c.id}`, target: { kind: 'conversation', conversationId: c.plannerCard.conversationId }, operation: 'update', replaces: c.plannerCard, payload: { card, summary: t(plannerLang, 'visits.preview.answer') } });
     }
     await tell(services, c.planner, { text: words, summary: t(plannerLang, 'visits.preview.answer') }, `coordination-answer:${c.id}`);

@@ -8,6 +8,8 @@
 //   week.ts        my visits, moving and cancelling (colleagues concerned are told)
 //   share.ts       sharing a citizen with a colleague
 //   stats.ts       the managers' figures
+// Each screen's look is its own template, cards/visits/<screen>.json, with its data typed in
+// cards/visits/types.ts; the code here chooses what a screen shows (texts, values, errors, buttons).
 import { cardCommand } from '../shared/replies.js';
 import type { Flow } from '../types.js';
 import { citizenVerbs } from './citizens.js';

@@ -2,16 +2,17 @@
 // draft until the planner coordinates, joins, plans anyway with a reason, or cancels.
 import { isIsoDate } from '../../domain/dates.js';
 import { randomUUID } from 'node:crypto';
-import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import type { Button } from '../../../cards/visits/types.js';
 import { readFields } from '../shared/inputs.js';
 import { calendarDay, type Overlap } from '../../domain/overlap.js';
 import { fromCopenhagen } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Citizen, Visit } from '../../store/index.js';
-import { button, choice, dateInput, info, textInput, timeInput, type FormAction } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { myCitizensCard } from './citizens.js';
-import { Id, type VisitData, audit, citizenLine, event, form, isVisit, langOf, loadOwnVisit, myAttachment, overlapsFor, refusal, serviceName, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
+import { Id, type VisitData, audit, citizenLine, event, field, isVisit, langOf, loadOwnVisit, myAttachment, overlapsFor, refusal, serviceName, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
 
 async function planForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
   const L = turn.lang;
@@ -25,20 +26,17 @@ async function planForm(turn: Turn, services: Services, values: Record<string, s
     { title: t(L, 'screening.choice.yes'), value: 'yes' },
     { title: t(L, 'screening.choice.no'), value: 'no' },
   ];
-  return form({
+  // With no citizen to choose, the card says so and offers attaching instead (the template hides the inputs).
+  return renderCard('visits/plan', {
     title: t(L, 'visits.plan.title'),
-    intro: [t(L, citizens.length ? 'visits.plan.intro' : 'visits.plan.noCitizens')],
-    fields: citizens.length
-      ? [
-          choice('citizenId', t(L, 'visits.field.citizen'), citizens, values.citizenId ?? (citizens.length === 1 ? citizens[0]!.value : ''), errors.citizenId ?? '', { style: 'compact', placeholder: t(L, 'screening.select') }),
-          dateInput('date', t(L, 'visits.field.date'), values.date ?? '', errors.date ?? ''),
-          timeInput('time', t(L, 'visits.field.time'), values.time ?? '', errors.time ?? ''),
-          textInput('purpose', t(L, 'visits.field.purpose'), values.purpose ?? '', errors.purpose ?? '', { maxLength: 300, multiline: true }),
-          choice('openForJoint', t(L, 'visits.field.openForJoint'), yesNo, values.openForJoint ?? 'yes', errors.openForJoint ?? ''),
-          choice('relativesByVideo', t(L, 'visits.field.relativesByVideo'), yesNo, values.relativesByVideo ?? 'no', errors.relativesByVideo ?? ''),
-        ]
-      : [],
-    actions: [...(citizens.length ? [button(t(L, 'visits.button.planSave'), 'visits.plan', {}, 'positive')] : [button(t(L, 'visits.button.attach'), 'visits.attachStart', {}, 'positive')]), button(t(L, 'common.back'), 'visits.mine', {})],
+    intro: t(L, citizens.length ? 'visits.plan.intro' : 'visits.plan.noCitizens'),
+    citizen: { ...field(t(L, 'visits.field.citizen'), 'citizenId', values, errors, citizens.length === 1 ? citizens[0]!.value : ''), choices: citizens, placeholder: t(L, 'screening.select') },
+    date: field(t(L, 'visits.field.date'), 'date', values, errors),
+    time: field(t(L, 'visits.field.time'), 'time', values, errors),
+    purpose: field(t(L, 'visits.field.purpose'), 'purpose', values, errors),
+    openForJoint: { ...field(t(L, 'visits.field.openForJoint'), 'openForJoint', values, errors, 'yes'), choices: yesNo },
+    relativesByVideo: { ...field(t(L, 'visits.field.relativesByVideo'), 'relativesByVideo', values, errors, 'no'), choices: yesNo },
+    actions: [citizens.length ? button(t(L, 'visits.button.planSave'), 'visits.plan', {}, 'positive') : button(t(L, 'visits.button.attach'), 'visits.attachStart', {}, 'positive'), button(t(L, 'common.back'), 'visits.mine', {})],
   });
 }
 
@@ -48,30 +46,35 @@ async function overlapCard(turn: Turn, services: Services, visit: Visit, overlap
   // Coordinating and merging are for a colleague's visit the planner is not on; a visit they already
   // go on is named as such, so they can plan anyway with a reason or drop the new one.
   const colleague = overlaps.find((o) => o.relation === 'colleague')?.visit;
-  const fields: FormField[] = [info(t(L, 'visits.overlap.lead', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }), 'Warning', true)];
+  const lines: string[] = [];
   for (const o of overlaps) {
     const other = await services.store.visits.get(o.visit.id);
     const joint = o.relation === 'joined' ? t(L, 'visits.overlap.youJoin') : other && vdata(other).openForJoint ? t(L, 'visits.overlap.openForJoint') : '';
-    fields.push(info(t(L, 'visits.overlap.line', { name: await staffName(services, o.visit.staff), service: serviceName(services, o.visit.service, L), when: when(L, o.visit.at), purpose: other ? vdata(other).purpose : '', joint })));
+    lines.push(t(L, 'visits.overlap.line', { name: await staffName(services, o.visit.staff), service: serviceName(services, o.visit.service, L), when: when(L, o.visit.at), purpose: other ? vdata(other).purpose : '', joint }));
   }
-  fields.push(info(t(L, colleague ? 'visits.overlap.choices' : 'visits.overlap.choicesSelf')));
-  fields.push(textInput('reason', t(L, 'visits.field.keepReason'), values.reason ?? '', errors.reason ?? '', { maxLength: 300, multiline: true }));
-  const actions: FormAction[] = [];
+  const actions: Button[] = [];
   if (colleague) {
     actions.push(button(t(L, 'visits.button.coordinate'), 'visits.coordinate', { vid: visit.id, with: colleague.id }, 'positive'));
     const colleagueVisit = await services.store.visits.get(colleague.id);
     if (colleagueVisit && vdata(colleagueVisit).openForJoint) actions.push(button(t(L, 'visits.button.merge'), 'visits.merge', { vid: visit.id, with: colleague.id }));
   }
   actions.push(button(t(L, 'visits.button.keep'), 'visits.keep', { vid: visit.id }, colleague ? 'default' : 'positive'), button(t(L, 'screening.button.cancel'), 'visits.discard', { vid: visit.id }, 'destructive'));
-  return form({ title: t(L, colleague ? 'visits.overlap.title' : 'visits.overlap.titleSelf'), intro: [], fields, actions });
+  return renderCard('visits/overlap', {
+    title: t(L, colleague ? 'visits.overlap.title' : 'visits.overlap.titleSelf'),
+    lead: t(L, 'visits.overlap.lead', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }),
+    overlaps: lines,
+    choices: t(L, colleague ? 'visits.overlap.choices' : 'visits.overlap.choicesSelf'),
+    reason: field(t(L, 'visits.field.keepReason'), 'reason', values, errors),
+    actions,
+  });
 }
 
 export function plannedCard(turn: Turn, citizen: Citizen | undefined, visit: Visit, note: string): AdaptiveCardJson {
   const L = turn.lang;
-  return form({
+  return renderCard('visits/planned', {
     title: t(L, 'visits.planned.title'),
-    intro: [t(L, 'visits.planned.text', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }), ...(note ? [note] : [])],
-    fields: [],
+    text: t(L, 'visits.planned.text', { citizen: citizen ? citizenLine(citizen) : '', when: when(L, visit.at) }),
+    note,
     actions: [button(t(L, 'visits.button.myVisits'), 'visits.week', {}), button(t(L, 'visits.button.mine'), 'visits.mine', {})],
   });
 }

@@ -1,15 +1,15 @@
 // Sharing a citizen with a colleague who works with citizens: the colleague is told who and why,
 // with nothing about the sender's service or the citizen's health.
-import { type AdaptiveCardJson } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { readFields } from '../shared/inputs.js';
 import { type Role } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
 import type { StaffMember } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
-import { button, choice, textInput } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { citizenCard } from './citizens.js';
-import { Id, audit, citizenLine, form, langOf, myAttachment, refusal, str, tell } from './common.js';
+import { Id, audit, citizenLine, field, langOf, myAttachment, refusal, str, tell } from './common.js';
 
 async function worksWithCitizens(services: Services, member: StaffMember): Promise<boolean> {
   const roles = await services.directory.rolesOf(member);
@@ -27,14 +27,12 @@ async function shareForm(turn: Turn, services: Services, values: Record<string, 
   for (const m of await services.directory.list(turn.staff.tenantId)) {
     if (!sameStaff(m, turn.staff) && (await worksWithCitizens(services, m))) colleagues.push({ title: m.name || m.aadObjectId, value: m.aadObjectId });
   }
-  return form({
+  return renderCard('visits/share', {
     title: t(L, 'visits.share.title'),
-    intro: [t(L, 'visits.share.intro')],
-    fields: [
-      choice('citizenId', t(L, 'visits.field.citizen'), citizens, values.citizenId ?? '', errors.citizenId ?? '', { style: 'compact', placeholder: t(L, 'screening.select') }),
-      choice('to', t(L, 'visits.field.colleague'), colleagues, values.to ?? '', errors.to ?? '', { style: 'compact', placeholder: t(L, 'screening.select') }),
-      textInput('reason', t(L, 'visits.field.shareReason'), values.reason ?? '', errors.reason ?? '', { maxLength: 300, multiline: true }),
-    ],
+    intro: t(L, 'visits.share.intro'),
+    citizen: { ...field(t(L, 'visits.field.citizen'), 'citizenId', values, errors), choices: citizens, placeholder: t(L, 'screening.select') },
+    colleague: { ...field(t(L, 'visits.field.colleague'), 'to', values, errors), choices: colleagues, placeholder: t(L, 'screening.select') },
+    reason: field(t(L, 'visits.field.shareReason'), 'reason', values, errors),
     actions: [button(t(L, 'visits.button.shareSend'), 'visits.share', {}, 'positive'), button(t(L, 'common.back'), 'visits.mine', {})],
   });
 }
@@ -62,10 +60,9 @@ export const shareVerbs = {
     const citizen = (await services.store.citizens.get(mine.citizenId))!;
     const lang = await langOf(services, colleague);
     // Nothing about the sender's service or the citizen's health: the colleague is not attached (yet).
-    const card = form({
+    const card = renderCard('visits/shared', {
       title: t(lang, 'visits.shared.title'),
-      intro: [t(lang, 'visits.shared.text', { name: turn.user.name ?? '', citizen: citizenLine(citizen), reason: values.reason.trim() })],
-      fields: [],
+      text: t(lang, 'visits.shared.text', { name: turn.user.name ?? '', citizen: citizenLine(citizen), reason: values.reason.trim() }),
       actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', {}, 'positive')],
     });
     await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.clock.now().toISOString()}`, turn.staff);

@@ -1,13 +1,12 @@
 // The managers' figures: visits planned, double visits found, avoided and kept, and what was saved.
-import { type FormField } from '../../../cards/index.js';
+import { renderCard } from '../../../cards/index.js';
 import { can } from '../../domain/roles.js';
 import { statsCsv, visitStats } from '../../domain/visitStats.js';
 import { copenhagenParts } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
-import { button, chart, facts, info } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { Reply, Verbs } from '../types.js';
-import { form } from './common.js';
 
 export const statsVerbs = {
   'visits.stats': async (turn, services, data) => {
@@ -19,19 +18,22 @@ export const statsVerbs = {
     const rows = visitStats(await services.store.visitEvents.since(from), services.rules.visits.perVisit, services.rules.visits.timeZone);
     const months = [...new Set(rows.map((r) => r.month))];
     const sum = (k: 'planned' | 'doubleFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason' | 'kmSaved' | 'hoursSaved') => rows.reduce((a, r) => a + r[k], 0);
-    const fields: FormField[] = [
-      facts([
+    const also: Reply[] = data.csv === true || data.csv === 'yes' ? [{ kind: 'text', text: statsCsv(rows), summary: t(L, 'visits.stats.title') }] : [];
+    const card = renderCard('visits/stats', {
+      title: t(L, 'visits.stats.title'),
+      intro: t(L, 'visits.stats.intro'),
+      figures: [
         { title: t(L, 'visits.stats.planned'), value: String(sum('planned')) },
         { title: t(L, 'visits.stats.found'), value: String(sum('doubleFound')) },
         { title: t(L, 'visits.stats.avoided'), value: String(sum('avoidedJoint') + sum('avoidedHandedOver')) },
         { title: t(L, 'visits.stats.kept'), value: String(sum('keptWithReason')) },
         { title: t(L, 'visits.stats.km'), value: sum('kmSaved').toFixed(1) },
         { title: t(L, 'visits.stats.hours'), value: sum('hoursSaved').toFixed(1) },
-      ]),
-      chart(t(L, 'visits.stats.chart'), months.map((m) => ({ x: m, y: rows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) }))),
-      info(services.rules.visits.perVisit.note),
-    ];
-    const also: Reply[] = data.csv === true || data.csv === 'yes' ? [{ kind: 'text', text: statsCsv(rows), summary: t(L, 'visits.stats.title') }] : [];
-    return { card: form({ title: t(L, 'visits.stats.title'), intro: [t(L, 'visits.stats.intro')], fields, actions: [button(t(L, 'visits.button.csv'), 'visits.stats', { csv: 'yes' }), button(t(L, 'common.showHelp'), 'help.show', {})] }), also };
+      ],
+      chart: { title: t(L, 'visits.stats.chart'), data: months.map((m) => ({ x: m, y: rows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) })) },
+      note: services.rules.visits.perVisit.note,
+      actions: [button(t(L, 'visits.button.csv'), 'visits.stats', { csv: 'yes' }), button(t(L, 'common.showHelp'), 'help.show', {})],
+    });
+    return { card, also };
   },
 } satisfies Verbs;

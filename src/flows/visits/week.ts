@@ -1,26 +1,28 @@
 // My visits: the coming ones with nearby visits marked; moving or cancelling one tells the colleagues
 // whose visits it concerned.
 import { isIsoDate } from '../../domain/dates.js';
-import { type AdaptiveCardJson, type FormField } from '../../../cards/index.js';
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import type { WeekCardData } from '../../../cards/visits/types.js';
 import { readFields } from '../shared/inputs.js';
 import { type Overlap } from '../../domain/overlap.js';
 import { copenhagenParts, fromCopenhagen } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Visit } from '../../store/index.js';
 import { sameStaff, staffKeyString } from '../../store/index.js';
-import { button, dateInput, info, item, timeInput } from '../shared/form.js';
+import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { myCitizensCard } from './citizens.js';
-import { audit, citizenLine, form, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, tell, vdata, when } from './common.js';
+import { audit, citizenLine, field, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, tell, vdata, when } from './common.js';
 import { plannedCard } from './plan.js';
 
 function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
   const p = copenhagenParts(new Date(visit.at));
-  return form({
+  return renderCard('visits/change', {
     title: t(L, 'visits.change.title'),
-    intro: [t(L, 'visits.change.intro', { when: when(L, visit.at) })],
-    fields: [dateInput('date', t(L, 'visits.field.date'), values.date ?? `${p.year}-${p.month}-${p.day}`, errors.date ?? ''), timeInput('time', t(L, 'visits.field.time'), values.time ?? `${p.hour}:${p.minute}`, errors.time ?? '')],
+    intro: t(L, 'visits.change.intro', { when: when(L, visit.at) }),
+    date: field(t(L, 'visits.field.date'), 'date', values, errors, `${p.year}-${p.month}-${p.day}`),
+    time: field(t(L, 'visits.field.time'), 'time', values, errors, `${p.hour}:${p.minute}`),
     actions: [button(t(L, 'visits.button.move'), 'visits.move', { vid: visit.id }, 'positive'), button(t(L, 'visits.button.cancelVisit'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'common.back'), 'visits.week', {})],
   });
 }
@@ -45,16 +47,23 @@ export const weekVerbs = {
     const L = turn.lang;
     const nowIso = services.clock.now().toISOString();
     const mine = (await services.store.visits.listByStaff(turn.staff)).filter((v) => v.status === 'planned' && v.at >= nowIso);
-    const fields: FormField[] = [];
-    if (!mine.length) fields.push(info(t(L, 'visits.week.none')));
+    const visits: WeekCardData['visits'] = [];
     for (const v of mine) {
       const citizen = await services.store.citizens.get(v.citizenId);
       const overlaps = await overlapsFor(services, v);
       const joint = v.jointWith?.length ? t(L, 'visits.week.joint') : '';
       const mark = overlaps.length ? t(L, 'visits.week.overlap', { count: overlaps.length }) : '';
-      fields.push(item(`${when(L, v.at)}${joint}`, [citizen ? citizenLine(citizen) : '', vdata(v).purpose, mark].filter(Boolean).join(' · '), { title: t(L, 'visits.button.change'), verb: 'visits.changeStart', data: { vid: v.id } }));
+      visits.push({ at: `${when(L, v.at)}${joint}`, details: [citizen ? citizenLine(citizen) : '', vdata(v).purpose, mark].filter(Boolean).join(' · '), change: { title: t(L, 'visits.button.change'), verb: 'visits.changeStart', data: { vid: v.id } } });
     }
-    return { card: form({ title: t(L, 'visits.week.title'), intro: [t(L, 'visits.week.intro')], fields, actions: [button(t(L, 'visits.button.plan'), 'visits.planStart', {}, 'positive'), button(t(L, 'visits.button.mine'), 'visits.mine', {})] }) };
+    return {
+      card: renderCard('visits/week', {
+        title: t(L, 'visits.week.title'),
+        intro: t(L, 'visits.week.intro'),
+        empty: mine.length ? '' : t(L, 'visits.week.none'),
+        visits,
+        actions: [button(t(L, 'visits.button.plan'), 'visits.planStart', {}, 'positive'), button(t(L, 'visits.button.mine'), 'visits.mine', {})],
+      }),
+    };
   },
 
   'visits.changeStart': async (turn, services, data) => {
