@@ -76,33 +76,12 @@ export interface AuditExportCardData {
   backButton: string;
 }
 
-/** One piece of a form card; every kind carries `error` (shown right under it, or ''). */
-export type FormField =
-  | { kind: 'info'; text: string; color: 'Default' | 'Attention' | 'Good' | 'Warning' | 'Accent'; weight: 'Default' | 'Bolder'; error: '' }
-  | { kind: 'facts'; facts: { title: string; value: string }[]; error: '' }
-  | { kind: 'text'; id: string; label: string; value: string; placeholder: string; maxLength: number; multiline: boolean; error: string }
-  | {
-      kind: 'choice';
-      id: string;
-      label: string;
-      value: string;
-      style: 'compact' | 'expanded';
-      multi: boolean;
-      placeholder: string;
-      choices: { title: string; value: string }[];
-      error: string;
-    }
-  | { kind: 'item'; text: string; subtext: string; action: { title: string; verb: Verb; data: Record<string, unknown> }; error: '' }
-  | { kind: 'chart'; title: string; data: { x: string; y: number }[]; error: '' }
-  /** Input.Date (value YYYY-MM-DD) and Input.Time (value HH:MM). */
-  | { kind: 'date' | 'time'; id: string; label: string; value: string; error: string };
-
-export interface FormCardData {
-  stepLabel: string;
+/** A button on a card: Action.Execute with its verb and data (style 'default' is left out when rendered). */
+export interface CardButton {
   title: string;
-  intro: string[];
-  fields: FormField[];
-  actions: { title: string; verb: Verb; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
+  verb: Verb;
+  data: Record<string, unknown>;
+  style: 'default' | 'positive' | 'destructive';
 }
 
 export interface ReferralCardData {
@@ -112,12 +91,10 @@ export interface ReferralCardData {
   title: string;
   facts: { title: string; value: string }[];
   notes: string[];
-  actions: { title: string; verb: Verb; data: Record<string, unknown>; style: 'default' | 'positive' | 'destructive' }[];
+  actions: CardButton[];
 }
 
 interface CommonCards {
-  /** A form whose fields are a truly variable list (statistics, lists of items). */
-  form: FormCardData;
   referralCard: ReferralCardData;
   help: HelpCardData;
   notice: NoticeCardData;
@@ -129,7 +106,7 @@ interface CommonCards {
 /** Every template by name (its path under cards/ without .json), with the type of its data. */
 export interface CardTypes extends CommonCards, ScreeningCards, VisitationCards, VisitsCards {}
 
-/** Compiled once: every .json under cards/, by its path without the extension ('form', 'visits/plan'). */
+/** Compiled once: every .json under cards/, by its path without the extension ('notice', 'visits/plan'). */
 const templates: ReadonlyMap<string, ACData.Template> = (() => {
   const found = new Map<string, ACData.Template>();
   const walk = (dir: string) => {

@@ -1,8 +1,8 @@
 // The screening flow's screens: each template in this folder (cards/screening/<screen>.json) and the type of its data.
-import type { FormCardData } from '../index.js';
+import type { CardButton } from '../index.js';
 
 /** A button: its title, its verb (typed) and payload, its style ('default' is left out when rendered). */
-export type ScreeningButton = FormCardData['actions'][number];
+export type ScreeningButton = CardButton;
 
 export interface Choice {
   title: string;

@@ -1,14 +1,9 @@
 // The visitation flow's screens: each template in this folder (cards/visitation/<screen>.json) and the type of its data.
 // The flow fills in the words (from i18n), the values and the errors; the template lays them out.
-import type { Verb } from '../../src/flows/verbs.js';
+import type { CardButton } from '../index.js';
 
-/** An Action.Execute button; a style of 'default' is left out when the card is rendered. */
-export interface Button {
-  title: string;
-  verb: Verb;
-  data: Record<string, unknown>;
-  style: 'default' | 'positive' | 'destructive';
-}
+/** A button under the card: the one button type of all cards. */
+export type Button = CardButton;
 
 export interface Fact {
   title: string;

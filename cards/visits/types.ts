@@ -1,13 +1,9 @@
 // The visits flow's screens: each template in this folder (cards/visits/<screen>.json) and the type of its data.
 import type { Verb } from '../../src/flows/verbs.js';
+import type { CardButton } from '../index.js';
 
-/** A button under the card (a 'default' style is left out when rendered). */
-export interface Button {
-  title: string;
-  verb: Verb;
-  data: Record<string, unknown>;
-  style: 'default' | 'positive' | 'destructive';
-}
+/** A button under the card: the one button type of all cards. */
+export type Button = CardButton;
 
 /** A button beside one line of a list. */
 export interface LineButton {
