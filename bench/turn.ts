@@ -21,7 +21,7 @@ import { TeamsTransport } from '../src/teams/proactive.js';
 import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../rules/index.js';
 
 const WARMUP = 50;
-const RUNS = 400;
+const RUNS = Number(process.env.BENCH_TURN_RUNS ?? 400);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -74,7 +74,7 @@ async function bareTurn(): Promise<{ wall: number; cpu: number }> {
 }
 
 /** One screening step: add an activity on step 2 (and take it off again), as a staff member presses it. */
-async function screeningStep(): Promise<{ wall: number; cpu: number }> {
+export async function screeningStep(): Promise<{ wall: number; cpu: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aa-bench-turn-'));
   const config = loadConfig({ DATA_DIR: dir, ROLES_FILE: '' });
   const log = createLogger('error');
