@@ -2,6 +2,7 @@
 // that names the variable; nothing else in the bot reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import type { LanguagePolicy } from './i18n/index.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,6 +32,8 @@ const EnvSchema = z.object({
   ROLES_FILE: optional(z.string()),
   OUTBOX_RETRY_BASE_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   OUTBOX_GIVE_UP_AFTER_HOURS: optional(z.coerce.number().min(0.001).max(24 * 14)),
+  DEFAULT_LANGUAGE: optional(z.enum(['da', 'en'])),
+  LANGUAGE_FROM_CLIENT: optional(z.enum(['true', 'false'])),
   OUTBOX_SEND_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
   OUTBOX_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
   FOLLOW_UP_CHECK_MINUTES: optional(z.coerce.number().min(0.01).max(24 * 60)),
@@ -62,6 +65,8 @@ export interface Config {
   /** A JSON file mapping Entra object ids to roles, read and checked at start. */
   rolesFile?: string;
   outbox: { retryBaseMs: number; giveUpAfterMs: number; sendTimeoutMs: number; concurrency: number };
+  /** Danish unless configured; a person's own choice wins; the client's locale only if allowed. */
+  language: LanguagePolicy;
   /** How often due follow-ups (yearly status, end of a home course) are looked for. */
   followUpCheckMs: number;
   /** The visitators' channel, when set by configuration rather than from Teams. */
@@ -129,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       concurrency: e.OUTBOX_CONCURRENCY ?? 8,
     },
     followUpCheckMs: (e.FOLLOW_UP_CHECK_MINUTES ?? 60) * 60_000,
+    language: { default: e.DEFAULT_LANGUAGE ?? 'da', fromClient: e.LANGUAGE_FROM_CLIENT === 'true' },
     visitationChannelId: e.VISITATION_CHANNEL_ID,
   };
 }

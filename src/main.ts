@@ -48,7 +48,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
   const store = await openStore(config.dataDir, clock);
   try {
-    const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock });
+    const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock, language: config.language });
     const adapter = createAdapter(config, options.credentialsFactory);
     const botId = config.credentials?.appId ?? '';
     const outbox = new Outbox(store, new TeamsTransport(adapter, botId, store, log, clock), log, {

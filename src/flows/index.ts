@@ -3,6 +3,7 @@
 // or a handler for a verb nobody knows, does not compile (src/flows/verbs.ts).
 import { auditTrailFlow } from './auditTrail/index.js';
 import { flowRefusal, helpCommand, helpReply } from './help/index.js';
+import { languageFlow } from './language/index.js';
 import { rolesFlow } from './roles/index.js';
 import { screeningFlow } from './screening/index.js';
 import { recognise, type Command } from './shared/commands.js';
@@ -38,6 +39,7 @@ export const VERB_HANDLERS = {
   ...visitsFlow.verbs,
   ...rolesFlow.verbs,
   ...auditTrailFlow.verbs,
+  ...languageFlow.verbs,
 } satisfies Record<Verb, VerbHandler>;
 
 /** Every typed command the bot understands (words in src/i18n: commands.<command>). */
@@ -48,6 +50,7 @@ export const COMMAND_HANDLERS = {
   ...visitsFlow.commands,
   ...rolesFlow.commands,
   ...auditTrailFlow.commands,
+  ...languageFlow.commands,
 } satisfies Record<Command, TextHandler>;
 
 /** The handler of a verb a card sent, if it is one of ours. */

@@ -56,6 +56,8 @@ export const VERBS = [
   'roles.save',
   'audit.start',
   'audit.export',
+  'language.show',
+  'language.set',
 ] as const;
 
 export type Verb = (typeof VERBS)[number];

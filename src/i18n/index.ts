@@ -22,10 +22,30 @@ export function normaliseLocale(tag: string | undefined | null): string | undefi
     .join('-');
 }
 
-/** Danish by default; English for English clients. */
+/** The language a client's locale asks for: English for English clients, Danish otherwise. */
 export function languageOf(locale: string | undefined): Lang {
   return normaliseLocale(locale)?.startsWith('en') ? 'en' : 'da';
 }
+
+/** How the bot picks a person's language: the municipality's default, unless the person chose. */
+export interface LanguagePolicy {
+  /** Danish unless the municipality configures otherwise (DEFAULT_LANGUAGE). */
+  default: Lang;
+  /** Let the Teams client's locale decide when the person has not chosen (LANGUAGE_FROM_CLIENT). */
+  fromClient: boolean;
+}
+
+/**
+ * A person's language: their own choice ("sprog"), else the client's locale if the municipality
+ * lets it decide, else the default. Danish care staff with an English Teams still work in Danish.
+ */
+export function chooseLanguage(policy: LanguagePolicy, person: { chosen?: Lang; clientLocale?: string }): Lang {
+  if (person.chosen) return person.chosen;
+  if (policy.fromClient && normaliseLocale(person.clientLocale)) return languageOf(person.clientLocale);
+  return policy.default;
+}
+
+export const isLang = (v: unknown): v is Lang => (LANGS as readonly unknown[]).includes(v);
 
 /** A string by key, with {name} filled in; `key.one` is used instead when `count` is 1 and it exists. */
 export function t(lang: Lang, key: string, vars: Record<string, string | number> = {}): string {

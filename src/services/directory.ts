@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { normaliseRoles, ROLES, type Role } from '../domain/roles.js';
-import { languageOf, type Lang } from '../i18n/index.js';
+import { chooseLanguage, type Lang, type LanguagePolicy } from '../i18n/index.js';
 import type { StaffKey, StaffMember, Store } from '../store/index.js';
 
 const RolesFile = z.object({
@@ -56,7 +56,7 @@ export class Directory {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { admins: string[]; seed: RoleSeed[]; localMode: boolean; clock: Clock },
+    private readonly options: { admins: string[]; seed: RoleSeed[]; localMode: boolean; clock: Clock; language?: LanguagePolicy },
   ) {}
 
   /** Everyone has every role: local mode with no roles configured anywhere. */
@@ -140,9 +140,29 @@ export class Directory {
     return updated;
   }
 
-  /** The language a colleague reads messages in (what their Teams client last said), Danish by default. */
+  private get policy(): LanguagePolicy {
+    return this.options.language ?? { default: 'da', fromClient: false };
+  }
+
+  /**
+   * The language a colleague reads messages in, also when the bot writes on its own: their choice,
+   * else their client's last locale if the municipality lets it decide, else the default (Danish).
+   */
   async languageOf(key: StaffKey): Promise<Lang> {
-    return languageOf((await this.store.staff.get(key))?.locale);
+    const member = await this.store.staff.get(key);
+    return chooseLanguage(this.policy, { chosen: member?.language, clientLocale: member?.locale });
+  }
+
+  /** The language of a turn: the person's choice, else this activity's locale (if allowed), else the default. */
+  async languageFor(key: StaffKey, clientLocale: string | undefined): Promise<Lang> {
+    const member = await this.store.staff.get(key);
+    return chooseLanguage(this.policy, { chosen: member?.language, clientLocale });
+  }
+
+  /** A person chooses their language ("sprog"); undefined goes back to the default. */
+  async setLanguage(key: StaffKey, language: Lang | undefined): Promise<void> {
+    const member = await this.store.staff.get(key);
+    if (member) await this.store.staff.save({ ...member, language });
   }
 
   async list(tenantId: string): Promise<StaffMember[]> {

@@ -16,6 +16,8 @@ export interface StaffMember extends StaffKey {
   /** Where the roles came from: the seed file, an admin, or nobody yet. */
   rolesSetBy?: { by: 'file' | 'admin'; adminAadObjectId?: string; at: string };
   locale?: string;
+  /** The language the person chose ("sprog"); wins over the default and the client's locale. */
+  language?: 'da' | 'en';
   firstSeen: string;
   lastSeen: string;
 }

@@ -74,8 +74,8 @@ export function createBot(options: BotOptions): Bot {
   /** The flows' view of this turn, with the person's roles from the directory. */
   const turnFor = async (activity: Partial<Activity>): Promise<Turn> => {
     const staff = staffKeyOf(activity) ?? { tenantId: tenantOf(activity) ?? 'local', aadObjectId: activity.from?.id ?? '' };
-    const [roles, openMode] = await Promise.all([directory.rolesOf(staff), directory.openMode()]);
-    return turnOf(activity, botId, { staff, roles, openMode });
+    const [roles, openMode, lang] = await Promise.all([directory.rolesOf(staff), directory.openMode(), directory.languageFor(staff, localeOf(activity))]);
+    return turnOf(activity, botId, { staff, roles, openMode, lang });
   };
 
   adapter.onTurnError = async (context, error) => {

@@ -1,6 +1,6 @@
 // A Teams activity -> the plain Turn a flow sees (language, scope, user, tenant).
 import type { Activity } from 'botbuilder';
-import { languageOf, normaliseLocale } from '../i18n/index.js';
+import { normaliseLocale, type Lang } from '../i18n/index.js';
 import type { Role } from '../domain/roles.js';
 import type { Scope, Turn } from '../flows/types.js';
 import type { StaffKey } from '../store/index.js';
@@ -24,13 +24,14 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
   return typeof fromConversation === 'string' && fromConversation ? fromConversation : undefined;
 }
 
-export function turnOf(activity: Partial<Activity>, botId: string | undefined, who?: { staff: StaffKey; roles: Role[]; openMode: boolean }): Turn {
+export function turnOf(activity: Partial<Activity>, botId: string | undefined, who?: { staff: StaffKey; roles: Role[]; openMode: boolean; lang: Lang }): Turn {
   const tenantId = tenantOf(activity);
   return {
     staff: who?.staff ?? { tenantId: tenantId ?? 'local', aadObjectId: activity.from?.aadObjectId ?? activity.from?.id ?? '' },
     roles: who?.roles ?? ['staff'],
     openMode: who?.openMode ?? false,
-    lang: languageOf(localeOf(activity)),
+    // Without the directory (a failed turn's apology), the default: Danish.
+    lang: who?.lang ?? 'da',
     scope: scopeOf(activity),
     user: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
     tenantId,

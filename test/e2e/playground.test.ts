@@ -1,13 +1,12 @@
 // End to end in a real browser: the built bot (dist/, as `npm start` runs it) behind the Microsoft 365
 // Agents Playground, driven with Debian's Chromium through playwright-core. What a person sees: type
-// "hjælp", get the help card (with "New screening"), press the button of a flow that is not built yet
-// (FLOW below), the card turns into "Not ready yet" in place, press "Back", the help card is back;
-// and the Playground reports no failed call to the bot.
+// "hjælp", get the help card, open a flow, go back; screen a citizen by clicking through the cards;
+// a referral reaches the visitators' channel and is decided; a visit is planned, the double-visit
+// warning shown and coordinated. The Playground reports no failed call to the bot.
 //
-// The Playground (0.2.x) sends locale en-US on messages and invokes, and no locale at all on the
-// conversationUpdate it sends when the page loads (the bot may answer that with a welcome help card,
-// in Danish). The test reads the locale the Playground actually sent from its log panel and expects
-// the bot's strings in that language.
+// The Playground (0.2.x) sends locale en-US on messages and invokes. The bot answers in Danish all
+// the same: Danish is the default, and the client's language decides only if the municipality says
+// so (LANGUAGE_FROM_CLIENT).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -238,7 +237,10 @@ describe('Agents Playground in Chromium', () => {
       // Which locale did the Playground send? Its log panel shows the request when the line is clicked.
       await p.getByText('message 200', { exact: true }).last().click();
       const [, locale] = await waitForLogLine(p, /"locale":\s*"([^"]+)"/, 'the request details with "locale"');
-      const lang: Lang = locale!.toLowerCase().startsWith('en') ? 'en' : 'da';
+      // Whatever the Playground says (en-US today), the bot answers in Danish: the default, and what
+      // Danish care staff with an English Teams work in.
+      expect(locale).toBeTruthy();
+      const lang: Lang = 'da';
       const s = {
         title: t(lang, 'help.title'),
         screening: t(lang, 'flow.screening.button'),
@@ -298,7 +300,7 @@ describe('Agents Playground in Chromium', () => {
     const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `screening-${name}.png`), fullPage: true });
     try {
       await openPlayground(p);
-      const card = await screen(p, { supportActivities: t('en', 'screening.support.lightModerate'), transport: t('en', 'screening.transport.mobility') }, shot);
+      const card = await screen(p, { supportActivities: t(L, 'screening.support.lightModerate'), transport: t(L, 'screening.transport.mobility') }, shot);
       const outcome = await card.innerText();
       expect(outcome).toContain(t(L, 'screening.outcome.proposal', { offer: t(L, 'screening.offer.preventive') }));
       expect(outcome).toContain(t(L, 'screening.outcome.transportGranted', { because: t(L, 'screening.outcome.transportBecause.mobility') }));
@@ -331,11 +333,11 @@ describe('Agents Playground in Chromium', () => {
       const setButton = p.getByRole('button', { name: t('da', 'visitation.channel.button'), exact: true }).last();
       await setButton.waitFor({ state: 'visible', timeout: 20_000 });
       await setButton.click();
-      await waitFor('the channel to be set', 15_000, async () => ((await bodyText(p)).includes(t('en', 'visitation.channel.set')) ? true : undefined));
+      await waitFor('the channel to be set', 15_000, async () => ((await bodyText(p)).includes(t(L, 'visitation.channel.set')) ? true : undefined));
 
       // Alex (every role in local mode) screens a citizen who needs extensive support: a referral.
       await p.getByText('Personal Chat', { exact: true }).click();
-      const card = await screen(p, { supportActivities: t('en', 'screening.support.extensiveComplete'), transport: t('en', 'screening.transport.self') }, shot);
+      const card = await screen(p, { supportActivities: t(L, 'screening.support.extensiveComplete'), transport: t(L, 'screening.transport.self') }, shot);
       // The bot runs on this run's clock (the real one, or faketime's in .ci/run): its year numbers the case.
       const caseNumber = `V-${copenhagenParts(new Date()).year}-0001`;
       expect(await card.innerText()).toContain(t(L, 'screening.offer.referral'));
@@ -429,7 +431,7 @@ describe('Agents Playground in Chromium', () => {
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.attach.title'));
       await card.getByLabel(t(L, 'screening.field.cpr')).fill('050545-1234');
       await card.getByLabel(t(L, 'screening.field.name'), { exact: true }).fill('Karen Holm');
-      await card.getByRole('radiogroup', { name: new RegExp(t(L, 'visits.field.service')) }).getByLabel('Preventive home visits', { exact: true }).check();
+      await card.getByRole('radiogroup', { name: new RegExp(t(L, 'visits.field.service')) }).getByLabel('Forebyggende hjemmebesøg', { exact: true }).check();
       await card.getByLabel(t(L, 'visits.field.attachPurpose')).fill('Forebyggende hjemmebesøg');
       await card.getByRole('button', { name: t(L, 'visits.button.attachSave'), exact: true }).click();
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Megan Bowen');
@@ -455,7 +457,7 @@ describe('Agents Playground in Chromium', () => {
 
       // The warning: who, when and why, before anything is saved.
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.overlap.title'));
-      expect(await card.innerText()).toContain('Megan Bowen (Dementia coordinator)');
+      expect(await card.innerText()).toContain('Megan Bowen (Demenskoordinator)');
       await shot('2-overlap');
       await card.getByRole('button', { name: t(L, 'visits.button.coordinate'), exact: true }).click();
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.planned.pending', { name: 'Megan Bowen' }));
@@ -482,7 +484,8 @@ describe('Agents Playground in Chromium', () => {
 });
 
 // The Playground sends en-US on messages and invokes: the personal-chat cards are in English.
-const L: Lang = 'en';
+// The Playground sends en-US, and the bot answers in Danish (the default; a person may choose "sprog").
+const L: Lang = 'da';
 
 async function openPlayground(p: Page): Promise<void> {
   await p.goto(playgroundUrl, { waitUntil: 'domcontentloaded' });
@@ -502,6 +505,8 @@ async function screen(p: Page, answers: { supportActivities: string; transport: 
   const card = cards.nth(before);
   const step = async (n: number) => expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.step', { n, m: 6 }));
   const next = () => card.getByRole('button', { name: t(L, 'screening.button.next'), exact: true }).click();
+  /** A question's label as a pattern for its radio group (the label may carry a star or a hint). */
+  const label = (key: string) => new RegExp(t(L, key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const radio = (group: RegExp, option: string) => card.getByRole('radiogroup', { name: group }).getByLabel(option, { exact: true }).check();
   const pick = async (label: string, option: string) => {
     await card.getByRole('combobox', { name: label }).click();
@@ -510,8 +515,8 @@ async function screen(p: Page, answers: { supportActivities: string; transport: 
   await step(1);
   await card.getByLabel(t(L, 'screening.field.cpr')).fill('010150-1234');
   await card.getByLabel(t(L, 'screening.field.name'), { exact: true }).fill('Jens Hansen');
-  await radio(/own home/, t(L, 'screening.choice.yes'));
-  await radio(/specially trained staff/, t(L, 'screening.choice.no'));
+  await radio(label('screening.field.livesAtHome'), t(L, 'screening.choice.yes'));
+  await radio(label('screening.field.specialStaff'), t(L, 'screening.choice.no'));
   await shot('1-citizen');
   await next();
   await step(2);
@@ -529,10 +534,10 @@ async function screen(p: Page, answers: { supportActivities: string; transport: 
   await pick(t(L, 'screening.field.satisfaction'), '3');
   await next();
   await step(5);
-  await radio(/take part in and start activities/, answers.supportActivities);
-  await radio(/make and keep social relations/, t(L, 'screening.support.none'));
-  await radio(/care during the hours/, t(L, 'screening.choice.no'));
-  await radio(/Transport to and from/, answers.transport);
+  await radio(label('screening.field.activitySupport'), answers.supportActivities);
+  await radio(label('screening.field.relationSupport'), t(L, 'screening.support.none'));
+  await radio(label('screening.field.careDuringHours'), t(L, 'screening.choice.no'));
+  await radio(label('screening.field.transport'), answers.transport);
   await next();
   await step(6);
   return card;

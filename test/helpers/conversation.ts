@@ -63,7 +63,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   const log = createLogger('debug', (line) => logs.push(line));
   const clock = options.clock ?? systemClock;
   const store = await openStore(dataDir, clock);
-  const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials, clock });
+  const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials, clock, language: config.language });
   const teamsAdapter = createAdapter(config);
   // The outbox records what the bot would send on its own; it is not started here (HTTP tests deliver).
   const outbox = new Outbox(store, new TeamsTransport(teamsAdapter, '', store, log, clock), log, {

@@ -1,7 +1,7 @@
 // The bot's front door, through the real Application: install, help, unknown text, flow buttons,
 // channels versus personal chat, Danish and English, stale and forged card payloads.
 import { afterEach, describe, expect, it } from 'vitest';
-import { botAdded, execute, message } from '../helpers/activities.js';
+import { ALEX, botAdded, execute, MEGAN, message, TENANT } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, textsOf } from '../helpers/conversation.js';
 
 afterEach(closeAll);
@@ -15,7 +15,7 @@ describe('help and install', () => {
     expect(card.version).toBe('1.5');
     expect(textsOf(card)).toContain('Aktiv Assistent');
     // Local mode with no roles configured: everyone has every role, the admin tools included.
-    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine borgere', 'Roller', 'Adgangslog']);
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine borgere', 'Roller', 'Adgangslog', 'Vælg sprog']);
     expect(reply?.summary).toBe('Aktiv Assistent: hvad jeg kan hjælpe med');
   });
 
@@ -36,7 +36,7 @@ describe('help and install', () => {
   it.each(['hjælp', 'Hjælp!', '  HELP ', 'help'])('answers "%s" with the help card', async (text) => {
     const c = await conversation();
     const [reply] = await c.say(text);
-    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'refer', 'queue', 'visits', 'roles.start', 'audit.start']);
+    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'refer', 'queue', 'visits', 'roles.start', 'audit.start', 'language.show']);
   });
 
   it('answers text it does not understand with the help card, not silence', async () => {
@@ -54,6 +54,11 @@ describe('help and install', () => {
 });
 
 describe('language', () => {
+  it.each(['en-US', 'EN-gb', 'en', 'da-DK', 'de-DE', undefined])('is Danish by default whatever the client says (%s): the Playground and English Teams clients included', async (locale) => {
+    const [reply] = await (await conversation()).say('help', locale ? { locale } : {});
+    expect(actionsOf(cardOf(reply))[0].title).toBe('Ny screening');
+  });
+
   it.each([
     ['en-US', 'New screening'],
     ['EN-gb', 'New screening'],
@@ -61,23 +66,47 @@ describe('language', () => {
     ['da-DK', 'Ny screening'],
     ['da-dk', 'Ny screening'],
     ['de-DE', 'Ny screening'],
-  ])('locale %s shows "%s"', async (locale, button) => {
-    const [reply] = await (await conversation()).say('help', { locale });
+  ])('with LANGUAGE_FROM_CLIENT=true, locale %s shows "%s"', async (locale, button) => {
+    const [reply] = await (await conversation({ env: { LANGUAGE_FROM_CLIENT: 'true' } })).say('help', { locale });
     expect(actionsOf(cardOf(reply))[0].title).toBe(button);
   });
 
-  it('falls back to the clientInfo entity when the activity has no locale', async () => {
-    const c = await conversation();
+  it('with LANGUAGE_FROM_CLIENT=true, falls back to the clientInfo entity when the activity has no locale', async () => {
+    const c = await conversation({ env: { LANGUAGE_FROM_CLIENT: 'true' } });
     const activity = { ...message('hjælp', { serviceUrl: 'https://x/' }), entities: [{ type: 'clientInfo', locale: 'EN-us', platform: 'Android' }] };
     const [reply] = await c.send(activity as never);
     expect(actionsOf(cardOf(reply))[0].title).toBe('New screening');
   });
 
-  it('is Danish when nothing says otherwise', async () => {
-    const [reply] = await (await conversation()).say('hjælp');
-    expect(actionsOf(cardOf(reply))[0].title).toBe('Ny screening');
+  it('DEFAULT_LANGUAGE=en makes English the default', async () => {
+    const [reply] = await (await conversation({ env: { DEFAULT_LANGUAGE: 'en' } })).say('hjælp', { locale: 'da-DK' });
+    expect(actionsOf(cardOf(reply))[0].title).toBe('New screening');
+  });
+
+  it('"sprog" lets each person choose: English for Alex only, whatever the client; back to the default', async () => {
+    const c = await conversation();
+    const [card] = await c.say('sprog', { locale: 'da-DK' });
+    expect(textsOf(cardOf(card))).toEqual(['Sprog', 'Jeg skriver til dig på dansk.', 'Vælg det sprog, jeg skal skrive til dig på. Det gælder kun dig.']);
+    expect(actionsOf(cardOf(card)).map((a) => a.title)).toEqual(['Dansk', 'English', 'Kommunens standard', 'Vis hjælp']);
+    const chosen = await c.press('language.set', { lang: 'en' }, { locale: 'da-DK' });
+    expect(textsOf(chosen.body.value)[1]).toBe('I will now write to you in English.');
+    const [help] = await c.say('hjælp', { locale: 'da-DK' });
+    expect(actionsOf(cardOf(help))[0].title).toBe('New screening');
+    // Megan has not chosen: Danish, though her client is English.
+    const [megans] = await c.say('help', { from: MEGAN, locale: 'en-US' });
+    expect(actionsOf(cardOf(megans))[0].title).toBe('Ny screening');
+    // What the bot sends Alex on its own follows his choice too.
+    expect(await c.directory.languageOf({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId })).toBe('en');
+    await c.press('language.set', { lang: 'default' });
+    const [back] = await c.say('help', { locale: 'en-US' });
+    expect(actionsOf(cardOf(back))[0].title).toBe('Ny screening');
+    // A forged choice changes nothing.
+    const forged = await c.press('language.set', { lang: 'klingon' });
+    expect(textsOf(forged.body.value)[1]).toBe('Jeg skriver til dig på dansk.');
+    expect((await c.store.staff.get({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId }))!.language).toBeUndefined();
   });
 });
+
 
 describe('flow buttons', () => {
   it('opens a flow in place in a personal chat, with a way back to help', async () => {

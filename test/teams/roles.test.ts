@@ -28,7 +28,7 @@ describe('roles from the roles file', () => {
     const card = cardOf(reply);
     expect(textsOf(card)).toContain('Dine roller: Medarbejder');
     expect(textsOf(card).join(' ')).toMatch(/Kræver rollen Visitator/);
-    expect(actionsOf(card).map((a) => a.title)).toEqual(['Henvis en borger']); // every staff member may refer
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Henvis en borger', 'Vælg sprog']); // every staff member may refer, and choose a language
   });
 
   it('refuses on the server a flow button pressed by someone without the role (a forged or old card)', async () => {
@@ -58,7 +58,7 @@ describe('local mode with nothing configured', () => {
     const c = await conversation();
     const [reply] = await c.say('hjælp', { from: MEGAN });
     expect(textsOf(cardOf(reply)).join(' ')).toMatch(/alle har alle roller/);
-    expect(actionsOf(cardOf(reply))).toHaveLength(6);
+    expect(actionsOf(cardOf(reply))).toHaveLength(7);
   });
 
   it('ends open mode once an admin gives roles, and keeps that admin an admin', async () => {
@@ -90,7 +90,7 @@ describe('the roles card', () => {
     expect(told?.payload.text).toMatch(/Dine roller er nu: Medarbejder, Visitator, Demenskoordinator/);
     // Megan's help card now opens the visitation queue.
     const [help] = await c.say('hjælp', { from: MEGAN });
-    expect(actionsOf(cardOf(help)).map((a) => a.title)).toEqual(['Henvis en borger', 'Vis kø', 'Mine borgere']);
+    expect(actionsOf(cardOf(help)).map((a) => a.title)).toEqual(['Henvis en borger', 'Vis kø', 'Mine borgere', 'Vælg sprog']);
   });
 
   it('refuses a non-admin who sends a roles payload (forged), and changes nothing', async () => {

@@ -47,6 +47,19 @@ export function helpReply(turn: Turn): Reply & { kind: 'card' } {
       });
     }
   }
+  // Everyone may choose the language the bot writes to them in.
+  if (!shared) {
+    flows.push({
+      id: 'language',
+      title: t(turn.lang, 'flow.language.title'),
+      description: t(turn.lang, 'flow.language.description'),
+      button: t(turn.lang, 'flow.language.button'),
+      verb: 'language.show',
+      data: {},
+      allowed: true,
+      requires: '',
+    });
+  }
   const notices = [turn.localMode ? t(turn.lang, 'help.localMode') : '', turn.openMode ? t(turn.lang, 'help.openMode') : ''].filter(Boolean);
   const card = renderCard('help', {
     title: t(turn.lang, 'help.title'),
