@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   OUTBOX_RETRY_BASE_MS: optional(z.coerce.number().int().min(10).max(600_000)),
   OUTBOX_GIVE_UP_AFTER_HOURS: optional(z.coerce.number().min(0.001).max(24 * 14)),
   DEFAULT_LANGUAGE: optional(z.enum(['da', 'en'])),
+  CARD_ACTIONS: optional(z.enum(['submit', 'execute'])),
   LANGUAGE_FROM_CLIENT: optional(z.enum(['true', 'false'])),
   OUTBOX_SEND_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)),
   OUTBOX_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
@@ -67,6 +68,8 @@ export interface Config {
   outbox: { retryBaseMs: number; giveUpAfterMs: number; sendTimeoutMs: number; concurrency: number };
   /** Danish unless configured; a person's own choice wins; the client's locale only if allowed. */
   language: LanguagePolicy;
+  /** How card buttons travel (src/teams/cardActions.ts): Action.Submit works on every Teams client. */
+  cardActions: 'submit' | 'execute';
   /** How often due follow-ups (yearly status, end of a home course) are looked for. */
   followUpCheckMs: number;
   /** The visitators' channel, when set by configuration rather than from Teams. */
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     followUpCheckMs: (e.FOLLOW_UP_CHECK_MINUTES ?? 60) * 60_000,
     language: { default: e.DEFAULT_LANGUAGE ?? 'da', fromClient: e.LANGUAGE_FROM_CLIENT === 'true' },
+    cardActions: e.CARD_ACTIONS ?? 'submit',
     visitationChannelId: e.VISITATION_CHANNEL_ID,
   };
 }

@@ -51,7 +51,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock, language: config.language });
     const adapter = createAdapter(config, options.credentialsFactory);
     const botId = config.credentials?.appId ?? '';
-    const outbox = new Outbox(store, new TeamsTransport(adapter, botId, store, log, clock), log, {
+    const outbox = new Outbox(store, new TeamsTransport(adapter, botId, store, log, clock, config.cardActions), log, {
       clock,
       retryBaseMs: config.outbox.retryBaseMs,
       giveUpAfterMs: config.outbox.giveUpAfterMs,

@@ -9,7 +9,7 @@ import { projectRoot } from '../src/paths.js';
 import { ALEX, execute, MEGAN, message, type Who } from './helpers/activities.js';
 import { DAY_MS, TestClock } from './helpers/clock.js';
 import { startConnector, type Connector } from './helpers/connector.js';
-import { startTestBot, type TestBot } from './helpers/server.js';
+import { pressOverHttp, startTestBot, type TestBot } from './helpers/server.js';
 
 /** Reading the time without the clock: `new Date` with no arguments, `Date.now` (called or passed on), or `Date()` called as a function. */
 const READS_TIME = /\bnew\s+Date\b(?!\s*\(\s*[^)\s])|\bDate\s*\.\s*now\b|(?<![\w.]|new\s+)Date\s*\(\s*\)/;
@@ -101,7 +101,7 @@ describe('the whole bot on a test clock', () => {
     const citizen = (await bot.store.citizens.findByCpr('0101501234'))!;
     const day = (n: number) => new Date(clock.now().getTime() + n * DAY_MS).toISOString().slice(0, 10);
     await ok(execute('visits.plan', { citizenId: citizen.id, date: day(3), time: '10:00', purpose: 'Demensopfølgning', openForJoint: 'yes' }, as(MEGAN)));
-    const overlap = (await bot.post(execute('visits.plan', { citizenId: citizen.id, date: day(4), time: '10:00', purpose: 'Forebyggende besøg', openForJoint: 'yes' }, as(LEE)))).body.value;
+    const overlap = (await pressOverHttp(bot, connector!, 'visits.plan', { citizenId: citizen.id, date: day(4), time: '10:00', purpose: 'Forebyggende besøg', openForJoint: 'yes' }, as(LEE))).body.value;
     const coordinate = overlap.actions.find((a: any) => a.verb === 'visits.coordinate');
     expect(coordinate, 'the overlap card offers to coordinate').toBeDefined();
     await ok(execute('visits.coordinate', coordinate.data, as(LEE)));

@@ -55,6 +55,13 @@ export interface Services {
   referrals: Referrals;
   /** Local mode (the Agents Playground): no user-specific card views, which it does not support. */
   localMode: boolean;
+  /** What cards can do on this bot's clients (CARD_ACTIONS; local mode). */
+  cardViews: {
+    /** The answer to a press is seen by the presser only (Action.Execute); with Action.Submit it replaces the card everyone sees. */
+    privateAnswers: boolean;
+    /** A shared card shows each visitator their own buttons (Action.Execute refresh.userIds; not in the Playground). */
+    refreshPerUser: boolean;
+  };
   /** The municipality's rule sets, checked at start. */
   rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[]; visits: VisitRules };
 }

@@ -18,6 +18,7 @@ import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { Store } from '../store/index.js';
 import { authenticate, processAuthenticated } from './adapter.js';
+import { forClient, submittedPress, type CardActionMode } from './cardActions.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
 import { KeyedSerializer } from './serial.js';
 import { StoreStorage } from './turnStorage.js';
@@ -59,6 +60,7 @@ const ExecuteValue = z.object({
 export function createBot(options: BotOptions): Bot {
   const { config, log, store, directory, adapter } = options;
   const botId = config.credentials?.appId;
+  const mode: CardActionMode = config.cardActions;
   const services: Services = {
     store,
     directory,
@@ -68,6 +70,7 @@ export function createBot(options: BotOptions): Bot {
     referrals: new Referrals(store, options.clock, log),
     rules: options.rules,
     localMode: !config.credentials,
+    cardViews: { privateAnswers: config.cardActions === 'execute', refreshPerUser: !!config.credentials && config.cardActions === 'execute' },
   };
   listenForReferralCards(services);
 
@@ -85,7 +88,7 @@ export function createBot(options: BotOptions): Bot {
       if (context.activity.type === ActivityTypes.Invoke) {
         if (!context.turnState.get(INVOKE_RESPONSE_KEY)) {
           const turn = turnOf(context.activity, botId);
-          await sendInvokeCard(context, notice(turn, 'app.name', [t(lang, 'error.turn')], [{ kind: 'execute', title: t(lang, 'common.showHelp'), verb: 'help.show', data: {} }]).card);
+          await sendInvokeCard(context, notice(turn, 'app.name', [t(lang, 'error.turn')], [{ kind: 'execute', title: t(lang, 'common.showHelp'), verb: 'help.show', data: {} }]).card, mode);
         }
       } else if (context.activity.type === ActivityTypes.Message) {
         await context.sendActivity(t(lang, 'error.turn'));
@@ -127,7 +130,7 @@ export function createBot(options: BotOptions): Bot {
     for (const p of people) {
       if (p.aadObjectId) await directory.seen({ tenantId, aadObjectId: p.aadObjectId, userId: p.id, name: p.name });
     }
-    if (botWasAdded) await send(context, [helpReply(await turnFor(context.activity))]);
+    if (botWasAdded) await send(context, [helpReply(await turnFor(context.activity))], mode);
   });
 
   // Every Action.Execute from our cards: validate the payload, check on the server, dispatch on the verb.
@@ -136,8 +139,8 @@ export function createBot(options: BotOptions): Bot {
     async (context) => {
       const turn = await turnFor(context.activity);
       const result = await execute(turn, services, context.activity.value);
-      await sendInvokeCard(context, result.card);
-      if (result.also?.length) await send(context, result.also);
+      await sendInvokeCard(context, result.card, mode);
+      if (result.also?.length) await send(context, result.also, mode);
     },
     true,
   );
@@ -155,9 +158,17 @@ export function createBot(options: BotOptions): Bot {
   app.activity(ActivityTypes.Message, async (context) => {
     const turn = await turnFor(context.activity);
     const text = context.activity.text;
-    // A message with a value and no text is an Action.Submit from an old card: we only use Action.Execute.
-    if (!text && context.activity.value) return send(context, [staleCardReply(turn)]);
-    return send(context, await textHandler(text)(turn, services));
+    // A message with a value and no text is an Action.Submit press: the same verb handlers and checks
+    // as Action.Execute, and the card it came from is replaced in place.
+    if (!text && context.activity.value !== undefined) {
+      const press = submittedPress(context.activity.value);
+      const handler = press ? verbHandler(press.verb) : undefined;
+      const result = handler && press ? await handler(turn, services, press.data) : { card: staleCardReply(turn).card };
+      await replaceCard(context, result.card, mode);
+      if (result.also?.length) await send(context, result.also, mode);
+      return;
+    }
+    return send(context, await textHandler(text)(turn, services), mode);
   });
 
   const serializer = new KeyedSerializer();
@@ -220,17 +231,26 @@ async function execute(turn: Turn, services: Services, value: unknown): Promise<
   return handler(turn, services, parsed.data.action.data ?? {});
 }
 
-async function sendInvokeCard(context: TurnContext, card: Record<string, unknown>): Promise<void> {
+async function sendInvokeCard(context: TurnContext, card: Record<string, unknown>, mode: CardActionMode): Promise<void> {
   await context.sendActivity({
     type: 'invokeResponse',
-    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } },
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: forClient(card, mode) } },
   });
 }
 
-function toActivity(reply: Reply): Partial<Activity> {
-  return reply.kind === 'text' ? activityOf({ text: reply.text, summary: reply.summary }) : activityOf({ card: reply.card, summary: reply.summary });
+/** An Action.Submit press's answer replaces the card it came from (its activity is the message's replyToId). */
+async function replaceCard(context: TurnContext, card: Record<string, unknown>, mode: CardActionMode): Promise<void> {
+  const activity = activityOf({ card, summary: '' }, mode);
+  delete activity.summary;
+  const replyToId = context.activity.replyToId;
+  if (replyToId) await context.updateActivity({ ...activity, id: replyToId });
+  else await context.sendActivity(activity);
 }
 
-async function send(context: TurnContext, replies: Reply[]): Promise<void> {
-  for (const reply of replies) await context.sendActivity(toActivity(reply));
+function toActivity(reply: Reply, mode: CardActionMode): Partial<Activity> {
+  return reply.kind === 'text' ? activityOf({ text: reply.text, summary: reply.summary }, mode) : activityOf({ card: reply.card, summary: reply.summary }, mode);
+}
+
+async function send(context: TurnContext, replies: Reply[], mode: CardActionMode): Promise<void> {
+  for (const reply of replies) await context.sendActivity(toActivity(reply, mode));
 }

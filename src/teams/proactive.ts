@@ -16,6 +16,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
 import { DeliveryError, type Transport } from '../services/outbox.js';
 import type { ConversationRecord, OutboxMessage, OutboxTarget, StaffKey, Store } from '../store/index.js';
+import { forClient, type CardActionMode } from './cardActions.js';
 import { scopeOf, tenantOf } from './turn.js';
 
 /** A channel message's conversation id carries ";messageid=..." for its thread; the channel is the part before. */
@@ -66,9 +67,9 @@ export function asMarkdownLines(text: string): string {
     .join('  \n');
 }
 
-export function activityOf(payload: OutboxMessage['payload']): Partial<Activity> {
+export function activityOf(payload: OutboxMessage['payload'], mode: CardActionMode): Partial<Activity> {
   const activity: Partial<Activity> = payload.card
-    ? MessageFactory.attachment(CardFactory.adaptiveCard(payload.card))
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(forClient(payload.card, mode)))
     : MessageFactory.text(asMarkdownLines(payload.text ?? ''));
   if (payload.card && payload.text) activity.text = payload.text;
   // Teams shows `summary` in notifications and the feed: callers keep it free of personal data.
@@ -105,6 +106,8 @@ export class TeamsTransport implements Transport {
     private readonly store: Store,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** How buttons travel on the cards it sends (CARD_ACTIONS). */
+    private readonly mode: CardActionMode = 'submit',
   ) {}
 
   async send(target: OutboxTarget, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<{ conversationId: string; activityId: string }> {
@@ -124,7 +127,7 @@ export class TeamsTransport implements Transport {
     try {
       const reference = record.reference as unknown as ConversationReference;
       const client = await proactiveClient(this.adapter, this.botAppId, reference.serviceUrl);
-      const activity = addressed(payload, reference);
+      const activity = addressed(payload, reference, this.mode);
       await client.conversations.updateActivity(sent.conversationId, sent.activityId, { ...activity, id: sent.activityId } as Activity, { abortSignal: signal });
     } catch (err) {
       throw deliveryErrorOf(err, this.clock.now());
@@ -135,7 +138,7 @@ export class TeamsTransport implements Transport {
   private async post(record: ConversationRecord, payload: OutboxMessage['payload'], signal?: AbortSignal): Promise<{ conversationId: string; activityId: string }> {
     const reference = record.reference as unknown as ConversationReference;
     const client = await proactiveClient(this.adapter, this.botAppId, reference.serviceUrl);
-    const result = await client.conversations.sendToConversation(record.id, addressed(payload, reference) as Activity, { abortSignal: signal });
+    const result = await client.conversations.sendToConversation(record.id, addressed(payload, reference, this.mode) as Activity, { abortSignal: signal });
     return { conversationId: record.id, activityId: result.id ?? '' };
   }
 
@@ -163,7 +166,7 @@ export class TeamsTransport implements Transport {
       conversation: { id: created.id, conversationType: 'personal', tenantId: user.tenantId, isGroup: false, name: '' } as ConversationReference['conversation'],
     };
     await this.store.conversations.save({ id: created.id, kind: 'personal', tenantId: user.tenantId, user, reference: JSON.parse(JSON.stringify(reference)), updatedAt: this.clock.now().toISOString() });
-    const result = await client.conversations.sendToConversation(created.id, addressed(payload, reference) as Activity, { abortSignal: signal });
+    const result = await client.conversations.sendToConversation(created.id, addressed(payload, reference, this.mode) as Activity, { abortSignal: signal });
     this.log.info('opened a personal chat for a proactive message');
     return { conversationId: created.id, activityId: result.id ?? '' };
   }
@@ -180,8 +183,8 @@ function proactivePayload(payload: OutboxMessage['payload']): OutboxMessage['pay
 }
 
 /** The payload as an activity addressed from the bot to the conversation in `reference`. */
-function addressed(payload: OutboxMessage['payload'], reference: ConversationReference): Partial<Activity> {
-  const activity = TurnContext.applyConversationReference(activityOf(proactivePayload(payload)), { ...reference, activityId: undefined });
+function addressed(payload: OutboxMessage['payload'], reference: ConversationReference, mode: CardActionMode): Partial<Activity> {
+  const activity = TurnContext.applyConversationReference(activityOf(proactivePayload(payload), mode), { ...reference, activityId: undefined });
   delete activity.replyToId;
   return activity;
 }

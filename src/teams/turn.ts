@@ -36,7 +36,8 @@ export function turnOf(activity: Partial<Activity>, botId: string | undefined, w
     user: { id: activity.from?.id ?? '', aadObjectId: activity.from?.aadObjectId, name: activity.from?.name },
     tenantId,
     conversationId: (activity.conversation?.id ?? '').split(';messageid=')[0]!,
-    cardActivityId: activity.type === 'invoke' ? activity.replyToId : undefined,
+    // The message holding the card a button was pressed on (Action.Execute: an invoke; Action.Submit: a message with a value).
+    cardActivityId: activity.type === 'invoke' || (activity.type === 'message' && !activity.text && activity.value !== undefined) ? activity.replyToId : undefined,
     botId,
     localMode: !botId,
   };

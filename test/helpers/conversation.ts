@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TestAdapter, type Activity } from 'botbuilder';
+import { TestAdapter, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -16,6 +16,7 @@ import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, load
 import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
 import { recordCardsIn } from './cardRecorder.js';
+import { cardActionsEnv, executeView } from './cardView.js';
 
 export interface Conversation {
   bot: Bot;
@@ -24,6 +25,8 @@ export interface Conversation {
   directory: Directory;
   /** The clock the whole bot reads (the system's unless the test gave one). */
   clock: Clock;
+  /** How card buttons travel in this run (CARD_ACTIONS): presses are made the same way. */
+  cardActions: 'submit' | 'execute';
   dataDir: string;
   logs: string[];
   /** Send one activity; resolves with everything the bot sent in that turn. */
@@ -58,7 +61,7 @@ export async function closeAll(): Promise<void> {
 
 export async function conversation(options: ConversationOptions = {}): Promise<Conversation> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'aa-convo-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir, ...options.env }), ...options.config };
+  const config = { ...loadConfig({ DATA_DIR: dataDir, ...cardActionsEnv(), ...options.env }), ...options.config };
   const logs: string[] = [];
   const log = createLogger('debug', (line) => logs.push(line));
   const clock = options.clock ?? systemClock;
@@ -66,7 +69,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials, clock, language: config.language });
   const teamsAdapter = createAdapter(config);
   // The outbox records what the bot would send on its own; it is not started here (HTTP tests deliver).
-  const outbox = new Outbox(store, new TeamsTransport(teamsAdapter, '', store, log, clock), log, {
+  const outbox = new Outbox(store, new TeamsTransport(teamsAdapter, '', store, log, clock, config.cardActions), log, {
     clock,
     retryBaseMs: 1000,
     giveUpAfterMs: 3600_000,
@@ -74,7 +77,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   });
   const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(options.visitationRulesDir), visits: loadVisitRules() };
   const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, clock });
-  const adapter = new TestAdapter((ctx) => bot.run(ctx));
+  const adapter = new RecordingTestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;
   const defaults: Where = { serviceUrl: 'https://smba.example.test/', from: ALEX, ...options.where };
   let closed = false;
@@ -92,15 +95,29 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     outbox,
     directory,
     clock,
+    cardActions: config.cardActions,
     dataDir,
     logs,
     send,
     say: (text, where) => send(message(text, { ...defaults, ...where }) as Partial<Activity>),
     async press(verb, data = {}, where) {
+      if (config.cardActions === 'submit') {
+        // Action.Submit: a message with the button's data and verb as its value; the answer replaces the card.
+        const replyToId = (where as { replyToId?: string } | undefined)?.replyToId ?? 'card-1';
+        const activity = { ...message('', { ...defaults, ...where }), text: undefined, value: { ...data, verb }, replyToId } as Partial<Activity>;
+        const updatesBefore = adapter.updated.length;
+        const sent = await send(activity);
+        const updated = adapter.updated.slice(updatesBefore).filter((a) => a.id === replyToId);
+        for (const u of updated) recordCardsIn(`conversation submit ${verb} (update)`, u);
+        const card = cardOf(updated.at(-1));
+        if (!card) throw new Error(`No card update for ${verb}; the bot sent: ${sent.map((a) => a.type).join(', ')}`);
+        return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card }, others: sent };
+      }
       const sent = await send(execute(verb, data, { ...defaults, ...where }) as Partial<Activity>);
       const response = sent.find((a) => a.type === 'invokeResponse');
       if (!response) throw new Error(`No invoke response to ${verb}; the bot sent: ${sent.map((a) => a.type).join(', ')}`);
-      return { ...(response.value as { status: number; body: any }), others: sent.filter((a) => a !== response) };
+      const value = response.value as { status: number; body: any };
+      return { ...value, body: value.body ? { ...value.body, value: executeView(value.body.value) } : value.body, others: sent.filter((a) => a !== response) };
     },
     install: (where) => send(botAdded({ ...defaults, ...where }) as Partial<Activity>),
     async close(keep = false) {
@@ -119,9 +136,19 @@ export function shownText(activity: Partial<Activity> | undefined): string {
   return (activity?.text ?? '').split('  \n').join('\n').replace(/\\(.)/g, '$1');
 }
 
-/** The Adaptive Card of a sent activity, or undefined. */
+/** The Adaptive Card of a sent activity, or undefined; buttons read as verb and data either way. */
 export function cardOf(activity: Partial<Activity> | undefined): any {
-  return activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+  const card = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content;
+  return card ? executeView(card) : card;
+}
+
+/** botbuilder's TestAdapter, keeping what the bot updated in place (an Action.Submit press's answer). */
+class RecordingTestAdapter extends TestAdapter {
+  readonly updated: Partial<Activity>[] = [];
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    this.updated.push(activity);
+    return super.updateActivity(context, activity);
+  }
 }
 
 /** Every TextBlock text in a card, in order: what a person reads. */
@@ -138,8 +165,9 @@ export function textsOf(card: any): string[] {
   return out;
 }
 
-/** Every action (button) in a card, wherever it sits. */
-export function actionsOf(card: any): any[] {
+/** Every action (button) in a card, wherever it sits, as verb and data however it travels. */
+export function actionsOf(raw: any): any[] {
+  const card = executeView(raw);
   const out: any[] = [];
   const walk = (node: any) => {
     if (Array.isArray(node)) return node.forEach(walk);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALEX, execute, MEGAN, message, TENANT, type Who } from '../helpers/activities.js';
 import { failures, startConnector, type Connector, type ConnectorCall } from '../helpers/connector.js';
-import { startTestBot, type TestBot } from '../helpers/server.js';
+import { pressOverHttp, startTestBot, type TestBot } from '../helpers/server.js';
 
 const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
 const CHANNEL = '19:visitation@thread.tacv2';
@@ -60,11 +60,12 @@ describe('the referral card in the visitators\' channel', () => {
     await bot.outbox.drained();
     expect((await bot.store.referrals.get(rid))!.data).toMatchObject({ notified: true });
 
-    const res = await bot.post(execute('referral.take', { rid }, { ...where(ADELE, true), replyToId: 'act-x' }));
-    expect(res.body.value.body[0].text).toMatch(/^Henvisning V-/);
-    await connector.waitFor((calls) => calls.some((c) => c.method === 'PUT'));
-    const put = connector.calls.find((c) => c.method === 'PUT')!;
     const activityId = (await bot.store.outbox.listByTopic('referral.card', rid))[0]!.sent!.activityId;
+    const res = await pressOverHttp(bot, connector, 'referral.take', { rid }, { ...where(ADELE, true), replyToId: 'act-x' });
+    expect(res.body.value.body[0].text).toMatch(/^Henvisning V-/);
+    // The outbox updates the card it posted (with Action.Submit the press also replaced the pressed card).
+    await connector.waitFor((calls) => calls.some((c) => c.method === 'PUT' && c.activityId === activityId));
+    const put = connector.calls.find((c) => c.method === 'PUT' && c.activityId === activityId)!;
     expect(put.path).toBe(`/v3/conversations/${encodeURIComponent(CHANNEL)}/activities/${activityId}`);
     expect(JSON.stringify(put.body)).toContain('Taget af Adele Vance');
   });
@@ -73,12 +74,14 @@ describe('the referral card in the visitators\' channel', () => {
     await setChannel();
     const rid = await refer();
     const [a, b] = await Promise.all([
-      bot.post(execute('referral.take', { rid }, where(ADELE, true))),
-      bot.post(execute('referral.take', { rid }, where(MEGAN, true))),
+      pressOverHttp(bot, connector, 'referral.take', { rid }, where(ADELE, true)),
+      pressOverHttp(bot, connector, 'referral.take', { rid }, where(MEGAN, true)),
     ]);
     const texts = [JSON.stringify(a.body), JSON.stringify(b.body)];
-    expect(texts.filter((x) => x.includes('Sagen er allerede taget af'))).toHaveLength(1);
-    expect((await bot.store.referrals.get(rid))!.status).toBe('taken');
+    const stored = (await bot.store.referrals.get(rid))!;
+    expect(stored.status).toBe('taken');
+    if (bot.config.cardActions === 'execute') expect(texts.filter((x) => x.includes('Sagen er allerede taget af'))).toHaveLength(1);
+    else for (const x of texts) expect(x).toContain(`Taget af ${stored.holder!.aadObjectId === ADELE.aadObjectId ? 'Adele Vance' : 'Megan Bowen'}`); // one shared card
   });
 });
 
@@ -89,7 +92,7 @@ describe('a failing connector loses nothing', () => {
     const rid = await refer();
     await connector.waitFor((calls) => calls.some((c) => c.conversationId === `personal-${ALEX.id}` && /kunne ikke levere/.test(JSON.stringify(c.body ?? ''))), 10_000);
     expect((await bot.store.referrals.get(rid))!).toMatchObject({ status: 'new', data: { notified: false } });
-    const queue = await bot.post(execute('queue.show', {}, where(ADELE)));
+    const queue = await pressOverHttp(bot, connector, 'queue.show', {}, where(ADELE));
     expect(JSON.stringify(queue.body)).toContain('ikke meddelt i kanalen');
   });
 

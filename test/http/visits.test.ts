@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execute, MEGAN, message, TENANT, type Who } from '../helpers/activities.js';
 import { failures, startConnector, type Connector } from '../helpers/connector.js';
-import { startTestBot, type TestBot } from '../helpers/server.js';
+import { pressOverHttp, startTestBot, type TestBot } from '../helpers/server.js';
 import { DAY_MS } from '../helpers/clock.js';
 
 const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
@@ -45,7 +45,7 @@ async function overlap(): Promise<any> {
   const day = new Date(bot.clock.now().getTime() + 3 * DAY_MS).toISOString().slice(0, 10);
   const later = new Date(bot.clock.now().getTime() + 5 * DAY_MS).toISOString().slice(0, 10);
   await bot.post(execute('visits.plan', { citizenId: citizen.id, date: day, time: '10:00', purpose: 'Demensopfølgning', openForJoint: 'yes' }, as(MEGAN)));
-  const res = await bot.post(execute('visits.plan', { citizenId: citizen.id, date: later, time: '10:00', purpose: 'Forebyggende besøg', openForJoint: 'yes' }, as(LEE)));
+  const res = await pressOverHttp(bot, connector, 'visits.plan', { citizenId: citizen.id, date: later, time: '10:00', purpose: 'Forebyggende besøg', openForJoint: 'yes' }, as(LEE));
   return res.body.value;
 }
 
@@ -53,7 +53,7 @@ describe('the coordination card', () => {
   it('reaches the colleague\'s personal chat as a card whose preview carries no names', async () => {
     const card = await overlap();
     const before = connector.calls.length;
-    const res = await bot.post(execute('visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, as(LEE)));
+    const res = await pressOverHttp(bot, connector, 'visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, as(LEE));
     expect(JSON.stringify(res.body)).toContain('Jeg har spurgt Megan Bowen');
     await connector.waitFor((calls) => calls.slice(before).some((c) => c.conversationId === meganChat && c.body?.attachments), 10_000);
     const post = connector.calls.slice(before).find((c) => c.conversationId === meganChat && c.body?.attachments)!;
@@ -70,7 +70,7 @@ describe('the coordination card', () => {
   it('waits in the outbox when the colleague cannot be reached (403), and arrives when she next writes to the bot', async () => {
     const card = await overlap();
     connector.failNext((c) => c.conversationId === meganChat && c.method === 'POST', failures.notInRoster(), 1);
-    const res = await bot.post(execute('visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, as(LEE)));
+    const res = await pressOverHttp(bot, connector, 'visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, as(LEE));
     expect(JSON.stringify(res.body)).toContain('Besøget står som planlagt, indtil svaret kommer');
     await connector.waitFor((calls) => calls.some((c) => c.conversationId === meganChat && c.body?.attachments), 10_000);
     await new Promise((r) => setTimeout(r, 200));

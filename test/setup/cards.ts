@@ -30,6 +30,7 @@ function verbsOf(card: unknown): string[] {
     if (Array.isArray(n)) return n.forEach(walk);
     if (!n || typeof n !== 'object') return;
     if (n.type === 'Action.Execute' && typeof n.verb === 'string') out.push(n.verb);
+    if (n.type === 'Action.Submit') out.push(typeof n.data?.verb === 'string' ? n.data.verb : '(an Action.Submit with no verb)');
     Object.values(n).forEach(walk);
   };
   walk(card);

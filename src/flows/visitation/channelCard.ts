@@ -97,8 +97,9 @@ export async function channelCard(services: Services, referral: Referral, viewer
   const tenantId = referral.source.by.tenantId;
   return renderCard('referralCard', {
     rid,
-    // Teams refreshes the card per visitator (their own buttons); the Playground cannot, so not there.
-    refreshUserIds: services.localMode ? [] : await visitatorUserIds(services, tenantId),
+    // Teams refreshes the card per visitator (their own buttons) with Universal Actions; not with
+    // Action.Submit, nor in the Playground, which cannot.
+    refreshUserIds: services.cardViews.refreshPerUser ? await visitatorUserIds(services, tenantId) : [],
     title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     facts: [
       { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral) },

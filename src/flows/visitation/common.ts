@@ -84,9 +84,22 @@ export function personalOnly(turn: Turn): ExecuteResult | undefined {
   return undefined;
 }
 
-/** In the channel a button answers with that visitator's view of the channel card; in a personal chat, with the details. */
+/**
+ * Whom a channel card answer is for: the presser's own view and note where cards are per person
+ * (Action.Execute: only the presser sees the answer); else the shared view with no personal note,
+ * since the answer replaces the card everyone in the channel sees.
+ */
+export function channelView(turn: Turn, services: Services, note?: string): { viewer?: StaffKey; note?: string } {
+  if (turn.scope === 'personal' || services.cardViews.privateAnswers) return { viewer: can(turn.roles, 'queue') ? turn.staff : undefined, note };
+  return {};
+}
+
+/** In the channel a button answers with the channel card (see channelView); in a personal chat, with the details. */
 export async function answer(turn: Turn, services: Services, referral: Referral, note?: string): Promise<ExecuteResult> {
-  if (turn.scope === 'channel' || turn.scope === 'groupChat') return { card: await channelCard(services, referral, turn.staff, note) };
+  if (turn.scope === 'channel' || turn.scope === 'groupChat') {
+    const view = channelView(turn, services, note);
+    return { card: await channelCard(services, referral, view.viewer, view.note) };
+  }
   return { card: await detailsCard(turn, services, referral, note) };
 }
 
@@ -96,7 +109,8 @@ export async function answer(turn: Turn, services: Services, referral: Referral,
  * details (and is audited) for whoever may see them.
  */
 export async function refusedAnswer(turn: Turn, services: Services, referral: Referral, note: string): Promise<ExecuteResult> {
-  return { card: await channelCard(services, referral, can(turn.roles, 'queue') ? turn.staff : undefined, note) };
+  const view = channelView(turn, services, note);
+  return { card: await channelCard(services, referral, view.viewer, view.note) };
 }
 
 type Handler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
@@ -124,7 +138,8 @@ export async function viaPersonalChat(turn: Turn, services: Services, referral: 
     target: { kind: 'user', user: turn.staff },
     payload: { card, summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
   });
-  return { card: await channelCard(services, referral, turn.staff, t('da', 'visitation.sentToPersonal')) };
+  const view = channelView(turn, services, t('da', 'visitation.sentToPersonal'));
+  return { card: await channelCard(services, referral, view.viewer, view.note) };
 }
 
 

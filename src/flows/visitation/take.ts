@@ -10,7 +10,7 @@ import { button } from '../shared/form.js';
 import type { Services, Turn , Verbs } from '../types.js';
 import { withData } from '../../services/referrals.js';
 import { channelCard, refreshChannelCard } from './channelCard.js';
-import { actorOf, answer, audit, holderName, mutate, personalOnly, refusedAnswer, str, tell, viaPersonalChat, visitatorOnly, withReferral } from './common.js';
+import { actorOf, answer, audit, holderName, mutate, personalOnly, refusedAnswer, str, tell, viaPersonalChat, visitatorOnly, withReferral, channelView } from './common.js';
 import { detailsCard } from './details.js';
 
 function refuseForm(turn: Turn, referral: Referral, value = '', error = ''): AdaptiveCardJson {
@@ -41,7 +41,7 @@ async function handoverForm(turn: Turn, services: Services, referral: Referral, 
 }
 
 export const takeVerbs = {
-  'referral.refresh': withReferral(async (turn, services, { referral }) => ({ card: await channelCard(services, referral, can(turn.roles, 'queue') ? turn.staff : undefined) })),
+  'referral.refresh': withReferral(async (turn, services, { referral }) => ({ card: await channelCard(services, referral, channelView(turn, services).viewer) })),
 
   'referral.open': withReferral(async (turn, services, { referral }) => {
     // Visitators, and the centre staff member who referred (to add a pre-triage): access follows need.
@@ -54,7 +54,8 @@ export const takeVerbs = {
       target: { kind: 'user', user: turn.staff },
       payload: { card: await detailsCard(turn, services, referral), summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
     });
-    return { card: await channelCard(services, referral, turn.staff, t('da', 'visitation.openedInPersonal')) };
+    const view = channelView(turn, services, t('da', 'visitation.openedInPersonal'));
+    return { card: await channelCard(services, referral, view.viewer, view.note) };
   }),
 
   'referral.take': withReferral(async (turn, services, { referral }) => {
