@@ -85,6 +85,11 @@ export const takeVerbs = {
   'referral.refuseStart': withReferral(async (turn, services, { referral }) => {
     const refused = visitatorOnly(turn);
     if (refused) return refused;
+    // Without per-person answers (Action.Submit) a form in the channel would replace the case card for
+    // everyone, so the reason is asked for in the presser's personal chat, like the other next steps.
+    if (turn.scope !== 'personal' && !services.cardViews.privateAnswers) {
+      return viaPersonalChat(turn, services, referral, refuseForm({ ...turn, scope: 'personal' }, referral), 'refuse');
+    }
     return { card: refuseForm(turn, referral) };
   }),
 
