@@ -40,8 +40,8 @@ async function setup(options: { channel?: boolean } = {}) {
   return c;
 }
 
-/** Alex (activity-centre staff) screens Jens Hansen to a referral. */
-async function referByScreening(c: Conversation): Promise<Referral> {
+/** Alex (activity-centre staff) screens Jens Hansen to a referral (one activity, scored performance 4, satisfaction 3 unless told). */
+async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }): Promise<Referral> {
   const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => {
     const ref = actionsOf(card).find((a) => a.verb === verb)!.data;
     return (await c.press(verb, { ...ref, ...inputs }, { from: ALEX })).body.value;
@@ -52,7 +52,7 @@ async function referByScreening(c: Conversation): Promise<Referral> {
   card = await press(card, 'screening.submit');
   card = await press(card, 'screening.submit', { chosen: inputOf(card, 'chosen').value });
   const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
-  card = await press(card, 'screening.submit', { [perf]: '4', [perf.replace('perf_', 'sat_')]: '3' });
+  card = await press(card, 'screening.submit', { [perf]: scores.performance, [perf.replace('perf_', 'sat_')]: scores.satisfaction });
   card = await press(card, 'screening.submit', { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' });
   await press(card, 'screening.confirm');
   const [referral] = await c.store.referrals.listOpen();
@@ -399,5 +399,21 @@ describe('direct referrals, the queue and follow-ups', () => {
     // Taking it in a personal chat shows the details: that is a read too.
     expect(visitation.map((e) => e.action)).toEqual(['create', 'update', 'read', 'read']);
     expect(visitation.every((e) => e.actor.aadObjectId === (e.action === 'create' ? ALEX : ADELE).aadObjectId)).toBe(true);
+  });
+});
+
+describe('numbers and dates as people read them', () => {
+  const english = { locale: 'en-US' };
+
+  it('the details card shows the COPM scores with a decimal comma in Danish and a point in English', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c, { performance: '2', satisfaction: '5' });
+    const da = text((await c.press('referral.open', { rid: referral.id }, { from: ADELE })).body.value);
+    expect(da).toContain('COPM udførelse 2,0, tilfredshed 5,0');
+    expect(da).not.toMatch(/\b2\.0\b|\b5\.0\b/);
+    expect(da).toContain('Modtaget 22.11.2026');
+    const en = text((await c.press('referral.open', { rid: referral.id }, { ...english, from: ADELE })).body.value);
+    expect(en).toContain('COPM performance 2.0, satisfaction 5.0');
+    expect(en).toContain('Received 22/11/2026');
   });
 });

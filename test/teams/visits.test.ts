@@ -289,10 +289,33 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     expect(textsOf(refused!.attachments![0]!.content)[0]).toBe('Det kræver en anden rolle');
     const [stats] = await c.say('statistik', { from: NESTOR });
     const statsCard = stats!.attachments![0]!.content;
-    expect(text(statsCard)).toMatch(/Planlagte besøg 1 \| Mulige dobbeltbesøg fundet 1 \| Undgået \(fælles eller overdraget\) 1 \| Beholdt med begrundelse 0 \| Sparede km \(skøn\) 12\.0/);
+    expect(text(statsCard)).toMatch(/Planlagte besøg 1 \| Mulige dobbeltbesøg fundet 1 \| Undgået \(fælles eller overdraget\) 1 \| Beholdt med begrundelse 0 \| Sparede km \(skøn\) 12,0 \| Sparede timer \(skøn\) 1,0/);
     expect(JSON.stringify(statsCard)).toContain('Chart.VerticalBar');
     expect(JSON.stringify(statsCard)).not.toMatch(/Jens|0101/);
     const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
     expect(shownText(csv.others[0]).split('\n')[0]).toMatch(/;/);
+  });
+});
+
+describe('numbers and dates as people read them', () => {
+  const chartOf = (card: any) => card.body.flatMap((b: any) => b.items ?? []).find((i: any) => i.type === 'Chart.VerticalBar');
+
+  it('statistics: a decimal comma and Danish months in Danish, a point and English months in English, as the CSV has it', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    const [da] = await c.say('statistik', { from: NESTOR });
+    const daCard = da!.attachments![0]!.content;
+    expect(text(daCard)).toContain('Sparede km (skøn) 12,0');
+    expect(text(daCard)).toContain('Sparede timer (skøn) 1,0');
+    expect(text(daCard)).not.toMatch(/\b12\.0\b|\b1\.0\b/);
+    expect(chartOf(daCard).data).toEqual([{ x: 'nov. 2026', y: 1 }]);
+    const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
+    expect(shownText(csv.others[0])).toContain(';12,0;1,0');
+    const [en] = await c.say('statistics', { from: NESTOR, locale: 'en-US' });
+    const enCard = en!.attachments![0]!.content;
+    expect(text(enCard)).toContain('Km saved (estimate) 12.0');
+    expect(text(enCard)).toContain('Hours saved (estimate) 1.0');
+    expect(chartOf(enCard).data).toEqual([{ x: 'Nov 2026', y: 1 }]);
+    for (const card of [daCard, enCard]) for (const bar of chartOf(card).data) expect(bar.x).not.toMatch(/\d{4}-\d{2}/);
   });
 });
