@@ -318,4 +318,60 @@ describe('numbers and dates as people read them', () => {
     expect(chartOf(enCard).data).toEqual([{ x: 'Nov 2026', y: 1 }]);
     for (const card of [daCard, enCard]) for (const bar of chartOf(card).data) expect(bar.x).not.toMatch(/\d{4}-\d{2}/);
   });
+
+  it.each(['09.12.2026', '9.12.2026', '09-12-2026', '2026-12-09', ' 09.12.2026 '])('plans a visit on a date typed as %j (a date picker shown as a text field)', async (typed) => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const res = await plan(c, LEE, typed);
+    expect(textsOf(res.body.value)[0]).toBe('Besøget er planlagt');
+    expect(text(res.body.value)).toContain('09.12.2026 kl. 10:00');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ status: 'planned', at: '2026-12-09T09:00:00.000Z' });
+  });
+
+  it('the planning card says how to type a date, refuses one that is not in the calendar or has passed, and keeps a typed one for the picker', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const form = await c.press('visits.planStart', { citizenId: citizen.id }, { from: LEE });
+    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', placeholder: 'DD.MM.ÅÅÅÅ' });
+    expect(text((await plan(c, LEE, '31.11.2026')).body.value)).toContain('Den dato findes ikke i kalenderen. Skriv datoen som DD.MM.ÅÅÅÅ');
+    expect(text((await plan(c, LEE, '09.12.26')).body.value)).toContain('Skriv datoen som DD.MM.ÅÅÅÅ, fx 01.12.2026, eller vælg den i kalenderen.');
+    expect(text((await plan(c, LEE, '')).body.value)).toContain('Vælg en dato.');
+    expect(text((await plan(c, LEE, '21.11.2026')).body.value)).toContain('Datoen er passeret.');
+    const badTime = await plan(c, LEE, '09.12.2026', '25:00');
+    expect(text(badTime.body.value)).not.toContain('Skriv datoen');
+    expect(inputOf(badTime.body.value, 'date').value).toBe('2026-12-09');
+    expect(inputOf((await plan(c, LEE, '31.11.2026')).body.value, 'date').value).toBe('31.11.2026');
+    expect(await visitsOf(c, LEE)).toHaveLength(0);
+  });
+
+  it('moves a visit to a date typed as 30.12.2026; the change card shows the picker\'s date and how to type one', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    await plan(c, LEE, '2026-12-09');
+    const visit = (await visitsOf(c, LEE))[0]!;
+    const form = await c.press('visits.changeStart', { vid: visit.id }, { from: LEE });
+    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', value: '2026-12-09', placeholder: 'DD.MM.ÅÅÅÅ' });
+    expect(text(form.body.value)).toContain('Besøget er 09.12.2026 kl. 10:00.');
+    const bad = await c.press('visits.move', { vid: visit.id, date: '31.04.2027', time: '09:00' }, { from: LEE });
+    expect(text(bad.body.value)).toContain('Den dato findes ikke i kalenderen.');
+    expect(inputOf(bad.body.value, 'date').value).toBe('31.04.2027');
+    const moved = await c.press('visits.move', { vid: visit.id, date: '30.12.2026', time: '09:00' }, { from: LEE });
+    expect(text(moved.body.value)).toContain('30.12.2026 kl. 09:00');
+    expect((await c.store.visits.get(visit.id))!.at).toBe('2026-12-30T08:00:00.000Z');
+  });
+
+  it('in English the visit cards show and take dates as DD/MM/YYYY', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const en = { from: LEE, locale: 'en-GB' };
+    const form = await c.press('visits.planStart', { citizenId: citizen.id }, en);
+    expect(inputOf(form.body.value, 'date').placeholder).toBe('DD/MM/YYYY');
+    const bad = await c.press('visits.plan', { citizenId: citizen.id, date: '12/9/26', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
+    expect(text(bad.body.value)).toContain('Write the date as DD/MM/YYYY');
+    const ok = await c.press('visits.plan', { citizenId: citizen.id, date: '09/12/2026', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
+    expect(text(ok.body.value)).toContain('09/12/2026');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ at: '2026-12-09T09:00:00.000Z' });
+  });
 });

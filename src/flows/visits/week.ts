@@ -1,8 +1,8 @@
 // My visits: the coming ones with nearby visits marked; moving or cancelling one tells the colleagues
 // whose visits it concerned.
-import { isIsoDate } from '../../domain/dates.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { WeekCardData } from '../../../cards/visits/types.js';
+import { dateInputValue, DATE_FIELD_LENGTH, readDate } from '../shared/dates.js';
 import { readFields } from '../shared/inputs.js';
 import { type Overlap } from '../../domain/overlap.js';
 import { copenhagenParts, fromCopenhagen } from '../../i18n/format.js';
@@ -21,7 +21,7 @@ function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {
   return renderCard('visits/change', {
     title: t(L, 'visits.change.title'),
     intro: t(L, 'visits.change.intro', { when: when(L, visit.at) }),
-    date: field(t(L, 'visits.field.date'), 'date', values, errors, `${p.year}-${p.month}-${p.day}`),
+    date: { ...field(t(L, 'visits.field.date'), 'date', values, errors, `${p.year}-${p.month}-${p.day}`), value: dateInputValue(values.date ?? `${p.year}-${p.month}-${p.day}`), placeholder: t(L, 'date.placeholder') },
     time: field(t(L, 'visits.field.time'), 'time', values, errors, `${p.hour}:${p.minute}`),
     actions: [button(t(L, 'visits.button.move'), 'visits.move', { vid: visit.id }, 'positive'), button(t(L, 'visits.button.cancelVisit'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'common.back'), 'visits.week', {})],
   });
@@ -76,15 +76,17 @@ export const weekVerbs = {
     const visit = await loadOwnVisit(turn, services, data, ['planned']);
     if (!isVisit(visit)) return visit;
     const L = turn.lang;
-    const fields = readFields(L, data, { date: 10, time: 8 });
-    const date = fields.values.date;
+    const fields = readFields(L, data, { date: DATE_FIELD_LENGTH, time: 8 });
+    const typed = fields.values.date;
+    // A picker sends 2026-12-01; where it is a text field, 01.12.2026 is typed.
+    const date = readDate(typed, L, 'visits.error.date');
     const time = fields.values.time.slice(0, 5);
     const errors: Record<string, string> = { ...fields.errors };
-    if (!isIsoDate(date)) errors.date ??= t(L, 'visits.error.date');
+    if (!date.ok) errors.date ??= date.error;
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time ??= t(L, 'visits.error.time');
-    if (Object.keys(errors).length) return { card: changeForm(turn, visit, { date, time }, errors) };
+    if (Object.keys(errors).length || !date.ok) return { card: changeForm(turn, visit, { date: typed, time }, errors) };
     const before = await overlapsFor(services, visit);
-    const moved: Visit = { ...visit, at: fromCopenhagen(date, time), updatedAt: services.clock.now().toISOString() };
+    const moved: Visit = { ...visit, at: fromCopenhagen(date.iso, time), updatedAt: services.clock.now().toISOString() };
     await services.store.visits.save(moved);
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.moved'));
     const after = await overlapsFor(services, moved);
