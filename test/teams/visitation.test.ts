@@ -428,7 +428,7 @@ describe('numbers and dates as people read them', () => {
 
   it('the decision asks for its start date with a date picker, with how to type one where it is a text field', async () => {
     const { card } = await decisionCard();
-    expect(inputOf(card, 'startDate')).toMatchObject({ type: 'Input.Date', placeholder: 'DD.MM.ÅÅÅÅ' });
+    expect(inputOf(card, 'startDate')).toMatchObject({ type: 'Input.Date', placeholder: 'Vælg dato eller skriv DD.MM.ÅÅÅÅ' });
     expect(inputOf(card, 'startDate').label).not.toMatch(/ÅÅÅÅ-MM-DD/);
     expect(JSON.stringify(card)).not.toMatch(/ÅÅÅÅ-MM-DD|YYYY-MM-DD/);
   });
@@ -468,7 +468,7 @@ describe('numbers and dates as people read them', () => {
 
   it('in English the decision card asks for DD/MM/YYYY, takes 01/12/2026 and shows 01/03/2027', async () => {
     const { c, referral, card, ref } = await decisionCard(english);
-    expect(inputOf(card, 'startDate')).toMatchObject({ type: 'Input.Date', placeholder: 'DD/MM/YYYY' });
+    expect(inputOf(card, 'startDate')).toMatchObject({ type: 'Input.Date', placeholder: 'Pick a date or type DD/MM/YYYY' });
     const bad = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Stairs', startDate: '12/01/26' }, { ...english, from: ADELE });
     expect(text(bad.body.value)).toContain('Write the date as DD/MM/YYYY, e.g. 01/12/2026, or pick it in the calendar.');
     const ok = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Stairs', startDate: '01/12/2026' }, { ...english, from: ADELE });

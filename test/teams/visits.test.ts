@@ -333,7 +333,7 @@ describe('numbers and dates as people read them', () => {
     await attach(c, LEE, 'forebyggende');
     const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
     const form = await c.press('visits.planStart', { citizenId: citizen.id }, { from: LEE });
-    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', placeholder: 'DD.MM.ÅÅÅÅ' });
+    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', placeholder: 'Vælg dato eller skriv DD.MM.ÅÅÅÅ' });
     expect(text((await plan(c, LEE, '31.11.2026')).body.value)).toContain('Den dato findes ikke i kalenderen. Skriv datoen som DD.MM.ÅÅÅÅ');
     expect(text((await plan(c, LEE, '09.12.26')).body.value)).toContain('Skriv datoen som DD.MM.ÅÅÅÅ, fx 01.12.2026, eller vælg den i kalenderen.');
     expect(text((await plan(c, LEE, '')).body.value)).toContain('Vælg en dato.');
@@ -351,7 +351,7 @@ describe('numbers and dates as people read them', () => {
     await plan(c, LEE, '2026-12-09');
     const visit = (await visitsOf(c, LEE))[0]!;
     const form = await c.press('visits.changeStart', { vid: visit.id }, { from: LEE });
-    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', value: '2026-12-09', placeholder: 'DD.MM.ÅÅÅÅ' });
+    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', value: '2026-12-09', placeholder: 'Vælg dato eller skriv DD.MM.ÅÅÅÅ' });
     expect(text(form.body.value)).toContain('Besøget er 09.12.2026 kl. 10:00.');
     const bad = await c.press('visits.move', { vid: visit.id, date: '31.04.2027', time: '09:00' }, { from: LEE });
     expect(text(bad.body.value)).toContain('Den dato findes ikke i kalenderen.');
@@ -367,7 +367,7 @@ describe('numbers and dates as people read them', () => {
     const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
     const en = { from: LEE, locale: 'en-GB' };
     const form = await c.press('visits.planStart', { citizenId: citizen.id }, en);
-    expect(inputOf(form.body.value, 'date').placeholder).toBe('DD/MM/YYYY');
+    expect(inputOf(form.body.value, 'date').placeholder).toBe('Pick a date or type DD/MM/YYYY');
     const bad = await c.press('visits.plan', { citizenId: citizen.id, date: '12/9/26', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
     expect(text(bad.body.value)).toContain('Write the date as DD/MM/YYYY');
     const ok = await c.press('visits.plan', { citizenId: citizen.id, date: '09/12/2026', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
