@@ -48,3 +48,14 @@ export function parseTypedDate(typed: string): TypedDate {
   if (!isRealDate(year, month, day)) return { ok: false, problem: 'notADate' };
   return { ok: true, iso: `${pad(year, 4)}-${pad(month)}-${pad(day)}` };
 }
+
+/**
+ * A time of day as a person types it or a time picker sends it, as HH:MM: "10:00", "9:30", the
+ * Danish "10.00", with seconds ("10:00:00", as some pickers send) ignored. Undefined when it is
+ * not one (24:00, 10:60, 1000).
+ */
+export function parseTypedTime(typed: string): string | undefined {
+  const m = /^(\d{1,2})[:.](\d{2})(?:[:.]\d{2})?$/.exec(typed.trim());
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return undefined;
+  return `${pad(Number(m[1]))}:${m[2]}`;
+}

@@ -1,7 +1,7 @@
 // Dates as people type them (01.12.2026 in Danish) and as card date pickers send them (2026-12-01):
 // every form read to the same YYYY-MM-DD, the calendar checked, nothing guessed.
 import { describe, expect, it } from 'vitest';
-import { daysInMonth, isIsoDate, isLeapYear, parseTypedDate } from '../../src/domain/dates.js';
+import { daysInMonth, isIsoDate, isLeapYear, parseTypedDate, parseTypedTime } from '../../src/domain/dates.js';
 
 describe('parseTypedDate', () => {
   it.each([
@@ -99,5 +99,24 @@ describe('calendar', () => {
     [' 2026-12-01', false],
   ])('isIsoDate(%j) is %s: only YYYY-MM-DD, only real days', (s, ok) => {
     expect(isIsoDate(s)).toBe(ok);
+  });
+});
+
+describe('parseTypedTime', () => {
+  it.each([
+    ['10:00', '10:00'],
+    ['10.00', '10:00'], // the Danish way
+    ['9:30', '09:30'],
+    ['9.30', '09:30'],
+    ['00:00', '00:00'],
+    ['23:59', '23:59'],
+    ['10:00:00', '10:00'], // as some pickers send it
+    [' 13.30 ', '13:30'],
+  ])('reads %j as %s', (typed, time) => {
+    expect(parseTypedTime(typed)).toBe(time);
+  });
+
+  it.each(['', '24:00', '10:60', '1000', '10', '10:0', '10:000', '10,30', 'kl. 10', '10:00 am', '10:00abc', '-1:00', '100:00'])('refuses %j', (typed) => {
+    expect(parseTypedTime(typed)).toBeUndefined();
   });
 });

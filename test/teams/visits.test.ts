@@ -361,6 +361,19 @@ describe('numbers and dates as people read them', () => {
     expect((await c.store.visits.get(visit.id))!.at).toBe('2026-12-30T08:00:00.000Z');
   });
 
+  it('takes a time typed the Danish way, 13.30, where the time picker is a text field', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const res = await plan(c, LEE, '09.12.2026', '13.30');
+    expect(text(res.body.value)).toContain('09.12.2026 kl. 13:30');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ at: '2026-12-09T12:30:00.000Z' });
+    const bad = await plan(c, LEE, '10.12.2026', '25.00');
+    expect(text(bad.body.value)).toContain('Vælg et tidspunkt (TT:MM).');
+    expect(inputOf(bad.body.value, 'time').value).toBe('25.00');
+    const dated = await plan(c, LEE, '31.11.2026', '9.30');
+    expect(inputOf(dated.body.value, 'time').value).toBe('09:30');
+  });
+
   it('in English the visit cards show and take dates as DD/MM/YYYY', async () => {
     const c = await setup();
     await attach(c, LEE, 'forebyggende');

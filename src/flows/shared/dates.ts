@@ -7,6 +7,9 @@ import { t, type Lang } from '../../i18n/index.js';
 /** How long a typed date may be (room for spaces around it); the card's input has no limit of its own. */
 export const DATE_FIELD_LENGTH = 30;
 
+/** How long a typed time of day may be ("10:00:00" as some pickers send it, with spaces around). */
+export const TIME_FIELD_LENGTH = 20;
+
 /**
  * The date as YYYY-MM-DD, or the message for the field. Nothing typed is '' (an optional date), or,
  * given `emptyKey`, that message.
