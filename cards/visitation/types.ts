@@ -136,6 +136,7 @@ export interface DecideCardData {
   sets: AssessedSetView[];
   offer: Field & { choices: Choice[] };
   purpose: Field;
+  /** A date picker: its value YYYY-MM-DD (or, to correct, what was typed where it is a text field); the placeholder shows how to type one. */
   startDate: Field & { placeholder: string };
   trainingByCarer: Field & { choices: Choice[] };
   services: Field & { choices: Choice[] };

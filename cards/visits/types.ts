@@ -23,6 +23,11 @@ export interface ChoiceField extends Field {
   choices: { title: string; value: string }[];
 }
 
+/** A date picker: its value YYYY-MM-DD (or, to correct, what was typed where it is a text field); the placeholder shows how to type one. */
+export interface DateField extends Field {
+  placeholder: string;
+}
+
 /** A drop-down (compact) choice: the placeholder is shown while nothing is chosen. */
 export interface PickField extends ChoiceField {
   placeholder: string;
@@ -82,7 +87,7 @@ export interface PlanCardData {
   title: string;
   intro: string;
   citizen: PickField;
-  date: Field;
+  date: DateField;
   time: Field;
   purpose: Field;
   openForJoint: ChoiceField;
@@ -133,7 +138,7 @@ export interface WeekCardData {
 export interface ChangeCardData {
   title: string;
   intro: string;
-  date: Field;
+  date: DateField;
   time: Field;
   actions: Button[];
 }

@@ -61,15 +61,52 @@ export function formatWhen(lang: Lang, at: string): string {
   return `${formatDate(lang, at)} ${t(lang, 'common.at')} ${formatTime(at)}`;
 }
 
-/** A decimal number with the language's separator: "5,5" or "5.5". */
-export function formatDecimal(lang: Lang, n: number, digits = 1): string {
-  const s = n.toFixed(digits);
-  return lang === 'da' ? s.replace('.', ',') : s;
+/** A calendar day written YYYY-MM-DD (a decision's start or end): "01.12.2026" or "01/12/2026". */
+export function formatIsoDay(lang: Lang, iso: string): string {
+  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+  return formatDay(lang, { year, month, day });
 }
 
-/** A change with its sign: "+2", "-1,5". */
+const MONTHS: Record<Lang, readonly string[]> = {
+  da: ['jan.', 'feb.', 'mar.', 'apr.', 'maj', 'jun.', 'jul.', 'aug.', 'sep.', 'okt.', 'nov.', 'dec.'],
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+};
+
+/** A month written YYYY-MM, short enough for a chart label: "nov. 2026" or "Nov 2026". */
+export function formatMonth(lang: Lang, yearMonth: string): string {
+  const [year, month] = yearMonth.split('-').map(Number) as [number, number];
+  return `${MONTHS[lang][month - 1] ?? yearMonth} ${year}`;
+}
+
+/** n rounded to `digits` decimals, half away from zero as people round (1,15 -> 1,2), as [integer, fraction] digits. */
+function rounded(n: number, digits: number): { negative: boolean; whole: string; fraction: string } {
+  // toPrecision(15) drops the binary tail first: 1.15 is stored as 1.1499999999999999.
+  const scaled = Math.round(Number((Math.abs(n) * 10 ** digits).toPrecision(15)));
+  const text = String(scaled).padStart(digits + 1, '0');
+  return { negative: n < 0 && scaled !== 0, whole: text.slice(0, text.length - digits), fraction: text.slice(text.length - digits) };
+}
+
+/**
+ * A number with the language's separators and `digits` decimals: "1.234,5" or "1,234.5"; "12,0"
+ * keeps its decimal so figures in a column read alike. Never "-0,0".
+ */
+export function formatDecimal(lang: Lang, n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return String(n);
+  const { negative, whole, fraction } = rounded(n, digits);
+  const [group, point] = lang === 'da' ? ['.', ','] : [',', '.'];
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, group);
+  return `${negative ? '-' : ''}${grouped}${digits > 0 ? `${point}${fraction}` : ''}`;
+}
+
+/** A whole number (a count) with the language's thousands separator: "1.234" or "1,234". */
+export function formatInteger(lang: Lang, n: number): string {
+  return formatDecimal(lang, n, 0);
+}
+
+/** A change with its sign: "+2", "-1,5", and "0" (no sign) for what rounds to nothing. */
 export function formatSigned(lang: Lang, n: number, digits: number): string {
-  return `${n > 0 ? '+' : ''}${formatDecimal(lang, n, digits)}`;
+  const shown = formatDecimal(lang, n, digits);
+  return n > 0 && /[1-9]/.test(shown) ? `+${shown}` : shown;
 }
 
 /** "a, b og c" / "a, b and c". */

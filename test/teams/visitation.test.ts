@@ -40,8 +40,8 @@ async function setup(options: { channel?: boolean } = {}) {
   return c;
 }
 
-/** Alex (activity-centre staff) screens Jens Hansen to a referral. */
-async function referByScreening(c: Conversation): Promise<Referral> {
+/** Alex (activity-centre staff) screens Jens Hansen to a referral (one activity, scored performance 4, satisfaction 3 unless told). */
+async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }): Promise<Referral> {
   const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => {
     const ref = actionsOf(card).find((a) => a.verb === verb)!.data;
     return (await c.press(verb, { ...ref, ...inputs }, { from: ALEX })).body.value;
@@ -52,7 +52,7 @@ async function referByScreening(c: Conversation): Promise<Referral> {
   card = await press(card, 'screening.submit');
   card = await press(card, 'screening.submit', { chosen: inputOf(card, 'chosen').value });
   const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
-  card = await press(card, 'screening.submit', { [perf]: '4', [perf.replace('perf_', 'sat_')]: '3' });
+  card = await press(card, 'screening.submit', { [perf]: scores.performance, [perf.replace('perf_', 'sat_')]: scores.satisfaction });
   card = await press(card, 'screening.submit', { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' });
   await press(card, 'screening.confirm');
   const [referral] = await c.store.referrals.listOpen();
@@ -307,7 +307,7 @@ describe('Fælles Sprog triage and decision', () => {
     const res = await c.press('referral.triage', { rid: referral.id, fs_3: '4', fs_5: '3', fs_6: '0', fs_7: '0' }, { from: ADELE });
     const ref = actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data;
     const bad = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: '2026-13-01' }, { from: ADELE });
-    expect(text(bad.body.value)).toContain('Skriv datoen som ÅÅÅÅ-MM-DD');
+    expect(text(bad.body.value)).toContain('Skriv datoen som DD.MM.ÅÅÅÅ');
     const ok = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: '2026-11-30', trainingByCarer: 'yes' }, { from: ADELE });
     expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { endDate: '2027-02-28', trainingByCarer: true } });
     expect(shownText(ok.others[0])).toContain('til og med 28.02.2027 (højst 3 måneder)');
@@ -418,5 +418,80 @@ describe('direct referrals, the queue and follow-ups', () => {
     // Taking it in a personal chat shows the details: that is a read too.
     expect(visitation.map((e) => e.action)).toEqual(['create', 'update', 'read', 'read']);
     expect(visitation.every((e) => e.actor.aadObjectId === (e.action === 'create' ? ALEX : ADELE).aadObjectId)).toBe(true);
+  });
+});
+
+describe('numbers and dates as people read them', () => {
+  const english = { locale: 'en-US' };
+
+  it('the details card shows the COPM scores with a decimal comma in Danish and a point in English', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c, { performance: '2', satisfaction: '5' });
+    const da = text((await c.press('referral.open', { rid: referral.id }, { from: ADELE })).body.value);
+    expect(da).toContain('COPM udførelse 2,0, tilfredshed 5,0');
+    expect(da).not.toMatch(/\b2\.0\b|\b5\.0\b/);
+    expect(da).toContain('Modtaget 22.11.2026');
+    const en = text((await c.press('referral.open', { rid: referral.id }, { ...english, from: ADELE })).body.value);
+    expect(en).toContain('COPM performance 2.0, satisfaction 5.0');
+    expect(en).toContain('Received 22/11/2026');
+  });
+
+  /** A taken referral scored so that the home course is allowed, and the decision card. */
+  async function decisionCard(where: { locale?: string } = {}) {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    const card = (await c.press('referral.triage', { rid: referral.id, fs_3: '4', fs_5: '3', fs_6: '0', fs_7: '0' }, { ...where, from: ADELE })).body.value;
+    return { c, referral, card, ref: actionsOf(card).find((a) => a.verb === 'referral.decide').data };
+  }
+
+  it('the decision asks for its start date with a date picker, with how to type one where it is a text field', async () => {
+    const { card } = await decisionCard();
+    expect(inputOf(card, 'startDate')).toMatchObject({ type: 'Input.Date', placeholder: 'Vælg dato eller skriv DD.MM.ÅÅÅÅ' });
+    expect(inputOf(card, 'startDate').label).not.toMatch(/ÅÅÅÅ-MM-DD/);
+    expect(JSON.stringify(card)).not.toMatch(/ÅÅÅÅ-MM-DD|YYYY-MM-DD/);
+  });
+
+  it.each(['01.12.2026', '1.12.2026', '01-12-2026', '2026-12-01', ' 01.12.2026 '])('takes the start date typed as %j: 1 December 2026, shown as 01.12.2026', async (typed) => {
+    const { c, referral, ref } = await decisionCard();
+    const res = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: typed }, { from: ADELE });
+    expect(text(res.body.value)).toContain('Afgørelsen er gemt');
+    expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { startDate: '2026-12-01', endDate: '2027-03-01' } });
+    expect(text(res.body.value)).toContain('Afgjort: Vedligeholdende forløb i eget hjem til og med 01.03.2027 (Adele Vance, 22.11.2026)');
+    expect(shownText(res.others[0])).toContain('til og med 01.03.2027 (højst 3 måneder)');
+    const advis = (await pending(c, toUser(ALEX))).find((m) => m.topic?.kind === 'referral.advis')!;
+    expect(advis.payload.text).toContain('Start: 01.12.2026');
+    expect(advis.payload.text).toContain('til og med 01.03.2027');
+  });
+
+  it.each([
+    ['31.04.2027', 'Den dato findes ikke i kalenderen. Skriv datoen som DD.MM.ÅÅÅÅ, fx 01.12.2026, eller vælg den i kalenderen.'],
+    ['29.02.2027', 'Den dato findes ikke i kalenderen.'],
+    ['01.12.26', 'Skriv datoen som DD.MM.ÅÅÅÅ, fx 01.12.2026, eller vælg den i kalenderen.'],
+    ['1. december', 'Skriv datoen som DD.MM.ÅÅÅÅ'],
+  ])('refuses the start date %j, says which form it expects and keeps what was typed', async (typed, message) => {
+    const { c, referral, ref } = await decisionCard();
+    const res = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: typed }, { from: ADELE });
+    expect(text(res.body.value)).toContain(message);
+    expect(inputOf(res.body.value, 'startDate').value).toBe(typed);
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
+  });
+
+  it('a typed start date comes back as the picker\'s 2026-12-01 when another field is missing', async () => {
+    const { c, ref } = await decisionCard();
+    const res = await c.press('referral.decide', { ...ref, offer: 'home', purpose: '', startDate: '01.12.2026' }, { from: ADELE });
+    expect(text(res.body.value)).toContain('Skriv formålet, aftalt med borgeren.');
+    expect(text(res.body.value)).not.toContain('Skriv datoen');
+    expect(inputOf(res.body.value, 'startDate').value).toBe('2026-12-01');
+  });
+
+  it('in English the decision card asks for DD/MM/YYYY, takes 01/12/2026 and shows 01/03/2027', async () => {
+    const { c, referral, card, ref } = await decisionCard(english);
+    expect(inputOf(card, 'startDate')).toMatchObject({ type: 'Input.Date', placeholder: 'Pick a date or type DD/MM/YYYY' });
+    const bad = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Stairs', startDate: '12/01/26' }, { ...english, from: ADELE });
+    expect(text(bad.body.value)).toContain('Write the date as DD/MM/YYYY, e.g. 01/12/2026, or pick it in the calendar.');
+    const ok = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Stairs', startDate: '01/12/2026' }, { ...english, from: ADELE });
+    expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { startDate: '2026-12-01', endDate: '2027-03-01' } });
+    expect(text(ok.body.value)).toContain('Decided: Maintenance course in the citizen\'s own home until 01/03/2027 (Adele Vance, 22/11/2026)');
   });
 });

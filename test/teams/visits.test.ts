@@ -289,10 +289,102 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     expect(textsOf(refused!.attachments![0]!.content)[0]).toBe('Det kræver en anden rolle');
     const [stats] = await c.say('statistik', { from: NESTOR });
     const statsCard = stats!.attachments![0]!.content;
-    expect(text(statsCard)).toMatch(/Planlagte besøg 1 \| Mulige dobbeltbesøg fundet 1 \| Undgået \(fælles eller overdraget\) 1 \| Beholdt med begrundelse 0 \| Sparede km \(skøn\) 12\.0/);
+    expect(text(statsCard)).toMatch(/Planlagte besøg 1 \| Mulige dobbeltbesøg fundet 1 \| Undgået \(fælles eller overdraget\) 1 \| Beholdt med begrundelse 0 \| Sparede km \(skøn\) 12,0 \| Sparede timer \(skøn\) 1,0/);
     expect(JSON.stringify(statsCard)).toContain('Chart.VerticalBar');
     expect(JSON.stringify(statsCard)).not.toMatch(/Jens|0101/);
     const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
     expect(shownText(csv.others[0]).split('\n')[0]).toMatch(/;/);
+  });
+});
+
+describe('numbers and dates as people read them', () => {
+  const chartOf = (card: any) => card.body.flatMap((b: any) => b.items ?? []).find((i: any) => i.type === 'Chart.VerticalBar');
+
+  it('statistics: a decimal comma and Danish months in Danish, a point and English months in English, as the CSV has it', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    const [da] = await c.say('statistik', { from: NESTOR });
+    const daCard = da!.attachments![0]!.content;
+    expect(text(daCard)).toContain('Sparede km (skøn) 12,0');
+    expect(text(daCard)).toContain('Sparede timer (skøn) 1,0');
+    expect(text(daCard)).not.toMatch(/\b12\.0\b|\b1\.0\b/);
+    expect(chartOf(daCard).data).toEqual([{ x: 'nov. 2026', y: 1 }]);
+    const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
+    expect(shownText(csv.others[0])).toContain(';12,0;1,0');
+    const [en] = await c.say('statistics', { from: NESTOR, locale: 'en-US' });
+    const enCard = en!.attachments![0]!.content;
+    expect(text(enCard)).toContain('Km saved (estimate) 12.0');
+    expect(text(enCard)).toContain('Hours saved (estimate) 1.0');
+    expect(chartOf(enCard).data).toEqual([{ x: 'Nov 2026', y: 1 }]);
+    for (const card of [daCard, enCard]) for (const bar of chartOf(card).data) expect(bar.x).not.toMatch(/\d{4}-\d{2}/);
+  });
+
+  it.each(['09.12.2026', '9.12.2026', '09-12-2026', '2026-12-09', ' 09.12.2026 '])('plans a visit on a date typed as %j (a date picker shown as a text field)', async (typed) => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const res = await plan(c, LEE, typed);
+    expect(textsOf(res.body.value)[0]).toBe('Besøget er planlagt');
+    expect(text(res.body.value)).toContain('09.12.2026 kl. 10:00');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ status: 'planned', at: '2026-12-09T09:00:00.000Z' });
+  });
+
+  it('the planning card says how to type a date, refuses one that is not in the calendar or has passed, and keeps a typed one for the picker', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const form = await c.press('visits.planStart', { citizenId: citizen.id }, { from: LEE });
+    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', placeholder: 'Vælg dato eller skriv DD.MM.ÅÅÅÅ' });
+    expect(text((await plan(c, LEE, '31.11.2026')).body.value)).toContain('Den dato findes ikke i kalenderen. Skriv datoen som DD.MM.ÅÅÅÅ');
+    expect(text((await plan(c, LEE, '09.12.26')).body.value)).toContain('Skriv datoen som DD.MM.ÅÅÅÅ, fx 01.12.2026, eller vælg den i kalenderen.');
+    expect(text((await plan(c, LEE, '')).body.value)).toContain('Vælg en dato.');
+    expect(text((await plan(c, LEE, '21.11.2026')).body.value)).toContain('Datoen er passeret.');
+    const badTime = await plan(c, LEE, '09.12.2026', '25:00');
+    expect(text(badTime.body.value)).not.toContain('Skriv datoen');
+    expect(inputOf(badTime.body.value, 'date').value).toBe('2026-12-09');
+    expect(inputOf((await plan(c, LEE, '31.11.2026')).body.value, 'date').value).toBe('31.11.2026');
+    expect(await visitsOf(c, LEE)).toHaveLength(0);
+  });
+
+  it('moves a visit to a date typed as 30.12.2026; the change card shows the picker\'s date and how to type one', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    await plan(c, LEE, '2026-12-09');
+    const visit = (await visitsOf(c, LEE))[0]!;
+    const form = await c.press('visits.changeStart', { vid: visit.id }, { from: LEE });
+    expect(inputOf(form.body.value, 'date')).toMatchObject({ type: 'Input.Date', value: '2026-12-09', placeholder: 'Vælg dato eller skriv DD.MM.ÅÅÅÅ' });
+    expect(text(form.body.value)).toContain('Besøget er 09.12.2026 kl. 10:00.');
+    const bad = await c.press('visits.move', { vid: visit.id, date: '31.04.2027', time: '09:00' }, { from: LEE });
+    expect(text(bad.body.value)).toContain('Den dato findes ikke i kalenderen.');
+    expect(inputOf(bad.body.value, 'date').value).toBe('31.04.2027');
+    const moved = await c.press('visits.move', { vid: visit.id, date: '30.12.2026', time: '09:00' }, { from: LEE });
+    expect(text(moved.body.value)).toContain('30.12.2026 kl. 09:00');
+    expect((await c.store.visits.get(visit.id))!.at).toBe('2026-12-30T08:00:00.000Z');
+  });
+
+  it('takes a time typed the Danish way, 13.30, where the time picker is a text field', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const res = await plan(c, LEE, '09.12.2026', '13.30');
+    expect(text(res.body.value)).toContain('09.12.2026 kl. 13:30');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ at: '2026-12-09T12:30:00.000Z' });
+    const bad = await plan(c, LEE, '10.12.2026', '25.00');
+    expect(text(bad.body.value)).toContain('Vælg et tidspunkt (TT:MM).');
+    expect(inputOf(bad.body.value, 'time').value).toBe('25.00');
+    const dated = await plan(c, LEE, '31.11.2026', '9.30');
+    expect(inputOf(dated.body.value, 'time').value).toBe('09:30');
+  });
+
+  it('in English the visit cards show and take dates as DD/MM/YYYY', async () => {
+    const c = await setup();
+    await attach(c, LEE, 'forebyggende');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const en = { from: LEE, locale: 'en-GB' };
+    const form = await c.press('visits.planStart', { citizenId: citizen.id }, en);
+    expect(inputOf(form.body.value, 'date').placeholder).toBe('Pick a date or type DD/MM/YYYY');
+    const bad = await c.press('visits.plan', { citizenId: citizen.id, date: '12/9/26', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
+    expect(text(bad.body.value)).toContain('Write the date as DD/MM/YYYY');
+    const ok = await c.press('visits.plan', { citizenId: citizen.id, date: '09/12/2026', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
+    expect(text(ok.body.value)).toContain('09/12/2026');
+    expect((await visitsOf(c, LEE))[0]).toMatchObject({ at: '2026-12-09T09:00:00.000Z' });
   });
 });

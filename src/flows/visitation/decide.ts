@@ -1,11 +1,11 @@
 // The decision: an offer the criteria allow, its purpose and start; the advis to the centre.
-import { isIsoDate } from '../../domain/dates.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
+import { dateInputValue, DATE_FIELD_LENGTH, readDate } from '../shared/dates.js';
 import { readFields } from '../shared/inputs.js';
 import { assess, homeOfferEnd, inForce, singleServicesAllowed, validateScores } from '../../domain/faellesSprog.js';
 import { can } from '../../domain/roles.js';
-import { formatDate } from '../../i18n/format.js';
+import { formatIsoDay } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Citizen, Referral, StaffKey } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
@@ -33,7 +33,7 @@ export function decisionForm(turn: Turn, services: Services, referral: Referral,
     sets: assessmentView(L, assessment),
     offer: { ...field('offer', t(L, 'visitation.decide.offer')), choices: offers.map((o) => ({ title: t(L, `visitation.decision.${o}`), value: o })) },
     purpose: field('purpose', t(L, 'visitation.decide.purpose')),
-    startDate: { ...field('startDate', t(L, 'visitation.decide.startDate')), placeholder: t(L, 'visitation.decide.datePlaceholder') },
+    startDate: { ...field('startDate', t(L, 'visitation.decide.startDate')), value: dateInputValue(values.startDate ?? ''), placeholder: t(L, 'date.placeholder') },
     trainingByCarer: {
       ...field('trainingByCarer', t(L, 'visitation.decide.trainingByCarer'), 'no'),
       choices: [{ title: t(L, 'screening.choice.yes'), value: 'yes' }, { title: t(L, 'screening.choice.no'), value: 'no' }],
@@ -58,9 +58,9 @@ async function sendAdvis(services: Services, referral: Referral, citizen: Citize
     const lines = [
       t('da', 'advis.title', { caseNumber: referral.caseNumber }),
       t('da', 'advis.citizen', { name: citizen?.name ?? '', cpr: citizen ? maskCpr(citizen.cpr) : '' }),
-      t('da', 'advis.offer', { offer: t('da', `visitation.decision.${d.offer}`) }) + (d.endDate ? ` ${t('da', 'visitation.decision.until', { date: formatDate('da', `${d.endDate}T12:00:00Z`) })}` : ''),
+      t('da', 'advis.offer', { offer: t('da', `visitation.decision.${d.offer}`) }) + (d.endDate ? ` ${t('da', 'visitation.decision.until', { date: formatIsoDay('da', d.endDate) })}` : ''),
       t('da', 'advis.purpose', { purpose: d.purpose }),
-      t('da', 'advis.start', { date: d.startDate ? formatDate('da', `${d.startDate}T12:00:00Z`) : t('da', 'advis.startUnknown') }),
+      t('da', 'advis.start', { date: d.startDate ? formatIsoDay('da', d.startDate) : t('da', 'advis.startUnknown') }),
       t('da', 'advis.visitator', { name: d.decidedByName }),
       t('da', 'advis.next'),
     ];
@@ -80,7 +80,7 @@ export const decideVerbs = {
     const L = turn.lang;
     const d = dataOf(referral);
     if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
-    const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: 10, trainingByCarer: 3, services: 500 });
+    const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: DATE_FIELD_LENGTH, trainingByCarer: 3, services: 500 });
     const values = { ...fields.values, trainingByCarer: fields.values.trainingByCarer || 'no' };
     const errors: Record<string, string> = { ...fields.errors };
     const decisionDate = today(services);
@@ -95,17 +95,20 @@ export const decideVerbs = {
     const allowed = offer === 'refused' || (offer === 'centre' && centreMet) || (offer === 'home' && homeMet) || (offer === 'single' && singleServicesAllowed(assessment));
     if (!(DECISIONS as readonly string[]).includes(offer) || !allowed) errors.offer ??= t(L, 'visitation.decide.pickOffer');
     if (!values.purpose.trim()) errors.purpose ??= t(L, offer === 'refused' ? 'screening.error.reason' : 'visitation.decide.purposeRequired');
-    if (values.startDate && !isIsoDate(values.startDate)) errors.startDate ??= t(L, 'visitation.decide.badDate');
+    // A picker sends 2026-12-01; where it is a text field, 01.12.2026 is typed.
+    const startDate = readDate(values.startDate, L);
+    if (!startDate.ok) errors.startDate ??= startDate.error;
     const singles = values.services.split(',').map((s) => s.trim()).filter(Boolean);
     if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services ??= t(L, 'visitation.decide.pickServices');
     if (Number(data.v) !== referral.version) errors.offer = t(L, 'visitation.changedMeanwhile');
     if (Object.keys(errors).length) return { card: decisionForm(turn, services, referral, values, errors) };
     const now = services.clock.now().toISOString();
-    const start = values.startDate || today(services);
+    const typedStart = startDate.ok ? startDate.iso : '';
+    const start = typedStart || today(services);
     const decision: NonNullable<ReferralData['decision']> = {
       offer,
       purpose: values.purpose.trim().slice(0, 1000),
-      startDate: values.startDate || undefined,
+      startDate: typedStart || undefined,
       endDate: offer === 'home' ? homeOfferEnd(start) : undefined,
       trainingByCarer: offer === 'home' ? values.trainingByCarer === 'yes' : undefined,
       singleServices: offer === 'single' ? (singles as (typeof SINGLE_SERVICES)[number][]) : undefined,

@@ -4,7 +4,7 @@ import type { Button, Fact } from '../../../cards/visitation/types.js';
 import { ageOn, maskCpr, parseCpr } from '../../domain/cpr.js';
 import { areasOf, inForce, type Scores } from '../../domain/faellesSprog.js';
 import { can } from '../../domain/roles.js';
-import { copenhagenDay, formatDate } from '../../i18n/format.js';
+import { copenhagenDay, formatDate, formatDecimal, formatIsoDay } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
@@ -32,7 +32,7 @@ export async function detailsCard(turn: Turn, services: Services, referral: Refe
     const s = d.screening;
     if (s.proposed) screeningFacts.push({ title: t(L, 'visitation.details.proposed'), value: t(L, `screening.offerShort.${s.proposed === 'outside' ? 'referral' : s.proposed}`) });
     if (s.decidedBy?.length) screeningFacts.push({ title: t(L, 'visitation.details.decidedBy'), value: s.decidedBy.map((a) => t(L, `screening.answer.${a}`)).join(', ') });
-    if (s.scores) screeningFacts.push({ title: t(L, 'visitation.details.copm'), value: t(L, 'visitation.details.copmValue', { performance: s.scores.performance.toFixed(1), satisfaction: s.scores.satisfaction.toFixed(1) }) });
+    if (s.scores) screeningFacts.push({ title: t(L, 'visitation.details.copm'), value: t(L, 'visitation.details.copmValue', { performance: formatDecimal(L, s.scores.performance), satisfaction: formatDecimal(L, s.scores.satisfaction) }) });
   }
   const rid = referral.id;
   const actions: Button[] = [];
@@ -82,6 +82,6 @@ function scoresText(services: Services, scores: Scores, date: string): string {
 
 function decisionLine(L: Lang, d: NonNullable<ReferralData['decision']>): string {
   const offer = t(L, `visitation.decision.${d.offer}`);
-  const end = d.endDate ? ` ${t(L, 'visitation.decision.until', { date: formatDate(L, `${d.endDate}T12:00:00Z`) })}` : '';
+  const end = d.endDate ? ` ${t(L, 'visitation.decision.until', { date: formatIsoDay(L, d.endDate) })}` : '';
   return t(L, 'visitation.details.decided', { offer: `${offer}${end}`, name: d.decidedByName, date: formatDate(L, d.decidedAt) });
 }

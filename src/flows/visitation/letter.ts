@@ -1,7 +1,7 @@
 // The draft decision letter (Danish, plain text for the care record), marked for legal review.
 import { maskCpr } from '../../domain/cpr.js';
 import { type AssessedSet } from '../../domain/faellesSprog.js';
-import { formatDate } from '../../i18n/format.js';
+import { formatDate, formatIsoDay } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral } from '../../store/index.js';
 import type { Services } from '../types.js';
@@ -15,7 +15,7 @@ export function decisionLetter(services: Services, referral: Referral, citizen: 
     t(L, 'letter.to', { name: citizen?.name ?? '', cpr: citizen ? maskCpr(citizen.cpr) : '' }),
     t(L, 'letter.case', { caseNumber: referral.caseNumber, date: formatDate(L, d.decidedAt) }),
     '',
-    t(L, `letter.decision.${d.offer}`, { end: d.endDate ? formatDate(L, `${d.endDate}T12:00:00Z`) : '' }),
+    t(L, `letter.decision.${d.offer}`, { end: d.endDate ? formatIsoDay(L, d.endDate) : '' }),
   ];
   if (d.offer === 'home' && d.trainingByCarer) lines.push(t(L, 'letter.trainingByCarer'));
   if (d.offer === 'single' && d.singleServices?.length) lines.push(t(L, 'letter.singleServices', { services: d.singleServices.map((s) => t(L, `visitation.single.${s}`).toLowerCase()).join(' og ') }));

@@ -1,10 +1,11 @@
 // Planning a visit, and the double-visit check: a colleague's visit nearby holds the new one as a
 // draft until the planner coordinates, joins, plans anyway with a reason, or cancels.
-import { isIsoDate } from '../../domain/dates.js';
 import { randomUUID } from 'node:crypto';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { Button } from '../../../cards/visits/types.js';
+import { dateInputValue, DATE_FIELD_LENGTH, readDate, TIME_FIELD_LENGTH } from '../shared/dates.js';
 import { readFields } from '../shared/inputs.js';
+import { parseTypedTime } from '../../domain/dates.js';
 import { calendarDay, type Overlap } from '../../domain/overlap.js';
 import { fromCopenhagen } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
@@ -31,8 +32,8 @@ async function planForm(turn: Turn, services: Services, values: Record<string, s
     title: t(L, 'visits.plan.title'),
     intro: t(L, citizens.length ? 'visits.plan.intro' : 'visits.plan.noCitizens'),
     citizen: { ...field(t(L, 'visits.field.citizen'), 'citizenId', values, errors, citizens.length === 1 ? citizens[0]!.value : ''), choices: citizens, placeholder: t(L, 'screening.select') },
-    date: field(t(L, 'visits.field.date'), 'date', values, errors),
-    time: field(t(L, 'visits.field.time'), 'time', values, errors),
+    date: { ...field(t(L, 'visits.field.date'), 'date', values, errors), value: dateInputValue(values.date ?? ''), placeholder: t(L, 'date.placeholder') },
+    time: { ...field(t(L, 'visits.field.time'), 'time', values, errors), value: parseTypedTime(values.time ?? '') ?? values.time ?? '' },
     purpose: field(t(L, 'visits.field.purpose'), 'purpose', values, errors),
     openForJoint: { ...field(t(L, 'visits.field.openForJoint'), 'openForJoint', values, errors, 'yes'), choices: yesNo },
     relativesByVideo: { ...field(t(L, 'visits.field.relativesByVideo'), 'relativesByVideo', values, errors, 'no'), choices: yesNo },
@@ -86,22 +87,26 @@ export const planVerbs = {
     const refused = refusal(turn, services);
     if (refused) return refused;
     const L = turn.lang;
-    const fields = readFields(L, data, { citizenId: 64, date: 10, time: 8, purpose: 300, openForJoint: 3, relativesByVideo: 3 });
+    const fields = readFields(L, data, { citizenId: 64, date: DATE_FIELD_LENGTH, time: TIME_FIELD_LENGTH, purpose: 300, openForJoint: 3, relativesByVideo: 3 });
     const values = { ...fields.values, openForJoint: fields.values.openForJoint || 'yes', relativesByVideo: fields.values.relativesByVideo || 'no' };
     const errors: Record<string, string> = { ...fields.errors };
     const attachment = Id.safeParse(values.citizenId).success ? await myAttachment(services, turn.staff, values.citizenId) : undefined;
     if (!attachment) errors.citizenId ??= t(L, 'visits.error.citizen');
-    if (!isIsoDate(values.date)) errors.date ??= t(L, 'visits.error.date');
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(values.time.slice(0, 5))) errors.time ??= t(L, 'visits.error.time');
+    // A picker sends 2026-12-01; where it is a text field, 01.12.2026 is typed.
+    const date = readDate(values.date, L, 'visits.error.date');
+    if (!date.ok) errors.date ??= date.error;
+    // A picker sends 10:00 (or 10:00:00); where it is a text field, the Danish 10.00 is typed too.
+    const time = parseTypedTime(values.time);
+    if (!time) errors.time ??= t(L, 'visits.error.time');
     if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
-    if (!errors.date && values.date < calendarDay(services.clock.now().toISOString())) errors.date = t(L, 'visits.error.past');
-    if (Object.keys(errors).length || !attachment) return { card: await planForm(turn, services, values, errors) };
+    if (date.ok && !errors.date && date.iso < calendarDay(services.clock.now().toISOString())) errors.date = t(L, 'visits.error.past');
+    if (Object.keys(errors).length || !attachment || !date.ok || !time) return { card: await planForm(turn, services, values, errors) };
     const now = services.clock.now().toISOString();
     const visit: Visit = {
       id: randomUUID(),
       citizenId: attachment.citizenId,
       staff: turn.staff,
-      at: fromCopenhagen(values.date, values.time.slice(0, 5)),
+      at: fromCopenhagen(date.iso, time),
       service: attachment.service,
       status: 'draft',
       createdAt: now,

@@ -2,7 +2,7 @@
 import { renderCard } from '../../../cards/index.js';
 import { can } from '../../domain/roles.js';
 import { statsCsv, visitStats } from '../../domain/visitStats.js';
-import { copenhagenParts } from '../../i18n/format.js';
+import { copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { button } from '../shared/form.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
@@ -23,14 +23,15 @@ export const statsVerbs = {
       title: t(L, 'visits.stats.title'),
       intro: t(L, 'visits.stats.intro'),
       figures: [
-        { title: t(L, 'visits.stats.planned'), value: String(sum('planned')) },
-        { title: t(L, 'visits.stats.found'), value: String(sum('doubleFound')) },
-        { title: t(L, 'visits.stats.avoided'), value: String(sum('avoidedJoint') + sum('avoidedHandedOver')) },
-        { title: t(L, 'visits.stats.kept'), value: String(sum('keptWithReason')) },
-        { title: t(L, 'visits.stats.km'), value: sum('kmSaved').toFixed(1) },
-        { title: t(L, 'visits.stats.hours'), value: sum('hoursSaved').toFixed(1) },
+        { title: t(L, 'visits.stats.planned'), value: formatInteger(L, sum('planned')) },
+        { title: t(L, 'visits.stats.found'), value: formatInteger(L, sum('doubleFound')) },
+        { title: t(L, 'visits.stats.avoided'), value: formatInteger(L, sum('avoidedJoint') + sum('avoidedHandedOver')) },
+        { title: t(L, 'visits.stats.kept'), value: formatInteger(L, sum('keptWithReason')) },
+        { title: t(L, 'visits.stats.km'), value: formatDecimal(L, sum('kmSaved')) },
+        { title: t(L, 'visits.stats.hours'), value: formatDecimal(L, sum('hoursSaved')) },
       ],
-      chart: { title: t(L, 'visits.stats.chart'), data: months.map((m) => ({ x: m, y: rows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) })) },
+      // The chart takes numbers (y) and labels (x): a month as "nov. 2026", short enough not to be cut.
+      chart: { title: t(L, 'visits.stats.chart'), data: months.map((m) => ({ x: formatMonth(L, m), y: rows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) })) },
       note: services.rules.visits.perVisit.note,
       actions: [button(t(L, 'visits.button.csv'), 'visits.stats', { csv: 'yes' }), button(t(L, 'common.showHelp'), 'help.show', {})],
     });

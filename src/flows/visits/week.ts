@@ -1,9 +1,10 @@
 // My visits: the coming ones with nearby visits marked; moving or cancelling one tells the colleagues
 // whose visits it concerned.
-import { isIsoDate } from '../../domain/dates.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { WeekCardData } from '../../../cards/visits/types.js';
+import { dateInputValue, DATE_FIELD_LENGTH, readDate, TIME_FIELD_LENGTH } from '../shared/dates.js';
 import { readFields } from '../shared/inputs.js';
+import { parseTypedTime } from '../../domain/dates.js';
 import { type Overlap } from '../../domain/overlap.js';
 import { copenhagenParts, fromCopenhagen } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
@@ -21,8 +22,8 @@ function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {
   return renderCard('visits/change', {
     title: t(L, 'visits.change.title'),
     intro: t(L, 'visits.change.intro', { when: when(L, visit.at) }),
-    date: field(t(L, 'visits.field.date'), 'date', values, errors, `${p.year}-${p.month}-${p.day}`),
-    time: field(t(L, 'visits.field.time'), 'time', values, errors, `${p.hour}:${p.minute}`),
+    date: { ...field(t(L, 'visits.field.date'), 'date', values, errors, `${p.year}-${p.month}-${p.day}`), value: dateInputValue(values.date ?? `${p.year}-${p.month}-${p.day}`), placeholder: t(L, 'date.placeholder') },
+    time: { ...field(t(L, 'visits.field.time'), 'time', values, errors, `${p.hour}:${p.minute}`), value: values.time === undefined ? `${p.hour}:${p.minute}` : (parseTypedTime(values.time) ?? values.time) },
     actions: [button(t(L, 'visits.button.move'), 'visits.move', { vid: visit.id }, 'positive'), button(t(L, 'visits.button.cancelVisit'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'common.back'), 'visits.week', {})],
   });
 }
@@ -76,15 +77,18 @@ export const weekVerbs = {
     const visit = await loadOwnVisit(turn, services, data, ['planned']);
     if (!isVisit(visit)) return visit;
     const L = turn.lang;
-    const fields = readFields(L, data, { date: 10, time: 8 });
-    const date = fields.values.date;
-    const time = fields.values.time.slice(0, 5);
+    const fields = readFields(L, data, { date: DATE_FIELD_LENGTH, time: TIME_FIELD_LENGTH });
+    const typed = fields.values.date;
+    // A picker sends 2026-12-01; where it is a text field, 01.12.2026 is typed.
+    const date = readDate(typed, L, 'visits.error.date');
+    // A picker sends 10:00 (or 10:00:00); where it is a text field, the Danish 10.00 is typed too.
+    const time = parseTypedTime(fields.values.time);
     const errors: Record<string, string> = { ...fields.errors };
-    if (!isIsoDate(date)) errors.date ??= t(L, 'visits.error.date');
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) errors.time ??= t(L, 'visits.error.time');
-    if (Object.keys(errors).length) return { card: changeForm(turn, visit, { date, time }, errors) };
+    if (!date.ok) errors.date ??= date.error;
+    if (!time) errors.time ??= t(L, 'visits.error.time');
+    if (Object.keys(errors).length || !date.ok || !time) return { card: changeForm(turn, visit, { date: typed, time: fields.values.time }, errors) };
     const before = await overlapsFor(services, visit);
-    const moved: Visit = { ...visit, at: fromCopenhagen(date, time), updatedAt: services.clock.now().toISOString() };
+    const moved: Visit = { ...visit, at: fromCopenhagen(date.iso, time), updatedAt: services.clock.now().toISOString() };
     await services.store.visits.save(moved);
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.moved'));
     const after = await overlapsFor(services, moved);
