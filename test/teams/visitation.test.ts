@@ -422,7 +422,9 @@ describe('direct referrals, the queue and follow-ups', () => {
 });
 
 describe('numbers and dates as people read them', () => {
+  // English is each person's own choice ("sprog"): the bot writes Danish whatever the Teams client says.
   const english = { locale: 'en-US' };
+  const choosesEnglish = (c: Awaited<ReturnType<typeof setup>>, who: typeof ADELE) => c.press('language.set', { lang: 'en' }, { from: who });
 
   it('the details card shows the COPM scores with a decimal comma in Danish and a point in English', async () => {
     const c = await setup();
@@ -431,6 +433,7 @@ describe('numbers and dates as people read them', () => {
     expect(da).toContain('COPM udførelse 2,0, tilfredshed 5,0');
     expect(da).not.toMatch(/\b2\.0\b|\b5\.0\b/);
     expect(da).toContain('Modtaget 22.11.2026');
+    await choosesEnglish(c, ADELE);
     const en = text((await c.press('referral.open', { rid: referral.id }, { ...english, from: ADELE })).body.value);
     expect(en).toContain('COPM performance 2.0, satisfaction 5.0');
     expect(en).toContain('Received 22/11/2026');
@@ -441,6 +444,7 @@ describe('numbers and dates as people read them', () => {
     const c = await setup();
     const referral = await referByScreening(c);
     await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    if (where.locale?.startsWith('en')) await choosesEnglish(c, ADELE);
     const card = (await c.press('referral.triage', { rid: referral.id, fs_3: '4', fs_5: '3', fs_6: '0', fs_7: '0' }, { ...where, from: ADELE })).body.value;
     return { c, referral, card, ref: actionsOf(card).find((a) => a.verb === 'referral.decide').data };
   }

@@ -311,6 +311,10 @@ describe('numbers and dates as people read them', () => {
     expect(chartOf(daCard).data).toEqual([{ x: 'nov. 2026', y: 1 }]);
     const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
     expect(shownText(csv.others[0])).toContain(';12,0;1,0');
+    // English is Nestor's own choice ("sprog"); the Teams client's en-US alone does not change it.
+    const [stillDanish] = await c.say('statistics', { from: NESTOR, locale: 'en-US' });
+    expect(text(stillDanish!.attachments![0]!.content)).toContain('Sparede km (skøn) 12,0');
+    await c.press('language.set', { lang: 'en' }, { from: NESTOR });
     const [en] = await c.say('statistics', { from: NESTOR, locale: 'en-US' });
     const enCard = en!.attachments![0]!.content;
     expect(text(enCard)).toContain('Km saved (estimate) 12.0');
@@ -379,6 +383,7 @@ describe('numbers and dates as people read them', () => {
     await attach(c, LEE, 'forebyggende');
     const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
     const en = { from: LEE, locale: 'en-GB' };
+    await c.press('language.set', { lang: 'en' }, { from: LEE });
     const form = await c.press('visits.planStart', { citizenId: citizen.id }, en);
     expect(inputOf(form.body.value, 'date').placeholder).toBe('Pick a date or type DD/MM/YYYY');
     const bad = await c.press('visits.plan', { citizenId: citizen.id, date: '12/9/26', time: '10:00', purpose: 'Visit', openForJoint: 'yes', relativesByVideo: 'no' }, en);
