@@ -443,7 +443,7 @@ describe('Agents Playground in Chromium', () => {
       await card.getByRole('button', { name: t(L, 'visits.button.plan'), exact: true }).click();
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.plan.title'));
       // The Playground draws Input.Date and Input.Time as Fluent pickers that also take typed text.
-      await card.getByPlaceholder(/date/i).click();
+      await card.getByPlaceholder(t(L, 'date.placeholder'), { exact: true }).click();
       const target = new Date(`${day(5)}T12:00:00Z`);
       const dayLabel = `${target.getUTCDate()}, ${target.toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })}, ${target.getUTCFullYear()}`;
       for (let i = 0; i < 2 && !(await p.getByRole('button', { name: dayLabel, exact: true }).isVisible()); i++) {
