@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { projectRoot } from '../../src/paths.js';
-import { execute, message, TENANT, type Who } from '../helpers/activities.js';
+import { execute, message, submitted, TENANT, type Who } from '../helpers/activities.js';
 import { startChildBot, type ChildBot } from '../helpers/childBot.js';
 import { startConnector, type Connector } from '../helpers/connector.js';
 import { startOpenIdStandIn, type OpenIdStandIn } from '../helpers/openid.js';
@@ -238,14 +238,42 @@ async function expectRefused(kind: Kind, body: Buffer | string, headers: Record<
   appendedLines();
 }
 
+let presses = 0;
+/**
+ * A press's body, sent the two ways a button reaches the bot, in turn: Action.Execute (an invoke,
+ * answered in the HTTP response) and Action.Submit (a message, answered by replacing the card through
+ * the Bot Connector). `data` as a string is raw JSON, for payloads JSON.stringify cannot make.
+ */
+function pressBody(verb: string, data: Record<string, unknown> | string, from: Who): { body: string; replyToId?: string } {
+  if (presses++ % 2 === 0) {
+    const activity = execute(verb, typeof data === 'string' ? {} : data, personal(from));
+    return { body: typeof data === 'string' ? JSON.stringify(activity).replace('"data":{}', `"data":${data}`) : JSON.stringify(activity) };
+  }
+  const replyToId = `card-${presses}`;
+  const activity = submitted(verb, typeof data === 'string' ? {} : data, { ...personal(from), replyToId });
+  const raw = typeof data === 'string' ? data.replace(/^\{/, `{"verb":${JSON.stringify(verb)},`) : undefined;
+  return { body: raw ? JSON.stringify({ ...activity, value: '__RAW__' }).replace('"__RAW__"', raw) : JSON.stringify(activity), replyToId };
+}
+
+/** Presses sent as Action.Submit that the bot answered by replacing the card. */
+let submitAnswered = 0;
+/** The card a press was answered with: in the invoke's answer, or the one that replaced the pressed card. */
+async function answeredCard(res: Answer, replyToId: string | undefined): Promise<any> {
+  if (!replyToId) return JSON.parse(res.body)?.value;
+  const put = (calls: typeof connector.calls) => calls.find((c) => c.method === 'PUT' && c.activityId === replyToId);
+  await connector.waitFor((calls) => !!put(calls), 10_000).catch(() => undefined);
+  const card = put(connector.calls)?.body?.attachments?.[0]?.content;
+  if (card) submitAnswered++;
+  return card;
+}
+
 /** A card press that must be refused: answered (200, a card), and nothing changed but lastSeen and turn state. */
 async function expectRefusedPress(kind: Kind, verb: string, data: Record<string, unknown> | string, from: Who): Promise<void> {
-  const activity = execute(verb, typeof data === 'string' ? {} : data, personal(from));
-  const body = typeof data === 'string' ? JSON.stringify(activity).replace('"data":{}', `"data":${data}`) : JSON.stringify(activity);
+  const { body, replyToId } = pressBody(verb, data, from);
   const res = await send(body, auth());
   count(kind, res.status);
   if (res.status !== 200) violations.push(`${kind} ${verb}: expected 200, got ${res.status} ${res.body.slice(0, 200)}`);
-  else if (!JSON.parse(res.body)?.value?.type) violations.push(`${kind} ${verb}: no card in the answer`);
+  else if (!(await answeredCard(res, replyToId))?.type) violations.push(`${kind} ${verb}${replyToId ? ' (Action.Submit)' : ''}: no card in the answer`);
   for (const line of appendedLines()) {
     if (line.c === 'state') continue;
     // The outbox worker finishing earlier messages (claims, sent) in the background; never a new message.
@@ -293,12 +321,14 @@ const actionOf = (card: any, verb: string): any => {
   const walk = (n: any) => {
     if (found || !n || typeof n !== 'object') return;
     if (Array.isArray(n)) return n.forEach(walk);
-    if (n.verb === verb) found = n;
+    if (n.verb === verb || n.data?.verb === verb) found = n;
     Object.values(n).forEach(walk);
   };
   walk(card);
   if (!found) throw new Error(`No ${verb} on ${JSON.stringify(card).slice(0, 500)}`);
-  return found.data;
+  // Action.Execute carries the verb beside its data, Action.Submit (the default) inside it.
+  const { verb: _verb, ...data } = found.data ?? {};
+  return data;
 };
 
 async function buildWorld(): Promise<World> {
@@ -698,7 +728,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       if (i < quarter * 2) {
         // Forged: every verb, random fields. A view (no id) is a plain press: answered, may read.
         const verb = verbs[i % verbs.length]!;
-        if (VIEWS.has(verb)) await expectAnswered('press: forged (a view)', JSON.stringify(execute(verb, forged(verb), personal(from))));
+        if (VIEWS.has(verb)) await expectAnswered('press: forged (a view)', pressBody(verb, forged(verb), from).body);
         else if (rnd() < 0.1) await expectRefusedPress('press: forged', verb, `{"__proto__":{"admin":true},"rid":"${uuid()}","sid":"${uuid()}"}`, from);
         else await expectRefusedPress('press: forged', verb, forged(verb), from);
       } else if (i < quarter * 3) {
@@ -744,6 +774,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       fiveXX,
       failedTurns: failedTurns() - failedTurnsBefore,
       rawOutputLines: bot.raw().split('\n').filter(Boolean).length,
+      submitPressesAnsweredOnTheCard: submitAnswered,
       violations: violations.length,
     });
     mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true });
@@ -751,6 +782,8 @@ describe('ten thousand hostile requests against the bot as a child process', () 
     writeFileSync(path.join(projectRoot, 'test-results', 'fuzz.json'), JSON.stringify({ ...figures, firstViolations: violations.slice(0, 50), failures }, null, 2));
     console.log(`fuzz figures (seed ${SEED}):\n${JSON.stringify(figures, null, 2)}`);
     expect(total).toBeGreaterThanOrEqual(10_000);
+    // Half the refused presses came as Action.Submit messages, each answered on its card.
+    expect(submitAnswered).toBeGreaterThan(2_000);
     expect(violations.slice(0, 20)).toEqual([]);
     expect(exitsOf()).toBe(0);
     expect(fiveXX).toBe(0);

@@ -61,6 +61,14 @@ export function execute(verb: string, data: Record<string, unknown>, where: Wher
   };
 }
 
+/**
+ * An Action.Submit press as Teams sends it: a message with no text whose value is the button's data
+ * (with its verb) plus the card's inputs, replying to the card's activity.
+ */
+export function submitted(verb: string, data: Record<string, unknown>, where: Where & { replyToId?: string }) {
+  return { ...base(where), type: 'message', value: { ...data, verb }, replyToId: where.replyToId ?? 'card-1' };
+}
+
 export function botAdded(where: Where) {
   return { ...base(where), type: 'conversationUpdate', membersAdded: [{ id: BOT.id }] };
 }

@@ -7,7 +7,7 @@ import type { ServiceClientCredentialsFactory } from 'botframework-connector';
 import type { StartOptions } from '../../src/main.js';
 import { createLogger } from '../../src/log.js';
 import { start, type Started } from '../../src/main.js';
-import { execute, message, type Where } from './activities.js';
+import { execute, submitted, type Where } from './activities.js';
 import { cardActionsEnv, executeView } from './cardView.js';
 import type { Connector } from './connector.js';
 
@@ -83,7 +83,7 @@ export async function pressOverHttp(
   if (bot.config.cardActions === 'execute') return bot.post(execute(verb, data, where), headers);
   const replyToId = where.replyToId ?? `card-${Math.random().toString(36).slice(2)}`;
   const before = connector.calls.length;
-  const res = await bot.post({ ...message('', where), text: undefined, value: { ...data, verb }, replyToId }, headers);
+  const res = await bot.post(submitted(verb, data, { ...where, replyToId }), headers);
   if (res.status !== 200) return res;
   await connector.waitFor((calls) => calls.slice(before).some((c) => c.method === 'PUT' && c.activityId === replyToId), 10_000);
   const put = connector.calls.slice(before).find((c) => c.method === 'PUT' && c.activityId === replyToId)!;
