@@ -3,7 +3,8 @@
 // "hjælp", get the help card, open a flow, go back; screen a citizen by clicking through the cards
 // (three activities on one card: the fields stay put and empty, the area list keeps its areas);
 // a referral reaches the visitators' channel and is decided; a visit is planned, the double-visit
-// warning shown and coordinated. The Playground reports no failed call to the bot.
+// warning shown and coordinated; and a screening clicked through on a tablet-sized page (768 px),
+// where every card must fit without scrolling sideways. The Playground reports no failed call to the bot.
 //
 // The Playground (0.2.x) sends locale en-US on messages and invokes. The bot answers in Danish all
 // the same: Danish is the default, and the client's language decides only if the municipality says
@@ -318,6 +319,37 @@ describe('Agents Playground in Chromium', () => {
       assertNoErrors(text);
     } catch (err) {
       await failWith(p, 'screening', err);
+    } finally {
+      await p.close().catch(() => {});
+    }
+  }, 180_000);
+
+  it('on a tablet (768 px wide) a staff member clicks a screening through, three activities on one card; every card fits without scrolling sideways', async () => {
+    if (setupError) throw setupError;
+    const p = await browser!.newPage({ viewport: { width: 768, height: 1024 } });
+    p.setDefaultTimeout(20_000);
+    /** Keep a screenshot of the step, and check that the card neither scrolls sideways nor reaches past the screen. */
+    const shot = async (name: string) => {
+      await p.screenshot({ path: path.join(resultsDir, `tablet-screening-${name}.png`), fullPage: true });
+      const card = await p.locator('.ac-adaptiveCard').last().evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right }));
+      expect(card.scroll, `${name}: the card scrolls sideways`).toBeLessThanOrEqual(card.client + 1);
+      expect(card.right, `${name}: the card reaches past the screen`).toBeLessThanOrEqual(768);
+    };
+    try {
+      await openPlayground(p);
+      // A tablet has room for the chat, not for the Playground's log panel beside it: hide it (shown again at the end).
+      await p.getByTitle('Hide log panel', { exact: true }).click();
+      const card = await screen(p, { supportActivities: t(L, 'screening.support.none'), transport: t(L, 'screening.transport.self') }, shot, THREE);
+      expect(await card.innerText()).toContain(t(L, 'screening.outcome.proposal', { offer: t(L, 'screening.offer.club') }));
+      await shot('6-outcome');
+      await card.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.title.done'));
+      await shot('7-done');
+      await p.getByTitle('Toggle Log Panel', { exact: true }).click();
+      await waitForLogLine(p, /Connected\./, 'the log panel again');
+      assertNoErrors(await bodyText(p));
+    } catch (err) {
+      await failWith(p, 'tablet-screening', err);
     } finally {
       await p.close().catch(() => {});
     }
