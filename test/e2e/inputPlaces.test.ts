@@ -24,7 +24,7 @@ function inputPlaces(card: any): Record<string, string> {
 }
 
 describe('screening step 2 keeps its fields in place', () => {
-  it('with no, one, two, three and twenty activities, an error, a field error and a stale-card notice', async () => {
+  it('with no, one, two, three and twenty activities, one removed, an error, a field error and a stale-card notice', async () => {
     const c = await conversation({ clock: new TestClock('2026-11-22T10:00:00Z') });
     const cards: Record<string, any> = {};
     let card: any = (await c.say('ny screening'))[0]!.attachments![0]!.content;
@@ -40,6 +40,8 @@ describe('screening step 2 keeps its fields in place', () => {
       cards[`added ${i + 1}`] = card;
       if (i === 1) cards.stale = await press('screening.add', { activity: 'Igen', subArea: 'activeRecreation', importance: '5' }, before);
     }
+    cards.removed = await press('screening.remove', {}, cards['added 3']);
+    await press('screening.add', { activity: 'Lave mad til mig selv', subArea: 'householdManagement', importance: '7' });
     await press('screening.add', { activity: 'Uden betydning', subArea: 'activeRecreation', importance: '' });
     cards.fieldError = card;
     for (let i = 3; i < 20; i++) await press('screening.add', { activity: `Aktivitet ${i + 1}`, subArea: 'socialisation', importance: '5' });

@@ -217,6 +217,8 @@ async function screenings(b: Book): Promise<void> {
   const empty = card;
   card = await b.press('screening 2/6: activities, "Næste" with none', card, 'screening.submit', {}, as);
   for (const [i, a] of ACTIVITIES.entries()) card = await b.press(`screening 2/6: activities, ${i + 1} added`, card, 'screening.add', a, as);
+  card = await b.press('screening 2/6: activities, one removed', card, 'screening.remove', {}, as);
+  card = await b.press('screening 2/6: activities, added again', card, 'screening.add', ACTIVITIES[0]!, as);
   card = await b.press('screening 2/6: activities, errors at the fields', card, 'screening.add', { activity: '', subArea: '', importance: '11' }, as);
   await b.press('screening 2/6: activities, a stale card pressed', empty, 'screening.add', ACTIVITIES[0]!, as);
   await b.say('screening: resume or start over (a draft on step 2)', 'ny screening', as);
