@@ -70,7 +70,11 @@ export interface ProblemItem {
   remove: ScreeningButton;
 }
 
-/** Step 2: the activities added so far, each with Remove, and the fields to add one. */
+/**
+ * Step 2: the fields to add an activity and its Add button first, then the activities added so far,
+ * each with Remove. The fields keep their places as the list grows: a renderer that reuses inputs by
+ * position (the Agents Playground's does) would otherwise show one field's choices in another.
+ */
 export interface ProblemsStepCardData extends StepCardData {
   /** 'The citizen is known', or ''. */
   known: string;
@@ -82,6 +86,8 @@ export interface ProblemsStepCardData extends StepCardData {
   activity: TextField;
   subArea: PickField;
   importance: PickField;
+  /** Add, right under the fields (Next, Back and Cancel stay at the bottom). */
+  add: ScreeningButton;
 }
 
 /** Step 3: the (at most five) most important activities, several ticked. */

@@ -1,98 +1,346 @@
-// Cards on phone- and tablet-sized screens: the bot's real cards (from the real flows), rendered by
-// the Adaptive Cards HTML renderer in Chromium at 360 and 768 px wide, must fit without scrolling
-// sideways. Staff use tablets and phones on home visits (seed 002, goal 13).
+// Cards on phone-, tablet- and laptop-sized screens. Home visitors carry tablets and phones: the bot's
+// real cards (every card the flows send, from real conversations: test/e2e/realCards.ts), rendered by
+// the Adaptive Cards HTML renderer in Chromium at 360, 768 and 1024 px, must fit without scrolling
+// sideways, with no element sticking out or cut off; and a Danish card must not carry English words,
+// in its text, buttons, fields or choices. Screenshots of each card at each width, and a list of what
+// was checked where, land in test-results/cards/ (seed 002, goal 13).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import * as ACData from 'adaptivecards-templating';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/paths.js';
-import { actionsOf, cardOf, closeAll, conversation } from '../helpers/conversation.js';
-import { TestClock } from '../helpers/clock.js';
+import { renderCard, templateNames as allTemplates, type CardTypes } from '../../cards/index.js';
+import { closeAll } from '../helpers/conversation.js';
+import { collectRealCards, type NamedCard } from './realCards.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const WIDTHS = [360, 768, 1024] as const;
 const require = createRequire(import.meta.url);
+const resultsDir = path.join(projectRoot, 'test-results', 'cards');
+
+// --- which template each card came from --------------------------------------------------------------------
+// Every card is one expansion of a template in cards/ (cards/index.ts holds them by name; several are
+// the same JSON, so a card's shape cannot tell them apart). Each template object is named once, by
+// watching the map lookup of renderCard for a moment; then watching expansions while the
+// conversations run tells which template each card came from, so the test can say that every
+// template was seen, and the report can name it.
+const nameOf = new WeakMap<object, string>();
+{
+  const get = Map.prototype.get;
+  Map.prototype.get = function (this: Map<unknown, unknown>, key: unknown) {
+    const value = get.call(this, key);
+    if (value instanceof ACData.Template && typeof key === 'string') nameOf.set(value, key);
+    return value;
+  };
+  try {
+    for (const name of allTemplates()) {
+      try {
+        renderCard(name as keyof CardTypes, {} as never);
+      } catch {
+        /* named all the same: the lookup comes before the expansion */
+      }
+    }
+  } finally {
+    Map.prototype.get = get;
+  }
+}
+const expansions: { template: string; card: unknown }[] = [];
+const expand = ACData.Template.prototype.expand;
+ACData.Template.prototype.expand = function (this: object, context: any) {
+  const card = expand.call(this, context);
+  expansions.push({ template: nameOf.get(this) ?? '?', card });
+  return card;
+};
+/** Each card's template, by the card as sent (read after the conversations: renderCard's finishing touches change the object). */
+function templatesByCard(): Map<string, string> {
+  return new Map(expansions.map((e) => [JSON.stringify(e.card), e.template]));
+}
+
 let browser: Browser | undefined;
 let setupError: unknown;
+let cards: (NamedCard & { template: string })[] = [];
+let closeCards: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   try {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with: apt-get install -y chromium`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'] });
+    rmSync(resultsDir, { recursive: true, force: true }); // only this run's screenshots
+    const book = await collectRealCards();
+    closeCards = book.close;
+    const templates = templatesByCard();
+    cards = book.cards.map((c) => ({ ...c, template: templates.get(JSON.stringify(c.card)) ?? '?' }));
   } catch (err) {
     setupError = err;
   }
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
+  ACData.Template.prototype.expand = expand;
   await browser?.close();
+  await closeCards?.();
   await closeAll();
 });
 
-/** The cards a person meets on the way through the main flows, rendered by the flows themselves. */
-async function realCards(): Promise<Record<string, unknown>> {
-  const c = await conversation({ clock: new TestClock('2026-11-22T10:00:00Z') });
-  const cards: Record<string, unknown> = {};
-  cards.help = cardOf((await c.say('hjælp'))[0]);
-  let card = cardOf((await c.say('ny screening'))[0]);
-  cards.screeningCitizen = card;
-  const press = async (verb: string, inputs: Record<string, unknown> = {}) => (card = (await c.press(verb, { ...actionsOf(card).find((a) => a.verb === verb).data, ...inputs })).body.value);
-  await press('screening.submit', { cpr: '010150-1234', name: 'Karen Margrethe Holm-Christiansen', livesAtHome: 'yes', specialStaff: 'no' });
-  await press('screening.add', { activity: 'Gå ture langs stranden med naboens hund om eftermiddagen', subArea: 'activeRecreation', importance: '9' });
-  cards.screeningProblems = card;
-  await press('screening.submit');
-  await press('screening.submit', { chosen: JSON.stringify(card).match(/"value":"(p[0-9a-f]{8})"/)![1] });
-  cards.screeningScores = card;
-  const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
-  await press('screening.submit', { [perf]: '4', [perf.replace('perf_', 'sat_')]: '3' });
-  cards.screeningProfile = card;
-  await press('screening.submit', { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' });
-  cards.screeningOutcome = card;
-  await press('screening.confirm');
-  const [referral] = await c.store.referrals.listOpen();
-  cards.referralDetails = (await c.press('referral.open', { rid: referral!.id })).body.value;
-  await c.press('referral.take', { rid: referral!.id });
-  cards.triage = (await c.press('referral.triageStart', { rid: referral!.id })).body.value;
-  cards.decision = (await c.press('referral.triage', { rid: referral!.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' })).body.value;
-  cards.myCitizens = cardOf((await c.say('mine borgere'))[0]);
-  return cards;
+// --- English words in Danish cards --------------------------------------------------------------------------
+// Common English words that are not Danish words too. Left out on purpose, as Danish has them: to (two),
+// for, i, at, is, it, be, by, man, under, over, have, had, her (here), sent (late), send, time (hour),
+// last, first, date, show, note, start, stop, status, plan, team, chat, link, log, ok, data, score,
+// triage, screening, advis, transport, person, center.
+const ENGLISH = new Set(
+  `the and of with your you yours please back next save saved cancel cancelled continue delete remove add added edit
+  change open close show hide select choose pick submit yes no done error warning required optional citizen citizens
+  visit visits visitor referral referrals refer step steps help home care staff colleague colleagues role roles access
+  decision decide details detail share shared attach attached detach planned overlap coordinate coordination
+  statistics chart activity activities area areas importance important performance satisfaction outcome offer offers
+  support club relative relatives because before after now today tomorrow yesterday day days week weeks month months
+  year years summary draft language queue channel message card button settings this that these those from into about
+  not none nothing only all any each every which what when where who whom why how here there are was were has will
+  would should could can must may new more less than then also or but if on in up out off down our we they their them
+  he she his him my me thank thanks sorry welcome hello hi bye user name reason purpose age old yet still already
+  again found missing invalid wrong unknown allowed refused taken received closed`.split(/\s+/),
+);
+
+/** What a person reads on a card: texts, facts, labels, placeholders, choices, button titles, chart labels. */
+function readableTexts(card: unknown): { where: string; text: string }[] {
+  const out: { where: string; text: string }[] = [];
+  const add = (where: string, text: unknown) => {
+    if (typeof text === 'string' && text.trim()) out.push({ where, text });
+  };
+  const walk = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const type = typeof node.type === 'string' ? node.type : '';
+    if (type === 'TextBlock' || type === 'TextRun') add(type, node.text);
+    if (type === 'RichTextBlock') for (const inline of node.inlines ?? []) if (typeof inline === 'string') add(type, inline);
+    if (type === 'FactSet') for (const f of node.facts ?? []) (add('fact title', f.title), add('fact value', f.value));
+    if (type.startsWith('Input.')) {
+      add(`${type} label`, node.label);
+      add(`${type} placeholder`, node.placeholder);
+      add(`${type} errorMessage`, node.errorMessage);
+      add(`${type} title`, node.title);
+      if (type === 'Input.Text') add(`${type} value`, node.value);
+      for (const choice of node.choices ?? []) add(`${type} choice`, choice.title);
+    }
+    if (type.startsWith('Action.')) (add('button', node.title), add('button tooltip', node.tooltip));
+    if (type === 'Image') add('image alt text', node.altText);
+    if (type.startsWith('Chart.')) {
+      for (const key of ['title', 'xAxisTitle', 'yAxisTitle']) add(`${type} ${key}`, node[key]);
+      for (const d of node.data ?? []) (add(`${type} label`, d.x), add(`${type} legend`, d.legend));
+    }
+    for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
+  };
+  walk(card);
+  return out;
 }
 
-describe('cards on small screens', () => {
-  it('every card fits a phone (360 px) and a tablet (768 px) without sideways scrolling', async () => {
-    if (setupError) throw setupError;
-    const cards = await realCards();
-    const page = await browser!.newPage();
-    await page.setContent('<html><body style="margin:0"><div id="host"></div></body></html>');
-    await page.addStyleTag({ path: require.resolve('adaptivecards/dist/adaptivecards.css') });
-    await page.addScriptTag({ path: require.resolve('adaptivecards/dist/adaptivecards.js') });
-    const results = [];
-    for (const width of [360, 768]) {
-      await page.setViewportSize({ width, height: 900 });
-      for (const [name, card] of Object.entries(cards)) {
-        const r = await page.evaluate(
-          ({ card, width }) => {
-            const AC = (window as any).AdaptiveCards;
-            const host = document.getElementById('host')!;
-            host.innerHTML = '';
-            host.style.width = `${width}px`;
-            const ac = new AC.AdaptiveCard();
-            ac.parse(card);
-            const el = ac.render() as HTMLElement;
-            host.appendChild(el);
-            const wide = [...el.querySelectorAll('*')].filter((n) => (n as HTMLElement).getBoundingClientRect().right > width + 1).length;
-            return { rendered: el.childElementCount > 0, scrollWidth: el.scrollWidth, wide };
-          },
-          { card, width },
-        );
-        results.push({ name, width, ...r });
+function englishIn(text: string): string[] {
+  return (text.toLowerCase().match(/\p{L}+/gu) ?? []).filter((w) => ENGLISH.has(w));
+}
+
+// --- rendering in Chromium ------------------------------------------------------------------------------------
+
+/** Something that does not fit: the card scrolling sideways, an element sticking out of it or cut off inside it. */
+interface Problem {
+  /** A button's title cut off, a choice's title cut off, or anything else. */
+  kind: 'button' | 'choice' | 'element';
+  /** The button's or choice's title, or the element. */
+  label: string;
+  detail: string;
+}
+
+interface Rendered {
+  problems: Problem[];
+  text: string;
+  width: number;
+  height: number;
+}
+
+async function openRenderer(width: number): Promise<Page> {
+  const page = await browser!.newPage({ viewport: { width, height: 900 } });
+  await page.setContent('<html><body style="margin:0"><div id="host"></div></body></html>');
+  await page.addStyleTag({ path: require.resolve('adaptivecards/dist/adaptivecards.css') });
+  await page.addScriptTag({ path: require.resolve('adaptivecards/dist/adaptivecards.js') });
+  return page;
+}
+
+/** Render `card` on the page, as wide as the screen, and measure it. */
+async function render(page: Page, card: unknown, width: number): Promise<Rendered> {
+  return page.evaluate(
+    ({ card, width }) => {
+      const AC = (window as any).AdaptiveCards;
+      const host = document.getElementById('host')!;
+      host.innerHTML = '';
+      host.style.width = `${width}px`;
+      const ac = new AC.AdaptiveCard();
+      ac.parse(card);
+      const root = ac.render() as HTMLElement;
+      host.appendChild(root);
+      const box = root.getBoundingClientRect();
+      const problems: { kind: 'button' | 'choice' | 'element'; label: string; detail: string }[] = [];
+      const textOf = (n: Element) => ((n as HTMLElement).innerText ?? n.textContent ?? '').replace(/\s+/g, ' ').trim();
+      const describe = (n: Element) => {
+        const text = textOf(n);
+        return `<${n.tagName.toLowerCase()}${n.className && typeof n.className === 'string' ? ` class="${n.className}"` : ''}>${text ? ` "${text.slice(0, 60)}${text.length > 60 ? '…' : ''}"` : ''}`;
+      };
+      /** What a person would call it: the button or the choice it is part of, or the element itself. */
+      const whose = (n: Element) => {
+        const button = n.closest('button, [role="button"]');
+        if (button) return { kind: 'button' as const, label: button.getAttribute('aria-label') || textOf(button) };
+        const choice = n.closest('[class*="ac-choiceSetInput"]') && n.closest('label, .ac-textBlock');
+        if (choice) return { kind: 'choice' as const, label: textOf(choice) };
+        return { kind: 'element' as const, label: describe(n) };
+      };
+      if (!root.childElementCount) problems.push({ kind: 'element', label: 'the card', detail: 'nothing rendered' });
+      if (root.scrollWidth > root.clientWidth + 1) problems.push({ kind: 'element', label: 'the card', detail: `scrolls sideways: scrollWidth ${root.scrollWidth} > clientWidth ${root.clientWidth}` });
+      if (box.width > width + 1) problems.push({ kind: 'element', label: 'the card', detail: `is ${Math.round(box.width)} px wide on a ${width} px screen` });
+      for (const n of root.querySelectorAll('*')) {
+        const r = n.getBoundingClientRect();
+        if (!r.width && !r.height) continue; // not shown
+        if (r.left < box.left - 1 || r.right > box.right + 1) {
+          problems.push({ ...whose(n), detail: `reaches from ${Math.round(r.left)} to ${Math.round(r.right)} px, outside the card (${Math.round(box.left)} to ${Math.round(box.right)} px)` });
+        } else if (getComputedStyle(n).overflowX !== 'visible' && n.scrollWidth > n.clientWidth + 1) {
+          problems.push({ ...whose(n), detail: `cut off: ${n.scrollWidth} px of content in ${n.clientWidth} px` });
+        }
       }
-      mkdirSync(path.join(projectRoot, 'test-results'), { recursive: true });
-      await page.screenshot({ path: path.join(projectRoot, 'test-results', `cards-${width}px.png`), fullPage: true });
+      return { problems, text: root.innerText, width: box.width, height: box.height };
+    },
+    { card, width },
+  );
+}
+
+const slug = (i: number, name: string) =>
+  `${String(i + 1).padStart(3, '0')}-${name
+    .toLowerCase()
+    .replace(/[æ]/g, 'ae')
+    .replace(/[ø]/g, 'oe')
+    .replace(/[å]/g, 'aa')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 90)}`;
+
+/**
+ * Problems found and reported, not yet fixed: their templates are not this branch's to change. Each
+ * is a button or choice whose title the HTML renderer cuts off ("Ti…") on a phone, where the card's
+ * buttons share one row (Teams on a phone does the same: MicrosoftDocs/msteams-docs#12081). Anything
+ * else that does not fit fails the test, and so does an entry here none of whose titles is cut off
+ * any more (fixed: remove it).
+ */
+const KNOWN: { width: number; template: string; kind: Problem['kind']; labels: string[] | 'any' }[] = [
+  // Buttons in the card's one row of actions, cut off to a few letters at 360 px.
+  { width: 360, template: 'notice', kind: 'button', labels: ['Dansk', 'English', 'Kommunens standard', 'Vis hjælp'] }, // the "sprog" card: 4 buttons
+  { width: 360, template: 'referralCard', kind: 'button', labels: ['Vurdér (Fælles Sprog)', 'Overdrag', 'Åbn', 'Afvis'] },
+  { width: 360, template: 'screening/compare', kind: 'button', labels: ['Gem genvurderingen', 'Tilbage', 'Annullér'] },
+  { width: 360, template: 'screening/done', kind: 'button', labels: ['Send sammendrag med fuldt CPR-nummer', 'Ny screening', 'Vis hjælp'] },
+  { width: 360, template: 'screening/outcome', kind: 'button', labels: ['Bekræft forslaget', 'Vælg det andet tilbud', 'Tilbage', 'Annullér'] },
+  { width: 360, template: 'screening/resume', kind: 'button', labels: ['Fortsæt', 'Slet det og start forfra', 'Tilbage'] },
+  { width: 360, template: 'visitation/decide', kind: 'button', labels: ['Gem afgørelsen', 'Ret vurderingen', 'Tilbage'] },
+  { width: 360, template: 'visitation/details', kind: 'button', labels: ['Vurdér (Fælles Sprog)', 'Overdrag', 'Afvis', 'Visitationskøen'] },
+  { width: 360, template: 'visitation/followUp', kind: 'button', labels: ['E1 Fortsæt', 'E2 Ændring inden for rammen', 'E3 Afslut', 'E4 Revisitation'] },
+  { width: 360, template: 'visits/citizen', kind: 'button', labels: ['Planlæg besøg', 'Del borger', 'Fjern tilknytning', 'Tilbage'] },
+  { width: 360, template: 'visits/coordination', kind: 'button', labels: ['Fælles besøg', 'Jeg tager den', 'Tag du den', 'Begge besøg er nødvendige'] },
+  { width: 360, template: 'visits/myCitizens', kind: 'button', labels: ['Tilknyt mig en borger', 'Mine besøg', 'Vis hjælp'] },
+  { width: 360, template: 'visits/overlap', kind: 'button', labels: ['Koordinér', 'Slå sammen', 'Planlæg alligevel', 'Annullér'] },
+  // Step 3's check boxes: the activities in the person's own words, on one line each (the choice set has no "wrap": true).
+  { width: 360, template: 'screening/choose', kind: 'choice', labels: 'any' },
+];
+
+function isKnown(width: number, template: string, p: Problem): (typeof KNOWN)[number] | undefined {
+  return KNOWN.find((k) => k.width === width && k.template === template && k.kind === p.kind && (k.labels === 'any' || k.labels.includes(p.label)));
+}
+
+interface Checked {
+  /** Nothing that does not fit, other than known problems. */
+  ok: boolean;
+  problems: string[];
+  known: string[];
+  height: number;
+  screenshot: string;
+}
+/** Per card: its template, and per width what was found; written to test-results/cards/report.json. */
+const report = new Map<string, { name: string; template: string; lang: string; widths: Record<number, Checked>; english: string[] }>();
+const entry = (c: (typeof cards)[number]) => {
+  let e = report.get(c.name);
+  if (!e) report.set(c.name, (e = { name: c.name, template: c.template, lang: c.lang, widths: {}, english: [] }));
+  return e;
+};
+
+describe('cards on phones, tablets and laptops', () => {
+  it('collects every card the flows send, from every template in cards/', () => {
+    if (setupError) throw setupError;
+    expect(cards.length).toBeGreaterThan(100);
+    const unnamed = cards.filter((c) => c.template === '?').map((c) => c.name);
+    expect(unnamed, 'cards whose template is not known').toEqual([]);
+    const seen = new Set(cards.map((c) => c.template));
+    expect(allTemplates().filter((t) => !seen.has(t)), 'templates no collected card came from: add a step to test/e2e/realCards.ts').toEqual([]);
+  });
+
+  it.each(WIDTHS)('every card fits a %i px screen: no sideways scrolling, nothing sticking out or cut off', async (width) => {
+    if (setupError) throw setupError;
+    const dir = path.join(resultsDir, `${width}px`);
+    mkdirSync(dir, { recursive: true });
+    const page = await openRenderer(width);
+    const unexpected: string[] = [];
+    const stillThere = new Set<(typeof KNOWN)[number]>();
+    try {
+      for (const [i, c] of cards.entries()) {
+        const r = await render(page, c.card, width);
+        const screenshot = path.join(dir, `${slug(i, c.name)}.png`);
+        await page.screenshot({ path: screenshot, fullPage: true, clip: { x: 0, y: 0, width, height: Math.max(1, Math.ceil(r.height)) } });
+        const checked: Checked = { ok: true, problems: [], known: [], height: Math.round(r.height), screenshot: path.relative(projectRoot, screenshot) };
+        for (const p of r.problems) {
+          const line = p.kind === 'element' ? `${p.label} ${p.detail}` : `${p.kind} "${p.label}" ${p.detail}`;
+          const known = isKnown(width, c.template, p);
+          if (known) {
+            checked.known.push(line);
+            stillThere.add(known);
+          } else {
+            checked.problems.push(line);
+            checked.ok = false;
+            if (checked.problems.length <= 5) unexpected.push(`${c.name} [${c.template}] at ${width} px: ${line}`);
+          }
+        }
+        entry(c).widths[width] = checked;
+      }
+    } finally {
+      await page.close();
     }
-    for (const r of results) {
-      expect(r.rendered, `${r.name} rendered`).toBe(true);
-      expect(r.scrollWidth, `${r.name} at ${r.width}px`).toBeLessThanOrEqual(r.width);
-      expect(r.wide, `${r.name}: elements reaching past ${r.width}px`).toBe(0);
+    expect(unexpected, 'what does not fit').toEqual([]);
+    // Per entry, not per title: which of a row's titles are cut off depends on the fonts at hand.
+    const fixed = KNOWN.filter((k) => k.width === width && !stillThere.has(k)).map((k) => `${k.template}: ${k.kind}s ${k.labels === 'any' ? '' : k.labels.map((l) => `"${l}"`).join(', ')}`);
+    expect(fixed, 'known problems that no longer happen: remove them from KNOWN').toEqual([]);
+  }, 180_000);
+
+  it('a Danish card has no English words: not in its text, buttons, field labels, placeholders or choices', async () => {
+    if (setupError) throw setupError;
+    const page = await openRenderer(WIDTHS[0]);
+    const found: string[] = [];
+    try {
+      for (const c of cards.filter((x) => x.lang === 'da')) {
+        const shown = (await render(page, c.card, WIDTHS[0])).text;
+        const words = new Set<string>();
+        for (const { where, text } of [...readableTexts(c.card), { where: 'on screen', text: shown }]) {
+          for (const w of englishIn(text)) {
+            if (!words.has(w)) found.push(`${c.name} [${c.template}], ${where}: "${w}" in "${text.slice(0, 120)}"`);
+            words.add(w);
+          }
+        }
+        entry(c).english = [...words];
+      }
+    } finally {
+      await page.close();
     }
+    expect(found).toEqual([]);
   }, 120_000);
+});
+
+afterAll(() => {
+  if (!report.size) return;
+  mkdirSync(resultsDir, { recursive: true });
+  const checked = [...report.values()];
+  writeFileSync(path.join(resultsDir, 'report.json'), `${JSON.stringify({ widths: WIDTHS, cards: checked }, null, 2)}\n`);
+  const mark = (w: Checked) => (!w.ok ? '✗' : w.known.length ? '!' : '✓');
+  const lines = checked.map((c) => `${Object.entries(c.widths).map(([w, r]) => `${w}${mark(r)}`).join(' ').padEnd(18)} ${c.template.padEnd(26)} ${c.name}`);
+  console.log(`Cards checked (${checked.length}) at ${WIDTHS.join(', ')} px (✓ fits, ! a known problem, ✗ does not fit); screenshots and report.json in ${path.relative(projectRoot, resultsDir)}/\n${lines.join('\n')}`);
 });

@@ -1,8 +1,10 @@
 // End to end in a real browser: the built bot (dist/, as `npm start` runs it) behind the Microsoft 365
 // Agents Playground, driven with Debian's Chromium through playwright-core. What a person sees: type
-// "hjælp", get the help card, open a flow, go back; screen a citizen by clicking through the cards;
+// "hjælp", get the help card, open a flow, go back; screen a citizen by clicking through the cards
+// (three activities on one card: the fields stay put and empty, the area list keeps its areas);
 // a referral reaches the visitators' channel and is decided; a visit is planned, the double-visit
-// warning shown and coordinated. The Playground reports no failed call to the bot.
+// warning shown and coordinated; and a screening clicked through on a tablet-sized page (768 px),
+// where every card must fit without scrolling sideways. The Playground reports no failed call to the bot.
 //
 // The Playground (0.2.x) sends locale en-US on messages and invokes. The bot answers in Danish all
 // the same: Danish is the default, and the client's language decides only if the municipality says
@@ -21,6 +23,7 @@ import { execute, message, type Who } from '../helpers/activities.js';
 import { startConnector } from '../helpers/connector.js';
 import { clockEnv } from '../helpers/childEnv.js';
 import { copenhagenParts } from '../../src/i18n/format.js';
+import { COPM_AREAS } from '../../src/domain/copm.js';
 import { projectRoot } from '../../src/paths.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -299,14 +302,14 @@ describe('Agents Playground in Chromium', () => {
     }
   }, 120_000);
 
-  it('a staff member completes a screening by clicking through the cards, typing only CPR, name and an activity', async () => {
+  it('a staff member completes a screening by clicking through the cards, adding three activities on one card, typing only CPR, name and the activities', async () => {
     if (setupError) throw setupError;
     const p = await browser!.newPage({ viewport: { width: 1400, height: 1100 } });
     p.setDefaultTimeout(20_000);
     const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `screening-${name}.png`), fullPage: true });
     try {
       await openPlayground(p);
-      const card = await screen(p, { supportActivities: t(L, 'screening.support.lightModerate'), transport: t(L, 'screening.transport.mobility') }, shot);
+      const card = await screen(p, { supportActivities: t(L, 'screening.support.lightModerate'), transport: t(L, 'screening.transport.mobility') }, shot, THREE);
       const outcome = await card.innerText();
       expect(outcome).toContain(t(L, 'screening.outcome.proposal', { offer: t(L, 'screening.offer.preventive') }));
       expect(outcome).toContain(t(L, 'screening.outcome.transportGranted', { because: t(L, 'screening.outcome.transportBecause.mobility') }));
@@ -322,6 +325,37 @@ describe('Agents Playground in Chromium', () => {
       assertNoErrors(text);
     } catch (err) {
       await failWith(p, 'screening', err);
+    } finally {
+      await p.close().catch(() => {});
+    }
+  }, 180_000);
+
+  it('on a tablet (768 px wide) a staff member clicks a screening through, three activities on one card; every card fits without scrolling sideways', async () => {
+    if (setupError) throw setupError;
+    const p = await browser!.newPage({ viewport: { width: 768, height: 1024 } });
+    p.setDefaultTimeout(20_000);
+    /** Keep a screenshot of the step, and check that the card neither scrolls sideways nor reaches past the screen. */
+    const shot = async (name: string) => {
+      await p.screenshot({ path: path.join(resultsDir, `tablet-screening-${name}.png`), fullPage: true });
+      const card = await p.locator('.ac-adaptiveCard').last().evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right }));
+      expect(card.scroll, `${name}: the card scrolls sideways`).toBeLessThanOrEqual(card.client + 1);
+      expect(card.right, `${name}: the card reaches past the screen`).toBeLessThanOrEqual(768);
+    };
+    try {
+      await openPlayground(p);
+      // A tablet has room for the chat, not for the Playground's log panel beside it: hide it (shown again at the end).
+      await p.getByTitle('Hide log panel', { exact: true }).click();
+      const card = await screen(p, { supportActivities: t(L, 'screening.support.none'), transport: t(L, 'screening.transport.self') }, shot, THREE);
+      expect(await card.innerText()).toContain(t(L, 'screening.outcome.proposal', { offer: t(L, 'screening.offer.club') }));
+      await shot('6-outcome');
+      await card.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.title.done'));
+      await shot('7-done');
+      await p.getByTitle('Toggle Log Panel', { exact: true }).click();
+      await waitForLogLine(p, /Connected\./, 'the log panel again');
+      assertNoErrors(await bodyText(p));
+    } catch (err) {
+      await failWith(p, 'tablet-screening', err);
     } finally {
       await p.close().catch(() => {});
     }
@@ -488,7 +522,6 @@ describe('Agents Playground in Chromium', () => {
   }, 240_000);
 });
 
-// The Playground sends en-US on messages and invokes: the personal-chat cards are in English.
 // The Playground sends en-US, and the bot answers in Danish (the default; a person may choose "sprog").
 const L: Lang = 'da';
 
@@ -499,7 +532,24 @@ async function openPlayground(p: Page): Promise<void> {
 }
 
 /** Type "ny screening" and click through to the outcome card, as a staff member would. */
-async function screen(p: Page, answers: { supportActivities: string; transport: string }, shot: (name: string) => Promise<unknown>): Promise<Locator> {
+/** An activity as typed and picked on step 2: its words, the area's title in the list, its importance. */
+interface Activity {
+  activity: string;
+  subArea: string;
+  importance: string;
+}
+const area = (area: string, sub: string) => `${t(L, `copm.area.${area}`)}: ${t(L, `copm.sub.${sub}`)}`;
+/** What the area list offers: every COPM sub-area under its area, as the card titles them. */
+const AREAS = (Object.keys(COPM_AREAS) as (keyof typeof COPM_AREAS)[]).flatMap((a) => COPM_AREAS[a].map((sub) => area(a, sub)));
+const WALKS: Activity = { activity: 'Gå ture i parken', subArea: area('leisure', 'activeRecreation'), importance: '9' };
+/** Three activities on one card: the third is where the Playground once mixed up the inputs (the issue). */
+const THREE: Activity[] = [
+  WALKS,
+  { activity: 'Lave mad til mig selv', subArea: area('productivity', 'householdManagement'), importance: '7' },
+  { activity: 'Spille kort med naboerne', subArea: area('leisure', 'socialisation'), importance: '6' },
+];
+
+async function screen(p: Page, answers: { supportActivities: string; transport: string }, shot: (name: string) => Promise<unknown>, activities: Activity[] = [WALKS]): Promise<Locator> {
   const cards = p.locator('.ac-adaptiveCard');
   const before = await settledCardCount(cards);
   const compose = p.locator('[contenteditable="true"][role="textbox"]').first();
@@ -525,18 +575,41 @@ async function screen(p: Page, answers: { supportActivities: string; transport: 
   await shot('1-citizen');
   await next();
   await step(2);
-  await card.getByLabel(t(L, 'screening.field.activity')).fill('Gå ture i parken');
-  await pick(t(L, 'screening.field.subArea'), `${t(L, 'copm.area.leisure')}: ${t(L, 'copm.sub.activeRecreation')}`);
-  await pick(t(L, 'screening.field.importance'), '9');
-  await card.getByRole('button', { name: t(L, 'screening.button.add'), exact: true }).click();
-  await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Gå ture i parken');
-  await shot('2-activities');
+  // Each activity on the same card. The fields sit above the list, so a new row shifts none of them:
+  // once the Playground reused the inputs by position and showed 1-10 in the area list.
+  const subArea = card.getByRole('combobox', { name: t(L, 'screening.field.subArea') });
+  const importance = card.getByRole('combobox', { name: t(L, 'screening.field.importance') });
+  const activityField = card.getByLabel(t(L, 'screening.field.activity'));
+  for (const [i, a] of activities.entries()) {
+    await activityField.fill(a.activity);
+    await pick(t(L, 'screening.field.subArea'), a.subArea);
+    await pick(t(L, 'screening.field.importance'), a.importance);
+    await card.getByRole('button', { name: t(L, 'screening.button.add'), exact: true }).click();
+    await expect.poll(() => card.getByRole('button', { name: t(L, 'screening.button.remove'), exact: true }).count(), { timeout: 15_000 }).toBe(i + 1);
+    await shot(`2-activities-${i + 1}`);
+    const shown = await card.innerText();
+    for (const added of activities.slice(0, i + 1)) expect(shown, `after adding ${i + 1}: "${added.activity}" listed`).toContain(added.activity);
+    expect(await activityField.inputValue(), `after adding ${i + 1}: the activity field`).toBe('');
+    expect(await subArea.inputValue(), `after adding ${i + 1}: the area field`).toBe('');
+    expect(await importance.inputValue(), `after adding ${i + 1}: the importance field`).toBe('');
+    await subArea.click();
+    const offered = await p.getByRole('listbox').getByRole('option').allInnerTexts();
+    await p.keyboard.press('Escape');
+    expect(offered.map((o) => o.trim()), `after adding ${i + 1}: the area list offers the areas`).toEqual(AREAS);
+  }
   await next();
   await step(3);
   await next();
   await step(4);
-  await pick(t(L, 'screening.field.performance'), '5');
-  await pick(t(L, 'screening.field.satisfaction'), '3');
+  // One pair of scores per chosen activity (all of them, up to five).
+  for (const [label, score] of [['screening.field.performance', '5'], ['screening.field.satisfaction', '3']] as const) {
+    const boxes = card.getByRole('combobox', { name: t(L, label) });
+    expect(await boxes.count(), `${t(L, label)} per activity`).toBe(activities.length);
+    for (const box of await boxes.all()) {
+      await box.click();
+      await p.getByRole('option', { name: score, exact: true }).click();
+    }
+  }
   await next();
   await step(5);
   await radio(label('screening.field.activitySupport'), answers.supportActivities);

@@ -75,7 +75,8 @@ export function stepCard(turn: Turn, services: Services, screening: Screening, d
         activity: { ...field('activity', 'screening.field.activity', ''), placeholder: t(L, 'screening.field.activityPlaceholder') },
         subArea: { ...field('subArea', 'screening.field.subArea', ''), choices: subAreaChoices(L), placeholder },
         importance: { ...field('importance', 'screening.field.importance', ''), choices: oneToTen(), placeholder },
-        actions: [button(t(L, 'screening.button.add'), 'screening.add', ref), next, back, cancel],
+        add: button(t(L, 'screening.button.add'), 'screening.add', ref),
+        actions: [next, back, cancel],
       });
     case 'choose': {
       const chosen = draft.chosen.length ? draft.chosen : preselect(draft.problems);
