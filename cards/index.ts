@@ -10,6 +10,7 @@ import type { Verb } from '../src/flows/verbs.js';
 import type { ScreeningCards } from './screening/types.js';
 import type { VisitationCards } from './visitation/types.js';
 import type { VisitsCards } from './visits/types.js';
+import { fitButtonsToPhone } from './layout.js';
 
 export interface AdaptiveCardJson {
   type: 'AdaptiveCard';
@@ -134,6 +135,7 @@ export function renderCard<K extends keyof CardTypes>(name: K, data: CardTypes[K
   // A `$when` that drops a top-level property (e.g. refresh) leaves null behind; clients want it absent.
   for (const key of Object.keys(card)) if (card[key] === null) delete card[key];
   plainDefaultButtons(card);
+  fitButtonsToPhone(card as { body?: unknown[]; actions?: { type: string; title?: string }[] });
   return card;
 }
 

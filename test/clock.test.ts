@@ -9,6 +9,7 @@ import { projectRoot } from '../src/paths.js';
 import { ALEX, execute, MEGAN, message, type Who } from './helpers/activities.js';
 import { DAY_MS, TestClock } from './helpers/clock.js';
 import { startConnector, type Connector } from './helpers/connector.js';
+import { actionsOf } from './helpers/cardView.js';
 import { pressOverHttp, startTestBot, type TestBot } from './helpers/server.js';
 
 /** Reading the time without the clock: `new Date` with no arguments, `Date.now` (called or passed on), or `Date()` called as a function. */
@@ -102,7 +103,7 @@ describe('the whole bot on a test clock', () => {
     const day = (n: number) => new Date(clock.now().getTime() + n * DAY_MS).toISOString().slice(0, 10);
     await ok(execute('visits.plan', { citizenId: citizen.id, date: day(3), time: '10:00', purpose: 'Demensopfølgning', openForJoint: 'yes' }, as(MEGAN)));
     const overlap = (await pressOverHttp(bot, connector!, 'visits.plan', { citizenId: citizen.id, date: day(4), time: '10:00', purpose: 'Forebyggende besøg', openForJoint: 'yes' }, as(LEE))).body.value;
-    const coordinate = overlap.actions.find((a: any) => a.verb === 'visits.coordinate');
+    const coordinate = actionsOf(overlap).find((a: any) => a.verb === 'visits.coordinate');
     expect(coordinate, 'the overlap card offers to coordinate').toBeDefined();
     await ok(execute('visits.coordinate', coordinate.data, as(LEE)));
     await ok(execute('roles.save', { person: LEE.aadObjectId, roles: 'preventiveVisitor,networkWorker' }, as(ALEX)));

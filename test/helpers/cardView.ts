@@ -17,3 +17,18 @@ export function executeView<T>(card: T): T {
 
 /** The CARD_ACTIONS a test run uses (the vitest project sets it; unset, the bot's default). */
 export const cardActionsEnv = (): Record<string, string> => (process.env.CARD_ACTIONS ? { CARD_ACTIONS: process.env.CARD_ACTIONS } : {});
+
+/** Every button on a card, wherever it sits (the card's actions, rows of buttons, forms), as verb and data. */
+export function actionsOf(raw: any): any[] {
+  const card = executeView(raw);
+  const out: any[] = [];
+  const walk = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    if (typeof node.type === 'string' && node.type.startsWith('Action.')) out.push(node);
+    // A card's refresh action is not a button anyone presses.
+    for (const [key, value] of Object.entries(node)) if (key !== 'refresh' && typeof value === 'object') walk(value);
+  };
+  walk(card);
+  return out;
+}

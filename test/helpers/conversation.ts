@@ -16,7 +16,9 @@ import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, load
 import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
 import { recordCardsIn } from './cardRecorder.js';
-import { cardActionsEnv, executeView } from './cardView.js';
+import { actionsOf, cardActionsEnv, executeView } from './cardView.js';
+
+export { actionsOf };
 
 export interface Conversation {
   bot: Bot;
@@ -159,20 +161,6 @@ export function textsOf(card: any): string[] {
     if (!node || typeof node !== 'object') return;
     if (node.type === 'TextBlock' && typeof node.text === 'string') out.push(node.text);
     if (node.type === 'FactSet' && Array.isArray(node.facts)) for (const f of node.facts) out.push(`${f.title} ${f.value}`);
-    for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
-  };
-  walk(card);
-  return out;
-}
-
-/** Every action (button) in a card, wherever it sits, as verb and data however it travels. */
-export function actionsOf(raw: any): any[] {
-  const card = executeView(raw);
-  const out: any[] = [];
-  const walk = (node: any) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    if (typeof node.type === 'string' && node.type.startsWith('Action.')) out.push(node);
     for (const value of Object.values(node)) if (typeof value === 'object') walk(value);
   };
   walk(card);

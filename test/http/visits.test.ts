@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execute, MEGAN, message, TENANT, type Who } from '../helpers/activities.js';
 import { failures, startConnector, type Connector } from '../helpers/connector.js';
+import { actionsOf } from '../helpers/cardView.js';
 import { pressOverHttp, startTestBot, type TestBot } from '../helpers/server.js';
 import { DAY_MS } from '../helpers/clock.js';
 
@@ -53,7 +54,7 @@ describe('the coordination card', () => {
   it('reaches the colleague\'s personal chat as a card whose preview carries no names', async () => {
     const card = await overlap();
     const before = connector.calls.length;
-    const res = await pressOverHttp(bot, connector, 'visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, as(LEE));
+    const res = await pressOverHttp(bot, connector, 'visits.coordinate', actionsOf(card).find((a: any) => a.verb === 'visits.coordinate').data, as(LEE));
     expect(JSON.stringify(res.body)).toContain('Jeg har spurgt Megan Bowen');
     await connector.waitFor((calls) => calls.slice(before).some((c) => c.conversationId === meganChat && c.body?.attachments), 10_000);
     const post = connector.calls.slice(before).find((c) => c.conversationId === meganChat && c.body?.attachments)!;
@@ -70,7 +71,7 @@ describe('the coordination card', () => {
   it('waits in the outbox when the colleague cannot be reached (403), and arrives when she next writes to the bot', async () => {
     const card = await overlap();
     connector.failNext((c) => c.conversationId === meganChat && c.method === 'POST', failures.notInRoster(), 1);
-    const res = await pressOverHttp(bot, connector, 'visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, as(LEE));
+    const res = await pressOverHttp(bot, connector, 'visits.coordinate', actionsOf(card).find((a: any) => a.verb === 'visits.coordinate').data, as(LEE));
     expect(JSON.stringify(res.body)).toContain('Besøget står som planlagt, indtil svaret kommer');
     await connector.waitFor((calls) => calls.some((c) => c.conversationId === meganChat && c.body?.attachments), 10_000);
     await new Promise((r) => setTimeout(r, 200));

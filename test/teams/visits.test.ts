@@ -116,13 +116,13 @@ describe('planning and the double-visit check', () => {
     const { c, card } = await overlapping();
     expect(textsOf(card)[0]).toBe('En kollega besøger også borgeren');
     expect(text(card)).toContain('• Megan Bowen (Demenskoordinator) 24.11.2026 kl. 10:00: Besøg 2026-11-24 (åbent for fælles besøg)');
-    expect(card.actions.map((a: any) => a.title)).toEqual(['Koordinér', 'Slå sammen', 'Planlæg alligevel', 'Annullér']);
+    expect(actionsOf(card).map((a: any) => a.title)).toEqual(['Koordinér', 'Slå sammen', 'Planlæg alligevel', 'Annullér']);
     expect((await visitsOf(c, LEE))[0]!.status).toBe('draft');
   });
 
   it('"Planlæg alligevel" needs a reason, then saves with it', async () => {
     const { c, card } = await overlapping();
-    const ref = card.actions.find((a: any) => a.verb === 'visits.keep').data;
+    const ref = actionsOf(card).find((a: any) => a.verb === 'visits.keep').data;
     const missing = await c.press('visits.keep', { ...ref, reason: '' }, { from: LEE });
     expect(text(missing.body.value)).toContain('Skriv en begrundelse.');
     await c.press('visits.keep', { ...ref, reason: 'Borgeren har bedt om det' }, { from: LEE });
@@ -131,7 +131,7 @@ describe('planning and the double-visit check', () => {
 
   it('"Slå sammen" joins the colleague\'s open visit: one joint visit, and the colleague is told', async () => {
     const { c, card } = await overlapping();
-    const res = await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    const res = await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
     expect(text(res.body.value)).toContain('Du er med på Megan Bowens besøg: ét fælles besøg.');
     const [megans] = await visitsOf(c, MEGAN);
     expect(megans!.jointWith).toEqual([key(LEE)]);
@@ -145,7 +145,7 @@ describe('planning and the double-visit check', () => {
     await attach(c, LEE, 'forebyggende');
     await plan(c, MEGAN, '2026-11-24', '10:00', 'no');
     const card = (await plan(c, LEE, '2026-11-27')).body.value;
-    expect(card.actions.map((a: any) => a.title)).not.toContain('Slå sammen');
+    expect(actionsOf(card).map((a: any) => a.title)).not.toContain('Slå sammen');
     const other = (await visitsOf(c, MEGAN))[0]!;
     const forged = await c.press('visits.merge', { vid: (await visitsOf(c, LEE))[0]!.id, with: other.id }, { from: LEE });
     expect(text(forged.body.value)).toContain('ikke åbent for fælles besøg');
@@ -153,7 +153,7 @@ describe('planning and the double-visit check', () => {
 
   it('a visit the planner has joined still counts: Lee joins Megan\'s visit on the 24th, then plans his own on the 23rd and is warned, the joint visit named', async () => {
     const { c, card } = await overlapping();
-    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
     const megans = (await visitsOf(c, MEGAN))[0]!;
     expect(megans.jointWith).toEqual([key(LEE)]);
     const warned = (await plan(c, LEE, '2026-11-23', '13:00')).body.value;
@@ -162,7 +162,7 @@ describe('planning and the double-visit check', () => {
     expect(text(warned)).toContain('• Megan Bowen (Demenskoordinator) 24.11.2026 kl. 10:00: Besøg 2026-11-24 (fælles besøg, som du selv deltager i)');
     expect(text(warned)).toContain('Planlæg alligevel med en begrundelse, eller annullér det nye besøg.');
     // Coordinating with, or joining, a visit he already goes on makes no sense: not offered, and refused if forged.
-    expect(warned.actions.map((a: any) => a.title)).toEqual(['Planlæg alligevel', 'Annullér']);
+    expect(actionsOf(warned).map((a: any) => a.title)).toEqual(['Planlæg alligevel', 'Annullér']);
     const draft = (await visitsOf(c, LEE)).find((v) => v.status === 'draft')!;
     expect(draft.at).toBe('2026-11-23T12:00:00.000Z');
     const forgedCoordinate = await c.press('visits.coordinate', { vid: draft.id, with: megans.id }, { from: LEE });
@@ -192,7 +192,7 @@ describe('planning and the double-visit check', () => {
     const { c, card } = await overlapping();
     const megans = (await visitsOf(c, MEGAN))[0]!;
     await c.press('visits.cancel', { vid: megans.id }, { from: MEGAN });
-    const res = await c.press('visits.keep', { ...card.actions.find((a: any) => a.verb === 'visits.keep').data, reason: '' }, { from: LEE });
+    const res = await c.press('visits.keep', { ...actionsOf(card).find((a: any) => a.verb === 'visits.keep').data, reason: '' }, { from: LEE });
     expect(textsOf(res.body.value)[0]).toBe('Besøget er planlagt');
     expect(text(res.body.value)).toContain('Kollegaens besøg er flyttet eller aflyst i mellemtiden');
     expect((await visitsOf(c, LEE))[0]!.status).toBe('planned');
@@ -202,7 +202,7 @@ describe('planning and the double-visit check', () => {
 describe('coordinating with the colleague', () => {
   async function coordinating() {
     const { c, card } = await overlapping();
-    const res = await c.press('visits.coordinate', card.actions.find((a: any) => a.verb === 'visits.coordinate').data, { from: LEE, replyToId: 'lee-card-1' } as never);
+    const res = await c.press('visits.coordinate', actionsOf(card).find((a: any) => a.verb === 'visits.coordinate').data, { from: LEE, replyToId: 'lee-card-1' } as never);
     const request = (await pendingFor(c, MEGAN)).find((m) => m.payload.card)!;
     return { c, res, request };
   }
@@ -215,7 +215,7 @@ describe('coordinating with the colleague', () => {
     expect(text(card)).toContain('Borger Jens Hansen, 010150-xxxx');
     expect(text(card)).toContain('Kollegaens besøg Lee Gu: 27.11.2026 kl. 13:30 – Besøg 2026-11-27');
     expect(request.payload.summary).toBe('En kollega vil koordinere et besøg');
-    expect(card.actions.map((a: any) => a.title)).toEqual(['Fælles besøg', 'Jeg tager den', 'Tag du den', 'Begge besøg er nødvendige']);
+    expect(actionsOf(card).map((a: any) => a.title)).toEqual(['Fælles besøg', 'Jeg tager den', 'Tag du den', 'Begge besøg er nødvendige']);
     expect(request.reportTo).toMatchObject(key(LEE));
   });
 
@@ -228,7 +228,7 @@ describe('coordinating with the colleague', () => {
     }],
   ] as const)('the colleague answers "%s": the visits change and the planner\'s card says so', async (answer, words, check) => {
     const { c, request } = await coordinating();
-    const button = (request.payload.card as any).actions.find((a: any) => a.data.answer === answer);
+    const button = actionsOf(request.payload.card).find((a: any) => a.data.answer === answer);
     const res = await c.press('visits.answer', button.data, { from: MEGAN });
     expect(text(res.body.value)).toContain('Tak, kollegaen har fået dit svar.');
     check(await visitsOf(c, LEE), await c.store.visits.listByStaff(key(MEGAN)));
@@ -241,7 +241,7 @@ describe('coordinating with the colleague', () => {
 
   it('"begge besøg er nødvendige" needs a reason; only the colleague may answer', async () => {
     const { c, request } = await coordinating();
-    const button = (request.payload.card as any).actions.find((a: any) => a.data.answer === 'bothNeeded');
+    const button = actionsOf(request.payload.card).find((a: any) => a.data.answer === 'bothNeeded');
     const forged = await c.press('visits.answer', button.data, { from: LEE });
     expect(text(forged.body.value)).toContain('Intet er ændret');
     const missing = await c.press('visits.answer', { ...button.data, reason: '' }, { from: MEGAN });
@@ -254,7 +254,7 @@ describe('coordinating with the colleague', () => {
 describe('my visits, moving, cancelling, sharing, statistics', () => {
   it('"mine besøg" marks overlaps; moving re-checks and tells the colleagues it concerned; cancelling tells them too', async () => {
     const { c, card } = await overlapping();
-    await c.press('visits.keep', { ...card.actions.find((a: any) => a.verb === 'visits.keep').data, reason: 'Nødvendigt' }, { from: LEE });
+    await c.press('visits.keep', { ...actionsOf(card).find((a: any) => a.verb === 'visits.keep').data, reason: 'Nødvendigt' }, { from: LEE });
     const [week] = await c.say('mine besøg', { from: LEE });
     expect(text(week!.attachments![0]!.content)).toContain('⚠ et kollegabesøg tæt på');
     const lees = (await visitsOf(c, LEE))[0]!;
@@ -277,14 +277,14 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const card = (await pendingFor(c, LEE)).find((m) => m.payload.card)!;
     expect(text(card.payload.card)).toBe('En kollega vil dele en borger med dig | Megan Bowen vil gerne dele en borger med dig: Jens Hansen, 010150-xxxx. Begrundelse: Hun bor alene og virker ensom');
     expect(JSON.stringify(card.payload)).not.toMatch(/Demens|demens/);
-    expect((card.payload.card as any).actions[0].verb).toBe('visits.attachStart');
+    expect(actionsOf(card.payload.card)[0].verb).toBe('visits.attachStart');
     const trail = await c.store.audit.forCitizen(citizen.id);
     expect(trail.find((e) => e.what === 'borgeren (delt med Lee Gu)')).toMatchObject({ purpose: 'besøgskoordinering', actor: { aadObjectId: MEGAN.aadObjectId } });
   });
 
   it('gives managers counts only, as a chart and as CSV; others are refused', async () => {
     const { c, card } = await overlapping();
-    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
     const [refused] = await c.say('statistik', { from: LEE });
     expect(textsOf(refused!.attachments![0]!.content)[0]).toBe('Det kræver en anden rolle');
     const [stats] = await c.say('statistik', { from: NESTOR });
@@ -302,7 +302,7 @@ describe('numbers and dates as people read them', () => {
 
   it('statistics: a decimal comma and Danish months in Danish, a point and English months in English, as the CSV has it', async () => {
     const { c, card } = await overlapping();
-    await c.press('visits.merge', card.actions.find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
     const [da] = await c.say('statistik', { from: NESTOR });
     const daCard = da!.attachments![0]!.content;
     expect(text(daCard)).toContain('Sparede km (skøn) 12,0');
