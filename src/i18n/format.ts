@@ -56,9 +56,9 @@ export function formatDay(lang: Lang, d: { year: number; month: number; day: num
   return lang === 'da' ? `${pad(d.day)}.${pad(d.month)}.${d.year}` : `${pad(d.day)}/${pad(d.month)}/${d.year}`;
 }
 
-/** When a visit is: "24.11.2026 kl. 10:00" or "24/11/2026 at 10:00". */
+/** When a visit is: "24.11.2026 kl. 10.00" or "24/11/2026 at 10:00". */
 export function formatWhen(lang: Lang, at: string): string {
-  return `${formatDate(lang, at)} ${t(lang, 'common.at')} ${formatTime(at)}`;
+  return `${formatDate(lang, at)} ${t(lang, 'common.at')} ${formatTime(lang, at)}`;
 }
 
 /** A calendar day written YYYY-MM-DD (a decision's start or end): "01.12.2026" or "01/12/2026". */
@@ -114,8 +114,8 @@ export function formatList(lang: Lang, items: readonly string[]): string {
   return items.length > 1 ? `${items.slice(0, -1).join(', ')}${t(lang, 'common.and')}${items.at(-1)}` : (items[0] ?? '');
 }
 
-/** The time of day in Denmark, "10:00". */
-export function formatTime(at: Date | string): string {
+/** The time of day in Denmark: "10.00" (Danish, as in "kl. 10.00") or "10:00". */
+export function formatTime(lang: Lang, at: Date | string): string {
   const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);
-  return `${p.hour}:${p.minute}`;
+  return lang === 'da' ? `${p.hour}.${p.minute}` : `${p.hour}:${p.minute}`;
 }

@@ -89,7 +89,7 @@ describe('dates', () => {
   it('an instant as the day it is in Denmark: 30 November 23:30 UTC is 1 December', () => {
     expect(formatDate('da', '2026-11-30T23:30:00Z')).toBe('01.12.2026');
     expect(formatDate('en', '2026-11-30T23:30:00Z')).toBe('01/12/2026');
-    expect(formatWhen('da', '2026-12-01T09:00:00Z')).toBe('01.12.2026 kl. 10:00');
+    expect(formatWhen('da', '2026-12-01T09:00:00Z')).toBe('01.12.2026 kl. 10.00');
   });
 
   it.each([
