@@ -140,6 +140,15 @@ export function renderCard<K extends keyof CardTypes>(name: K, data: CardTypes[K
 }
 
 /** `style: "default"` is the default; some renderers (the Playground's) draw it like its neighbour. */
+/**
+ * A card with a line at its top that says what just happened (e.g. that someone else changed the
+ * record meanwhile): the card as it is now, and why it is shown. Returns a new card.
+ */
+export function withBanner(card: AdaptiveCardJson, text: string): AdaptiveCardJson {
+  const body = Array.isArray(card.body) ? card.body : [];
+  return { ...card, body: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder', color: 'Attention' }, ...body] };
+}
+
 function plainDefaultButtons(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(plainDefaultButtons);
   if (!node || typeof node !== 'object') return;

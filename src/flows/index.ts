@@ -8,7 +8,11 @@ import { rolesFlow } from './roles/index.js';
 import { screeningFlow } from './screening/index.js';
 import { recognise, type Command } from './shared/commands.js';
 import { staleCardReply } from './shared/replies.js';
-import { FLOWS, type ExecuteResult, type FlowId, type TextHandler, type VerbHandler, type Verbs } from './types.js';
+import { FLOWS, type ExecuteResult, type FlowId, type Services, type TextHandler, type Turn, type VerbHandler, type Verbs } from './types.js';
+import { withBanner } from '../../cards/index.js';
+import { can } from '../domain/roles.js';
+import { t } from '../i18n/index.js';
+import type { ConflictError } from '../store/errors.js';
 import type { Verb } from './verbs.js';
 import { visitationFlow } from './visitation/index.js';
 import { visitsFlow } from './visits/index.js';
@@ -52,6 +56,29 @@ export const COMMAND_HANDLERS = {
   ...auditTrailFlow.commands,
   ...languageFlow.commands,
 } satisfies Record<Command, TextHandler>;
+
+/**
+ * Someone else changed what this turn was changing (another visitator, another instance of the
+ * bot): nothing of the turn was saved. The person gets the card of what they were working on as it
+ * is now, with a line that says so, and can do it again from there.
+ */
+export async function conflictAnswer(turn: Turn, services: Services, conflict: ConflictError): Promise<ExecuteResult> {
+  const current = (conflict.current ?? {}) as { citizenId?: unknown };
+  const view: [Verb, Record<string, unknown>] =
+    conflict.collection === 'referrals'
+      ? ['referral.open', { rid: conflict.id }]
+      : conflict.collection === 'screenings'
+        ? ['screening.start', {}]
+        : conflict.collection === 'attachments' && typeof current.citizenId === 'string'
+          ? ['visits.citizen', { citizenId: current.citizenId }]
+          : conflict.collection === 'visits' || conflict.collection === 'coordinations' || conflict.collection === 'attachments'
+            ? ['visits.week', {}]
+            : conflict.collection === 'staff'
+              ? [can(turn.roles, 'roles') ? 'roles.start' : 'language.show', {}]
+              : ['help.show', {}];
+  const result = await VERB_HANDLERS[view[0]](turn, services, view[1]);
+  return { card: withBanner(result.card, t(turn.lang, 'conflict.text')) };
+}
 
 /** The handler of a verb a card sent, if it is one of ours. */
 export function verbHandler(verb: string): VerbHandler | undefined {

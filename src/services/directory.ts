@@ -75,7 +75,6 @@ export class Directory {
     const text = (v: unknown, max: number) => (typeof v === 'string' && v ? v.slice(0, max) : undefined);
     const person: Person = { tenantId: input.tenantId, aadObjectId: input.aadObjectId, userId: text(input.userId, 1024), name: text(input.name, 512), locale: text(input.locale, 64) };
     const existing = await this.store.staff.get(person);
-    const at = now.toISOString();
     if (existing) {
       const changed =
         (person.userId && existing.userId !== person.userId) ||
@@ -83,28 +82,9 @@ export class Directory {
         (person.locale && existing.locale !== person.locale) ||
         now.getTime() - Date.parse(existing.lastSeen) > SEEN_REFRESH_MS;
       if (!changed) return existing;
-      const updated: StaffMember = {
-        ...existing,
-        userId: person.userId ?? existing.userId,
-        name: person.name ?? existing.name,
-        locale: person.locale ?? existing.locale,
-        lastSeen: at,
-      };
-      await this.store.staff.save(updated);
-      return updated;
     }
-    const member: StaffMember = {
-      tenantId: person.tenantId,
-      aadObjectId: person.aadObjectId,
-      userId: person.userId,
-      name: person.name ?? '',
-      roles: ['staff'],
-      locale: person.locale,
-      firstSeen: at,
-      lastSeen: at,
-    };
-    await this.store.staff.save(member);
-    return member;
+    // Bookkeeping, merged with what is stored: never writes back roles or a language read earlier.
+    return this.store.staff.touch(person, { userId: person.userId, name: person.name, locale: person.locale }, now.toISOString());
   }
 
   async rolesOf(key: StaffKey): Promise<Role[]> {

@@ -147,7 +147,8 @@ export class Outbox {
       updatedAt: at,
     };
     await this.store.outbox.save(message);
-    this.kick();
+    // Sent once it is stored: inside a turn's transaction, after the commit (never a message the turn then rolls back).
+    this.store.afterCommit(() => this.kick());
     return message;
   }
 
@@ -166,7 +167,7 @@ export class Outbox {
       await this.store.outbox.save({ ...current, nextAttemptAt: now });
       moved++;
     }
-    if (moved) this.kick();
+    if (moved) this.store.afterCommit(() => this.kick());
   }
 
   /** Called when a message on this topic kind is sent or given up. */

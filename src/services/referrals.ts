@@ -77,7 +77,6 @@ export class Referrals {
     const caseNumber = await this.store.referrals.nextCaseNumber(Number(copenhagenParts(this.clock.now()).year));
     const referral: Referral = {
       id: randomUUID(),
-      version: 1,
       caseNumber,
       citizenId: input.citizenId,
       status: 'new',
@@ -86,17 +85,17 @@ export class Referrals {
       source: input.source,
       data: { notified: false, history: [{ at: now, by: actor.staff, byName: actor.name ?? '', action: 'created' }], ...input.data } as Record<string, unknown>,
     };
-    await this.store.referrals.save(referral);
+    const stored = await this.store.referrals.save(referral);
     await this.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId: referral.citizenId, action: 'create', purpose: 'visitation', what: t('da', 'audit.visitation.referral', { caseNumber }) });
     for (const listener of this.listeners) {
       try {
-        await listener(referral);
+        await listener(stored);
       } catch (err) {
         // The referral stands; the queue shows it even if its card could not be queued.
-        this.log.error('a referral listener failed', { err, referral: referral.id });
+        this.log.error('a referral listener failed', { err, referral: stored.id });
       }
     }
-    return (await this.store.referrals.get(referral.id)) ?? referral;
+    return (await this.store.referrals.get(stored.id)) ?? stored;
   }
 
   channel(): Promise<ChannelSetting | undefined> {

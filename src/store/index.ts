@@ -7,6 +7,7 @@ import { ensureDataDir } from './dataDir.js';
 export type * from './types.js';
 export { staffKeyString, sameStaff } from './types.js';
 export { DataDirLockedError } from './lowdb/lock.js';
+export { ConflictError, isConflict } from './errors.js';
 
 export async function openStore(dataDir: string, clock: Clock): Promise<Store> {
   ensureDataDir(dataDir);

@@ -8,7 +8,7 @@ export interface StaffKey {
   aadObjectId: string;
 }
 
-export interface StaffMember extends StaffKey {
+export interface StaffMember extends StaffKey, Versioned {
   /** The Teams user id (29:...) the bot talks to. */
   userId?: string;
   name: string;
@@ -31,7 +31,17 @@ export interface Citizen {
   updatedAt: string;
 }
 
-export interface Screening {
+/**
+ * Records people edit carry a version. `save` writes only if the stored record still has the version
+ * the caller read (a new record: none stored, version 0 or absent), and the saved record gets the
+ * next one; otherwise it throws ConflictError. Within one transaction, saving the same record again
+ * from the copy first read is allowed.
+ */
+export interface Versioned {
+  version?: number;
+}
+
+export interface Screening extends Versioned {
   id: string;
   citizenId?: string;
   author: StaffKey;
@@ -42,10 +52,8 @@ export interface Screening {
   data: Record<string, unknown>;
 }
 
-export interface Referral {
+export interface Referral extends Versioned {
   id: string;
-  /** Bumped on every change; compare-and-save refuses a stale one (two visitators taking at once). */
-  version: number;
   caseNumber: string;
   citizenId: string;
   status: 'new' | 'taken' | 'decided' | 'refused' | 'closed';
@@ -53,10 +61,12 @@ export interface Referral {
   updatedAt: string;
   source: { kind: 'screening' | 'direct'; screeningId?: string; unit?: string; by: StaffKey };
   holder?: StaffKey;
+  /** When the decision's follow-up is due (ISO), until it is answered: the follow-up job's index. */
+  followUpDueAt?: string;
   data: Record<string, unknown>;
 }
 
-export interface Visit {
+export interface Visit extends Versioned {
   id: string;
   citizenId: string;
   staff: StaffKey;
@@ -73,7 +83,7 @@ export interface Visit {
 }
 
 /** A staff member attached to a citizen through a service, with a purpose (who may see the citizen's visits). */
-export interface Attachment {
+export interface Attachment extends Versioned {
   id: string;
   citizenId: string;
   staff: StaffKey;
@@ -86,7 +96,7 @@ export interface Attachment {
 }
 
 /** A planner asked a colleague how to avoid a double visit. */
-export interface Coordination {
+export interface Coordination extends Versioned {
   id: string;
   citizenId: string;
   planner: StaffKey;
@@ -179,15 +189,31 @@ export interface StateItem {
 
 export type CasResult = { ok: true; eTag: string } | { ok: false; current?: StateItem };
 
+/** Who talked to the bot, as bookkeeping: written on any turn, never versioned. */
+export interface SeenFields {
+  userId?: string;
+  name?: string;
+  locale?: string;
+}
+
 export interface StaffRepository {
   get(key: StaffKey): Promise<StaffMember | undefined>;
-  save(member: StaffMember): Promise<void>;
+  /** Roles and language, which people edit: versioned (the member's version as read). */
+  save(member: StaffMember): Promise<StaffMember>;
+  /**
+   * Bookkeeping: the person was seen at `at` (with their Teams id, name and locale, where given).
+   * Creates the member (roles: staff) if unknown; leaves roles, language and version as they are.
+   */
+  touch(key: StaffKey, seen: SeenFields, at: string): Promise<StaffMember>;
   list(tenantId?: string): Promise<StaffMember[]>;
 }
 
 export interface CitizenRepository {
   get(id: string): Promise<Citizen | undefined>;
   findByCpr(cpr: string): Promise<Citizen | undefined>;
+  /** The citizen with this CPR number, or `create()` stored as new: one citizen per CPR number, also with several writers. */
+  findOrCreateByCpr(cpr: string, create: () => Citizen): Promise<{ citizen: Citizen; created: boolean }>;
+  /** Refused with ConflictError ('unique') if another citizen has the CPR number. */
   save(citizen: Citizen): Promise<void>;
   delete(id: string): Promise<void>;
   count(): Promise<number>;
@@ -195,7 +221,7 @@ export interface CitizenRepository {
 
 export interface ScreeningRepository {
   get(id: string): Promise<Screening | undefined>;
-  save(screening: Screening): Promise<void>;
+  save(screening: Screening): Promise<Screening>;
   delete(id: string): Promise<void>;
   listByCitizen(citizenId: string): Promise<Screening[]>;
   draftsBy(author: StaffKey): Promise<Screening[]>;
@@ -203,21 +229,19 @@ export interface ScreeningRepository {
 
 export interface ReferralRepository {
   get(id: string): Promise<Referral | undefined>;
-  save(referral: Referral): Promise<void>;
+  save(referral: Referral): Promise<Referral>;
   /** Open referrals (new or taken), oldest first. */
   listOpen(): Promise<Referral[]>;
   listByCitizen(citizenId: string): Promise<Referral[]>;
-  /** Save only if the stored version is still `expectedVersion`; the saved one gets version + 1. */
-  compareAndSave(next: Referral, expectedVersion: number): Promise<Referral | undefined>;
-  /** Decided referrals whose follow-up is due at `now`. */
+  /** Referrals whose `followUpDueAt` has come at `now`, earliest first. */
   followUpsDue(now: Date): Promise<Referral[]>;
-  /** The next case number, e.g. "V-2026-0001"; never handed out twice. */
+  /** The next case number, e.g. "V-2026-0001"; never handed out twice, also with several writers (a number may be skipped). */
   nextCaseNumber(year: number): Promise<string>;
 }
 
 export interface VisitRepository {
   get(id: string): Promise<Visit | undefined>;
-  save(visit: Visit): Promise<void>;
+  save(visit: Visit): Promise<Visit>;
   delete(id: string): Promise<void>;
   listByCitizen(citizenId: string): Promise<Visit[]>;
   /** Visits a staff member makes or joins. */
@@ -226,14 +250,14 @@ export interface VisitRepository {
 
 export interface AttachmentRepository {
   get(id: string): Promise<Attachment | undefined>;
-  save(attachment: Attachment): Promise<void>;
+  save(attachment: Attachment): Promise<Attachment>;
   listByCitizen(citizenId: string): Promise<Attachment[]>;
   listByStaff(staff: StaffKey): Promise<Attachment[]>;
 }
 
 export interface CoordinationRepository {
   get(id: string): Promise<Coordination | undefined>;
-  save(coordination: Coordination): Promise<void>;
+  save(coordination: Coordination): Promise<Coordination>;
 }
 
 export interface VisitEventLog {
@@ -282,10 +306,14 @@ export interface StateRepository {
 
 export interface SettingsRepository {
   get<T>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown): Promise<void>;
+  /** The setting with its version (0: never set). */
+  entry<T>(key: string): Promise<{ value: T | undefined; version: number }>;
+  /** Set it; with `expectedVersion`, only if nobody set it since that version was read (else ConflictError). */
+  set(key: string, value: unknown, expectedVersion?: number): Promise<void>;
 }
 
-export interface Store {
+/** The repositories: what a transaction sees, and what the store offers outside one. */
+export interface Repositories {
   staff: StaffRepository;
   citizens: CitizenRepository;
   screenings: ScreeningRepository;
@@ -299,6 +327,20 @@ export interface Store {
   conversations: ConversationRepository;
   state: StateRepository;
   settings: SettingsRepository;
+}
+
+export interface Store extends Repositories {
+  /**
+   * Run `fn`; everything it changes (records, audit entries, outbox messages) is stored together
+   * with one durable write when it resolves, or not at all if it throws. `fn` must not do network
+   * I/O (it maps onto a database transaction). The repositories of the store itself join the
+   * transaction running in the same async context, so services built on the store take part
+   * without being told; a transaction inside a transaction is the same one. Resolves once the
+   * change is durable, then runs what was handed to `afterCommit`.
+   */
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Run `fn` once the transaction in progress has committed (at once when there is none); dropped on rollback. */
+  afterCommit(fn: () => void): void;
   status(): { status: 'ok' | 'error'; detail?: string };
   /** Flush, fold the log into a snapshot, release DATA_DIR. */
   close(): Promise<void>;

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { ActivityBody } from '../http/activity.js';
 import type { Logger } from '../log.js';
-import { listenForReferralCards, textHandler, verbHandler } from '../flows/index.js';
+import { conflictAnswer, listenForReferralCards, textHandler, verbHandler } from '../flows/index.js';
 import { helpReply } from '../flows/help/index.js';
 import { notice, staleCardReply } from '../flows/shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn } from '../flows/types.js';
@@ -16,7 +16,7 @@ import { Referrals } from '../services/referrals.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
-import type { Store } from '../store/index.js';
+import { isConflict, type Store } from '../store/index.js';
 import { authenticate, processAuthenticated } from './adapter.js';
 import { forClient, submittedPress, type CardActionMode } from './cardActions.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
@@ -81,6 +81,25 @@ export function createBot(options: BotOptions): Bot {
     return turnOf(activity, botId, { staff, roles, openMode, lang });
   };
 
+  /**
+   * A handler's work as one transaction: what it changes is stored together, once, before anything
+   * is sent (its answer after the commit; proactive messages by the outbox after it too). A second
+   * record with a unique value (two people recording the same citizen at once) is tried again; a
+   * record someone else changed meanwhile gives the person the conflict answer.
+   */
+  async function changing<R>(turn: Turn, work: () => Promise<R>, asAnswer: (answer: ExecuteResult) => R = (a) => a as R): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.transaction(work);
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+        log.info('a change met a conflict; nothing of it was saved', { kind: err.kind, collection: err.collection, attempt });
+        if (err.kind === 'unique' && attempt < 3) continue;
+        return asAnswer(await conflictAnswer(turn, services, err));
+      }
+    }
+  }
+
   adapter.onTurnError = async (context, error) => {
     log.error('turn failed', { err: error, activityType: context.activity.type, conversationType: context.activity.conversation?.conversationType });
     const lang = turnOf(context.activity, botId).lang;
@@ -107,14 +126,17 @@ export function createBot(options: BotOptions): Bot {
   });
 
   // Every turn: remember where this conversation is (for proactive messages) and who is talking.
+  // Bookkeeping, written only when something changed: one transaction, so at most one durable write.
   app.turn('beforeTurn', async (context) => {
-    await rememberConversation(store, context.activity, options.clock);
-    const staff = staffKeyOf(context.activity);
-    if (staff && context.activity.from?.role !== 'bot') {
-      await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });
-      // Whatever waits for this person (a card they could not be reached with) is tried again now.
-      await options.outbox?.retryNowFor(staff);
-    }
+    await store.transaction(async () => {
+      await rememberConversation(store, context.activity, options.clock);
+      const staff = staffKeyOf(context.activity);
+      if (staff && context.activity.from?.role !== 'bot') {
+        await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });
+        // Whatever waits for this person (a card they could not be reached with) is tried again now.
+        await options.outbox?.retryNowFor(staff);
+      }
+    });
     return true;
   });
 
@@ -138,7 +160,7 @@ export function createBot(options: BotOptions): Bot {
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
     async (context) => {
       const turn = await turnFor(context.activity);
-      const result = await execute(turn, services, context.activity.value);
+      const result = await changing(turn, () => execute(turn, services, context.activity.value));
       await sendInvokeCard(context, result.card, mode);
       if (result.also?.length) await send(context, result.also, mode);
     },
@@ -163,12 +185,17 @@ export function createBot(options: BotOptions): Bot {
     if (!text && context.activity.value !== undefined) {
       const press = submittedPress(context.activity.value);
       const handler = press ? verbHandler(press.verb) : undefined;
-      const result = handler && press ? await handler(turn, services, press.data) : { card: staleCardReply(turn).card };
+      const result = handler && press ? await changing(turn, () => handler(turn, services, press.data)) : { card: staleCardReply(turn).card };
       await replaceCard(context, result.card, mode);
       if (result.also?.length) await send(context, result.also, mode);
       return;
     }
-    return send(context, await textHandler(text)(turn, services), mode);
+    const replies = await changing(
+      turn,
+      () => textHandler(text)(turn, services),
+      (answer): Reply[] => [{ kind: 'card', card: answer.card, summary: t(turn.lang, 'conflict.title') }],
+    );
+    return send(context, replies, mode);
   });
 
   const serializer = new KeyedSerializer();

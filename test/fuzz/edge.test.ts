@@ -177,13 +177,15 @@ function diskMark(): { wal: string; snapshot: string } {
   return { wal: walFiles().map((f) => `${f.name}:${f.size}`).join(','), snapshot };
 }
 let walOffset = new Map<string, number>();
+/** A log line's changes: one, or a transaction's ({ t: [...] }). */
+const changesIn = (line: any): { c: string; k: string; v?: any; d?: 1 }[] => (Array.isArray(line.t) ? line.t : [line]);
 function appendedLines(): { c: string; k: string; v?: any; d?: 1 }[] {
   const lines: { c: string; k: string; v?: any; d?: 1 }[] = [];
   for (const f of walFiles()) {
     const from = walOffset.get(f.name) ?? 0;
     if (f.size > from) {
       const text = readFileSync(path.join(dataDir, f.name)).subarray(from, f.size).toString('utf8');
-      for (const l of text.split('\n')) if (l) lines.push(JSON.parse(l));
+      for (const l of text.split('\n')) if (l) lines.push(...changesIn(JSON.parse(l)));
       walOffset.set(f.name, f.size);
     }
   }
@@ -388,10 +390,11 @@ function records(collection: string): Map<string, any> {
   for (const f of walFiles().sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }))) {
     for (const l of readFileSync(path.join(dataDir, f.name), 'utf8').split('\n')) {
       if (!l) continue;
-      const e = JSON.parse(l);
-      if (e.c !== collection) continue;
-      if (e.d) out.delete(e.k);
-      else out.set(e.k, e.v);
+      for (const e of changesIn(JSON.parse(l))) {
+        if (e.c !== collection) continue;
+        if (e.d) out.delete(e.k);
+        else out.set(e.k, e.v);
+      }
     }
   }
   return out;

@@ -19,14 +19,12 @@ export async function findOrCreateCitizen(
   name: string,
   audit: { purpose: string; lookedUp: string; created: string },
 ): Promise<CitizenLookup> {
-  const existing = await services.store.citizens.findByCpr(cpr);
-  if (existing) {
-    await auditCitizen(services, actor, existing.id, 'read', audit.purpose, audit.lookedUp);
-    return { citizen: existing, known: true };
-  }
-  const now = services.clock.now().toISOString();
-  const citizen: Citizen = { id: randomUUID(), cpr, name: name.trim(), createdAt: now, updatedAt: now };
-  await services.store.citizens.save(citizen);
-  await auditCitizen(services, actor, citizen.id, 'create', audit.purpose, audit.created);
-  return { citizen, known: false };
+  // One citizen per CPR number, also when two people record the same citizen at once.
+  const { citizen, created } = await services.store.citizens.findOrCreateByCpr(cpr, () => {
+    const now = services.clock.now().toISOString();
+    return { id: randomUUID(), cpr, name: name.trim(), createdAt: now, updatedAt: now } satisfies Citizen;
+  });
+  if (created) await auditCitizen(services, actor, citizen.id, 'create', audit.purpose, audit.created);
+  else await auditCitizen(services, actor, citizen.id, 'read', audit.purpose, audit.lookedUp);
+  return { citizen, known: !created };
 }

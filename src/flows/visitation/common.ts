@@ -29,17 +29,17 @@ export async function visitationChannel(services: Services): Promise<ChannelSett
   return services.referrals.channel();
 }
 
-/** Change a referral with compare-and-save, retrying if someone else changed it meanwhile. */
+/**
+ * Change a referral as it is now: `change` sees the current record and decides (undefined: no
+ * change). Saved over the version just read, in the turn's transaction; if another writer got
+ * there first, the store refuses it (ConflictError) and the person is shown the referral as it is.
+ */
 export async function mutate(services: Services, rid: string, change: (r: Referral, d: ReferralData) => Referral | undefined): Promise<Referral | undefined> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await services.store.referrals.get(rid);
-    if (!current) return undefined;
-    const next = change(current, dataOf(current));
-    if (!next) return current;
-    const saved = await services.store.referrals.compareAndSave({ ...next, updatedAt: services.clock.now().toISOString() }, current.version);
-    if (saved) return saved;
-  }
-  throw new Error('The referral kept changing; try again');
+  const current = await services.store.referrals.get(rid);
+  if (!current) return undefined;
+  const next = change(current, dataOf(current));
+  if (!next) return current;
+  return services.store.referrals.save({ ...next, updatedAt: services.clock.now().toISOString() });
 }
 
 export const audit = (services: Services, actor: Actor, citizenId: string, action: AuditAction, what: string) => auditCitizen(services, actor, citizenId, action, PURPOSE, what);

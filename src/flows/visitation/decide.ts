@@ -124,7 +124,8 @@ export const decideVerbs = {
       rd.decision = decision;
       rd.history.push({ at: now, by: turn.staff, byName: turn.user.name ?? '', action: 'decided' });
       if (offer !== 'refused') rd.followUp = { kind: offer === 'home' ? 'homeEnd' : 'yearly', dueAt: offer === 'home' ? `${decision.endDate}T08:00:00.000Z` : addYear(now) };
-      return withData({ ...r, status: offer === 'refused' ? 'refused' : 'decided' }, rd);
+      // A stored field, so the store finds due follow-ups without reading the flow's data.
+      return withData({ ...r, status: offer === 'refused' ? 'refused' : 'decided', followUpDueAt: rd.followUp?.dueAt }, rd);
     });
     if (!saved || saved.version === referral.version) return { card: decisionForm(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, values, { offer: t(L, 'visitation.changedMeanwhile') }) };
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.decided', { caseNumber: saved.caseNumber }));

@@ -5,6 +5,7 @@ import { t } from '../../i18n/index.js';
 import { button } from '../shared/form.js';
 import type { Services , Verbs } from '../types.js';
 import { dataOf, withData } from '../../services/referrals.js';
+import type { Outbox } from '../../services/outbox.js';
 import { actorOf, audit, mutate, personalOnly, refusedAnswer, str, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
 
@@ -12,30 +13,41 @@ import { detailsCard } from './details.js';
 export async function remindFollowUps(services: Services): Promise<number> {
   if (!services.outbox) return 0;
   let sent = 0;
-  for (const r of await services.store.referrals.followUpsDue(services.clock.now())) {
-    const d = dataOf(r);
-    if (!d.followUp || d.followUp.remindedAt || d.followUp.result) continue;
-    const kind = d.followUp.kind;
-    const rid = r.id;
-    const visitator = r.holder ?? d.decision?.decidedBy;
-    if (visitator) {
-      const card = renderCard('visitation/followUp', {
-        caseTitle: t('da', 'visitation.card.title', { caseNumber: r.caseNumber }),
-        title: t('da', `visitation.followUp.${kind}`),
-        intro: t('da', 'visitation.followUp.intro'),
-        actions: FOLLOW_UP_RESULTS.map((result) => button(t('da', `visitation.followUp.${result}`), 'referral.followUp', { rid, result })),
-      });
-      await services.outbox.enqueue({ idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:visitator`, target: { kind: 'user', user: visitator }, payload: { card, summary: t('da', 'visitation.followUp.preview') } });
-    }
-    await services.outbox.enqueue({
-      idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:centre`,
-      target: { kind: 'user', user: r.source.by },
-      payload: { text: t('da', `visitation.followUp.centre.${kind}`, { caseNumber: r.caseNumber }), summary: t('da', 'visitation.followUp.preview') },
-    });
-    await mutate(services, rid, (x, xd) => withData(x, { ...xd, followUp: { ...xd.followUp!, remindedAt: services.clock.now().toISOString() } }));
-    sent++;
+  for (const due of await services.store.referrals.followUpsDue(services.clock.now())) {
+    // Each reminder is one transaction: both messages and the mark that it was sent, or none.
+    if (await services.store.transaction(() => remind(services as Services & { outbox: Outbox }, due.id))) sent++;
   }
   return sent;
+}
+
+async function remind(services: Services & { outbox: Outbox }, id: string): Promise<boolean> {
+  const r = await services.store.referrals.get(id);
+  if (!r?.followUpDueAt) return false;
+  const d = dataOf(r);
+  if (!d.followUp || d.followUp.remindedAt || d.followUp.result) {
+    await services.store.referrals.save({ ...r, followUpDueAt: undefined });
+    return false;
+  }
+  const kind = d.followUp.kind;
+  const rid = r.id;
+  const visitator = r.holder ?? d.decision?.decidedBy;
+  if (visitator) {
+    const card = renderCard('visitation/followUp', {
+      caseTitle: t('da', 'visitation.card.title', { caseNumber: r.caseNumber }),
+      title: t('da', `visitation.followUp.${kind}`),
+      intro: t('da', 'visitation.followUp.intro'),
+      actions: FOLLOW_UP_RESULTS.map((result) => button(t('da', `visitation.followUp.${result}`), 'referral.followUp', { rid, result })),
+    });
+    await services.outbox.enqueue({ idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:visitator`, target: { kind: 'user', user: visitator }, payload: { card, summary: t('da', 'visitation.followUp.preview') } });
+  }
+  await services.outbox.enqueue({
+    idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:centre`,
+    target: { kind: 'user', user: r.source.by },
+    payload: { text: t('da', `visitation.followUp.centre.${kind}`, { caseNumber: r.caseNumber }), summary: t('da', 'visitation.followUp.preview') },
+  });
+  // Reminded: off the list of due follow-ups (the answer is still welcome).
+  await mutate(services, rid, (x, xd) => withData({ ...x, followUpDueAt: undefined }, { ...xd, followUp: { ...xd.followUp!, remindedAt: services.clock.now().toISOString() } }));
+  return true;
 }
 
 export const followUpVerbs = {
@@ -48,7 +60,7 @@ export const followUpVerbs = {
       const at = services.clock.now().toISOString();
       d.followUp = { ...d.followUp!, result: result as FollowUpResult, resultAt: at };
       d.history.push({ at, by: turn.staff, byName: turn.user.name ?? '', action: `followUp:${result}` });
-      return withData({ ...r, status: result === 'E3' ? 'closed' : r.status }, d);
+      return withData({ ...r, status: result === 'E3' ? 'closed' : r.status, followUpDueAt: undefined }, d);
     });
     await audit(services, actorOf(turn), referral.citizenId, 'update', t('da', 'audit.visitation.followUp', { caseNumber: referral.caseNumber, result }));
     return { card: await detailsCard(turn, services, saved!, t(turn.lang, 'visitation.followUp.saved', { result: t(turn.lang, `visitation.followUp.${result}`) })) };

@@ -1,23 +1,35 @@
 // The lowdb implementation of the repositories, over the snapshot + write-ahead-log engine.
+//
+// Transactions: a transaction's changes are kept aside (an overlay its own reads see) and handed to
+// the engine as one log line when it ends: one durable write, all or nothing. In one process,
+// transactions run one at a time (a callback does no network I/O, so it holds the store for
+// microseconds to a millisecond of CPU), and their disk writes are shared: a transaction's fsync
+// happens after the next may already have started. The store's own repositories join the
+// transaction of the async context they are called in (AsyncLocalStorage), so services built on the
+// store take part without being handed the transaction.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
 import type {
   Attachment,
   AuditEntry,
-  Coordination,
-  VisitEventRecord,
   Citizen,
   ConversationRecord,
+  Coordination,
   OutboxMessage,
   Referral,
+  Repositories,
   Screening,
   StaffKey,
   StaffMember,
   StateItem,
   Store,
+  Versioned,
   Visit,
+  VisitEventRecord,
 } from '../types.js';
-import { randomBytes } from 'node:crypto';
 import { staffKeyString } from '../types.js';
-import { Engine, type EngineOptions, type IndexDefinition } from './engine.js';
+import { ConflictError } from '../errors.js';
+import { Engine, type EngineOptions, type IndexDefinition, type Op } from './engine.js';
 
 const INDEXES: IndexDefinition[] = [
   { collection: 'citizens', name: 'byCpr', keys: (c: Citizen) => [c.cpr] },
@@ -25,7 +37,7 @@ const INDEXES: IndexDefinition[] = [
   { collection: 'screenings', name: 'draftsByAuthor', keys: (s: Screening) => (s.status === 'draft' ? [staffKeyString(s.author)] : []) },
   { collection: 'referrals', name: 'byCitizen', keys: (r: Referral) => [r.citizenId] },
   { collection: 'referrals', name: 'open', keys: (r: Referral) => (r.status === 'new' || r.status === 'taken' ? ['open'] : []) },
-  { collection: 'referrals', name: 'followUp', keys: (r: Referral) => ((r.data as { followUp?: { result?: string } }).followUp && !(r.data as { followUp?: { result?: string } }).followUp?.result ? ['pending'] : []) },
+  { collection: 'referrals', name: 'followUp', keys: (r: Referral) => (r.followUpDueAt ? ['pending'] : []) },
   { collection: 'visits', name: 'byCitizen', keys: (v: Visit) => [v.citizenId] },
   { collection: 'visits', name: 'byStaff', keys: (v: Visit) => [staffKeyString(v.staff), ...(v.jointWith ?? []).map(staffKeyString)] },
   { collection: 'attachments', name: 'byCitizen', keys: (a: Attachment) => [a.citizenId] },
@@ -41,155 +53,341 @@ const INDEXES: IndexDefinition[] = [
 
 const byCreated = <T extends { createdAt: string }>(a: T, b: T) => a.createdAt.localeCompare(b.createdAt);
 
+const DELETED = Symbol('deleted');
+
+/** One transaction's changes, kept aside until it commits. */
+class Tx {
+  live = true;
+  readonly overlay = new Map<string, Map<string, unknown>>();
+  /** Versioned records written in this transaction: the version they had before it. */
+  readonly bases = new Map<string, number>();
+  readonly after: (() => void)[] = [];
+  repos!: Repositories;
+
+  changes(collection: string): Map<string, unknown> | undefined {
+    return this.overlay.get(collection);
+  }
+
+  set(collection: string, key: string, value: unknown): void {
+    let m = this.overlay.get(collection);
+    if (!m) this.overlay.set(collection, (m = new Map()));
+    m.set(key, value);
+  }
+
+  ops(): Op[] {
+    const ops: Op[] = [];
+    for (const [c, m] of this.overlay) for (const [k, v] of m) ops.push(v === DELETED ? { c, k, d: 1 } : { c, k, v });
+    return ops;
+  }
+}
+
+/** A settings value as stored: the value and its version (settings written before versions are plain values). */
+interface SettingEntry {
+  $setting: 1;
+  value: unknown;
+  version: number;
+}
+const isSettingEntry = (x: unknown): x is SettingEntry => !!x && typeof x === 'object' && (x as SettingEntry).$setting === 1;
+
 export async function openLowdbStore(dir: string, options: EngineOptions): Promise<Store & { engine: Engine }> {
   const { clock } = options;
   const engine = await Engine.open(dir, INDEXES, options);
-  const all = <T>(collection: string, keys: string[]) => keys.map((k) => engine.get<T>(collection, k)!).filter(Boolean);
 
+  // Sequences live in memory and are taken at once (a number given to a transaction that rolls back
+  // is skipped, as with a database sequence); what a transaction took is stored with it.
+  const counters = new Map<string, number>();
   let auditSeq = 0;
   for (const [key] of engine.entries('audit')) auditSeq = Math.max(auditSeq, Number(key));
+  counters.set('audit', auditSeq);
   let eTagCounter = 0;
-  let eventCounter = 0;
   // Unique across restarts without reading a clock: a random prefix per opening, then a counter.
-  const eTagPrefix = randomBytes(6).toString('base64url');
-  const newETag = () => `${eTagPrefix}.${(++eTagCounter).toString(36)}`;
+  const prefix = randomBytes(6).toString('base64url');
+  const unique = () => `${prefix}.${(++eTagCounter).toString(36)}`;
+
+  /** The repositories over one transaction's view: the engine's records with the transaction's changes on top. */
+  function repositories(tx: Tx): Repositories {
+    const get = <T>(c: string, k: string): T | undefined => {
+      const m = tx.changes(c);
+      if (m?.has(k)) {
+        const v = m.get(k);
+        return v === DELETED ? undefined : (v as T);
+      }
+      return engine.get<T>(c, k);
+    };
+    const put = (c: string, k: string, v: unknown): void => tx.set(c, k, structuredClone(v));
+    const del = (c: string, k: string): void => tx.set(c, k, DELETED);
+    const lookup = (c: string, index: string, ikey: string): string[] => {
+      const m = tx.changes(c);
+      const keys = engine.lookup(c, index, ikey);
+      if (!m) return keys;
+      const out = keys.filter((k) => !m.has(k));
+      for (const [k, v] of m) if (v !== DELETED && engine.indexKeysOf(c, index, v).includes(ikey)) out.push(k);
+      return out;
+    };
+    const all = <T>(c: string, keys: string[]): T[] => keys.map((k) => get<T>(c, k)).filter((x): x is T => x !== undefined);
+    const entries = <T>(c: string): T[] => {
+      const m = tx.changes(c);
+      const out: T[] = [];
+      for (const [k, v] of engine.entries<T>(c)) if (!m?.has(k)) out.push(v);
+      if (m) for (const v of m.values()) if (v !== DELETED) out.push(v as T);
+      return out;
+    };
+    const nextSeq = (name: string, stored: () => number): number => {
+      const n = Math.max(counters.get(name) ?? 0, stored()) + 1;
+      counters.set(name, n);
+      return n;
+    };
+
+    /** Save a record people edit: only over the version it was read at; it gets the next one. */
+    const saveVersioned = <T extends Versioned>(c: string, k: string, record: T): T => {
+      const current = get<T>(c, k);
+      const currentVersion = current ? (current.version ?? 0) : 0;
+      const expected = record.version ?? 0;
+      const id = `${c}\u0000${k}`;
+      const base = tx.bases.get(id);
+      // Saved again in the same transaction: from the copy first read, or the one the first save returned.
+      const ok = base !== undefined ? expected === base || expected === currentVersion : current ? expected === currentVersion : expected === 0;
+      if (!ok) throw new ConflictError('version', c, k, current);
+      if (base === undefined) tx.bases.set(id, currentVersion);
+      const saved = { ...record, version: tx.bases.get(id)! + 1 };
+      put(c, k, saved);
+      return saved;
+    };
+
+    const saveCitizen = (c: Citizen): void => {
+      const other = lookup('citizens', 'byCpr', c.cpr).find((k) => k !== c.id);
+      // The error names the other record, never the CPR number (errors reach the log).
+      if (other) throw new ConflictError('unique', 'citizens', other);
+      put('citizens', c.id, c);
+    };
+
+    return {
+      staff: {
+        get: async (key: StaffKey) => get<StaffMember>('staff', staffKeyString(key)),
+        save: async (m) => saveVersioned('staff', staffKeyString(m), m),
+        async touch(key, seen, at) {
+          const k = staffKeyString(key);
+          const current = get<StaffMember>('staff', k);
+          const member: StaffMember = current
+            ? { ...current, userId: seen.userId ?? current.userId, name: seen.name ?? current.name, locale: seen.locale ?? current.locale, lastSeen: at }
+            : { tenantId: key.tenantId, aadObjectId: key.aadObjectId, userId: seen.userId, name: seen.name ?? '', roles: ['staff'], locale: seen.locale, firstSeen: at, lastSeen: at };
+          put('staff', k, member);
+          return member;
+        },
+        list: async (tenantId) => entries<StaffMember>('staff').filter((m) => !tenantId || m.tenantId === tenantId),
+      },
+      citizens: {
+        get: async (id) => get<Citizen>('citizens', id),
+        findByCpr: async (cpr) => all<Citizen>('citizens', lookup('citizens', 'byCpr', cpr))[0],
+        async findOrCreateByCpr(cpr, create) {
+          const existing = all<Citizen>('citizens', lookup('citizens', 'byCpr', cpr))[0];
+          if (existing) return { citizen: existing, created: false };
+          const citizen = create();
+          if (citizen.cpr !== cpr) throw new Error('findOrCreateByCpr: the new citizen has another CPR number');
+          saveCitizen(citizen);
+          return { citizen, created: true };
+        },
+        save: async (c) => saveCitizen(c),
+        delete: async (id) => del('citizens', id),
+        count: async () => entries('citizens').length,
+      },
+      screenings: {
+        get: async (id) => get<Screening>('screenings', id),
+        save: async (s) => saveVersioned('screenings', s.id, s),
+        delete: async (id) => del('screenings', id),
+        listByCitizen: async (citizenId) => all<Screening>('screenings', lookup('screenings', 'byCitizen', citizenId)).sort(byCreated),
+        draftsBy: async (author) => all<Screening>('screenings', lookup('screenings', 'draftsByAuthor', staffKeyString(author))).sort(byCreated),
+      },
+      referrals: {
+        get: async (id) => get<Referral>('referrals', id),
+        save: async (r) => saveVersioned('referrals', r.id, r),
+        listOpen: async () => all<Referral>('referrals', lookup('referrals', 'open', 'open')).sort(byCreated),
+        listByCitizen: async (citizenId) => all<Referral>('referrals', lookup('referrals', 'byCitizen', citizenId)).sort(byCreated),
+        async followUpsDue(now) {
+          const at = now.toISOString();
+          return all<Referral>('referrals', lookup('referrals', 'followUp', 'pending'))
+            .filter((r) => r.followUpDueAt! <= at)
+            .sort((a, b) => a.followUpDueAt!.localeCompare(b.followUpDueAt!));
+        },
+        async nextCaseNumber(year) {
+          const key = `caseNumber:${year}`;
+          const n = nextSeq(key, () => get<number>('meta', key) ?? 0);
+          put('meta', key, Math.max(n, get<number>('meta', key) ?? 0));
+          return `V-${year}-${String(n).padStart(4, '0')}`;
+        },
+      },
+      visits: {
+        get: async (id) => get<Visit>('visits', id),
+        save: async (v) => saveVersioned('visits', v.id, v),
+        delete: async (id) => del('visits', id),
+        listByCitizen: async (citizenId) => all<Visit>('visits', lookup('visits', 'byCitizen', citizenId)).sort((a, b) => a.at.localeCompare(b.at)),
+        listByStaff: async (staff) => all<Visit>('visits', lookup('visits', 'byStaff', staffKeyString(staff))).sort((a, b) => a.at.localeCompare(b.at)),
+      },
+      attachments: {
+        get: async (id) => get<Attachment>('attachments', id),
+        save: async (a) => saveVersioned('attachments', a.id, a),
+        listByCitizen: async (citizenId) => all<Attachment>('attachments', lookup('attachments', 'byCitizen', citizenId)).sort((a, b) => a.since.localeCompare(b.since)),
+        listByStaff: async (staff) => all<Attachment>('attachments', lookup('attachments', 'byStaff', staffKeyString(staff))).sort((a, b) => a.since.localeCompare(b.since)),
+      },
+      coordinations: {
+        get: async (id) => get<Coordination>('coordinations', id),
+        save: async (c) => saveVersioned('coordinations', c.id, c),
+      },
+      visitEvents: {
+        async append(event) {
+          const id = `${event.at}:${unique()}`;
+          put('visitEvents', id, { ...event, id });
+        },
+        since: async (iso) => entries<VisitEventRecord>('visitEvents').filter((e) => e.at >= iso),
+      },
+      outbox: {
+        get: async (id) => get<OutboxMessage>('outbox', id),
+        findByIdempotencyKey: async (key) => all<OutboxMessage>('outbox', lookup('outbox', 'byKey', key))[0],
+        save: async (m) => put('outbox', m.id, m),
+        async due(now) {
+          const at = now.toISOString();
+          return all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending'))
+            .filter((m) => m.nextAttemptAt <= at)
+            .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b));
+        },
+        async claimDue(worker, now, leaseMs, limit) {
+          const at = now.toISOString();
+          const until = new Date(now.getTime() + leaseMs).toISOString();
+          const taken = all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending'))
+            .filter((m) => m.nextAttemptAt <= at && (!m.claim || m.claim.until <= at))
+            .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b))
+            .slice(0, limit)
+            .map((m) => ({ ...m, claim: { worker, until } }));
+          for (const m of taken) put('outbox', m.id, m);
+          return taken;
+        },
+        async nextDueAt() {
+          const pending = all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending'));
+          if (!pending.length) return undefined;
+          const free = (m: OutboxMessage) => (m.claim && m.claim.until > m.nextAttemptAt ? m.claim.until : m.nextAttemptAt);
+          return new Date(pending.reduce((min, m) => (free(m) < min ? free(m) : min), free(pending[0]!)));
+        },
+        pendingFor: async (user) => all<OutboxMessage>('outbox', lookup('outbox', 'pendingByUser', staffKeyString(user))),
+        listByTopic: async (kind, id) => all<OutboxMessage>('outbox', lookup('outbox', 'byTopic', `${kind}|${id}`)).sort(byCreated),
+      },
+      audit: {
+        async append(entry) {
+          const seq = nextSeq('audit', () => 0);
+          const full: AuditEntry = { ...entry, at: entry.at ?? clock.now().toISOString(), seq };
+          put('audit', String(seq).padStart(12, '0'), full);
+          return full;
+        },
+        forCitizen: async (citizenId) => all<AuditEntry>('audit', lookup('audit', 'byCitizen', citizenId)).sort((a, b) => a.seq - b.seq),
+      },
+      conversations: {
+        save: async (r) => put('conversations', r.id, r),
+        get: async (id) => get<ConversationRecord>('conversations', id),
+        personalChatOf: async (user) => all<ConversationRecord>('conversations', lookup('conversations', 'personal', staffKeyString(user)))[0],
+        anyInTenant: async (tenantId) => all<ConversationRecord>('conversations', lookup('conversations', 'byTenant', tenantId ?? ''))[0],
+      },
+      state: {
+        get: async (key) => get<StateItem>('state', key),
+        async compareAndSet(key, value, expected) {
+          const current = get<StateItem>('state', key);
+          // As MemoryStorage: an eTag only guards an item that exists.
+          if (expected !== undefined && expected !== '*' && current && current.eTag !== expected) return { ok: false, current };
+          const eTag = unique();
+          put('state', key, { value, eTag });
+          return { ok: true, eTag };
+        },
+        delete: async (key) => del('state', key),
+      },
+      settings: {
+        get: async <T>(key: string) => {
+          const stored = get<unknown>('settings', key);
+          return (isSettingEntry(stored) ? stored.value : stored) as T | undefined;
+        },
+        async entry<T>(key: string) {
+          const stored = get<unknown>('settings', key);
+          if (stored === undefined) return { value: undefined, version: 0 };
+          return isSettingEntry(stored) ? { value: stored.value as T, version: stored.version } : { value: stored as T, version: 0 };
+        },
+        async set(key, value, expectedVersion) {
+          const stored = get<unknown>('settings', key);
+          const version = stored === undefined ? 0 : isSettingEntry(stored) ? stored.version : 0;
+          const id = `settings\u0000${key}`;
+          const base = tx.bases.get(id);
+          if (expectedVersion !== undefined && expectedVersion !== (base ?? version)) throw new ConflictError('version', 'settings', key, stored);
+          if (base === undefined) tx.bases.set(id, version);
+          put('settings', key, { $setting: 1, value, version: tx.bases.get(id)! + 1 } satisfies SettingEntry);
+        },
+      },
+    };
+  }
+
+  // --- transactions -------------------------------------------------------------------------------
+  const context = new AsyncLocalStorage<Tx>();
+  let queue: Promise<void> = Promise.resolve();
+  /** One transaction at a time in this process: resolves with the function that lets the next one in. */
+  const turnstile = (): Promise<() => void> => {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const entered = queue.then(() => release);
+    queue = queue.then(() => mine);
+    return entered;
+  };
+  const liveTx = (): Tx | undefined => {
+    const tx = context.getStore();
+    return tx?.live ? tx : undefined;
+  };
+
+  async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    const running = liveTx();
+    if (running) return fn(running.repos);
+    const release = await turnstile();
+    const tx = new Tx();
+    tx.repos = repositories(tx);
+    let durable: Promise<void>;
+    let result: T;
+    try {
+      result = await context.run(tx, () => fn(tx.repos));
+      // Applied in memory now, in one step; on disk with the next batch.
+      durable = engine.commit(tx.ops());
+    } finally {
+      tx.live = false;
+      release();
+    }
+    await durable;
+    for (const f of tx.after) context.exit(f);
+    return result;
+  }
+
+  // Outside a transaction, reads see what is committed; each write is a transaction of its own.
+  const readView = repositories(new Tx());
+  const READS = new Set(['get', 'list', 'findByCpr', 'count', 'listByCitizen', 'draftsBy', 'listOpen', 'followUpsDue', 'listByStaff', 'since', 'findByIdempotencyKey', 'due', 'nextDueAt', 'listByTopic', 'pendingFor', 'forCitizen', 'personalChatOf', 'anyInTenant', 'entry']);
+  const joined = {} as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
+  for (const [repo, methods] of Object.entries(readView) as [string, Record<string, (...args: unknown[]) => Promise<unknown>>][]) {
+    joined[repo] = {};
+    for (const name of Object.keys(methods)) {
+      joined[repo][name] = (...args: unknown[]) => {
+        const running = liveTx();
+        const inTx = (r: Repositories) => (r as unknown as typeof joined)[repo]![name]!(...args);
+        if (running) return inTx(running.repos);
+        if (READS.has(name)) return inTx(readView);
+        return transaction(inTx);
+      };
+    }
+  }
 
   return {
     engine,
-    staff: {
-      get: async (key: StaffKey) => engine.get<StaffMember>('staff', staffKeyString(key)),
-      save: (m) => engine.put('staff', staffKeyString(m), m),
-      list: async (tenantId) => [...engine.entries<StaffMember>('staff')].map(([, m]) => m).filter((m) => !tenantId || m.tenantId === tenantId),
-    },
-    citizens: {
-      get: async (id) => engine.get<Citizen>('citizens', id),
-      findByCpr: async (cpr) => all<Citizen>('citizens', engine.lookup('citizens', 'byCpr', cpr))[0],
-      save: (c) => engine.put('citizens', c.id, c),
-      delete: (id) => engine.delete('citizens', id),
-      count: async () => engine.count('citizens'),
-    },
-    screenings: {
-      get: async (id) => engine.get<Screening>('screenings', id),
-      save: (s) => engine.put('screenings', s.id, s),
-      delete: (id) => engine.delete('screenings', id),
-      listByCitizen: async (citizenId) => all<Screening>('screenings', engine.lookup('screenings', 'byCitizen', citizenId)).sort(byCreated),
-      draftsBy: async (author) => all<Screening>('screenings', engine.lookup('screenings', 'draftsByAuthor', staffKeyString(author))).sort(byCreated),
-    },
-    referrals: {
-      get: async (id) => engine.get<Referral>('referrals', id),
-      save: (r) => engine.put('referrals', r.id, r),
-      listOpen: async () => all<Referral>('referrals', engine.lookup('referrals', 'open', 'open')).sort(byCreated),
-      listByCitizen: async (citizenId) => all<Referral>('referrals', engine.lookup('referrals', 'byCitizen', citizenId)).sort(byCreated),
-      async compareAndSave(next, expectedVersion) {
-        // Checked and set in one synchronous step: of two visitators pressing at once, one wins.
-        const current = engine.get<Referral>('referrals', next.id);
-        if ((current?.version ?? 0) !== expectedVersion) return undefined;
-        const saved = { ...next, version: expectedVersion + 1 };
-        await engine.put('referrals', next.id, saved);
-        return saved;
-      },
-      async followUpsDue(now) {
-        const at = now.toISOString();
-        return all<Referral>('referrals', engine.lookup('referrals', 'followUp', 'pending')).filter((r) => ((r.data as { followUp?: { dueAt?: string } }).followUp?.dueAt ?? '9') <= at);
-      },
-      async nextCaseNumber(year) {
-        // Decided synchronously in memory, so two referrals in the same instant get different numbers.
-        const key = `caseNumber:${year}`;
-        const n = (engine.get<number>('meta', key) ?? 0) + 1;
-        const done = engine.put('meta', key, n);
-        await done;
-        return `V-${year}-${String(n).padStart(4, '0')}`;
-      },
-    },
-    visits: {
-      get: async (id) => engine.get<Visit>('visits', id),
-      save: (v) => engine.put('visits', v.id, v),
-      delete: (id) => engine.delete('visits', id),
-      listByCitizen: async (citizenId) => all<Visit>('visits', engine.lookup('visits', 'byCitizen', citizenId)).sort((a, b) => a.at.localeCompare(b.at)),
-      listByStaff: async (staff) => all<Visit>('visits', engine.lookup('visits', 'byStaff', staffKeyString(staff))).sort((a, b) => a.at.localeCompare(b.at)),
-    },
-    attachments: {
-      get: async (id) => engine.get<Attachment>('attachments', id),
-      save: (a) => engine.put('attachments', a.id, a),
-      listByCitizen: async (citizenId) => all<Attachment>('attachments', engine.lookup('attachments', 'byCitizen', citizenId)).sort((a, b) => a.since.localeCompare(b.since)),
-      listByStaff: async (staff) => all<Attachment>('attachments', engine.lookup('attachments', 'byStaff', staffKeyString(staff))).sort((a, b) => a.since.localeCompare(b.since)),
-    },
-    coordinations: {
-      get: async (id) => engine.get<Coordination>('coordinations', id),
-      save: (c) => engine.put('coordinations', c.id, c),
-    },
-    visitEvents: {
-      async append(event) {
-        const id = `${event.at}:${(++eventCounter).toString(36)}`;
-        await engine.put('visitEvents', id, { ...event, id });
-      },
-      async since(iso) {
-        return [...engine.entries<VisitEventRecord>('visitEvents')].map(([, e]) => e).filter((e) => e.at >= iso);
-      },
-    },
-    outbox: {
-      get: async (id) => engine.get<OutboxMessage>('outbox', id),
-      findByIdempotencyKey: async (key) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'byKey', key))[0],
-      save: (m) => engine.put('outbox', m.id, m),
-      async due(now) {
-        const at = now.toISOString();
-        return all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'))
-          .filter((m) => m.nextAttemptAt <= at)
-          .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b));
-      },
-      async claimDue(worker, now, leaseMs, limit) {
-        const at = now.toISOString();
-        const until = new Date(now.getTime() + leaseMs).toISOString();
-        // Chosen and marked in one synchronous step: no other claim can come between.
-        const taken = all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'))
-          .filter((m) => m.nextAttemptAt <= at && (!m.claim || m.claim.until <= at))
-          .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b))
-          .slice(0, limit)
-          .map((m) => ({ ...m, claim: { worker, until } }));
-        await Promise.all(taken.map((m) => engine.put('outbox', m.id, m)));
-        return taken;
-      },
-      async nextDueAt() {
-        const pending = all<OutboxMessage>('outbox', engine.lookup('outbox', 'pending', 'pending'));
-        if (!pending.length) return undefined;
-        const free = (m: OutboxMessage) => (m.claim && m.claim.until > m.nextAttemptAt ? m.claim.until : m.nextAttemptAt);
-        return new Date(pending.reduce((min, m) => (free(m) < min ? free(m) : min), free(pending[0]!)));
-      },
-      pendingFor: async (user) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'pendingByUser', staffKeyString(user))),
-      listByTopic: async (kind, id) => all<OutboxMessage>('outbox', engine.lookup('outbox', 'byTopic', `${kind}|${id}`)).sort(byCreated),
-    },
-    audit: {
-      async append(entry) {
-        const full: AuditEntry = { ...entry, at: entry.at ?? clock.now().toISOString(), seq: ++auditSeq };
-        await engine.put('audit', String(full.seq).padStart(12, '0'), full);
-        return full;
-      },
-      forCitizen: async (citizenId) => all<AuditEntry>('audit', engine.lookup('audit', 'byCitizen', citizenId)).sort((a, b) => a.seq - b.seq),
-    },
-    conversations: {
-      save: (r) => engine.put('conversations', r.id, r),
-      get: async (id) => engine.get<ConversationRecord>('conversations', id),
-      personalChatOf: async (user) => all<ConversationRecord>('conversations', engine.lookup('conversations', 'personal', staffKeyString(user)))[0],
-      anyInTenant: async (tenantId) => all<ConversationRecord>('conversations', engine.lookup('conversations', 'byTenant', tenantId ?? ''))[0],
-    },
-    state: {
-      get: async (key) => engine.get<StateItem>('state', key),
-      async compareAndSet(key, value, expected) {
-        // Check and set happen in one synchronous step: no other write can come between them.
-        const current = engine.get<StateItem>('state', key);
-        // As MemoryStorage: an eTag only guards an item that exists.
-        if (expected !== undefined && expected !== '*' && current && current.eTag !== expected) return { ok: false, current };
-        const eTag = newETag();
-        await engine.put('state', key, { value, eTag });
-        return { ok: true, eTag };
-      },
-      delete: (key) => engine.delete('state', key),
-    },
-    settings: {
-      get: async <T>(key: string) => engine.get<T>('settings', key),
-      set: (key, value) => engine.put('settings', key, value),
+    ...(joined as unknown as Repositories),
+    transaction,
+    afterCommit(fn) {
+      const running = liveTx();
+      if (running) running.after.push(fn);
+      else fn();
     },
     status: () => engine.status(),
-    close: () => engine.close(),
+    close: async () => {
+      // Let transactions under way finish first.
+      (await turnstile())();
+      await engine.close();
+    },
   };
 }
