@@ -446,7 +446,8 @@ export class Outbox {
     if (!message.topic) return;
     for (const listener of listeners.get(message.topic.kind) ?? []) {
       try {
-        await listener(message);
+        // What a listener changes (a referral marked as announced, a message to the referrer) is one transaction.
+        await this.store.transaction(() => Promise.resolve(listener(message)));
       } catch (err) {
         this.log.error('outbox listener failed', { err, topic: message.topic.kind });
       }

@@ -68,6 +68,36 @@ describe('durability', () => {
     await third.close();
   });
 
+  it('a transaction is one log line: torn by a crash, none of its changes come back; whole, all of them', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    await store.citizens.save(citizen('1'));
+    const engine = (store as any).engine;
+    const before = engine.durableWrites;
+    await store.transaction(async (tx) => {
+      await tx.citizens.save(citizen('2'));
+      await tx.citizens.save(citizen('3'));
+      await tx.audit.append({ actor: { tenantId: 't', aadObjectId: 'a' }, citizenId: '2', action: 'create', purpose: 'test', what: 'x' });
+    });
+    expect(engine.durableWrites - before).toBe(1);
+    await engine.close({ compact: false });
+    const wal = path.join(dir, readdirSync(dir).find((f) => f.startsWith('wal-'))!);
+    const whole = readFileSync(wal, 'utf8');
+    const lines = whole.trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1)!).t).toHaveLength(3);
+    // The crash came mid-write: half of the transaction's line reached the disk.
+    writeFileSync(wal, whole.slice(0, whole.length - Math.floor(lines.at(-1)!.length / 2)));
+    const torn = await openLowdbStore(dir, { clock: systemClock });
+    expect([await torn.citizens.get('1'), await torn.citizens.get('2'), await torn.citizens.get('3')].map(Boolean)).toEqual([true, false, false]);
+    expect(await torn.audit.forCitizen('2')).toEqual([]);
+    await (torn as any).engine.close({ compact: false });
+    writeFileSync(wal, whole);
+    const again = await openLowdbStore(dir, { clock: systemClock });
+    expect([await again.citizens.get('2'), await again.citizens.get('3')].map(Boolean)).toEqual([true, true]);
+    expect(await again.audit.forCitizen('2')).toHaveLength(1);
+    await again.close();
+  });
+
   it('refuses to start on a log damaged in the middle rather than silently dropping data', async () => {
     const dir = tempDir();
     const store = await openLowdbStore(dir, { clock: systemClock });

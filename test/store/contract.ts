@@ -1,0 +1,435 @@
+// The store's contract: what every implementation of src/store/types.ts must do, as tests. Each
+// store runs it (test/store/lowdb.contract.test.ts now; PostgreSQL next) with a way to open a fresh
+// store, and to open it again on the same data (what a restart sees).
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../../src/store/errors.js';
+import type { AuditEntry, Citizen, Coordination, OutboxMessage, Referral, Screening, StaffKey, Store, Visit } from '../../src/store/types.js';
+import { TestClock } from '../helpers/clock.js';
+
+export interface ContractHarness {
+  /** A new, empty store on the clock. */
+  open(clock: TestClock): Promise<Store & { reopen(): Promise<Store> }>;
+}
+
+const T = '11111111-1111-4111-8111-111111111111';
+const ALEX: StaffKey = { tenantId: T, aadObjectId: '00000000-0000-0000-0000-0000000000a1' };
+const MEGAN: StaffKey = { tenantId: T, aadObjectId: '00000000-0000-0000-0000-0000000000a2' };
+const AT = '2026-11-24T09:00:00.000Z';
+
+const citizen = (id: string, cpr: string, name = `Borger ${id}`): Citizen => ({ id, cpr, name, createdAt: AT, updatedAt: AT });
+const screening = (id: string, over: Partial<Screening> = {}): Screening => ({ id, author: ALEX, status: 'draft', createdAt: AT, updatedAt: AT, data: {}, ...over });
+const referral = (id: string, over: Partial<Referral> = {}): Referral => ({
+  id,
+  caseNumber: `V-2026-${id}`,
+  citizenId: 'c1',
+  status: 'new',
+  createdAt: AT,
+  updatedAt: AT,
+  source: { kind: 'direct', by: ALEX },
+  data: {},
+  ...over,
+});
+const visit = (id: string, over: Partial<Visit> = {}): Visit => ({ id, citizenId: 'c1', staff: ALEX, at: AT, service: 'dementia', status: 'planned', createdAt: AT, updatedAt: AT, data: {}, ...over });
+const message = (id: string, over: Partial<OutboxMessage> = {}): OutboxMessage => ({
+  id,
+  idempotencyKey: `key-${id}`,
+  target: { kind: 'user', user: ALEX },
+  operation: 'send',
+  payload: { text: 'hej' },
+  status: 'pending',
+  attempts: 0,
+  nextAttemptAt: AT,
+  createdAt: AT,
+  updatedAt: AT,
+  ...over,
+});
+const audit = (citizenId: string, what: string): Omit<AuditEntry, 'seq' | 'at'> => ({ actor: ALEX, citizenId, action: 'read', purpose: 'test', what });
+
+export function storeContract(name: string, harness: ContractHarness): void {
+  const fresh = () => harness.open(new TestClock(AT));
+
+  describe(`${name}: every repository keeps and finds what it is given`, () => {
+    it('staff: save, get, list by tenant; touch is bookkeeping that never writes back roles', async () => {
+      const store = await fresh();
+      const created = await store.staff.touch(ALEX, { name: 'Alex Wilber', userId: '29:alex' }, AT);
+      expect(created).toMatchObject({ name: 'Alex Wilber', roles: ['staff'], firstSeen: AT, lastSeen: AT });
+      const read = (await store.staff.get(ALEX))!;
+      const saved = await store.staff.save({ ...read, roles: ['visitator'] });
+      expect(saved.version).toBe((read.version ?? 0) + 1);
+      // A touch with an old copy of nothing: it merges, so the roles stay.
+      await store.staff.touch(ALEX, { locale: 'da-DK' }, '2026-11-25T09:00:00.000Z');
+      expect(await store.staff.get(ALEX)).toMatchObject({ roles: ['visitator'], locale: 'da-DK', lastSeen: '2026-11-25T09:00:00.000Z', version: saved.version });
+      await store.staff.touch({ tenantId: 'other', aadObjectId: 'x' }, {}, AT);
+      expect((await store.staff.list(T)).map((m) => m.aadObjectId)).toEqual([ALEX.aadObjectId]);
+      expect(await store.staff.list()).toHaveLength(2);
+      await store.close();
+    });
+
+    it('citizens: by id and CPR number, counted, deleted; one citizen per CPR number', async () => {
+      const store = await fresh();
+      await store.citizens.save(citizen('c1', '0101501234'));
+      expect((await store.citizens.findByCpr('0101501234'))?.id).toBe('c1');
+      expect(await store.citizens.count()).toBe(1);
+      const other = await store.citizens.save(citizen('c2', '0101501234')).catch((e) => e);
+      expect(other).toBeInstanceOf(ConflictError);
+      expect(other).toMatchObject({ kind: 'unique', collection: 'citizens' });
+      expect(String(other.message)).not.toContain('0101501234');
+      // Two people record the same new citizen at once: one record.
+      const [a, b] = await Promise.all([
+        store.citizens.findOrCreateByCpr('0202602345', () => citizen('n1', '0202602345')),
+        store.citizens.findOrCreateByCpr('0202602345', () => citizen('n2', '0202602345')),
+      ]);
+      expect([a.created, b.created].sort()).toEqual([false, true]);
+      expect(a.citizen.id).toBe(b.citizen.id);
+      expect(await store.citizens.count()).toBe(2);
+      await store.citizens.delete('c1');
+      expect(await store.citizens.findByCpr('0101501234')).toBeUndefined();
+      await store.close();
+    });
+
+    it('screenings: by citizen in creation order; drafts by author', async () => {
+      const store = await fresh();
+      await store.screenings.save(screening('s2', { citizenId: 'c1', createdAt: '2026-11-25T00:00:00.000Z', status: 'done' }));
+      await store.screenings.save(screening('s1', { citizenId: 'c1' }));
+      await store.screenings.save(screening('s3', { author: MEGAN }));
+      expect((await store.screenings.listByCitizen('c1')).map((s) => s.id)).toEqual(['s1', 's2']);
+      expect((await store.screenings.draftsBy(ALEX)).map((s) => s.id)).toEqual(['s1']);
+      await store.screenings.delete('s1');
+      expect(await store.screenings.draftsBy(ALEX)).toEqual([]);
+      await store.close();
+    });
+
+    it('referrals: open ones oldest first, by citizen, follow-ups due by their stored date, case numbers never twice', async () => {
+      const store = await fresh();
+      await store.referrals.save(referral('r2', { createdAt: '2026-11-25T00:00:00.000Z' }));
+      await store.referrals.save(referral('r1', { status: 'taken' }));
+      await store.referrals.save(referral('r3', { status: 'decided', followUpDueAt: '2026-12-01T08:00:00.000Z' }));
+      await store.referrals.save(referral('r4', { status: 'decided', followUpDueAt: '2027-11-24T08:00:00.000Z', citizenId: 'c2' }));
+      expect((await store.referrals.listOpen()).map((r) => r.id)).toEqual(['r1', 'r2']);
+      expect((await store.referrals.listByCitizen('c2')).map((r) => r.id)).toEqual(['r4']);
+      expect((await store.referrals.followUpsDue(new Date('2026-11-30T00:00:00Z'))).map((r) => r.id)).toEqual([]);
+      expect((await store.referrals.followUpsDue(new Date('2026-12-01T08:00:00Z'))).map((r) => r.id)).toEqual(['r3']);
+      expect((await store.referrals.followUpsDue(new Date('2028-01-01T00:00:00Z'))).map((r) => r.id)).toEqual(['r3', 'r4']);
+      const r3 = (await store.referrals.get('r3'))!;
+      await store.referrals.save({ ...r3, followUpDueAt: undefined });
+      expect((await store.referrals.followUpsDue(new Date('2028-01-01T00:00:00Z'))).map((r) => r.id)).toEqual(['r4']);
+      const numbers = await Promise.all(Array.from({ length: 20 }, () => store.referrals.nextCaseNumber(2026)));
+      expect(new Set(numbers).size).toBe(20);
+      expect(numbers.every((n) => /^V-2026-\d{4}$/.test(n))).toBe(true);
+      expect(await store.referrals.nextCaseNumber(2027)).toBe('V-2027-0001');
+      // After a restart, numbers go on from where they were.
+      const again = await store.reopen();
+      const next = await again.referrals.nextCaseNumber(2026);
+      expect(numbers).not.toContain(next);
+      await again.close();
+    });
+
+    it('visits: by citizen and by staff (joined ones too), in time order; attachments and coordination', async () => {
+      const store = await fresh();
+      await store.visits.save(visit('v2', { at: '2026-12-02T09:00:00.000Z', staff: MEGAN, jointWith: [ALEX] }));
+      await store.visits.save(visit('v1', { at: '2026-12-01T09:00:00.000Z' }));
+      expect((await store.visits.listByCitizen('c1')).map((v) => v.id)).toEqual(['v1', 'v2']);
+      expect((await store.visits.listByStaff(ALEX)).map((v) => v.id)).toEqual(['v1', 'v2']);
+      expect((await store.visits.listByStaff(MEGAN)).map((v) => v.id)).toEqual(['v2']);
+      await store.visits.delete('v1');
+      expect((await store.visits.listByStaff(ALEX)).map((v) => v.id)).toEqual(['v2']);
+      await store.attachments.save({ id: 'a1', citizenId: 'c1', staff: ALEX, service: 'dementia', purpose: 'x', since: AT, status: 'active' });
+      expect((await store.attachments.listByCitizen('c1')).map((a) => a.id)).toEqual(['a1']);
+      expect((await store.attachments.listByStaff(ALEX)).map((a) => a.id)).toEqual(['a1']);
+      const coordination: Coordination = { id: 'k1', citizenId: 'c1', planner: ALEX, plannerVisitId: 'v1', colleague: MEGAN, colleagueVisitId: 'v2', status: 'pending', createdAt: AT };
+      await store.coordinations.save(coordination);
+      expect((await store.coordinations.get('k1'))?.status).toBe('pending');
+      await store.visitEvents.append({ at: AT, service: 'dementia', kind: 'planned' });
+      await store.visitEvents.append({ at: AT, service: 'dementia', kind: 'planned' });
+      await store.visitEvents.append({ at: '2026-10-01T00:00:00.000Z', service: 'dementia', kind: 'planned' });
+      expect(await store.visitEvents.since('2026-11-01T00:00:00.000Z')).toHaveLength(2);
+      await store.close();
+    });
+
+    it('audit: numbered in order, never the same number twice, read per citizen in order', async () => {
+      const store = await fresh();
+      const entries = await Promise.all(Array.from({ length: 10 }, (_, i) => store.audit.append(audit(i % 2 ? 'c1' : 'c2', `e${i}`))));
+      expect(new Set(entries.map((e) => e.seq)).size).toBe(10);
+      const trail = await store.audit.forCitizen('c1');
+      expect(trail.map((e) => e.what)).toEqual(['e1', 'e3', 'e5', 'e7', 'e9']);
+      expect(trail.every((e, i) => i === 0 || e.seq > trail[i - 1]!.seq)).toBe(true);
+      expect(trail[0]!.at).toBe(AT);
+      const again = await store.reopen();
+      const later = await again.audit.append(audit('c1', 'after restart'));
+      expect(later.seq).toBeGreaterThan(Math.max(...entries.map((e) => e.seq)));
+      await again.close();
+    });
+
+    it('conversations: by id, a person\'s personal chat, any in a tenant', async () => {
+      const store = await fresh();
+      await store.conversations.save({ id: 'a:1', kind: 'personal', tenantId: T, user: ALEX, reference: { x: 1 }, updatedAt: AT });
+      await store.conversations.save({ id: '19:c', kind: 'channel', tenantId: T, reference: {}, updatedAt: AT });
+      expect((await store.conversations.personalChatOf(ALEX))?.id).toBe('a:1');
+      expect(await store.conversations.personalChatOf(MEGAN)).toBeUndefined();
+      expect((await store.conversations.anyInTenant(T))?.tenantId).toBe(T);
+      expect((await store.conversations.get('19:c'))?.kind).toBe('channel');
+      await store.close();
+    });
+  });
+
+  describe(`${name}: versions where people edit`, () => {
+    it('a save over a version someone else saved meanwhile is refused, with the record as it is now', async () => {
+      const store = await fresh();
+      const first = await store.visits.save(visit('v1'));
+      expect(first.version).toBe(1);
+      const mine = (await store.visits.get('v1'))!;
+      const theirs = (await store.visits.get('v1'))!;
+      const saved = await store.visits.save({ ...theirs, status: 'cancelled' });
+      expect(saved.version).toBe(2);
+      const refused = await store.visits.save({ ...mine, at: '2026-12-24T09:00:00.000Z' }).catch((e) => e);
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect(refused).toMatchObject({ kind: 'version', collection: 'visits', id: 'v1', current: { status: 'cancelled', version: 2 } });
+      expect(await store.visits.get('v1')).toMatchObject({ status: 'cancelled', at: AT });
+      await store.close();
+    });
+
+    it('a new record cannot be saved over one that exists, nor a stale one over one that was removed', async () => {
+      const store = await fresh();
+      await store.screenings.save(screening('s1'));
+      await expect(store.screenings.save(screening('s1', { status: 'done' }))).rejects.toBeInstanceOf(ConflictError);
+      const read = (await store.screenings.get('s1'))!;
+      await store.screenings.delete('s1');
+      await expect(store.screenings.save(read)).rejects.toBeInstanceOf(ConflictError);
+      await store.close();
+    });
+
+    it('every record people edit is versioned: screenings, referrals, visits, attachments, coordination, staff, settings', async () => {
+      const store = await fresh();
+      const stale = async (save: () => Promise<unknown>) => expect(await save().then(() => 'saved', (e) => (e instanceof ConflictError ? 'conflict' : e))).toBe('conflict');
+      await store.screenings.save(screening('s1'));
+      await stale(() => store.screenings.save(screening('s1')));
+      await store.referrals.save(referral('r1'));
+      await stale(() => store.referrals.save(referral('r1')));
+      await store.visits.save(visit('v1'));
+      await stale(() => store.visits.save(visit('v1')));
+      await store.attachments.save({ id: 'a1', citizenId: 'c1', staff: ALEX, service: 'x', purpose: 'x', since: AT, status: 'active' });
+      await stale(() => store.attachments.save({ id: 'a1', citizenId: 'c1', staff: ALEX, service: 'x', purpose: 'x', since: AT, status: 'detached' }));
+      const k: Coordination = { id: 'k1', citizenId: 'c1', planner: ALEX, plannerVisitId: 'v1', colleague: MEGAN, colleagueVisitId: 'v2', status: 'pending', createdAt: AT };
+      await store.coordinations.save(k);
+      await stale(() => store.coordinations.save({ ...k, status: 'answered' }));
+      const member = await store.staff.touch(ALEX, {}, AT);
+      await store.staff.save(member);
+      await stale(() => store.staff.save({ ...member, roles: ['admin'] }));
+      const setting = await store.settings.entry('channel');
+      expect(setting).toEqual({ value: undefined, version: 0 });
+      await store.settings.set('channel', { id: 'a' }, 0);
+      expect(await store.settings.entry('channel')).toEqual({ value: { id: 'a' }, version: 1 });
+      await stale(() => store.settings.set('channel', { id: 'b' }, 0));
+      // Without a version: set as asked (last one wins).
+      await store.settings.set('channel', { id: 'c' });
+      expect(await store.settings.get('channel')).toEqual({ id: 'c' });
+      await store.close();
+    });
+
+    it('bookkeeping is not versioned: conversation records and turn state', async () => {
+      const store = await fresh();
+      await store.conversations.save({ id: 'a:1', kind: 'personal', reference: {}, updatedAt: AT });
+      await store.conversations.save({ id: 'a:1', kind: 'personal', reference: { y: 1 }, updatedAt: AT });
+      expect((await store.conversations.get('a:1'))?.reference).toEqual({ y: 1 });
+      await store.close();
+    });
+  });
+
+  describe(`${name}: transactions`, () => {
+    it('commit together: records, audit entries and outbox messages all appear at once, also after a restart', async () => {
+      const store = await fresh();
+      await store.transaction(async (tx) => {
+        await tx.citizens.save(citizen('c1', '0101501234'));
+        await tx.referrals.save(referral('r1'));
+        await tx.audit.append(audit('c1', 'created'));
+        await tx.outbox.save(message('m1'));
+      });
+      const again = await store.reopen();
+      expect(await again.citizens.get('c1')).toBeDefined();
+      expect(await again.referrals.get('r1')).toBeDefined();
+      expect(await again.audit.forCitizen('c1')).toHaveLength(1);
+      expect(await again.outbox.get('m1')).toBeDefined();
+      await again.close();
+    });
+
+    it('roll back on an error: nothing of it is kept, not the audit entry nor the outbox message', async () => {
+      const store = await fresh();
+      await store.citizens.save(citizen('c0', '0101500000'));
+      const failed = store.transaction(async (tx) => {
+        await tx.citizens.save(citizen('c1', '0101501234'));
+        await tx.audit.append(audit('c1', 'created'));
+        await tx.outbox.save(message('m1'));
+        await tx.citizens.delete('c0');
+        throw new Error('the step failed half-way');
+      });
+      await expect(failed).rejects.toThrow('the step failed half-way');
+      expect(await store.citizens.get('c1')).toBeUndefined();
+      expect(await store.citizens.get('c0')).toBeDefined();
+      expect(await store.audit.forCitizen('c1')).toEqual([]);
+      expect(await store.outbox.get('m1')).toBeUndefined();
+      expect(await store.outbox.due(new Date('2030-01-01T00:00:00Z'))).toEqual([]);
+      const again = await store.reopen();
+      expect(await again.citizens.get('c1')).toBeUndefined();
+      expect(await again.citizens.count()).toBe(1);
+      await again.close();
+    });
+
+    it('a conflict inside a transaction rolls back all of it', async () => {
+      const store = await fresh();
+      await store.visits.save(visit('v1'));
+      const stale = (await store.visits.get('v1'))!;
+      await store.visits.save({ ...stale, status: 'done' });
+      const result = await store
+        .transaction(async (tx) => {
+          await tx.visits.save(visit('v2'));
+          await tx.visits.save({ ...stale, status: 'cancelled' });
+        })
+        .catch((e) => e);
+      expect(result).toBeInstanceOf(ConflictError);
+      expect(await store.visits.get('v2')).toBeUndefined();
+      expect((await store.visits.get('v1'))?.status).toBe('done');
+      await store.close();
+    });
+
+    it('inside, reads see the transaction\'s own changes (also through indexes); outside, nothing until it commits', async () => {
+      const store = await fresh();
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let seenInside: unknown[] = [];
+      const tx = store.transaction(async (t) => {
+        await t.visits.save(visit('v1'));
+        await t.referrals.save(referral('r1'));
+        seenInside = [(await t.visits.listByStaff(ALEX)).map((v) => v.id), (await t.referrals.listOpen()).map((r) => r.id)];
+        await gate;
+      });
+      await new Promise((r) => setTimeout(r, 10));
+      // Another caller, not in the transaction: sees what is committed only.
+      expect(await store.visits.get('v1')).toBeUndefined();
+      expect(await store.referrals.listOpen()).toEqual([]);
+      release();
+      await tx;
+      expect(seenInside).toEqual([['v1'], ['r1']]);
+      expect((await store.visits.listByStaff(ALEX)).map((v) => v.id)).toEqual(['v1']);
+      await store.close();
+    });
+
+    it('saving a record twice in one transaction from the copy first read is one change', async () => {
+      const store = await fresh();
+      const read = await store.referrals.save(referral('r1'));
+      const saved = await store.transaction(async (tx) => {
+        await tx.referrals.save({ ...read, status: 'taken' });
+        return tx.referrals.save({ ...read, status: 'taken', holder: MEGAN });
+      });
+      expect(saved.version).toBe(read.version! + 1);
+      expect(await store.referrals.get('r1')).toMatchObject({ status: 'taken', holder: MEGAN, version: read.version! + 1 });
+      await store.close();
+    });
+
+    it('a transaction inside a transaction is the same one; the store\'s repositories join it', async () => {
+      const store = await fresh();
+      await expect(
+        store.transaction(async () => {
+          // Services built on the store (not handed the transaction) take part.
+          await store.citizens.save(citizen('c1', '0101501234'));
+          await store.transaction(async (inner) => inner.audit.append(audit('c1', 'inner')));
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      expect(await store.citizens.get('c1')).toBeUndefined();
+      expect(await store.audit.forCitizen('c1')).toEqual([]);
+      await store.close();
+    });
+
+    it('afterCommit runs once it is stored, and never for a transaction that rolled back', async () => {
+      const store = await fresh();
+      const ran: string[] = [];
+      await store.transaction(async (tx) => {
+        await tx.outbox.save(message('m1'));
+        store.afterCommit(() => ran.push('sent m1'));
+        expect(ran).toEqual([]);
+      });
+      expect(ran).toEqual(['sent m1']);
+      await store
+        .transaction(async () => {
+          store.afterCommit(() => ran.push('never'));
+          throw new Error('no');
+        })
+        .catch(() => undefined);
+      store.afterCommit(() => ran.push('outside: at once'));
+      expect(ran).toEqual(['sent m1', 'outside: at once']);
+      await store.close();
+    });
+
+    it('transactions that change the same record, started together: each lands whole or is refused whole, none is lost', async () => {
+      const store = await fresh();
+      await store.referrals.save(referral('r1'));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) =>
+          store.transaction(async (tx) => {
+            const r = (await tx.referrals.get('r1'))!;
+            await tx.referrals.save({ ...r, data: { ...r.data, [`n${i}`]: i } });
+            await tx.audit.append(audit('c1', `change ${i}`));
+          }),
+        ),
+      );
+      const landed = outcomes.filter((o) => o.status === 'fulfilled').length;
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      // A store may run them one after another (all land) or side by side (the later ones conflict).
+      expect(refused.every((o) => (o as PromiseRejectedResult).reason instanceof ConflictError)).toBe(true);
+      expect(landed).toBeGreaterThan(0);
+      expect(Object.keys((await store.referrals.get('r1'))!.data)).toHaveLength(landed);
+      expect(await store.audit.forCitizen('c1')).toHaveLength(landed);
+      expect((await store.referrals.get('r1'))!.version).toBe(1 + landed);
+      await store.close();
+    });
+  });
+
+  describe(`${name}: outbox claims and leases`, () => {
+    it('a message is claimed by one worker at a time; a claim that runs out can be taken again', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 5; i++) await store.outbox.save(message(`m${i}`, { createdAt: `2026-11-24T09:00:0${i}.000Z` }));
+      const now = new Date(AT);
+      const [a, b] = await Promise.all([store.outbox.claimDue('w1', now, 60_000, 3), store.outbox.claimDue('w2', now, 60_000, 3)]);
+      const ids = [...a, ...b].map((m) => m.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+      expect(a.map((m) => m.id)).toEqual(['m0', 'm1', 'm2']);
+      expect(await store.outbox.claimDue('w3', now, 60_000, 10)).toEqual([]);
+      expect((await store.outbox.nextDueAt())?.toISOString()).toBe('2026-11-24T09:01:00.000Z');
+      const later = new Date(now.getTime() + 60_001);
+      expect((await store.outbox.claimDue('w3', later, 60_000, 10)).map((m) => m.claim?.worker)).toEqual(['w3', 'w3', 'w3', 'w3', 'w3']);
+      await store.close();
+    });
+
+    it('due, pending for a person, by topic, by idempotency key', async () => {
+      const store = await fresh();
+      await store.outbox.save(message('m1', { topic: { kind: 'referral.card', id: 'r1' } }));
+      await store.outbox.save(message('m2', { nextAttemptAt: '2026-11-25T00:00:00.000Z', target: { kind: 'conversation', conversationId: '19:c' } }));
+      await store.outbox.save(message('m3', { status: 'sent' }));
+      expect((await store.outbox.due(new Date(AT))).map((m) => m.id)).toEqual(['m1']);
+      expect((await store.outbox.pendingFor(ALEX)).map((m) => m.id)).toEqual(['m1']);
+      expect((await store.outbox.listByTopic('referral.card', 'r1')).map((m) => m.id)).toEqual(['m1']);
+      expect((await store.outbox.findByIdempotencyKey('key-m2'))?.id).toBe('m2');
+      await store.close();
+    });
+  });
+
+  describe(`${name}: turn state with MemoryStorage's eTag rules`, () => {
+    it('no eTag or "*" writes; a stale eTag is refused with the current item; an eTag only guards an item that exists', async () => {
+      const store = await fresh();
+      const first = await store.state.compareAndSet('k', { n: 1 }, undefined);
+      expect(first.ok).toBe(true);
+      const eTag = (first as { eTag: string }).eTag;
+      const second = await store.state.compareAndSet('k', { n: 2 }, eTag);
+      expect(second.ok).toBe(true);
+      const stale = await store.state.compareAndSet('k', { n: 3 }, eTag);
+      expect(stale).toMatchObject({ ok: false, current: { value: { n: 2 } } });
+      expect((await store.state.compareAndSet('k', { n: 4 }, '*')).ok).toBe(true);
+      expect((await store.state.compareAndSet('new', { n: 1 }, 'made-up')).ok).toBe(true);
+      expect((await store.state.get('k'))?.value).toEqual({ n: 4 });
+      await store.state.delete('k');
+      expect(await store.state.get('k')).toBeUndefined();
+      await store.close();
+    });
+  });
+}

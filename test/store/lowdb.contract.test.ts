@@ -1,0 +1,32 @@
+// The store contract (test/store/contract.ts) against the embedded lowdb store, on a temporary folder.
+import { afterEach } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openLowdbStore } from '../../src/store/lowdb/index.js';
+import type { Store } from '../../src/store/types.js';
+import { storeContract } from './contract.js';
+
+const dirs: string[] = [];
+const open: Store[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => undefined);
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+storeContract('lowdb', {
+  async open(clock) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'aa-contract-'));
+    dirs.push(dir);
+    const store = await openLowdbStore(dir, { clock });
+    open.push(store);
+    return Object.assign(store, {
+      async reopen() {
+        await store.close();
+        const again = await openLowdbStore(dir, { clock });
+        open.push(again);
+        return again;
+      },
+    });
+  },
+});
