@@ -66,7 +66,8 @@ export async function conflictAnswer(turn: Turn, services: Services, conflict: C
   const current = (conflict.current ?? {}) as { citizenId?: unknown };
   const view: [Verb, Record<string, unknown>] =
     conflict.collection === 'referrals'
-      ? ['referral.open', { rid: conflict.id }]
+      ? // In a channel, the shared case card (no details sent anywhere); in the personal chat, the details.
+        [turn.scope === 'personal' ? 'referral.open' : 'referral.refresh', { rid: conflict.id }]
       : conflict.collection === 'screenings'
         ? ['screening.start', {}]
         : conflict.collection === 'attachments' && typeof current.citizenId === 'string'

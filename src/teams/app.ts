@@ -95,7 +95,7 @@ export function createBot(options: BotOptions): Bot {
         if (!isConflict(err)) throw err;
         log.info('a change met a conflict; nothing of it was saved', { kind: err.kind, collection: err.collection, attempt });
         if (err.kind === 'unique' && attempt < 3) continue;
-        return asAnswer(await conflictAnswer(turn, services, err));
+        return asAnswer(await store.transaction(() => conflictAnswer(turn, services, err)));
       }
     }
   }

@@ -166,6 +166,32 @@ describe('taking, refusing, handing over', () => {
     }
   });
 
+  it('another writer (a second bot instance) changes the case between the read and the save: nothing of the turn is kept, and the visitator sees the case as it is now', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const auditBefore = (await c.store.audit.forCitizen(referral.citizenId)).length;
+    const messagesBefore = (await pending(c)).length;
+    // Just before Adele's take is saved, Megan's take lands through another instance: straight into the
+    // store's engine, past this process's transactions.
+    const engine = (c.store as any).engine;
+    const save = c.store.referrals.save;
+    c.store.referrals.save = async (r) => {
+      c.store.referrals.save = save;
+      const now = engine.get('referrals', r.id);
+      await engine.commit([{ c: 'referrals', k: r.id, v: { ...now, status: 'taken', holder: key(MEGAN), version: now.version + 1 } }]);
+      return save(r);
+    };
+    const res = await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE });
+    expect(textsOf(res.body.value)[0]).toBe('Nogen andre ændrede det samme, mens du arbejdede, så det, du gjorde, er ikke gemt. Sådan ser det ud nu. Se det igennem, og gør det igen, hvis det stadig er nødvendigt.');
+    expect(text(res.body.value)).toContain('Taget af Megan Bowen');
+    expect(await c.store.referrals.get(referral.id)).toMatchObject({ holder: key(MEGAN), version: referral.version! + 1 });
+    // Not Adele's audit entry, not her messages to the channel or the referrer.
+    const trail = await c.store.audit.forCitizen(referral.citizenId);
+    expect(trail.filter((e) => e.actor.aadObjectId === ADELE.aadObjectId && e.action !== 'read')).toEqual([]);
+    expect(trail.length).toBeLessThanOrEqual(auditBefore + 1); // at most the look at the case as it is now
+    expect((await pending(c)).length).toBe(messagesBefore);
+  });
+
   it('the store decides the race even without the per-conversation queue (versions)', async () => {
     const c = await setup();
     const referral = await referByScreening(c);
