@@ -109,7 +109,8 @@ export class Directory {
       rolesSetBy: { by: 'admin', adminAadObjectId: admin.aadObjectId, at: now.toISOString() },
     };
     await this.store.staff.save(updated);
-    this.assignedByAdmin = true;
+    // Remembered once the change is stored (not if the turn's transaction rolls back).
+    this.store.afterCommit(() => (this.assignedByAdmin = true));
     // Leaving "everyone has every role": whoever did it stays an admin, or nobody could undo it.
     if (wasOpen && (admin.tenantId !== target.tenantId || admin.aadObjectId !== target.aadObjectId)) {
       const self = await this.store.staff.get(admin);

@@ -400,9 +400,12 @@ export class Outbox {
       return;
     }
     const done: OutboxMessage = { ...message, status: 'sent', attempts: message.attempts + 1, sent, updatedAt: now.toISOString(), lastError: undefined, claim: undefined };
-    await this.store.outbox.save(done);
+    // The outcome and what its listeners change (a referral marked as announced) are one transaction.
+    await this.store.transaction(async () => {
+      await this.store.outbox.save(done);
+      await this.notify(done);
+    });
     this.log.info('outbox delivered', { id: message.id, topic: message.topic?.kind, attempts: done.attempts });
-    await this.notify(done);
   }
 
   private async failed(message: OutboxMessage, err: unknown, now: Date): Promise<void> {
@@ -413,22 +416,27 @@ export class Outbox {
     if (retryable && !tooOld) {
       const backoff = Math.min(this.options.maxDelayMs ?? 15 * 60_000, this.options.retryBaseMs * 2 ** message.attempts);
       const jittered = backoff * (0.8 + Math.random() * 0.4);
-      await this.reschedule(message, e.retryAfterMs ?? jittered, now, lastError, true);
+      await this.store.transaction(async () => {
+        await this.reschedule(message, e.retryAfterMs ?? jittered, now, lastError, true);
+        await this.notify({ ...message, attempts: message.attempts + 1, lastError }, this.retryListeners);
+      });
       this.log.warn('outbox delivery will be retried', { id: message.id, status: e.status ?? null, code: e.code ?? null, attempts: message.attempts + 1 });
-      await this.notify({ ...message, attempts: message.attempts + 1, lastError }, this.retryListeners);
       return;
     }
     const given: OutboxMessage = { ...message, status: 'failed', attempts: message.attempts + 1, lastError, updatedAt: now.toISOString(), claim: undefined };
-    await this.store.outbox.save(given);
+    // Given up, the report to whoever should hear of it, and the listeners' changes: one transaction.
+    await this.store.transaction(async () => {
+      await this.store.outbox.save(given);
+      if (message.reportTo) {
+        await this.enqueue({
+          idempotencyKey: `report:${message.id}`,
+          target: { kind: 'user', user: message.reportTo },
+          payload: { text: await this.options.reportText(message.reportTo, given) },
+        });
+      }
+      await this.notify(given);
+    });
     this.log.warn('outbox gave up a message', { id: message.id, status: e.status ?? null, code: e.code ?? null, topic: message.topic?.kind });
-    if (message.reportTo) {
-      await this.enqueue({
-        idempotencyKey: `report:${message.id}`,
-        target: { kind: 'user', user: message.reportTo },
-        payload: { text: await this.options.reportText(message.reportTo, given) },
-      });
-    }
-    await this.notify(given);
   }
 
   private async reschedule(message: OutboxMessage, delayMs: number, now: Date, lastError: OutboxMessage['lastError'], counted: boolean): Promise<void> {

@@ -120,7 +120,7 @@ export function createBot(options: BotOptions): Bot {
   const app = new Application<TurnState>({
     adapter,
     botAppId: botId ?? '',
-    storage: new StoreStorage(store.state),
+    storage: new StoreStorage(store),
     startTypingTimer: false,
     removeRecipientMention: true,
   });
@@ -149,9 +149,12 @@ export function createBot(options: BotOptions): Bot {
     const botWasAdded = added.some((m) => m.id === context.activity.recipient.id);
     const tenantId = tenantOf(context.activity) ?? 'local';
     const people = botWasAdded && scopeOf(context.activity) !== 'personal' ? await rosterOf(context, log) : added.filter((m) => m.id !== context.activity.recipient.id);
-    for (const p of people) {
-      if (p.aadObjectId) await directory.seen({ tenantId, aadObjectId: p.aadObjectId, userId: p.id, name: p.name });
-    }
+    // Everyone in one transaction: one durable write for a whole team's roster.
+    await store.transaction(async () => {
+      for (const p of people) {
+        if (p.aadObjectId) await directory.seen({ tenantId, aadObjectId: p.aadObjectId, userId: p.id, name: p.name });
+      }
+    });
     if (botWasAdded) await send(context, [helpReply(await turnFor(context.activity))], mode);
   });
 

@@ -2,10 +2,14 @@
 // no eTag or '*' writes unconditionally; any other eTag must match the stored one, or the write is
 // refused with the same conflict error MemoryStorage raises.
 import type { Storage, StoreItems } from 'botbuilder';
-import type { StateRepository } from '../store/index.js';
+import type { Store } from '../store/index.js';
 
 export class StoreStorage implements Storage {
-  constructor(private readonly state: StateRepository) {}
+  constructor(private readonly store: Pick<Store, 'state' | 'transaction'>) {}
+
+  private get state() {
+    return this.store.state;
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     const items: StoreItems = {};
@@ -16,14 +20,20 @@ export class StoreStorage implements Storage {
     return items;
   }
 
+  /** A turn's state items are written together (one transaction): all of them, or none if one is stale. */
   async write(changes: StoreItems): Promise<void> {
-    for (const [key, item] of Object.entries(changes)) {
-      const { eTag, ...value } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
-      const result = await this.state.compareAndSet(key, value, eTag);
-      if (!result.ok) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
-      // Callers (teams-ai's TurnState) may write the same item again in one turn: keep it current.
-      if (item && typeof item === 'object') (item as { eTag?: string }).eTag = result.eTag;
-    }
+    const written = await this.store.transaction(async (tx) => {
+      const eTags: [object, string][] = [];
+      for (const [key, item] of Object.entries(changes)) {
+        const { eTag, ...value } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
+        const result = await tx.state.compareAndSet(key, value, eTag);
+        if (!result.ok) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+        if (item && typeof item === 'object') eTags.push([item, result.eTag]);
+      }
+      return eTags;
+    });
+    // Callers (teams-ai's TurnState) may write the same item again in one turn: keep it current.
+    for (const [item, eTag] of written) (item as { eTag?: string }).eTag = eTag;
   }
 
   async delete(keys: string[]): Promise<void> {

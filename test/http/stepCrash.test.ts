@@ -73,11 +73,16 @@ describe('a bot killed in the middle of a step', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
       await Promise.race([oneAnswered, new Promise((r) => setTimeout(r, 5_000))]);
+      // Two more, and the kill right behind them: these are cut off for certain, wherever they got to.
+      for (let i = 0; i < 2; i++) {
+        const { typed } = cprOf(n++);
+        steps.push(post(bot, execute('referral.createDirect', { cpr: typed, name: `Borger ${n}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX))).then((res) => (res.status === 200 ? answered++ : cutOff++), () => cutOff++));
+      }
       await new Promise((r) => setTimeout(r, round % 3));
       await bot.kill();
       await Promise.all(steps);
     }
-    expect(answered + cutOff).toBe(ROUNDS * PER_ROUND);
+    expect(answered + cutOff).toBe(ROUNDS * (PER_ROUND + 2));
 
     const store = await openLowdbStore(path.join(dir, 'data'), { clock: systemClock });
     cleanup.push(() => store.close());

@@ -151,7 +151,11 @@ export function storeContract(name: string, harness: ContractHarness): void {
       const entries = await Promise.all(Array.from({ length: 10 }, (_, i) => store.audit.append(audit(i % 2 ? 'c1' : 'c2', `e${i}`))));
       expect(new Set(entries.map((e) => e.seq)).size).toBe(10);
       const trail = await store.audit.forCitizen('c1');
-      expect(trail.map((e) => e.what)).toEqual(['e1', 'e3', 'e5', 'e7', 'e9']);
+      // Appended side by side: all there, read in the order of their numbers (not necessarily the calls').
+      expect(trail.map((e) => e.what).sort()).toEqual(['e1', 'e3', 'e5', 'e7', 'e9']);
+      for (const e of trail) expect(entries.find((x) => x.what === e.what)!.seq).toBe(e.seq);
+      const one = await store.audit.append(audit('c1', 'one after the other'));
+      expect((await store.audit.forCitizen('c1')).at(-1)).toEqual(one);
       expect(trail.every((e, i) => i === 0 || e.seq > trail[i - 1]!.seq)).toBe(true);
       expect(trail[0]!.at).toBe(AT);
       const again = await store.reopen();
@@ -313,16 +317,46 @@ export function storeContract(name: string, harness: ContractHarness): void {
       await store.close();
     });
 
-    it('saving a record twice in one transaction from the copy first read is one change', async () => {
+    it('saving a record twice in one transaction: from the copy the first save returned, one change; from the copy read before it, refused', async () => {
       const store = await fresh();
       const read = await store.referrals.save(referral('r1'));
       const saved = await store.transaction(async (tx) => {
-        await tx.referrals.save({ ...read, status: 'taken' });
-        return tx.referrals.save({ ...read, status: 'taken', holder: MEGAN });
+        const first = await tx.referrals.save({ ...read, status: 'taken' });
+        return tx.referrals.save({ ...first, holder: MEGAN });
       });
       expect(saved.version).toBe(read.version! + 1);
       expect(await store.referrals.get('r1')).toMatchObject({ status: 'taken', holder: MEGAN, version: read.version! + 1 });
+      // The copy read before the first save would undo it: refused, and the whole transaction with it.
+      const lost = await store
+        .transaction(async (tx) => {
+          const now = (await tx.referrals.get('r1'))!;
+          await tx.referrals.save({ ...now, status: 'decided' });
+          await tx.referrals.save({ ...now, holder: ALEX });
+        })
+        .catch((e) => e);
+      expect(lost).toBeInstanceOf(ConflictError);
+      expect(await store.referrals.get('r1')).toMatchObject({ status: 'taken', holder: MEGAN });
       await store.close();
+    });
+
+    it('what a caller edits in place on a record it read is not stored, unless saved; a rollback undoes it', async () => {
+      const store = await fresh();
+      await store.referrals.save(referral('r1', { data: { history: [] } }));
+      await store
+        .transaction(async (tx) => {
+          const r = (await tx.referrals.get('r1'))!;
+          (r.data.history as unknown[]).push('taken by Adele');
+          await tx.referrals.save(r);
+          throw new Error('undo');
+        })
+        .catch(() => undefined);
+      const r = (await store.referrals.get('r1'))!;
+      (r.data.history as unknown[]).push('edited, never saved');
+      expect((await store.referrals.get('r1'))!.data.history).toEqual([]);
+      await store.referrals.save({ ...(await store.referrals.get('r1'))!, status: 'taken' });
+      const again = await store.reopen();
+      expect((await again.referrals.get('r1'))!.data.history).toEqual([]);
+      await again.close();
     });
 
     it('a transaction inside a transaction is the same one; the store\'s repositories join it', async () => {

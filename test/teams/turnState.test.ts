@@ -59,7 +59,7 @@ describe('StoreStorage', () => {
   it('answers every compare-and-set case exactly as botbuilder MemoryStorage does', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'aa-cas-'));
     const store = await openStore(dir, systemClock);
-    const ours = await storageScenario(new StoreStorage(store.state));
+    const ours = await storageScenario(new StoreStorage(store));
     const reference = await storageScenario(new MemoryStorage());
     expect(ours).toEqual(reference);
     expect(ours).toContain('second writer with the same, now stale eTag: conflict');
@@ -70,8 +70,8 @@ describe('StoreStorage', () => {
   it('two storage instances over one store: the stale writer gets a conflict and nothing is overwritten', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'aa-cas-'));
     const store = await openStore(dir, systemClock);
-    const one = new StoreStorage(store.state);
-    const two = new StoreStorage(store.state);
+    const one = new StoreStorage(store);
+    const two = new StoreStorage(store);
     await one.write({ s: { turns: 1 } });
     const [r1, r2] = await Promise.all([one.read(['s']), two.read(['s'])]);
     const results = await Promise.allSettled([one.write({ s: { ...r1.s, turns: 2 } }), two.write({ s: { ...r2.s, turns: 99 } })]);

@@ -184,7 +184,10 @@ describe('taking, refusing, handing over', () => {
     const res = await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE });
     expect(textsOf(res.body.value)[0]).toBe('Nogen andre ændrede det samme, mens du arbejdede, så det, du gjorde, er ikke gemt. Sådan ser det ud nu. Se det igennem, og gør det igen, hvis det stadig er nødvendigt.');
     expect(text(res.body.value)).toContain('Taget af Megan Bowen');
-    expect(await c.store.referrals.get(referral.id)).toMatchObject({ holder: key(MEGAN), version: referral.version! + 1 });
+    const stored = (await c.store.referrals.get(referral.id))!;
+    expect(stored).toMatchObject({ holder: key(MEGAN), version: referral.version! + 1 });
+    // Adele's "taken" entry in the case history went with the rest of her turn.
+    expect((stored.data as { history: { byName: string; action: string }[] }).history.filter((h) => h.action === 'taken')).toEqual([]);
     // Not Adele's audit entry, not her messages to the channel or the referrer.
     const trail = await c.store.audit.forCitizen(referral.citizenId);
     expect(trail.filter((e) => e.actor.aadObjectId === ADELE.aadObjectId && e.action !== 'read')).toEqual([]);

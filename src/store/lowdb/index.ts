@@ -81,6 +81,20 @@ class Tx {
   }
 }
 
+/**
+ * Data written before follow-up due dates were a field of their own: decided referrals whose
+ * follow-up has been neither reminded nor answered get `followUpDueAt` from it, once, at opening
+ * (a format migration; afterwards the store never reads the flow's data).
+ */
+async function backfillFollowUpDueDates(engine: Engine): Promise<void> {
+  const ops: Op[] = [];
+  for (const [k, r] of engine.entries<Referral>('referrals')) {
+    const f = (r.data as { followUp?: { dueAt?: unknown; result?: unknown; remindedAt?: unknown } } | undefined)?.followUp;
+    if (!r.followUpDueAt && typeof f?.dueAt === 'string' && !f.result && !f.remindedAt) ops.push({ c: 'referrals', k, v: { ...r, followUpDueAt: f.dueAt } });
+  }
+  if (ops.length) await engine.commit(ops);
+}
+
 /** A settings value as stored: the value and its version (settings written before versions are plain values). */
 interface SettingEntry {
   $setting: 1;
@@ -92,6 +106,7 @@ const isSettingEntry = (x: unknown): x is SettingEntry => !!x && typeof x === 'o
 export async function openLowdbStore(dir: string, options: EngineOptions): Promise<Store & { engine: Engine }> {
   const { clock } = options;
   const engine = await Engine.open(dir, INDEXES, options);
+  await backfillFollowUpDueDates(engine);
 
   // Sequences live in memory and are taken at once (a number given to a transaction that rolls back
   // is skipped, as with a database sequence); what a transaction took is stored with it.
@@ -106,13 +121,19 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
 
   /** The repositories over one transaction's view: the engine's records with the transaction's changes on top. */
   function repositories(tx: Tx): Repositories {
-    const get = <T>(c: string, k: string): T | undefined => {
+    // Reads hand out copies: a caller that edits what it read in place (a history entry pushed onto a
+    // record) changes nothing stored until it saves, and nothing at all if the transaction rolls back.
+    const peek = <T>(c: string, k: string): T | undefined => {
       const m = tx.changes(c);
       if (m?.has(k)) {
         const v = m.get(k);
         return v === DELETED ? undefined : (v as T);
       }
       return engine.get<T>(c, k);
+    };
+    const get = <T>(c: string, k: string): T | undefined => {
+      const v = peek<T>(c, k);
+      return v === undefined ? undefined : structuredClone(v);
     };
     const put = (c: string, k: string, v: unknown): void => tx.set(c, k, structuredClone(v));
     const del = (c: string, k: string): void => tx.set(c, k, DELETED);
@@ -130,7 +151,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       const out: T[] = [];
       for (const [k, v] of engine.entries<T>(c)) if (!m?.has(k)) out.push(v);
       if (m) for (const v of m.values()) if (v !== DELETED) out.push(v as T);
-      return out;
+      return structuredClone(out);
     };
     const nextSeq = (name: string, stored: () => number): number => {
       const n = Math.max(counters.get(name) ?? 0, stored()) + 1;
@@ -140,13 +161,14 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
 
     /** Save a record people edit: only over the version it was read at; it gets the next one. */
     const saveVersioned = <T extends Versioned>(c: string, k: string, record: T): T => {
-      const current = get<T>(c, k);
+      const current = peek<T>(c, k);
       const currentVersion = current ? (current.version ?? 0) : 0;
       const expected = record.version ?? 0;
       const id = `${c}\u0000${k}`;
       const base = tx.bases.get(id);
-      // Saved again in the same transaction: from the copy first read, or the one the first save returned.
-      const ok = base !== undefined ? expected === base || expected === currentVersion : current ? expected === currentVersion : expected === 0;
+      // Saved again in the same transaction: only from the copy the first save returned (a copy read
+      // before it would silently undo the first save's changes).
+      const ok = current ? expected === currentVersion : expected === 0;
       if (!ok) throw new ConflictError('version', c, k, current);
       if (base === undefined) tx.bases.set(id, currentVersion);
       const saved = { ...record, version: tx.bases.get(id)! + 1 };
@@ -353,7 +375,14 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       release();
     }
     await durable;
-    for (const f of tx.after) context.exit(f);
+    for (const f of tx.after) {
+      // What runs after the commit (waking the outbox) cannot undo it: a failure there is reported, not thrown.
+      try {
+        context.exit(f);
+      } catch (err) {
+        process.emitWarning(`A callback after a commit failed: ${(err as Error)?.message ?? err}`);
+      }
+    }
     return result;
   }
 
