@@ -39,6 +39,9 @@ const EnvSchema = z.object({
   OUTBOX_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)),
   FOLLOW_UP_CHECK_MINUTES: optional(z.coerce.number().min(0.01).max(24 * 60)),
   VISITATION_CHANNEL_ID: optional(z.string().regex(/^19:[^;\s]+$/, 'must be a Teams channel id (19:...@thread.tacv2)')),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL (postgres://user@host:5432/database?sslmode=verify-full)')),
+  DATABASE_PASSWORD_FILE: optional(z.string()),
+  DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(100)),
 });
 
 export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
@@ -50,10 +53,19 @@ export interface BotCredentials {
   tenantId?: string;
 }
 
+export interface DatabaseConfig {
+  url: string;
+  /** A file holding the password (read for each new connection, so it can be rotated). */
+  passwordFile?: string;
+  poolSize: number;
+}
+
 export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL (several instances); undefined = the embedded store in dataDir. */
+  database?: DatabaseConfig;
   /** undefined = local mode: no JWT checks, for the Agents Playground only. */
   credentials?: BotCredentials;
   openIdMetadataUrl?: string;
@@ -114,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     }
     credentials = { appId: e.BOT_ID, password: e.BOT_PASSWORD, type, tenantId: e.BOT_TENANT_ID };
   }
+  if (e.DATABASE_URL) problems.push(...databaseProblems(e.DATABASE_URL));
+  if (e.DATABASE_PASSWORD_FILE && !e.DATABASE_URL) problems.push('DATABASE_PASSWORD_FILE is set but DATABASE_URL is not');
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -140,5 +154,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     language: { default: e.DEFAULT_LANGUAGE ?? 'da', fromClient: e.LANGUAGE_FROM_CLIENT === 'true' },
     cardActions: e.CARD_ACTIONS ?? 'submit',
     visitationChannelId: e.VISITATION_CHANNEL_ID,
+    database: e.DATABASE_URL
+      ? { url: e.DATABASE_URL, passwordFile: e.DATABASE_PASSWORD_FILE ? path.resolve(cwd, e.DATABASE_PASSWORD_FILE) : undefined, poolSize: e.DATABASE_POOL_SIZE ?? 10 }
+      : undefined,
   };
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/**
+ * A database across a network is reached over TLS with the server's certificate checked
+ * (sslmode=verify-full); a connection that encrypts but trusts any certificate is refused.
+ */
+function databaseProblems(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return ['DATABASE_URL is not a URL'];
+  }
+  const sslmode = parsed.searchParams.get('sslmode');
+  if (sslmode === 'no-verify' || parsed.searchParams.get('sslrootcert') === 'system-insecure') return ['DATABASE_URL must not turn certificate checks off (sslmode=no-verify); use sslmode=verify-full'];
+  if (!LOOPBACK.has(parsed.hostname) && sslmode !== 'verify-full') return [`DATABASE_URL points at ${parsed.hostname}: add sslmode=verify-full, so the connection is encrypted and the server's certificate checked`];
+  return [];
 }

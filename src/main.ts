@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './log.js';
 import { startServer, type RunningServer } from './server.js';
 import { Directory, loadRolesFile } from './services/directory.js';
 import { Outbox } from './services/outbox.js';
-import { openStore, type Store } from './store/index.js';
+import { openConfiguredStore, type Store } from './store/index.js';
 import { createAdapter } from './teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from './teams/app.js';
 import { TeamsTransport } from './teams/proactive.js';
@@ -46,7 +46,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const clock = options.clock ?? systemClock;
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
   const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
-  const store = await openStore(config.dataDir, clock);
+  const store = await openConfiguredStore(config, clock);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock, language: config.language });
     const adapter = createAdapter(config, options.credentialsFactory);
@@ -119,11 +119,18 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
 }
 
 export function describeMode(config: Config): string[] {
-  if (!config.credentials) {
-    return [
-      'LOCAL MODE: no BOT_ID is set, so requests are not authenticated. This is for the Agents Playground on this machine only;',
-      `  the bot listens on ${config.host} only. Set BOT_ID, BOT_PASSWORD/BOT_TYPE and BOT_TENANT_ID to run in Teams.`,
-    ];
-  }
-  return [`Teams mode: ${config.credentials.type} app ${config.credentials.appId}; every request needs a valid Bot Framework token.`];
+  const lines = !config.credentials
+    ? [
+        'LOCAL MODE: no BOT_ID is set, so requests are not authenticated. This is for the Agents Playground on this machine only;',
+        `  the bot listens on ${config.host} only. Set BOT_ID, BOT_PASSWORD/BOT_TYPE and BOT_TENANT_ID to run in Teams.`,
+      ]
+    : [`Teams mode: ${config.credentials.type} app ${config.credentials.appId}; every request needs a valid Bot Framework token.`];
+  lines.push(config.database ? `Store: PostgreSQL ${databaseWhere(config.database.url)} (several instances may share it).` : `Store: embedded, in ${config.dataDir} (one process; set DATABASE_URL for PostgreSQL).`);
+  return lines;
+}
+
+/** Host and database of a PostgreSQL URL, never its user or password. */
+function databaseWhere(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
 }

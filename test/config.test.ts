@@ -82,3 +82,38 @@ describe('credential combinations', () => {
     expect(loadConfig({ ALLOWED_TENANTS: ` ${TENANT}, ${ID} ` }).allowedTenants).toEqual([TENANT, ID]);
   });
 });
+
+describe('the database', () => {
+  it('is the embedded store unless DATABASE_URL is set', () => {
+    expect(loadConfig({}, '/srv/bot').database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://aktiv@localhost:5432/aktiv', DATABASE_PASSWORD_FILE: 'env/db.user' }, '/srv/bot').database).toEqual({
+      url: 'postgres://aktiv@localhost:5432/aktiv',
+      passwordFile: '/srv/bot/env/db.user',
+      poolSize: 10,
+    });
+  });
+
+  it.each([
+    ['postgres://aktiv@db.postgres.database.azure.com:5432/aktiv', /add sslmode=verify-full/],
+    ['postgres://aktiv@db.postgres.database.azure.com:5432/aktiv?sslmode=require', /add sslmode=verify-full/],
+    ['postgres://aktiv@localhost/aktiv?sslmode=no-verify', /must not turn certificate checks off/],
+    ['mysql://x@y/z', /^DATABASE_URL: must be a PostgreSQL URL/],
+  ])('%s is refused: TLS with the certificate checked across a network, never without checks', (url, message) => {
+    const p = problems({ DATABASE_URL: url });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(message);
+  });
+
+  it('takes a server across a network with sslmode=verify-full, and says where without the password', async () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://aktiv:secret@db.postgres.database.azure.com:5432/aktiv?sslmode=verify-full' }, '/srv/bot');
+    expect(config.database?.url).toContain('sslmode=verify-full');
+    const { describeMode } = await import('../src/main.js');
+    const lines = describeMode(config).join('\n');
+    expect(lines).toContain('Store: PostgreSQL db.postgres.database.azure.com:5432/aktiv');
+    expect(lines).not.toContain('secret');
+  });
+
+  it('DATABASE_PASSWORD_FILE needs DATABASE_URL', () => {
+    expect(problems({ DATABASE_PASSWORD_FILE: 'x' })).toEqual(['DATABASE_PASSWORD_FILE is set but DATABASE_URL is not']);
+  });
+});

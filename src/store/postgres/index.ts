@@ -1,0 +1,421 @@
+// The PostgreSQL implementation of the repositories, for several bot instances on one database.
+//
+// Each record is a row: the record as JSON (doc) and the fields it is found by as columns
+// (migrations/). A transaction is a database transaction on one pooled connection; the store's own
+// repositories join the transaction of their async context (AsyncLocalStorage), as in the embedded
+// store. Records people edit are saved with compare-and-set on their version (`UPDATE … WHERE
+// version = $read`), so a change someone else made in between, on any instance, is refused.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { runner } from 'node-pg-migrate';
+import type { Clock } from '../../clock.js';
+import { projectRoot } from '../../paths.js';
+import { ConflictError } from '../errors.js';
+import type {
+  Attachment,
+  AuditEntry,
+  Citizen,
+  ConversationRecord,
+  Coordination,
+  OutboxMessage,
+  Referral,
+  Repositories,
+  Screening,
+  StaffMember,
+  StateItem,
+  Store,
+  Versioned,
+  Visit,
+  VisitEventRecord,
+} from '../types.js';
+import { staffKeyString } from '../types.js';
+
+export interface PostgresOptions {
+  /** postgres://… (sslmode=verify-full for a server across a network). */
+  connectionString: string;
+  clock: Clock;
+  /** A schema of its own (tests); the default is the database's search path. */
+  schema?: string;
+  /** Connections in the pool. */
+  max?: number;
+  /** The password, asked for per connection (a file, or an Entra token that expires). */
+  password?: () => Promise<string>;
+  /** Run the migrations when opening (the default), or leave them to `npm run migrate`. */
+  migrate?: boolean;
+}
+
+type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+
+interface Tx {
+  live: boolean;
+  query: Query;
+  /** Versioned rows written in this transaction: the version they had before it. */
+  bases: Map<string, number>;
+  after: (() => void)[];
+  repos: Repositories;
+}
+
+export const MIGRATIONS_DIR = path.join(projectRoot, 'migrations');
+
+/** Bring the schema up to date (an advisory lock makes instances starting together wait for each other). */
+export async function migrate(options: Pick<PostgresOptions, 'connectionString' | 'schema' | 'password'>): Promise<void> {
+  const client = new pg.Client(clientConfig(options));
+  await client.connect();
+  try {
+    await runner({
+      dbClient: client,
+      dir: MIGRATIONS_DIR,
+      direction: 'up',
+      migrationsTable: 'pgmigrations',
+      ...(options.schema ? { schema: options.schema, migrationsSchema: options.schema, createSchema: true, createMigrationsSchema: true } : {}),
+      advisoryLockMode: 'wait',
+      log: () => undefined,
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+function clientConfig(options: Pick<PostgresOptions, 'connectionString' | 'schema' | 'password' | 'max'>): pg.PoolConfig {
+  return {
+    connectionString: options.connectionString,
+    ...(options.password ? { password: options.password } : {}),
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    ...(options.max ? { max: options.max } : {}),
+  };
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+const withVersion = <T>(row: { doc: T; version?: number }): T => (row.version === undefined ? row.doc : { ...row.doc, version: row.version });
+
+export async function openPostgresStore(options: PostgresOptions): Promise<Store & { pool: pg.Pool }> {
+  if (options.migrate !== false) await migrate(options);
+  const pool = new pg.Pool(clientConfig({ ...options, max: options.max ?? 10 }));
+  // A connection that fails while idle must not end the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const { clock } = options;
+  let closed = false;
+  let lastError: unknown;
+  const prefix = randomBytes(6).toString('base64url');
+  let counter = 0;
+  const unique = () => `${prefix}.${(++counter).toString(36)}`;
+
+  function repositories(tx: Tx | undefined, query: Query): Repositories {
+    const one = async <T>(text: string, values: unknown[]): Promise<T | undefined> => {
+      const r = await query(text, values);
+      return r.rows[0] ? withVersion(r.rows[0]) : undefined;
+    };
+    const many = async <T>(text: string, values: unknown[] = []): Promise<T[]> => (await query(text, values)).rows.map((row) => withVersion<T>(row));
+
+    /**
+     * Save a record people edit over the version it was read at; it gets the next one. A row whose
+     * version is 0 (never edited, e.g. a staff member only seen) takes a first save.
+     */
+    async function saveVersioned<T extends Versioned>(table: string, id: string, record: T, columns: Record<string, unknown>): Promise<T> {
+      const expected = record.version ?? 0;
+      const key = `${table}\u0000${id}`;
+      const base = tx?.bases.get(key);
+      // Saved again in this transaction: only from the copy the first save returned.
+      if (base !== undefined && expected !== base + 1) throw await conflict(table, id);
+      const from = base !== undefined ? base + 1 : expected;
+      const next = base !== undefined ? base + 1 : expected + 1;
+      const { version: _v, ...doc } = record;
+      const names = Object.keys(columns);
+      const values = [id, next, json(doc), ...Object.values(columns)];
+      const sets = names.map((n, i) => `${n} = $${i + 4}`);
+      let r: pg.QueryResult;
+      if (from === 0) {
+        r = await query(
+          `INSERT INTO ${table} (${table === 'staff' ? 'key' : 'id'}, version, doc${names.map((n) => `, ${n}`).join('')}) VALUES ($1, $2, $3::jsonb${names.map((_, i) => `, $${i + 4}`).join('')})
+           ON CONFLICT (${table === 'staff' ? 'key' : 'id'}) DO UPDATE SET version = $2, doc = $3::jsonb${sets.map((s) => `, ${s}`).join('')} WHERE ${table}.version = 0 RETURNING 1`,
+          values,
+        );
+      } else {
+        r = await query(`UPDATE ${table} SET version = $2, doc = $3::jsonb${sets.map((s) => `, ${s}`).join('')} WHERE ${table === 'staff' ? 'key' : 'id'} = $1 AND version = ${from} RETURNING 1`, values);
+      }
+      if (!r.rowCount) throw await conflict(table, id);
+      if (tx && base === undefined) tx.bases.set(key, expected);
+      return { ...record, version: next };
+    }
+
+    async function conflict(table: string, id: string): Promise<ConflictError> {
+      const current = await one<unknown>(`SELECT doc, version FROM ${table} WHERE ${table === 'staff' ? 'key' : 'id'} = $1`, [id]).catch(() => undefined);
+      return new ConflictError('version', table === 'staff' ? 'staff' : table, id, current);
+    }
+
+    async function saveCitizen(c: Citizen): Promise<void> {
+      const other = await query('SELECT id FROM citizens WHERE cpr = $1 AND id <> $2', [c.cpr, c.id]);
+      // The error names the other record, never the CPR number (errors reach the log).
+      if (other.rowCount) throw new ConflictError('unique', 'citizens', other.rows[0].id);
+      await query('INSERT INTO citizens (id, cpr, doc) VALUES ($1, $2, $3::jsonb) ON CONFLICT (id) DO UPDATE SET cpr = $2, doc = $3::jsonb', [c.id, c.cpr, json(c)]);
+    }
+
+    const outboxColumns = (m: OutboxMessage) => [
+      m.id,
+      m.idempotencyKey,
+      m.status,
+      m.nextAttemptAt,
+      m.createdAt,
+      m.target.kind === 'user' ? staffKeyString(m.target.user) : null,
+      m.topic ? `${m.topic.kind}|${m.topic.id}` : null,
+      m.claim?.until ?? null,
+      json(m),
+    ];
+
+    return {
+      staff: {
+        get: (key) => one<StaffMember>('SELECT doc, version FROM staff WHERE key = $1', [staffKeyString(key)]),
+        save: (m) => saveVersioned('staff', staffKeyString(m), m, { tenant_id: m.tenantId }),
+        async touch(key, seen, at) {
+          const member: StaffMember = { tenantId: key.tenantId, aadObjectId: key.aadObjectId, userId: seen.userId, name: seen.name ?? '', roles: ['staff'], locale: seen.locale, firstSeen: at, lastSeen: at };
+          // Merged with what is stored: only the fields seen, never roles, language or version.
+          const patch = { ...(seen.userId ? { userId: seen.userId } : {}), ...(seen.name ? { name: seen.name } : {}), ...(seen.locale ? { locale: seen.locale } : {}), lastSeen: at };
+          const r = await query(
+            `INSERT INTO staff (key, tenant_id, version, doc) VALUES ($1, $2, 0, $3::jsonb)
+             ON CONFLICT (key) DO UPDATE SET doc = staff.doc || $4::jsonb RETURNING doc, version`,
+            [staffKeyString(key), key.tenantId, json(member), json(patch)],
+          );
+          return withVersion<StaffMember>(r.rows[0]);
+        },
+        list: (tenantId) => (tenantId ? many<StaffMember>('SELECT doc, version FROM staff WHERE tenant_id = $1', [tenantId]) : many<StaffMember>('SELECT doc, version FROM staff')),
+      },
+      citizens: {
+        get: (id) => one<Citizen>('SELECT doc FROM citizens WHERE id = $1', [id]),
+        findByCpr: (cpr) => one<Citizen>('SELECT doc FROM citizens WHERE cpr = $1', [cpr]),
+        async findOrCreateByCpr(cpr, create) {
+          const existing = await one<Citizen>('SELECT doc FROM citizens WHERE cpr = $1', [cpr]);
+          if (existing) return { citizen: existing, created: false };
+          const citizen = create();
+          if (citizen.cpr !== cpr) throw new Error('findOrCreateByCpr: the new citizen has another CPR number');
+          // Another writer recording the same CPR number at this moment: theirs is the one (the insert waits for it).
+          const r = await query('INSERT INTO citizens (id, cpr, doc) VALUES ($1, $2, $3::jsonb) ON CONFLICT (cpr) DO NOTHING RETURNING 1', [citizen.id, cpr, json(citizen)]);
+          if (r.rowCount) return { citizen, created: true };
+          const theirs = await one<Citizen>('SELECT doc FROM citizens WHERE cpr = $1', [cpr]);
+          if (!theirs) throw new ConflictError('unique', 'citizens', citizen.id);
+          return { citizen: theirs, created: false };
+        },
+        save: (c) => saveCitizen(c),
+        delete: async (id) => void (await query('DELETE FROM citizens WHERE id = $1', [id])),
+        count: async () => Number((await query('SELECT count(*)::int AS n FROM citizens')).rows[0].n),
+      },
+      screenings: {
+        get: (id) => one<Screening>('SELECT doc, version FROM screenings WHERE id = $1', [id]),
+        save: (s) => saveVersioned('screenings', s.id, s, { citizen_id: s.citizenId ?? null, author_key: staffKeyString(s.author), status: s.status, created_at: s.createdAt }),
+        delete: async (id) => void (await query('DELETE FROM screenings WHERE id = $1', [id])),
+        listByCitizen: (citizenId) => many<Screening>('SELECT doc, version FROM screenings WHERE citizen_id = $1 ORDER BY created_at', [citizenId]),
+        draftsBy: (author) => many<Screening>(`SELECT doc, version FROM screenings WHERE author_key = $1 AND status = 'draft' ORDER BY created_at`, [staffKeyString(author)]),
+      },
+      referrals: {
+        get: (id) => one<Referral>('SELECT doc, version FROM referrals WHERE id = $1', [id]),
+        save: (r) => saveVersioned('referrals', r.id, r, { citizen_id: r.citizenId, status: r.status, created_at: r.createdAt, follow_up_due_at: r.followUpDueAt ?? null }),
+        listOpen: () => many<Referral>(`SELECT doc, version FROM referrals WHERE status IN ('new', 'taken') ORDER BY created_at`),
+        listByCitizen: (citizenId) => many<Referral>('SELECT doc, version FROM referrals WHERE citizen_id = $1 ORDER BY created_at', [citizenId]),
+        followUpsDue: (now) => many<Referral>('SELECT doc, version FROM referrals WHERE follow_up_due_at <= $1 ORDER BY follow_up_due_at', [now.toISOString()]),
+        async nextCaseNumber(year) {
+          // A row per year, counted up under its row lock: unique across instances.
+          const r = await query('INSERT INTO case_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last', [year]);
+          return `V-${year}-${String(r.rows[0].last).padStart(4, '0')}`;
+        },
+      },
+      visits: {
+        get: (id) => one<Visit>('SELECT doc, version FROM visits WHERE id = $1', [id]),
+        save: (v) => saveVersioned('visits', v.id, v, { citizen_id: v.citizenId, at: v.at, staff_keys: [staffKeyString(v.staff), ...(v.jointWith ?? []).map(staffKeyString)] }),
+        delete: async (id) => void (await query('DELETE FROM visits WHERE id = $1', [id])),
+        listByCitizen: (citizenId) => many<Visit>('SELECT doc, version FROM visits WHERE citizen_id = $1 ORDER BY at', [citizenId]),
+        listByStaff: (staff) => many<Visit>('SELECT doc, version FROM visits WHERE staff_keys @> ARRAY[$1]::text[] ORDER BY at', [staffKeyString(staff)]),
+      },
+      attachments: {
+        get: (id) => one<Attachment>('SELECT doc, version FROM attachments WHERE id = $1', [id]),
+        save: (a) => saveVersioned('attachments', a.id, a, { citizen_id: a.citizenId, staff_key: staffKeyString(a.staff), since: a.since }),
+        listByCitizen: (citizenId) => many<Attachment>('SELECT doc, version FROM attachments WHERE citizen_id = $1 ORDER BY since', [citizenId]),
+        listByStaff: (staff) => many<Attachment>('SELECT doc, version FROM attachments WHERE staff_key = $1 ORDER BY since', [staffKeyString(staff)]),
+      },
+      coordinations: {
+        get: (id) => one<Coordination>('SELECT doc, version FROM coordinations WHERE id = $1', [id]),
+        save: (c) => saveVersioned('coordinations', c.id, c, {}),
+      },
+      visitEvents: {
+        async append(event) {
+          const record: VisitEventRecord = { ...event, id: `${event.at}:${randomUUID()}` };
+          await query('INSERT INTO visit_events (at, doc) VALUES ($1, $2::jsonb)', [event.at, json(record)]);
+        },
+        since: (iso) => many<VisitEventRecord>('SELECT doc FROM visit_events WHERE at >= $1 ORDER BY id', [iso]),
+      },
+      outbox: {
+        get: (id) => one<OutboxMessage>('SELECT doc FROM outbox WHERE id = $1', [id]),
+        findByIdempotencyKey: (key) => one<OutboxMessage>('SELECT doc FROM outbox WHERE idempotency_key = $1', [key]),
+        async save(m) {
+          await query(
+            `INSERT INTO outbox (id, idempotency_key, status, next_attempt_at, created_at, target_user_key, topic, claim_until, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)
+             ON CONFLICT (id) DO UPDATE SET idempotency_key = $2, status = $3, next_attempt_at = $4, created_at = $5, target_user_key = $6, topic = $7, claim_until = $8, doc = $9::jsonb`,
+            outboxColumns(m),
+          );
+        },
+        due: (now) => many<OutboxMessage>(`SELECT doc FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at`, [now.toISOString()]),
+        async claimDue(worker, now, leaseMs, limit) {
+          const at = now.toISOString();
+          const until = new Date(now.getTime() + leaseMs).toISOString();
+          // Taken and marked in one statement; rows another instance is taking right now are skipped.
+          const taken = await many<OutboxMessage>(
+            `UPDATE outbox o SET claim_until = $2, doc = jsonb_set(o.doc, '{claim}', $3::jsonb)
+             FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (claim_until IS NULL OR claim_until <= $1)
+                   ORDER BY next_attempt_at, created_at LIMIT $4 FOR UPDATE SKIP LOCKED) s
+             WHERE o.id = s.id RETURNING o.doc`,
+            [at, until, json({ worker, until }), limit],
+          );
+          return taken.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.createdAt.localeCompare(b.createdAt));
+        },
+        async nextDueAt() {
+          const r = await query(`SELECT min(CASE WHEN claim_until > next_attempt_at THEN claim_until ELSE next_attempt_at END) AS at FROM outbox WHERE status = 'pending'`);
+          return r.rows[0]?.at ? new Date(r.rows[0].at) : undefined;
+        },
+        pendingFor: (user) => many<OutboxMessage>(`SELECT doc FROM outbox WHERE status = 'pending' AND target_user_key = $1`, [staffKeyString(user)]),
+        listByTopic: (kind, id) => many<OutboxMessage>('SELECT doc FROM outbox WHERE topic = $1 ORDER BY created_at', [`${kind}|${id}`]),
+      },
+      audit: {
+        async append(entry) {
+          const at = entry.at ?? clock.now().toISOString();
+          const r = await query('INSERT INTO audit (citizen_id, doc) VALUES ($1, $2::jsonb) RETURNING seq', [entry.citizenId, json({ ...entry, at })]);
+          return { ...entry, at, seq: Number(r.rows[0].seq) } as AuditEntry;
+        },
+        async forCitizen(citizenId) {
+          const r = await query('SELECT seq, doc FROM audit WHERE citizen_id = $1 ORDER BY seq', [citizenId]);
+          return r.rows.map((row) => ({ ...row.doc, seq: Number(row.seq) }) as AuditEntry);
+        },
+      },
+      conversations: {
+        async save(c) {
+          await query(
+            `INSERT INTO conversations (id, tenant_id, personal_user_key, doc) VALUES ($1, $2, $3, $4::jsonb)
+             ON CONFLICT (id) DO UPDATE SET tenant_id = $2, personal_user_key = $3, doc = $4::jsonb`,
+            [c.id, c.tenantId ?? '', c.kind === 'personal' && c.user ? staffKeyString(c.user) : null, json(c)],
+          );
+        },
+        get: (id) => one<ConversationRecord>('SELECT doc FROM conversations WHERE id = $1', [id]),
+        personalChatOf: (user) => one<ConversationRecord>('SELECT doc FROM conversations WHERE personal_user_key = $1 LIMIT 1', [staffKeyString(user)]),
+        anyInTenant: (tenantId) => one<ConversationRecord>('SELECT doc FROM conversations WHERE tenant_id = $1 LIMIT 1', [tenantId ?? '']),
+      },
+      state: {
+        async get(key) {
+          const r = await query('SELECT value, etag FROM turn_state WHERE key = $1', [key]);
+          return r.rows[0] ? ({ value: r.rows[0].value, eTag: r.rows[0].etag } as StateItem) : undefined;
+        },
+        async compareAndSet(key, value, expected) {
+          const eTag = unique();
+          if (expected === undefined || expected === '*') {
+            await query('INSERT INTO turn_state (key, value, etag) VALUES ($1, $2::jsonb, $3) ON CONFLICT (key) DO UPDATE SET value = $2::jsonb, etag = $3', [key, json(value), eTag]);
+            return { ok: true, eTag };
+          }
+          const updated = await query('UPDATE turn_state SET value = $2::jsonb, etag = $3 WHERE key = $1 AND etag = $4', [key, json(value), eTag, expected]);
+          if (updated.rowCount) return { ok: true, eTag };
+          // As MemoryStorage: an eTag only guards an item that exists.
+          const inserted = await query('INSERT INTO turn_state (key, value, etag) VALUES ($1, $2::jsonb, $3) ON CONFLICT (key) DO NOTHING', [key, json(value), eTag]);
+          if (inserted.rowCount) return { ok: true, eTag };
+          const current = await query('SELECT value, etag FROM turn_state WHERE key = $1', [key]);
+          return { ok: false, current: current.rows[0] ? { value: current.rows[0].value, eTag: current.rows[0].etag } : undefined };
+        },
+        delete: async (key) => void (await query('DELETE FROM turn_state WHERE key = $1', [key])),
+      },
+      settings: {
+        get: async <T>(key: string) => (await query('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value as T | undefined,
+        async entry<T>(key: string) {
+          const r = await query('SELECT value, version FROM settings WHERE key = $1', [key]);
+          return r.rows[0] ? { value: r.rows[0].value as T, version: r.rows[0].version as number } : { value: undefined, version: 0 };
+        },
+        async set(key, value, expectedVersion) {
+          let r: pg.QueryResult;
+          if (expectedVersion === undefined) {
+            r = await query('INSERT INTO settings (key, version, value) VALUES ($1, 1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET version = settings.version + 1, value = $2::jsonb', [key, json(value)]);
+          } else if (expectedVersion === 0) {
+            r = await query('INSERT INTO settings (key, version, value) VALUES ($1, 1, $2::jsonb) ON CONFLICT (key) DO NOTHING', [key, json(value)]);
+          } else {
+            r = await query('UPDATE settings SET version = version + 1, value = $2::jsonb WHERE key = $1 AND version = $3', [key, json(value), expectedVersion]);
+          }
+          if (!r.rowCount) throw new ConflictError('version', 'settings', key, (await query('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value);
+        },
+      },
+    };
+  }
+
+  // --- transactions -------------------------------------------------------------------------------
+  const context = new AsyncLocalStorage<Tx>();
+  const liveTx = (): Tx | undefined => {
+    const tx = context.getStore();
+    return tx?.live ? tx : undefined;
+  };
+  const poolQuery: Query = async (text, values) => {
+    try {
+      return await pool.query(text, values);
+    } catch (err) {
+      lastError = err;
+      throw err;
+    }
+  };
+
+  async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    const running = liveTx();
+    if (running) return fn(running.repos);
+    if (closed) throw new Error('The store is closed');
+    const client = await pool.connect();
+    const tx: Tx = { live: true, query: (text, values) => client.query(text, values), bases: new Map(), after: [], repos: undefined as unknown as Repositories };
+    tx.repos = repositories(tx, tx.query);
+    let result: T;
+    try {
+      await client.query('BEGIN');
+      result = await context.run(tx, () => fn(tx.repos));
+      await client.query('COMMIT');
+    } catch (err) {
+      tx.live = false;
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release();
+      throw uniqueViolation(err) ?? err;
+    }
+    tx.live = false;
+    client.release();
+    lastError = undefined;
+    for (const f of tx.after) context.exit(f);
+    return result;
+  }
+
+  const readView = repositories(undefined, poolQuery);
+  const READS = new Set(['get', 'list', 'findByCpr', 'count', 'listByCitizen', 'draftsBy', 'listOpen', 'followUpsDue', 'listByStaff', 'since', 'findByIdempotencyKey', 'due', 'nextDueAt', 'listByTopic', 'pendingFor', 'forCitizen', 'personalChatOf', 'anyInTenant', 'entry']);
+  const joined = {} as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
+  for (const [repo, methods] of Object.entries(readView) as [string, Record<string, (...args: unknown[]) => Promise<unknown>>][]) {
+    joined[repo] = {};
+    for (const name of Object.keys(methods)) {
+      joined[repo][name] = (...args: unknown[]) => {
+        const running = liveTx();
+        const call = (r: Repositories) => (r as unknown as typeof joined)[repo]![name]!(...args);
+        if (running) return call(running.repos);
+        if (READS.has(name)) return call(readView);
+        return transaction(call);
+      };
+    }
+  }
+
+  return {
+    pool,
+    ...(joined as unknown as Repositories),
+    transaction,
+    afterCommit(fn) {
+      const running = liveTx();
+      if (running) running.after.push(fn);
+      else fn();
+    },
+    status: () => (closed ? { status: 'error', detail: 'the store is closed' } : lastError ? { status: 'error', detail: 'the database did not answer' } : { status: 'ok' }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+/** A unique index refused a row (two writers at once): the same error as the embedded store's. Never the row's values (a CPR number). */
+function uniqueViolation(err: unknown): ConflictError | undefined {
+  const e = err as { code?: string; table?: string; constraint?: string };
+  if (e?.code !== '23505') return undefined;
+  return new ConflictError('unique', e.table ?? 'unknown', e.constraint ?? 'unique');
+}

@@ -1,0 +1,98 @@
+// The real bot on PostgreSQL (DATABASE_URL), as a child process: it migrates the database at start,
+// answers over HTTP, keeps what a step stored across a restart, and a kill -9 mid-step leaves each
+// direct referral whole or absent. Two instances on one database: a later test (issue 14).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { systemClock } from '../../src/clock.js';
+import { openPostgresStore } from '../../src/store/postgres/index.js';
+import { execute, message, TENANT, type Who } from '../helpers/activities.js';
+import { startChildBot, type ChildBot } from '../helpers/childBot.js';
+import { startConnector, type Connector } from '../helpers/connector.js';
+import { startOpenIdStandIn, type OpenIdStandIn } from '../helpers/openid.js';
+import { startTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+
+const APP_ID = '66666666-6666-4666-8666-666666666669';
+const ALEX: Who = { id: '29:alex-pg', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000c01' };
+const ADELE: Who = { id: '29:adele-pg', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000c02' };
+const CHANNEL = '19:pg-visitation@thread.tacv2';
+
+let db: TestDatabase;
+let openid: OpenIdStandIn;
+let connector: Connector;
+let dir: string;
+beforeAll(async () => {
+  [db, openid, connector] = await Promise.all([startTestDatabase(), startOpenIdStandIn(), startConnector()]);
+  dir = mkdtempSync(path.join(tmpdir(), 'aa-pg-bot-'));
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([db?.stop(), openid?.close(), connector?.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A database of its own on the test server. */
+async function freshDatabase(): Promise<string> {
+  const name = `aa_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(db.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+describe('the bot on PostgreSQL', () => {
+  it('migrates at start, answers, keeps a step across a restart, and each step is whole or absent after kill -9', async () => {
+    const databaseUrl = await freshDatabase();
+    const roles = path.join(dir, 'roles.json');
+    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }, { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] }] }));
+    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused') };
+    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
+    const post = (bot: ChildBot, activity: unknown) =>
+      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
+    const where = (from: Who, channel = false) => ({ serviceUrl: connector.url, from, ...(channel ? { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` } : {}) });
+    const refer = (bot: ChildBot, cpr: string) => post(bot, execute('referral.createDirect', { cpr, name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX)));
+
+    const first = await startChildBot(env, dir);
+    try {
+      expect((await (await fetch(`${first.url}/healthz`)).json()).store).toMatchObject({ status: 'ok' });
+      for (const who of [ALEX, ADELE]) expect((await post(first, message('hej', where(who)))).status).toBe(200);
+      expect((await post(first, message('sæt som visitationskanal', where(ADELE, true)))).status).toBe(200);
+      const res = await refer(first, '120340-2222');
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(await res.json())).toContain('V-');
+      await connector.waitFor(() => connector.calls.some((c) => c.conversationId === CHANNEL && c.method === 'POST' && !!c.body?.attachments), 10_000);
+    } finally {
+      await first.stop();
+    }
+    expect(first.raw()).toBe('');
+
+    // Killed with steps under way, then the data read straight from the database.
+    const second = await startChildBot(env, dir);
+    const steps = ['130340-2222', '140340-2222', '150340-2222', '160340-2222'].map((cpr) => refer(second, cpr).then((r) => r.status, () => 0));
+    await new Promise((r) => setTimeout(r, 30));
+    await second.kill();
+    await Promise.all(steps);
+
+    const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock });
+    try {
+      const first = await store.citizens.findByCpr('1203402222');
+      expect(first).toBeDefined();
+      expect(await store.referrals.listByCitizen(first!.id)).toHaveLength(1);
+      for (const cpr of ['1303402222', '1403402222', '1503402222', '1603402222']) {
+        const citizen = await store.citizens.findByCpr(cpr);
+        if (!citizen) continue;
+        const referrals = await store.referrals.listByCitizen(citizen.id);
+        expect(referrals).toHaveLength(1);
+        expect((await store.audit.forCitizen(citizen.id)).filter((e) => e.action === 'create')).toHaveLength(2);
+        expect(await store.outbox.listByTopic('referral.card', referrals[0]!.id)).toHaveLength(1);
+      }
+    } finally {
+      await store.close();
+    }
+  }, 90_000);
+});
