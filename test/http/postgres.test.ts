@@ -1,6 +1,6 @@
 // The real bot on PostgreSQL (DATABASE_URL), as a child process: it migrates the database at start,
 // answers over HTTP, keeps what a step stored across a restart, and a kill -9 mid-step leaves each
-// direct referral whole or absent. Two instances on one database: a later test (issue 14).
+// direct referral whole or absent. Two instances on one database: every take race has one winner.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,4 +95,60 @@ describe('the bot on PostgreSQL', () => {
       await store.close();
     }
   }, 90_000);
+
+  it('two instances on one database: 30 take races, each with exactly one winner, and the loser is told', async () => {
+    const databaseUrl = await freshDatabase();
+    const roles = path.join(dir, 'roles2.json');
+    const MEGAN: Who = { id: '29:megan-pg', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-000000000c03' };
+    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }, { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] }, { aadObjectId: MEGAN.aadObjectId, roles: ['visitator'] }] }));
+    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused2') };
+    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
+    const post = (bot: ChildBot, activity: unknown) =>
+      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
+    const where = (from: Who, channel = false) => ({ serviceUrl: connector.url, from, ...(channel ? { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` } : {}) });
+    const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
+    const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
+    try {
+      for (const who of [ALEX, ADELE, MEGAN]) expect((await post(a, message('hej', where(who)))).status).toBe(200);
+      expect((await post(b, message('sæt som visitationskanal', where(ADELE, true)))).status).toBe(200);
+      const RACES = 30;
+      // Referrals made on both instances, side by side: case numbers from the database, never twice.
+      const made = await Promise.all(
+        Array.from({ length: RACES }, (_, i) =>
+          post(i % 2 ? a : b, execute('referral.createDirect', { cpr: `${String((i % 28) + 1).padStart(2, '0')}0${(i >> 5) + 4}40-3333`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX))).then((r) => r.status),
+        ),
+      );
+      expect(made.every((s) => s === 200)).toBe(true);
+      const open = await store.referrals.listOpen();
+      expect(open).toHaveLength(RACES);
+      expect(new Set(open.map((r) => r.caseNumber)).size).toBe(RACES);
+      // Adele presses "Tag sagen" on one instance, Megan on the other, at the same moment.
+      const answers = await Promise.all(
+        open.map(async (r) => {
+          const [x, y] = await Promise.all([post(a, execute('referral.take', { rid: r.id }, where(ADELE, true))), post(b, execute('referral.take', { rid: r.id }, where(MEGAN, true)))]);
+          return { rid: r.id, statuses: [x.status, y.status], texts: [JSON.stringify(await x.json()), JSON.stringify(await y.json())] };
+        }),
+      );
+      let conflicts = 0;
+      for (const { rid, statuses, texts } of answers) {
+        expect(statuses).toEqual([200, 200]);
+        const taken = (await store.referrals.get(rid))!;
+        expect(taken.status).toBe('taken');
+        const winner = taken.holder!.aadObjectId === ADELE.aadObjectId ? 'Adele Vance' : 'Megan Bowen';
+        expect([ADELE.aadObjectId, MEGAN.aadObjectId]).toContain(taken.holder!.aadObjectId);
+        // One "taken" in the case history: the loser's attempt left nothing behind.
+        expect((taken.data as { history: { action: string }[] }).history.filter((h) => h.action === 'taken')).toHaveLength(1);
+        // Both cards say who has it.
+        for (const t of texts) expect(t).toContain(`Taget af ${winner}`);
+        conflicts += texts.filter((t) => t.includes('Nogen andre ændrede det samme')).length;
+      }
+      const failed = [...a.logs, ...b.logs].filter((l) => /"msg":"(turn failed|request failed)"/.test(l));
+      expect(failed).toEqual([]);
+      console.log(`two instances: ${RACES} take races, ${RACES} winners, ${conflicts} answered with the conflict card (the rest: "already taken")`);
+    } finally {
+      await store.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    expect(a.raw() + b.raw()).toBe('');
+  }, 120_000);
 });

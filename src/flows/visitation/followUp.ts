@@ -6,6 +6,7 @@ import { button } from '../shared/form.js';
 import type { Services , Verbs } from '../types.js';
 import { dataOf, withData } from '../../services/referrals.js';
 import type { Outbox } from '../../services/outbox.js';
+import { isConflict } from '../../store/index.js';
 import { actorOf, audit, mutate, personalOnly, refusedAnswer, str, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
 
@@ -14,8 +15,13 @@ export async function remindFollowUps(services: Services): Promise<number> {
   if (!services.outbox) return 0;
   let sent = 0;
   for (const due of await services.store.referrals.followUpsDue(services.clock.now())) {
-    // Each reminder is one transaction: both messages and the mark that it was sent, or none.
-    if (await services.store.transaction(() => remind(services as Services & { outbox: Outbox }, due.id))) sent++;
+    // Each reminder is one transaction: both messages and the mark that it was sent, or none. Another
+    // instance reminding the same referral at the same moment wins the race; this one lets it be.
+    try {
+      if (await services.store.transaction(() => remind(services as Services & { outbox: Outbox }, due.id))) sent++;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+    }
   }
   return sent;
 }
