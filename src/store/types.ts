@@ -237,6 +237,8 @@ export interface ReferralRepository {
   followUpsDue(now: Date): Promise<Referral[]>;
   /** The next case number, e.g. "V-2026-0001"; never handed out twice, also with several writers (a number may be skipped). */
   nextCaseNumber(year: number): Promise<string>;
+  /** The next case numbers of `year` come after `last` (moving data from another store). */
+  caseNumbersAfter(year: number, last: number): Promise<void>;
 }
 
 export interface VisitRepository {

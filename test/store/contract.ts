@@ -117,6 +117,9 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(new Set(numbers).size).toBe(20);
       expect(numbers.every((n) => /^V-2026-\d{4}$/.test(n))).toBe(true);
       expect(await store.referrals.nextCaseNumber(2027)).toBe('V-2027-0001');
+      // Data moved from another store: numbering goes on after the last one there.
+      await store.referrals.caseNumbersAfter(2028, 41);
+      expect(await store.referrals.nextCaseNumber(2028)).toBe('V-2028-0042');
       // After a restart, numbers go on from where they were.
       const again = await store.reopen();
       const next = await again.referrals.nextCaseNumber(2026);

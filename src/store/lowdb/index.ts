@@ -237,6 +237,11 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           put('meta', key, Math.max(n, get<number>('meta', key) ?? 0));
           return `V-${year}-${String(n).padStart(4, '0')}`;
         },
+        async caseNumbersAfter(year, last) {
+          const key = `caseNumber:${year}`;
+          put('meta', key, Math.max(last, get<number>('meta', key) ?? 0));
+          counters.set(key, Math.max(last, counters.get(key) ?? 0));
+        },
       },
       visits: {
         get: async (id) => get<Visit>('visits', id),

@@ -218,6 +218,9 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
           const r = await query('INSERT INTO case_numbers (year, last) VALUES ($1, 1) ON CONFLICT (year) DO UPDATE SET last = case_numbers.last + 1 RETURNING last', [year]);
           return `V-${year}-${String(r.rows[0].last).padStart(4, '0')}`;
         },
+        async caseNumbersAfter(year, last) {
+          await query('INSERT INTO case_numbers (year, last) VALUES ($1, $2) ON CONFLICT (year) DO UPDATE SET last = greatest(case_numbers.last, $2)', [year, last]);
+        },
       },
       visits: {
         get: (id) => one<Visit>('SELECT doc, version FROM visits WHERE id = $1', [id]),

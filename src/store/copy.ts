@@ -1,0 +1,101 @@
+// Moving a municipality's data from the embedded store to PostgreSQL: everything, in one database
+// transaction (all or nothing), into a database that holds nothing yet; then the counts per kind are
+// compared. Run with the bot stopped (`npm run store:copy`). Versions start again at 1 in PostgreSQL,
+// so a decision form left open across the move asks to be opened again.
+import type pg from 'pg';
+import type { Engine } from './lowdb/engine.js';
+import type {
+  Attachment,
+  AuditEntry,
+  Citizen,
+  ConversationRecord,
+  Coordination,
+  OutboxMessage,
+  Referral,
+  Repositories,
+  Screening,
+  StaffMember,
+  StateItem,
+  Store,
+  Visit,
+  VisitEventRecord,
+} from './types.js';
+
+/** Each kind of data: its collection in the embedded store and its table in PostgreSQL. */
+const KINDS = [
+  ['staff', 'staff'],
+  ['citizens', 'citizens'],
+  ['screenings', 'screenings'],
+  ['referrals', 'referrals'],
+  ['visits', 'visits'],
+  ['attachments', 'attachments'],
+  ['coordinations', 'coordinations'],
+  ['visitEvents', 'visit_events'],
+  ['outbox', 'outbox'],
+  ['audit', 'audit'],
+  ['conversations', 'conversations'],
+  ['state', 'turn_state'],
+  ['settings', 'settings'],
+] as const;
+
+export class NotEmptyError extends Error {
+  constructor(readonly holding: string[]) {
+    super(`The database already holds data (${holding.join(', ')}); the copy writes only into an empty one.`);
+    this.name = 'NotEmptyError';
+  }
+}
+
+export interface CopyReport {
+  kinds: { kind: string; embedded: number; postgres: number }[];
+  ok: boolean;
+}
+
+async function counts(pool: pg.Pool): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const [, table] of KINDS) out.set(table, Number((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n));
+  out.set('case_numbers', Number((await pool.query('SELECT count(*)::int AS n FROM case_numbers')).rows[0].n));
+  return out;
+}
+
+export async function copyToPostgres(from: Engine, to: Store & { pool: pg.Pool }): Promise<CopyReport> {
+  const before = await counts(to.pool);
+  const holding = [...before].filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${n}`);
+  if (holding.length) throw new NotEmptyError(holding);
+  const all = <T>(collection: string): T[] => [...from.entries<T>(collection)].map(([, v]) => v);
+  const fresh = <T extends { version?: number }>(r: T): T => ({ ...r, version: 0 });
+
+  await to.transaction(async (tx: Repositories) => {
+    for (const m of all<StaffMember>('staff')) await tx.staff.save(fresh(m));
+    for (const c of all<Citizen>('citizens')) await tx.citizens.save(c);
+    for (const s of all<Screening>('screenings')) await tx.screenings.save(fresh(s));
+    for (const r of all<Referral>('referrals')) await tx.referrals.save(fresh(r));
+    for (const v of all<Visit>('visits')) await tx.visits.save(fresh(v));
+    for (const a of all<Attachment>('attachments')) await tx.attachments.save(fresh(a));
+    for (const c of all<Coordination>('coordinations')) await tx.coordinations.save(fresh(c));
+    for (const e of all<VisitEventRecord>('visitEvents').sort((a, b) => a.at.localeCompare(b.at))) {
+      const { id: _id, ...event } = e;
+      await tx.visitEvents.append(event);
+    }
+    for (const m of all<OutboxMessage>('outbox')) await tx.outbox.save(m);
+    // In the order of their numbers, so the trail reads the same (the numbers themselves are new).
+    for (const e of all<AuditEntry>('audit').sort((a, b) => a.seq - b.seq)) {
+      const { seq: _seq, ...entry } = e;
+      await tx.audit.append(entry);
+    }
+    for (const c of all<ConversationRecord>('conversations')) await tx.conversations.save(c);
+    for (const [key, item] of from.entries<StateItem>('state')) await tx.state.compareAndSet(key, item.value, undefined);
+    for (const [key, stored] of from.entries<unknown>('settings')) {
+      const value = stored && typeof stored === 'object' && (stored as { $setting?: number }).$setting === 1 ? (stored as { value: unknown }).value : stored;
+      await tx.settings.set(key, value);
+    }
+    // Case numbers go on from where they were.
+    for (const [key, last] of from.entries<number>('meta')) {
+      const year = /^caseNumber:(\d{4})$/.exec(key)?.[1];
+      if (year) await tx.referrals.caseNumbersAfter(Number(year), last);
+    }
+  });
+
+  const after = await counts(to.pool);
+  const kinds = KINDS.map(([collection, table]) => ({ kind: collection, embedded: from.count(collection), postgres: after.get(table) ?? 0 }));
+  return { kinds, ok: kinds.every((k) => k.embedded === k.postgres) };
+}
