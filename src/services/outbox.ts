@@ -8,6 +8,7 @@
 // A post whose answer is lost (a timeout, a dropped connection, a crash) may have arrived: it is
 // tried again, so nothing is lost and such a message shows at most once more. The Bot Connector
 // has no idempotent post.
+import { outboxLane } from '../store/outboxClaims.js';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -63,10 +64,8 @@ export type SettledListener = (message: OutboxMessage) => void | Promise<void>;
 const CLAIM_PER_LANE = 4;
 
 /** Which conversation a message goes to: its lane, served in order. */
-function laneOf(m: OutboxMessage): string {
-  if (m.replaces) return `c:${m.replaces.conversationId}`;
-  return m.target.kind === 'conversation' ? `c:${m.target.conversationId}` : `u:${m.target.user.tenantId}|${m.target.user.aadObjectId}`;
-}
+/** How often an idle worker looks for work other instances left behind. */
+const IDLE_POLL_MS = 30_000;
 
 /** Retried: throttling, a precondition race, server and gateway errors, and no answer at all. */
 const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
@@ -253,7 +252,7 @@ export class Outbox {
           if (free > 0) {
             const claimed = await this.store.outbox.claimDue(this.worker, this.options.clock.now(), this.leaseMs, free * CLAIM_PER_LANE);
             for (const m of claimed) {
-              const key = laneOf(m);
+              const key = outboxLane(m);
               const lane = this.lanes.get(key) ?? [];
               // Claimed again after its lease ran out while it waited here: one copy in the lane.
               const i = lane.findIndex((x) => x.id === m.id);
@@ -353,7 +352,9 @@ export class Outbox {
     // Every lane busy: a runner that finishes pumps again; a timer now would only spin.
     if (!this.running || this.busy.size >= this.concurrency) return;
     const next = await this.store.outbox.nextDueAt();
-    if (!next) return;
+    // Nothing due: look again now and then, for messages another instance queued and can no longer
+    // send (it stopped or died; its claims run out). Every minute at most in any case.
+    if (!next) return this.schedule(IDLE_POLL_MS);
     this.schedule(Math.max(0, Math.min(next.getTime() - this.options.clock.now().getTime(), 60_000)));
   }
 

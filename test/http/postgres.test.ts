@@ -11,7 +11,7 @@ import { systemClock } from '../../src/clock.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { execute, message, TENANT, type Who } from '../helpers/activities.js';
 import { startChildBot, type ChildBot } from '../helpers/childBot.js';
-import { startConnector, type Connector } from '../helpers/connector.js';
+import { failures, startConnector, type Connector } from '../helpers/connector.js';
 import { startOpenIdStandIn, type OpenIdStandIn } from '../helpers/openid.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 
@@ -150,5 +150,56 @@ describe('the bot on PostgreSQL', () => {
       await Promise.all([a.stop(), b.stop()]);
     }
     expect(a.raw() + b.raw()).toBe('');
+  }, 120_000);
+
+  it('two instances on one database: channel cards with the connector failing and the sending instance killed mid-send: none lost, in order, one duplicate', async () => {
+    const databaseUrl = await freshDatabase();
+    const CHANNEL2 = '19:pg-outbox@thread.tacv2';
+    const roles = path.join(dir, 'roles3.json');
+    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }, { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] }] }));
+    // A short send timeout, so the dead instance's claims (the timeout x 5, and 5 s) run out in seconds.
+    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused3'), OUTBOX_SEND_TIMEOUT_MS: '300', OUTBOX_RETRY_BASE_MS: '100' };
+    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
+    const post = (bot: ChildBot, activity: unknown) =>
+      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
+    const where = (from: Who, channel = false) => ({ serviceUrl: connector.url, from, ...(channel ? { conversationType: 'channel' as const, conversationId: `${CHANNEL2};messageid=1` } : {}) });
+    const refer = (bot: ChildBot, i: number) => post(bot, execute('referral.createDirect', { cpr: `${String(i + 1).padStart(2, '0')}0540-4444`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX)));
+    const cardPosts = () => connector.calls.filter((c) => c.conversationId === CHANNEL2 && c.method === 'POST' && c.body?.attachments);
+    const caseOf = (c: { body: any }) => /V-\d{4}-\d{4}/.exec(JSON.stringify(c.body))?.[0];
+
+    const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
+    const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
+    try {
+      for (const who of [ALEX, ADELE]) expect((await post(a, message('hej', where(who)))).status).toBe(200);
+      expect((await post(a, message('sæt som visitationskanal', where(ADELE, true)))).status).toBe(200);
+      // The first card reaches Teams and the answer never comes back to A, which dies.
+      const release = connector.hold((c) => c.conversationId === CHANNEL2 && c.method === 'POST' && !!c.body?.attachments);
+      for (let i = 0; i < 6; i++) expect((await refer(a, i)).status).toBe(200);
+      await connector.waitFor(() => cardPosts().length === 1, 10_000);
+      await a.kill();
+      release();
+      await connector.waitFor(() => cardPosts()[0]?.outcome === 'accepted', 5_000);
+      // Teams answers 503 twice more; B carries on: a referral made on B wakes its worker.
+      connector.failNext((c) => c.conversationId === CHANNEL2 && c.method === 'POST', failures.serverError(503), 2);
+      for (let i = 6; i < 9; i++) expect((await refer(b, i)).status).toBe(200);
+      const referrals = await store.referrals.listOpen();
+      expect(referrals).toHaveLength(9);
+      await connector.waitFor(() => new Set(cardPosts().filter((c) => c.outcome === 'accepted').map(caseOf)).size === 9, 40_000);
+      const accepted = cardPosts().filter((c) => c.outcome === 'accepted' || c.outcome === 'lost');
+      const firstShown: string[] = [];
+      for (const c of accepted) if (!firstShown.includes(caseOf(c)!)) firstShown.push(caseOf(c)!);
+      // In the order they were queued (the case numbers were handed out in that order, one instance at a time).
+      const queued = (await Promise.all(referrals.map(async (r) => ({ caseNumber: r.caseNumber, at: (await store.outbox.listByTopic('referral.card', r.id))[0]!.createdAt }))))
+        .sort((x, y) => x.at.localeCompare(y.at) || x.caseNumber.localeCompare(y.caseNumber))
+        .map((x) => x.caseNumber);
+      expect(firstShown).toEqual(queued);
+      const duplicated = accepted.length - 9;
+      expect({ messages: 9, lost: 0, duplicated }).toEqual({ messages: 9, lost: 0, duplicated: 1 });
+      expect(b.logs.filter((l) => /"msg":"(turn failed|request failed|outbox worker failed)"/.test(l))).toEqual([]);
+      console.log(`two instances, outbox: 9 channel cards, 0 lost, ${duplicated} duplicated (the one in flight when A died), ${cardPosts().filter((c) => c.outcome === 'refused').length} refused by Teams and retried`);
+    } finally {
+      await store.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
   }, 120_000);
 });

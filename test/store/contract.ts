@@ -424,7 +424,8 @@ export function storeContract(name: string, harness: ContractHarness): void {
   describe(`${name}: outbox claims and leases`, () => {
     it('a message is claimed by one worker at a time; a claim that runs out can be taken again', async () => {
       const store = await fresh();
-      for (let i = 0; i < 5; i++) await store.outbox.save(message(`m${i}`, { createdAt: `2026-11-24T09:00:0${i}.000Z` }));
+      // Five conversations (lanes), one message each.
+      for (let i = 0; i < 5; i++) await store.outbox.save(message(`m${i}`, { createdAt: `2026-11-24T09:00:0${i}.000Z`, target: { kind: 'conversation', conversationId: `19:c${i}` } }));
       const now = new Date(AT);
       const [a, b] = await Promise.all([store.outbox.claimDue('w1', now, 60_000, 3), store.outbox.claimDue('w2', now, 60_000, 3)]);
       const ids = [...a, ...b].map((m) => m.id);
@@ -435,6 +436,31 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect((await store.outbox.nextDueAt())?.toISOString()).toBe('2026-11-24T09:01:00.000Z');
       const later = new Date(now.getTime() + 60_001);
       expect((await store.outbox.claimDue('w3', later, 60_000, 10)).map((m) => m.claim?.worker)).toEqual(['w3', 'w3', 'w3', 'w3', 'w3']);
+      await store.close();
+    });
+
+    it('one conversation\'s messages go out in order, whoever takes them: never one while an earlier one is held elsewhere or waits for a retry', async () => {
+      const store = await fresh();
+      const lane = (id: string, i: number, over: Partial<OutboxMessage> = {}) => message(id, { createdAt: `2026-11-24T09:00:0${i}.000Z`, target: { kind: 'conversation', conversationId: '19:channel' }, ...over });
+      await store.outbox.save(lane('a0', 0));
+      await store.outbox.save(lane('a1', 1));
+      await store.outbox.save(lane('a2', 2));
+      await store.outbox.save(message('b0', { target: { kind: 'conversation', conversationId: '19:other' } }));
+      const now = new Date('2026-11-24T09:01:00Z');
+      // The limit takes the first of the lane, never a later one without it.
+      expect((await store.outbox.claimDue('w1', now, 60_000, 1)).map((m) => m.id)).toEqual(['a0']);
+      // w2 on another instance: a0 is held by w1, so a1 and a2 wait; the other conversation's is free.
+      expect((await store.outbox.claimDue('w2', now, 60_000, 10)).map((m) => m.id)).toEqual(['b0']);
+      // w1 may take the rest of its lane, in order.
+      expect((await store.outbox.claimDue('w1', now, 60_000, 10)).map((m) => m.id)).toEqual(['a1', 'a2']);
+      // A retry: a0 is due again only later, unclaimed; a message queued after it waits for it, for everyone.
+      const a0 = (await store.outbox.get('a0'))!;
+      await store.outbox.save({ ...a0, claim: undefined, nextAttemptAt: '2026-11-24T10:00:00.000Z' });
+      for (const id of ['a1', 'a2']) await store.outbox.save({ ...(await store.outbox.get(id))!, status: 'sent', claim: undefined });
+      await store.outbox.save(lane('a3', 3, { createdAt: '2026-11-24T09:00:30.000Z' }));
+      expect(await store.outbox.claimDue('w2', now, 60_000, 10)).toEqual([]);
+      // In the lane's order, whatever their due times.
+      expect((await store.outbox.claimDue('w2', new Date('2026-11-24T10:00:00Z'), 60_000, 10)).map((m) => m.id).filter((id) => id.startsWith('a'))).toEqual(['a0', 'a3']);
       await store.close();
     });
 

@@ -29,6 +29,7 @@ import type {
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 import { ConflictError } from '../errors.js';
+import { claimable } from '../outboxClaims.js';
 import { Engine, type EngineOptions, type IndexDefinition, type Op } from './engine.js';
 
 const INDEXES: IndexDefinition[] = [
@@ -278,13 +279,8 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
             .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b));
         },
         async claimDue(worker, now, leaseMs, limit) {
-          const at = now.toISOString();
           const until = new Date(now.getTime() + leaseMs).toISOString();
-          const taken = all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending'))
-            .filter((m) => m.nextAttemptAt <= at && (!m.claim || m.claim.until <= at))
-            .sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || byCreated(a, b))
-            .slice(0, limit)
-            .map((m) => ({ ...m, claim: { worker, until } }));
+          const taken = claimable(all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending')), worker, now, limit).map((m) => ({ ...m, claim: { worker, until } }));
           for (const m of taken) put('outbox', m.id, m);
           return taken;
         },

@@ -13,6 +13,7 @@ import { runner } from 'node-pg-migrate';
 import type { Clock } from '../../clock.js';
 import { projectRoot } from '../../paths.js';
 import { ConflictError } from '../errors.js';
+import { claimable } from '../outboxClaims.js';
 import type {
   Attachment,
   AuditEntry,
@@ -258,17 +259,16 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
         },
         due: (now) => many<OutboxMessage>(`SELECT doc FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, created_at`, [now.toISOString()]),
         async claimDue(worker, now, leaseMs, limit) {
-          const at = now.toISOString();
           const until = new Date(now.getTime() + leaseMs).toISOString();
-          // Taken and marked in one statement; rows another instance is taking right now are skipped.
-          const taken = await many<OutboxMessage>(
-            `UPDATE outbox o SET claim_until = $2, doc = jsonb_set(o.doc, '{claim}', $3::jsonb)
-             FROM (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1 AND (claim_until IS NULL OR claim_until <= $1)
-                   ORDER BY next_attempt_at, created_at LIMIT $4 FOR UPDATE SKIP LOCKED) s
-             WHERE o.id = s.id RETURNING o.doc`,
-            [at, until, json({ worker, until }), limit],
-          );
-          return taken.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.createdAt.localeCompare(b.createdAt));
+          // One claim at a time across instances (a lock held to the end of this transaction, which
+          // works behind PgBouncer in transaction mode): lanes stay in order whoever takes them.
+          await query('SELECT pg_advisory_xact_lock(7215001)');
+          const pending = await many<OutboxMessage>(`SELECT doc FROM outbox WHERE status = 'pending'`);
+          const taken = claimable(pending, worker, now, limit).map((m) => ({ ...m, claim: { worker, until } }));
+          if (taken.length) {
+            await query(`UPDATE outbox SET claim_until = $2, doc = jsonb_set(doc, '{claim}', $3::jsonb) WHERE id = ANY($1::text[])`, [taken.map((m) => m.id), until, json({ worker, until })]);
+          }
+          return taken;
         },
         async nextDueAt() {
           const r = await query(`SELECT min(CASE WHEN claim_until > next_attempt_at THEN claim_until ELSE next_attempt_at END) AS at FROM outbox WHERE status = 'pending'`);
