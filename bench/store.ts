@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { openLowdbStore } from '../src/store/lowdb/index.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import { startTestDatabase } from '../scripts/testDatabase.js';
 import { systemClock } from '../src/clock.js';
 import type { Citizen } from '../src/store/types.js';
 
@@ -27,7 +29,9 @@ const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 async function build(dir: string, n: number): Promise<void> {
   const store = await openLowdbStore(dir, { clock: systemClock, unsafeNoSync: true });
   for (let i = 0; i < n; i += 10_000) {
-    await Promise.all(Array.from({ length: Math.min(10_000, n - i) }, (_, j) => store.citizens.save(citizen(i + j))));
+    await store.transaction(async (tx) => {
+      for (let j = i; j < Math.min(i + 10_000, n); j++) await tx.citizens.save(citizen(j));
+    });
   }
   await store.close(); // folds the log into the snapshot (fsynced)
 }
@@ -82,9 +86,39 @@ async function naive(n: number, writes: number) {
   }
 }
 
+/** The same on PostgreSQL (a throwaway server on this machine, same disk; or DATABASE_URL). */
+async function measurePostgres(url: string, schema: string, n: number) {
+  const store = await openPostgresStore({ connectionString: url, schema, clock: systemClock });
+  try {
+    for (let i = 0; i < n; i += 10_000) {
+      await store.transaction(async (tx) => {
+        for (let j = i; j < Math.min(i + 10_000, n); j++) await tx.citizens.save(citizen(j));
+      });
+    }
+    const starts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const s = await openPostgresStore({ connectionString: url, schema, clock: systemClock });
+      await s.citizens.count();
+      starts.push(performance.now() - t0);
+      await s.close();
+    }
+    const times: number[] = [];
+    for (let i = 0; i < WRITES + 20; i++) {
+      const c = citizen(n + i);
+      const t0 = performance.now();
+      await store.citizens.save(c);
+      if (i >= 20) times.push(performance.now() - t0);
+    }
+    return { n, coldStartMs: median(starts), writeMedianMs: median(times), writeP90Ms: p90(times) };
+  } finally {
+    await store.close();
+  }
+}
+
 export async function benchStore(): Promise<void> {
   console.log('Store: save one citizen (fsync before acknowledging), median of %d writes', WRITES);
-  const results = [];
+  const results: Awaited<ReturnType<typeof measure>>[] = [];
   for (const n of SIZES) results.push(await measure(n));
   const naiveSmall = await naive(SIZES[0]!, 50);
   const naiveLarge = await naive(SIZES[1]!, 10);
@@ -101,4 +135,23 @@ export async function benchStore(): Promise<void> {
   console.log(`write cost ratio 100,000 / 1,000: ${ratio.toFixed(2)}x (target <= 2x) ${ratio <= 2 ? 'OK' : 'OVER TARGET'}`);
   console.log(`cold start with 100,000 citizens: ${(results[1]!.coldStartMs / 1000).toFixed(2)} s (target < 5 s) ${results[1]!.coldStartMs < 5000 ? 'OK' : 'OVER TARGET'}`);
   console.log(`naive baseline ratio (one JSON file rewritten per write): ${(naiveLarge / naiveSmall).toFixed(1)}x`);
+
+  console.log('Store on PostgreSQL, side by side: save one citizen (a transaction: commit waits for the WAL flush), median of %d writes', WRITES);
+  const db = await startTestDatabase();
+  try {
+    const pg = [];
+    for (const n of SIZES) pg.push(await measurePostgres(db.url, db.schema(), n));
+    console.table(
+      pg.map((r, i) => ({
+        'citizens stored': r.n.toLocaleString('en'),
+        'embedded write median (ms)': results[i]!.writeMedianMs.toFixed(3),
+        'PostgreSQL write median (ms)': r.writeMedianMs.toFixed(3),
+        'PostgreSQL write p90 (ms)': r.writeP90Ms.toFixed(3),
+        'embedded cold start (ms)': results[i]!.coldStartMs.toFixed(0),
+        'PostgreSQL open (ms)': r.coldStartMs.toFixed(0),
+      })),
+    );
+  } finally {
+    await db.stop();
+  }
 }

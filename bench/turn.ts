@@ -15,6 +15,8 @@ import { createLogger } from '../src/log.js';
 import { Directory } from '../src/services/directory.js';
 import { Outbox } from '../src/services/outbox.js';
 import { openStore } from '../src/store/index.js';
+import { openPostgresStore } from '../src/store/postgres/index.js';
+import { startTestDatabase } from '../scripts/testDatabase.js';
 import { createAdapter } from '../src/teams/adapter.js';
 import { createBot } from '../src/teams/app.js';
 import { TeamsTransport } from '../src/teams/proactive.js';
@@ -74,12 +76,12 @@ async function bareTurn(): Promise<{ wall: number; cpu: number }> {
 }
 
 /** One screening step: add an activity on step 2 (and take it off again), as a staff member presses it. */
-export async function screeningStep(): Promise<{ wall: number; cpu: number; writesPerStep: number }> {
+export async function screeningStep(database?: { url: string; schema: string }): Promise<{ wall: number; cpu: number; writesPerStep: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aa-bench-turn-'));
   // Action.Execute: the answer is the invoke's own (Action.Submit, the default, does the same work and updates the card in place).
   const config = loadConfig({ DATA_DIR: dir, ROLES_FILE: '', CARD_ACTIONS: 'execute' });
   const log = createLogger('error');
-  const store = await openStore(dir, systemClock);
+  const store = database ? await openPostgresStore({ connectionString: database.url, schema: database.schema, clock: systemClock }) : await openStore(dir, systemClock);
   try {
     const directory = new Directory(store, { admins: [], seed: [], localMode: true, clock: systemClock });
     const teams = createAdapter(config);
@@ -101,7 +103,8 @@ export async function screeningStep(): Promise<{ wall: number; cpu: number; writ
     await send({ type: 'message', text: 'ny screening' });
     await press('screening.submit', { cpr: '010150-1234', name: 'Jens Hansen', livesAtHome: 'yes', specialStaff: 'no' });
     // Durable writes (fsynced log batches) the steps waited for, counted by the store's engine.
-    const engine = (store as unknown as { engine: { durableWrites: number } }).engine;
+    // The embedded store counts its fsynced batches; PostgreSQL commits once per transaction (not counted here).
+    const engine = (store as unknown as { engine?: { durableWrites: number } }).engine ?? { durableWrites: Number.NaN };
     const before = engine.durableWrites;
     const figures = await measure(async (i) => {
       if (i % 2 === 0) await press('screening.add', { activity: `Gå ture ${i}`, subArea: 'activeRecreation', importance: '7' });
@@ -147,11 +150,21 @@ export async function benchTurn(): Promise<void> {
   const bare = await bareTurn();
   const step = await screeningStep();
   const fsync = await fsyncAppend();
+  // The same step on PostgreSQL (DATABASE_URL, or a throwaway server on this machine: same disk).
+  const db = await startTestDatabase();
+  let onPostgres: Awaited<ReturnType<typeof screeningStep>>;
+  try {
+    onPostgres = await screeningStep({ url: db.url, schema: db.schema() });
+  } finally {
+    await db.stop();
+  }
   console.table([
     { what: 'bare teams-ai turn, templated card, memory state', 'wall (µs)': bare.wall.toFixed(0), 'CPU (µs)': bare.cpu.toFixed(0) },
-    { what: 'screening step (add/remove an activity), real store', 'wall (µs)': step.wall.toFixed(0), 'CPU (µs)': step.cpu.toFixed(0) },
+    { what: 'screening step (add/remove an activity), embedded store', 'wall (µs)': step.wall.toFixed(0), 'CPU (µs)': step.cpu.toFixed(0) },
+    { what: 'screening step, PostgreSQL on this machine', 'wall (µs)': onPostgres.wall.toFixed(0), 'CPU (µs)': onPostgres.cpu.toFixed(0) },
     { what: 'one fsynced append, same disk', 'wall (µs)': fsync.wall.toFixed(0), 'CPU (µs)': fsync.cpu.toFixed(0) },
   ]);
+  console.log(`PostgreSQL step / embedded step: ${(onPostgres.wall / step.wall).toFixed(1)}x wall, ${(onPostgres.cpu / step.cpu).toFixed(1)}x CPU (this process's CPU; the server's is not counted)`);
   console.log(`screening step / bare turn: ${(step.wall / bare.wall).toFixed(1)}x wall, ${(step.cpu / bare.cpu).toFixed(1)}x CPU; step / one fsync: ${(step.wall / fsync.wall).toFixed(1)}x wall`);
   console.log(`durable writes per screening step: ${step.writesPerStep.toFixed(2)} (the floor for a step that changes data: 1)`);
   const goal = fsync.wall + 3 * bare.wall;

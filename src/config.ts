@@ -42,6 +42,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL (postgres://user@host:5432/database?sslmode=verify-full)')),
   DATABASE_PASSWORD_FILE: optional(z.string()),
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(100)),
+  DATABASE_AUTH: optional(z.enum(['password', 'managedIdentity'])),
+  DATABASE_MANAGED_IDENTITY_CLIENT_ID: optional(z.string().regex(GUID, 'must be the managed identity\'s client id (a GUID)')),
 });
 
 export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
@@ -58,6 +60,8 @@ export interface DatabaseConfig {
   /** A file holding the password (read for each new connection, so it can be rotated). */
   passwordFile?: string;
   poolSize: number;
+  /** Sign in with an Entra token of the managed identity (this client id; none: the system-assigned one). */
+  managedIdentity?: { clientId?: string };
 }
 
 export interface Config {
@@ -128,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (e.DATABASE_URL) problems.push(...databaseProblems(e.DATABASE_URL));
   if (e.DATABASE_PASSWORD_FILE && !e.DATABASE_URL) problems.push('DATABASE_PASSWORD_FILE is set but DATABASE_URL is not');
+  if (e.DATABASE_AUTH === 'managedIdentity' && e.DATABASE_PASSWORD_FILE) problems.push('DATABASE_PASSWORD_FILE must not be set with DATABASE_AUTH=managedIdentity (the token is the password)');
+  if (e.DATABASE_AUTH === 'managedIdentity' && !e.DATABASE_URL) problems.push('DATABASE_AUTH is set but DATABASE_URL is not');
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -155,7 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cardActions: e.CARD_ACTIONS ?? 'submit',
     visitationChannelId: e.VISITATION_CHANNEL_ID,
     database: e.DATABASE_URL
-      ? { url: e.DATABASE_URL, passwordFile: e.DATABASE_PASSWORD_FILE ? path.resolve(cwd, e.DATABASE_PASSWORD_FILE) : undefined, poolSize: e.DATABASE_POOL_SIZE ?? 10 }
+      ? {
+          url: e.DATABASE_URL,
+          passwordFile: e.DATABASE_PASSWORD_FILE ? path.resolve(cwd, e.DATABASE_PASSWORD_FILE) : undefined,
+          poolSize: e.DATABASE_POOL_SIZE ?? 10,
+          // The bot's own user-assigned identity unless another is named.
+          ...(e.DATABASE_AUTH === 'managedIdentity' ? { managedIdentity: { clientId: e.DATABASE_MANAGED_IDENTITY_CLIENT_ID ?? (credentials?.type === 'UserAssignedMSI' ? credentials.appId : undefined) } } : {}),
+        }
       : undefined,
   };
 }

@@ -3,11 +3,10 @@
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { copyToPostgres, NotEmptyError } from './store/copy.js';
-import { DataDirLockedError } from './store/index.js';
+import { databasePassword, DataDirLockedError } from './store/index.js';
 import { openLowdbStore } from './store/lowdb/index.js';
 import { openPostgresStore } from './store/postgres/index.js';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 
 try {
   const config = loadConfig();
@@ -15,11 +14,7 @@ try {
   const db = config.database;
   if (!existsSync(config.dataDir)) throw new ConfigError([`DATA_DIR: ${config.dataDir} does not exist; point it at the embedded store to copy`]);
   const from = await openLowdbStore(config.dataDir, { clock: systemClock });
-  const to = await openPostgresStore({
-    connectionString: db.url,
-    clock: systemClock,
-    ...(db.passwordFile ? { password: async () => (await readFile(db.passwordFile!, 'utf8')).trim() } : {}),
-  });
+  const to = await openPostgresStore({ connectionString: db.url, clock: systemClock, password: databasePassword(db) });
   try {
     console.log(`Copying ${config.dataDir} into PostgreSQL ...`);
     const report = await copyToPostgres(from.engine, to);

@@ -117,3 +117,14 @@ describe('the database', () => {
     expect(problems({ DATABASE_PASSWORD_FILE: 'x' })).toEqual(['DATABASE_PASSWORD_FILE is set but DATABASE_URL is not']);
   });
 });
+
+describe('the database with the managed identity', () => {
+  it('signs in with the bot\'s own user-assigned identity unless another client id is named; no password file with it', () => {
+    const msi = { BOT_ID: ID, BOT_TYPE: 'UserAssignedMSI', BOT_TENANT_ID: TENANT, DATABASE_URL: 'postgres://aktiv-bot@db.postgres.database.azure.com/aktiv?sslmode=verify-full', DATABASE_AUTH: 'managedIdentity' };
+    expect(loadConfig(msi, '/srv/bot').database?.managedIdentity).toEqual({ clientId: ID });
+    const other = '88888888-8888-4888-8888-888888888888';
+    expect(loadConfig({ ...msi, DATABASE_MANAGED_IDENTITY_CLIENT_ID: other }, '/srv/bot').database?.managedIdentity).toEqual({ clientId: other });
+    expect(problems({ ...msi, DATABASE_PASSWORD_FILE: 'x' })).toEqual(['DATABASE_PASSWORD_FILE must not be set with DATABASE_AUTH=managedIdentity (the token is the password)']);
+    expect(problems({ DATABASE_AUTH: 'managedIdentity' })).toEqual(['DATABASE_AUTH is set but DATABASE_URL is not']);
+  });
+});

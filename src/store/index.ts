@@ -4,7 +4,9 @@ import type { Store } from './types.js';
 import { openLowdbStore } from './lowdb/index.js';
 import { ensureDataDir } from './dataDir.js';
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../config.js';
+import type { Config, DatabaseConfig } from '../config.js';
+import type { TokenCredential } from '@azure/identity';
+import { entraPassword, managedIdentity } from './postgres/entra.js';
 import { openPostgresStore } from './postgres/index.js';
 
 export type * from './types.js';
@@ -22,12 +24,12 @@ export async function openStore(dataDir: string, clock: Clock): Promise<Store> {
 export async function openConfiguredStore(config: Pick<Config, 'dataDir' | 'database'>, clock: Clock): Promise<Store> {
   const db = config.database;
   if (!db) return openStore(config.dataDir, clock);
-  const passwordFile = db.passwordFile;
-  return openPostgresStore({
-    connectionString: db.url,
-    clock,
-    max: db.poolSize,
-    // Read for each new connection, so a rotated password is picked up without a restart.
-    ...(passwordFile ? { password: async () => (await readFile(passwordFile, 'utf8')).trim() } : {}),
-  });
+  return openPostgresStore({ connectionString: db.url, clock, max: db.poolSize, password: databasePassword(db) });
+}
+
+/** The password for each new connection: an Entra token, the file's content (so a rotated password needs no restart), or the URL's. */
+export function databasePassword(db: DatabaseConfig, credential?: TokenCredential): (() => Promise<string>) | undefined {
+  if (db.managedIdentity) return entraPassword(credential ?? managedIdentity(db.managedIdentity.clientId));
+  const file = db.passwordFile;
+  return file ? async () => (await readFile(file, 'utf8')).trim() : undefined;
 }

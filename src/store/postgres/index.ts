@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import pg from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import { runner } from 'node-pg-migrate';
 import type { Clock } from '../../clock.js';
 import { projectRoot } from '../../paths.js';
@@ -80,8 +81,11 @@ export async function migrate(options: Pick<PostgresOptions, 'connectionString' 
 }
 
 function clientConfig(options: Pick<PostgresOptions, 'connectionString' | 'schema' | 'password' | 'max'>): pg.PoolConfig {
+  // With a password function (a file, an Entra token), the URL's own password (none, or empty)
+  // must not win: the URL is parsed the way pg parses it, and its password left out.
+  const fromUrl = options.password ? (({ password: _p, ...rest }) => rest)(parseIntoClientConfig(options.connectionString)) : { connectionString: options.connectionString };
   return {
-    connectionString: options.connectionString,
+    ...fromUrl,
     ...(options.password ? { password: options.password } : {}),
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     ...(options.max ? { max: options.max } : {}),
