@@ -2,7 +2,9 @@
 import { benchOverlaps } from './overlaps.js';
 import { benchStore } from './store.js';
 import { benchTurn } from './turn.js';
+import { benchSize } from './size.js';
 
 await benchTurn();
 await benchStore();
 await benchOverlaps();
+await benchSize();

@@ -166,7 +166,7 @@ function walFiles(): { name: string; size: number }[] {
     .map((f) => ({ name: f, size: statSync(path.join(dataDir, f)).size }));
 }
 function diskMark(): { wal: string; snapshot: string } {
-  const snap = path.join(dataDir, 'snapshot.json');
+  const snap = path.join(dataDir, 'snapshot.jsonl');
   let snapshot = '';
   try {
     const s = statSync(snap);

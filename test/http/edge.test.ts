@@ -45,7 +45,7 @@ function post(url: string, body: Buffer | string, headers: Record<string, string
 const json = { 'Content-Type': 'application/json' };
 const stored = () => {
   const dir = bot.dataDir;
-  return readdirSync(dir).filter((f) => f.startsWith('wal-') || f === 'snapshot.json').map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  return readdirSync(dir).filter((f) => f.startsWith('wal-') || f.startsWith('snapshot.json')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
 };
 
 async function alive(): Promise<void> {

@@ -115,8 +115,10 @@ describe('durability', () => {
     await store.close(); // not awaiting the writes first: close must flush them
     await Promise.all(writes);
     const files = readdirSync(dir);
-    expect(files).toContain('snapshot.json');
-    expect(JSON.parse(readFileSync(path.join(dir, 'snapshot.json'), 'utf8')).collections.citizens['49'].name).toBe('Borger 49');
+    expect(files).toContain('snapshot.jsonl');
+    const lines = readFileSync(path.join(dir, 'snapshot.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ format: 2 });
+    expect(lines.find((l) => l.c === 'citizens' && l.k === '49').v.name).toBe('Borger 49');
     expect(existsSync(path.join(dir, 'store.lock'))).toBe(false);
     const again = await openLowdbStore(dir, { clock: systemClock });
     expect(await again.citizens.count()).toBe(50);
@@ -133,6 +135,72 @@ describe('durability', () => {
     const again = await openLowdbStore(dir, { clock: systemClock });
     expect(await again.citizens.count()).toBe(500);
     expect((await again.citizens.get('499'))?.name).toBe('Ny 499');
+    await again.close();
+  });
+});
+
+describe('a store of any size', () => {
+  it('writes and reads its snapshot a record at a time: no string ever holds the whole store', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    const big = 'x'.repeat(2_000);
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 2_000; i++) await tx.citizens.save({ ...citizen(String(i)), name: `${big}${i}` });
+    });
+    // About 4 MB of records; any JSON text of more than 256 KB fails, in writing or in reading.
+    const { stringify, parse } = JSON;
+    const LIMIT = 256 * 1024;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      const text = stringify(...args);
+      if (text && text.length > LIMIT) throw new RangeError('Invalid string length (the test caps it at 256 KB)');
+      return text;
+    }) as typeof JSON.stringify;
+    JSON.parse = ((text: string, ...rest: unknown[]) => {
+      if (text.length > LIMIT) throw new RangeError('a JSON text over 256 KB');
+      return (parse as (t: string, ...r: unknown[]) => unknown)(text, ...rest);
+    }) as typeof JSON.parse;
+    try {
+      await store.close();
+      const again = await openLowdbStore(dir, { clock: systemClock });
+      expect(await again.citizens.count()).toBe(2_000);
+      expect((await again.citizens.get('1999'))?.name).toBe(`${big}1999`);
+      await again.close();
+    } finally {
+      JSON.stringify = stringify;
+      JSON.parse = parse;
+    }
+    expect(readdirSync(dir).filter((f) => f.startsWith('wal-')).map((f) => readFileSync(path.join(dir, f), 'utf8').length)).toEqual([0]);
+  });
+
+  it('goes on taking writes while the snapshot is written, and keeps them all', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 3_000; i++) await tx.citizens.save(citizen(String(i)));
+    });
+    const engine = (store as any).engine;
+    const folding = engine.compact();
+    const during = Promise.all(Array.from({ length: 200 }, (_, i) => store.citizens.save(citizen(String(i), `Ændret ${i}`))));
+    await Promise.all([folding, during]);
+    await engine.close({ compact: false });
+    const again = await openLowdbStore(dir, { clock: systemClock });
+    expect(await again.citizens.count()).toBe(3_000);
+    expect((await again.citizens.get('199'))?.name).toBe('Ændret 199');
+    expect((await again.citizens.get('2999'))?.name).toBe('Borger 2999');
+    await again.close();
+  });
+
+  it('reads a snapshot in the earlier one-document format, and replaces it with the record-at-a-time one', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'snapshot.json'), JSON.stringify({ format: 1, walSeq: 1, collections: { citizens: { '7': citizen('7') } } }));
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    expect((await store.citizens.get('7'))?.name).toBe('Borger 7');
+    await store.citizens.save(citizen('8'));
+    await store.close();
+    expect(readdirSync(dir)).toContain('snapshot.jsonl');
+    expect(readdirSync(dir)).not.toContain('snapshot.json');
+    const again = await openLowdbStore(dir, { clock: systemClock });
+    expect(await again.citizens.count()).toBe(2);
     await again.close();
   });
 });

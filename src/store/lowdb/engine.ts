@@ -7,14 +7,15 @@ import { existsSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSy
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { DurableJSONFile, fsyncDir } from './durableFile.js';
+import { fsyncDir } from './durableFile.js';
+import { StreamedSnapshot } from './streamedSnapshot.js';
 import type { Clock } from '../../clock.js';
 import { acquireLock } from './lock.js';
 
 export type Collection = Record<string, unknown>;
 
 interface Snapshot {
-  format: 1;
+  format: 1 | 2;
   /** The first log file whose lines are not yet in this snapshot. */
   walSeq: number;
   collections: Record<string, Collection>;
@@ -83,7 +84,7 @@ export class Engine {
   }
 
   private snapshotPath(): string {
-    return path.join(this.dir, 'snapshot.json');
+    return path.join(this.dir, 'snapshot.jsonl');
   }
 
   private walPath(seq: number): string {
@@ -91,13 +92,14 @@ export class Engine {
   }
 
   private async load(): Promise<void> {
-    this.db = new Low<Snapshot>(new DurableJSONFile<Snapshot>(this.snapshotPath()), { format: 1, walSeq: 1, collections: dict<Collection>() });
+    this.db = new Low<Snapshot>(new StreamedSnapshot(this.snapshotPath()), { format: 2, walSeq: 1, collections: dict<Collection>() });
     await this.db.read();
     // Keys come from requests (a conversation id, a staff id): with no prototype, "constructor" or
     // "__proto__" is a record like any other, never Object's own machinery.
     const loaded = this.db.data.collections;
     this.db.data.collections = dict<Collection>();
-    for (const name of Object.keys(loaded)) this.db.data.collections[name] = Object.assign(dict(), loaded[name]);
+    // (The record-at-a-time snapshot reads them into such maps already: copying a million keys costs seconds.)
+    for (const name of Object.keys(loaded)) this.db.data.collections[name] = Object.getPrototypeOf(loaded[name]) === null ? loaded[name]! : Object.assign(dict(), loaded[name]);
     const seqs = readdirSync(this.dir)
       .map((f) => WAL.exec(f))
       .filter((m): m is RegExpExecArray => !!m)
@@ -254,7 +256,8 @@ export class Engine {
     if (this.closed || this.closing) return;
     this.closing = true;
     await this.flush();
-    if (options.compact !== false && !this.failed && this.walBytes > 0) await this.io(() => this.compactNow());
+    await this.compacting?.catch(() => undefined);
+    if (options.compact !== false && !this.failed && this.walBytes > 0) await this.foldLog();
     this.closed = true;
     await this.wal.close();
     this.releaseLock();
@@ -265,9 +268,26 @@ export class Engine {
     return this.io(() => this.writeBatch());
   }
 
-  /** Fold the log into a new snapshot. */
+  /** Fold the log into a new snapshot (one at a time; a second call joins the one under way). */
   compact(): Promise<void> {
-    return this.io(() => this.compactNow());
+    this.compacting ??= this.foldLog().finally(() => (this.compacting = undefined));
+    return this.compacting;
+  }
+
+  private compacting: Promise<void> | undefined;
+
+  /**
+   * Start a new log, then write the snapshot while writes go on into the new log: only the switch
+   * holds up writes, not the snapshot, which takes seconds when the store is large. The snapshot
+   * is fuzzy (a record changed meanwhile may be newer in it), and replaying the new log over it
+   * gives every record its last state, as after any restart.
+   */
+  private async foldLog(): Promise<void> {
+    const next = await this.io(() => this.switchLog());
+    await this.db.write();
+    for (let seq = this.firstSeqOnDisk; seq < next; seq++) if (existsSync(this.walPath(seq))) unlinkSync(this.walPath(seq));
+    this.firstSeqOnDisk = next;
+    await fsyncDir(this.dir);
   }
 
   private closing = false;
@@ -327,20 +347,16 @@ export class Engine {
       return;
     }
     for (const p of batch) p.resolve();
-    if (this.walBytes > this.compactAfterBytes && !this.closing) {
-      try {
-        await this.compactNow();
-      } catch (err) {
-        // The log still holds everything: a failed compaction costs start-up time, not data.
-        process.emitWarning(`Store compaction failed: ${(err as Error).message}`);
-      }
+    if (this.walBytes > this.compactAfterBytes && !this.closing && !this.compacting) {
+      // Not awaited here (this runs inside the disk queue, which the fold needs for its switch).
+      // The log still holds everything: a failed compaction costs start-up time, not data.
+      void this.compact().catch((err: unknown) => process.emitWarning(`Store compaction failed: ${(err as Error).message}`));
     }
   }
 
-  /** Only inside io(): no batch is being written while the log files change. */
-  private async compactNow(): Promise<void> {
-    const oldSeq = this.currentSeq;
-    const next = oldSeq + 1;
+  /** Only inside io(): no batch is being written while the log files change. Returns the new log's number. */
+  private async switchLog(): Promise<number> {
+    const next = this.currentSeq + 1;
     const newWal = await open(this.walPath(next), 'a', 0o600);
     const oldWal = this.wal;
     this.wal = newWal;
@@ -348,11 +364,7 @@ export class Engine {
     this.walBytes = 0;
     await oldWal.close();
     this.db.data.walSeq = next;
-    // Everything in the old logs is in memory now; the snapshot is taken synchronously when write starts.
-    await this.db.write();
-    for (let seq = this.firstSeqOnDisk; seq < next; seq++) if (existsSync(this.walPath(seq))) unlinkSync(this.walPath(seq));
-    this.firstSeqOnDisk = next;
-    await fsyncDir(this.dir);
+    return next;
   }
 
   private firstSeqOnDisk = 1;
