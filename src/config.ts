@@ -2,6 +2,7 @@
 // that names the variable; nothing else in the bot reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { parse } from 'pg-connection-string';
 import type { LanguagePolicy } from './i18n/index.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -187,6 +188,8 @@ function databaseProblems(url: string): string[] {
   }
   const sslmode = parsed.searchParams.get('sslmode');
   if (sslmode === 'no-verify' || parsed.searchParams.get('sslrootcert') === 'system-insecure') return ['DATABASE_URL must not turn certificate checks off (sslmode=no-verify); use sslmode=verify-full'];
-  if (!LOOPBACK.has(parsed.hostname) && sslmode !== 'verify-full') return [`DATABASE_URL points at ${parsed.hostname}: add sslmode=verify-full, so the connection is encrypted and the server's certificate checked`];
+  // The host pg connects to, as pg reads the URL (a ?host= parameter wins over the URL's host).
+  const host = String(parse(url).host ?? parsed.hostname);
+  if (!LOOPBACK.has(host) && sslmode !== 'verify-full') return [`DATABASE_URL points at ${host}: add sslmode=verify-full, so the connection is encrypted and the server's certificate checked`];
   return [];
 }

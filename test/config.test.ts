@@ -97,6 +97,7 @@ describe('the database', () => {
     ['postgres://aktiv@db.postgres.database.azure.com:5432/aktiv', /add sslmode=verify-full/],
     ['postgres://aktiv@db.postgres.database.azure.com:5432/aktiv?sslmode=require', /add sslmode=verify-full/],
     ['postgres://aktiv@localhost/aktiv?sslmode=no-verify', /must not turn certificate checks off/],
+    ['postgres://aktiv@localhost/aktiv?host=db.example.org', /points at db.example.org: add sslmode=verify-full/],
     ['mysql://x@y/z', /^DATABASE_URL: must be a PostgreSQL URL/],
   ])('%s is refused: TLS with the certificate checked across a network, never without checks', (url, message) => {
     const p = problems({ DATABASE_URL: url });

@@ -87,6 +87,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
   private running = false;
+  /** Messages queued by this process: their order when queued in the same millisecond. */
+  private queuedCount = 0;
   /** Who this worker is in claims: unique per process start. */
   private readonly worker = `w-${randomUUID()}`;
   /** Claimed messages waiting their turn, per conversation (lane), in order. */
@@ -140,6 +142,7 @@ export class Outbox {
       topic: request.topic,
       retryOn403: request.retryOn403,
       status: 'pending',
+      queued: ++this.queuedCount,
       attempts: 0,
       nextAttemptAt: at,
       createdAt: at,
@@ -301,8 +304,10 @@ export class Outbox {
             // It may have waited behind others in this lane: the claim must outlast this attempt.
             const now = this.options.clock.now();
             if (Date.parse(current.claim.until) < now.getTime() + this.sendTimeoutMs + 2_000) {
-              current = { ...current, claim: { worker: this.worker, until: new Date(now.getTime() + this.leaseMs).toISOString() } };
-              await this.store.outbox.save(current);
+              // Only while it is still ours: another instance may have taken it once the claim ran out.
+              const renewed = await this.store.outbox.renewClaim(message.id, this.worker, new Date(now.getTime() + this.leaseMs).toISOString());
+              if (!renewed) continue;
+              current = renewed;
             }
             await this.attempt(current);
             const after = await this.store.outbox.get(message.id);

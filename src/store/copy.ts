@@ -1,9 +1,9 @@
 // Moving a municipality's data from the embedded store to PostgreSQL: everything, in one database
 // transaction (all or nothing), into a database that holds nothing yet; then the counts per kind are
-// compared. Run with the bot stopped (`npm run store:copy`). Versions start again at 1 in PostgreSQL,
-// so a decision form left open across the move asks to be opened again.
-import type pg from 'pg';
+// compared. Run with the bot stopped (`npm run store:copy`). Records keep their versions, so cards
+// left open and messages keyed by a version (a referral card's update) go on as before.
 import type { Engine } from './lowdb/engine.js';
+import type { PostgresStore } from './postgres/index.js';
 import type {
   Attachment,
   AuditEntry,
@@ -16,7 +16,6 @@ import type {
   Screening,
   StaffMember,
   StateItem,
-  Store,
   Visit,
   VisitEventRecord,
 } from './types.js';
@@ -50,28 +49,51 @@ export interface CopyReport {
   ok: boolean;
 }
 
-async function counts(pool: pg.Pool): Promise<Map<string, number>> {
+async function counts(pool: PostgresStore['pool']): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const [, table] of KINDS) out.set(table, Number((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n));
   out.set('case_numbers', Number((await pool.query('SELECT count(*)::int AS n FROM case_numbers')).rows[0].n));
   return out;
 }
 
-export async function copyToPostgres(from: Engine, to: Store & { pool: pg.Pool }): Promise<CopyReport> {
+export async function copyToPostgres(from: Engine, to: PostgresStore): Promise<CopyReport> {
   const before = await counts(to.pool);
   const holding = [...before].filter(([, n]) => n > 0).map(([t, n]) => `${t}: ${n}`);
   if (holding.length) throw new NotEmptyError(holding);
   const all = <T>(collection: string): T[] => [...from.entries<T>(collection)].map(([, v]) => v);
   const fresh = <T extends { version?: number }>(r: T): T => ({ ...r, version: 0 });
+  /** Saved as new, then given back the version it had. */
+  const keep = async (table: string, id: string, version: number | undefined) => {
+    if (version) await to.restoreVersion(table, id, version);
+  };
+  const staffKey = (m: StaffMember) => `${m.tenantId}|${m.aadObjectId}`;
 
   await to.transaction(async (tx: Repositories) => {
-    for (const m of all<StaffMember>('staff')) await tx.staff.save(fresh(m));
+    for (const m of all<StaffMember>('staff')) {
+      await tx.staff.save(fresh(m));
+      await keep('staff', staffKey(m), m.version);
+    }
     for (const c of all<Citizen>('citizens')) await tx.citizens.save(c);
-    for (const s of all<Screening>('screenings')) await tx.screenings.save(fresh(s));
-    for (const r of all<Referral>('referrals')) await tx.referrals.save(fresh(r));
-    for (const v of all<Visit>('visits')) await tx.visits.save(fresh(v));
-    for (const a of all<Attachment>('attachments')) await tx.attachments.save(fresh(a));
-    for (const c of all<Coordination>('coordinations')) await tx.coordinations.save(fresh(c));
+    for (const s of all<Screening>('screenings')) {
+      await tx.screenings.save(fresh(s));
+      await keep('screenings', s.id, s.version);
+    }
+    for (const r of all<Referral>('referrals')) {
+      await tx.referrals.save(fresh(r));
+      await keep('referrals', r.id, r.version);
+    }
+    for (const v of all<Visit>('visits')) {
+      await tx.visits.save(fresh(v));
+      await keep('visits', v.id, v.version);
+    }
+    for (const a of all<Attachment>('attachments')) {
+      await tx.attachments.save(fresh(a));
+      await keep('attachments', a.id, a.version);
+    }
+    for (const c of all<Coordination>('coordinations')) {
+      await tx.coordinations.save(fresh(c));
+      await keep('coordinations', c.id, c.version);
+    }
     for (const e of all<VisitEventRecord>('visitEvents').sort((a, b) => a.at.localeCompare(b.at))) {
       const { id: _id, ...event } = e;
       await tx.visitEvents.append(event);

@@ -10,7 +10,8 @@ export function outboxLane(m: OutboxMessage): string {
   return m.target.kind === 'conversation' ? `c:${m.target.conversationId}` : `u:${m.target.user.tenantId}|${m.target.user.aadObjectId}`;
 }
 
-const byQueued = (a: OutboxMessage, b: OutboxMessage) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+/** Queue order: when queued, then the order its process queued them in (the same millisecond), then the id. */
+const byQueued = (a: OutboxMessage, b: OutboxMessage) => a.createdAt.localeCompare(b.createdAt) || (a.queued ?? 0) - (b.queued ?? 0) || a.id.localeCompare(b.id);
 
 /** Of the pending messages, those `worker` may claim at `now` (at most `limit`, the soonest due), in the order they were queued. */
 export function claimable(pending: OutboxMessage[], worker: string, now: Date, limit: number): OutboxMessage[] {
@@ -42,4 +43,24 @@ export function claimable(pending: OutboxMessage[], worker: string, now: Date, l
     .filter((c) => c.place < (taken.get(c.lane) ?? 0))
     .map((c) => c.m)
     .sort(byQueued);
+}
+
+/**
+ * When a worker could next take something: per lane, the moment its first message in queue order is
+ * free (due, and no live claim on it); the soonest of those. A later message of a lane that is due
+ * already does not count while the lane's first one waits, or a worker would wake to find nothing.
+ */
+export function nextClaimableAt(pending: OutboxMessage[]): Date | undefined {
+  const heads = new Map<string, OutboxMessage>();
+  for (const m of pending) {
+    const lane = outboxLane(m);
+    const head = heads.get(lane);
+    if (!head || byQueued(m, head) < 0) heads.set(lane, m);
+  }
+  let soonest: string | undefined;
+  for (const m of heads.values()) {
+    const free = m.claim && m.claim.until > m.nextAttemptAt ? m.claim.until : m.nextAttemptAt;
+    if (!soonest || free < soonest) soonest = free;
+  }
+  return soonest ? new Date(soonest) : undefined;
 }

@@ -166,6 +166,8 @@ export interface OutboxMessage {
   /** What the message is about, for whoever listens for its outcome (e.g. a referral card). */
   topic?: { kind: string; id: string };
   status: 'pending' | 'sent' | 'failed';
+  /** The order it was queued in by its process, for messages queued in the same millisecond. */
+  queued?: number;
   attempts: number;
   nextAttemptAt: string;
   createdAt: string;
@@ -278,7 +280,9 @@ export interface OutboxRepository {
    * out), for `worker` until `now + leaseMs`; oldest first. Checked and set as one step.
    */
   claimDue(worker: string, now: Date, leaseMs: number, limit: number): Promise<OutboxMessage[]>;
-  /** When the next pending message can be taken (due, and not held by a live claim), if any. */
+  /** Hold a claim of `worker`'s longer: only if it is still pending and still `worker`'s (else undefined). */
+  renewClaim(id: string, worker: string, until: string): Promise<OutboxMessage | undefined>;
+  /** When the next pending message can be taken (the first of its conversation, due, and not held by a live claim), if any. */
   nextDueAt(): Promise<Date | undefined>;
   listByTopic(kind: string, id: string): Promise<OutboxMessage[]>;
   /** Pending messages for one person (tried again when they talk to the bot). */

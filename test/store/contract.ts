@@ -377,6 +377,28 @@ export function storeContract(name: string, harness: ContractHarness): void {
       await store.close();
     });
 
+    it('an inner transaction that fails undoes only its own changes; the outer one, catching it, commits the rest whole', async () => {
+      const store = await fresh();
+      const ran: string[] = [];
+      await store.transaction(async (tx) => {
+        await tx.citizens.save(citizen('c1', '0101501234'));
+        await store
+          .transaction(async (inner) => {
+            await inner.audit.append(audit('c1', 'inner'));
+            await inner.visits.save(visit('v1'));
+            store.afterCommit(() => ran.push('inner'));
+            throw new Error('a listener failed');
+          })
+          .catch(() => undefined);
+        await tx.audit.append(audit('c1', 'outer'));
+      });
+      expect(await store.citizens.get('c1')).toBeDefined();
+      expect(await store.visits.get('v1')).toBeUndefined();
+      expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['outer']);
+      expect(ran).toEqual([]);
+      await store.close();
+    });
+
     it('afterCommit runs once it is stored, and never for a transaction that rolled back', async () => {
       const store = await fresh();
       const ran: string[] = [];
@@ -434,7 +456,11 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(a.map((m) => m.id)).toEqual(['m0', 'm1', 'm2']);
       expect(await store.outbox.claimDue('w3', now, 60_000, 10)).toEqual([]);
       expect((await store.outbox.nextDueAt())?.toISOString()).toBe('2026-11-24T09:01:00.000Z');
-      const later = new Date(now.getTime() + 60_001);
+      // A claim is renewed only by its own worker, and only while it is still theirs.
+      expect((await store.outbox.renewClaim('m0', 'w1', '2026-11-24T09:05:00.000Z'))?.claim).toEqual({ worker: 'w1', until: '2026-11-24T09:05:00.000Z' });
+      expect(await store.outbox.renewClaim('m0', 'w2', '2026-11-24T09:09:00.000Z')).toBeUndefined();
+      expect((await store.outbox.get('m0'))?.claim?.worker).toBe('w1');
+      const later = new Date('2026-11-24T09:05:00.001Z');
       expect((await store.outbox.claimDue('w3', later, 60_000, 10)).map((m) => m.claim?.worker)).toEqual(['w3', 'w3', 'w3', 'w3', 'w3']);
       await store.close();
     });
@@ -459,6 +485,9 @@ export function storeContract(name: string, harness: ContractHarness): void {
       for (const id of ['a1', 'a2']) await store.outbox.save({ ...(await store.outbox.get(id))!, status: 'sent', claim: undefined });
       await store.outbox.save(lane('a3', 3, { createdAt: '2026-11-24T09:00:30.000Z' }));
       expect(await store.outbox.claimDue('w2', now, 60_000, 10)).toEqual([]);
+      // a3 is due, but waits behind a0 (10:00): the soonest a worker could take anything is when
+      // b0's claim runs out (09:02), not a3's due time (09:00) — or workers would wake for nothing.
+      expect((await store.outbox.nextDueAt())?.toISOString()).toBe('2026-11-24T09:02:00.000Z');
       // In the lane's order, whatever their due times.
       expect((await store.outbox.claimDue('w2', new Date('2026-11-24T10:00:00Z'), 60_000, 10)).map((m) => m.id).filter((id) => id.startsWith('a'))).toEqual(['a0', 'a3']);
       await store.close();

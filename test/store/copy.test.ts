@@ -50,6 +50,8 @@ async function embeddedWithData(at: string) {
     await tx.state.compareAndSet('state-key', { n: 1 }, undefined);
     await tx.settings.set('visitationChannel', { conversationId: '19:x' });
   });
+  // Edited twice since: version 3.
+  for (const status of ['decided', 'closed'] as const) await store.referrals.save({ ...(await store.referrals.get('r1'))!, status });
   return store;
 }
 
@@ -61,9 +63,13 @@ describe('moving the embedded store into PostgreSQL', () => {
       const report = await copyToPostgres(from.engine, to);
       expect(report.ok).toBe(true);
       expect(report.kinds.every((k) => k.embedded > 0)).toBe(true);
-      expect(await to.staff.get(ALEX)).toMatchObject({ name: 'Alex Wilber', roles: ['visitator'] });
+      expect(await to.staff.get(ALEX)).toMatchObject({ name: 'Alex Wilber', roles: ['visitator'], version: (await from.staff.get(ALEX))!.version });
+      // Versions as they were: a card or a message key that carries one means the same after the move.
+      for (const id of ['r1']) expect((await to.referrals.get(id))!.version).toBe((await from.referrals.get(id))!.version);
+      expect((await to.visits.get('v1'))!.version).toBe((await from.visits.get('v1'))!.version);
       expect((await to.citizens.findByCpr('0101501234'))?.name).toBe('Jens Hansen');
       expect((await to.referrals.followUpsDue(new Date('2028-01-01T00:00:00Z'))).map((r) => r.id)).toEqual(['r1']);
+      expect((await to.referrals.get('r1'))!.version).toBe(3);
       expect((await to.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['first', 'second', 'third']);
       expect(await to.settings.get('visitationChannel')).toEqual({ conversationId: '19:x' });
       expect((await to.state.get('state-key'))?.value).toEqual({ n: 1 });

@@ -118,6 +118,7 @@ describe('durability', () => {
     expect(files).toContain('snapshot.jsonl');
     const lines = readFileSync(path.join(dir, 'snapshot.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ format: 2 });
+    expect(lines.at(-1)).toEqual({ end: 50 });
     expect(lines.find((l) => l.c === 'citizens' && l.k === '49').v.name).toBe('Borger 49');
     expect(existsSync(path.join(dir, 'store.lock'))).toBe(false);
     const again = await openLowdbStore(dir, { clock: systemClock });
@@ -188,6 +189,21 @@ describe('a store of any size', () => {
     expect((await again.citizens.get('199'))?.name).toBe('Ændret 199');
     expect((await again.citizens.get('2999'))?.name).toBe('Borger 2999');
     await again.close();
+  });
+
+  it('refuses a snapshot cut short, rather than starting with less', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 50; i++) await tx.citizens.save(citizen(String(i)));
+    });
+    await store.close();
+    const file = path.join(dir, 'snapshot.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ end: 50 });
+    // The disk lost the end of the file, at a line boundary.
+    writeFileSync(file, `${lines.slice(0, 30).join('\n')}\n`);
+    await expect(openLowdbStore(dir, { clock: systemClock })).rejects.toThrow(/snapshot.jsonl is incomplete \(29 records, no last line\)/);
   });
 
   it('reads a snapshot in the earlier one-document format, and replaces it with the record-at-a-time one', async () => {

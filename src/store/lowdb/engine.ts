@@ -92,7 +92,12 @@ export class Engine {
   }
 
   private async load(): Promise<void> {
-    this.db = new Low<Snapshot>(new StreamedSnapshot(this.snapshotPath()), { format: 2, walSeq: 1, collections: dict<Collection>() });
+    const adapter = new StreamedSnapshot(this.snapshotPath());
+    adapter.beforeRename = async () => {
+      await this.flush();
+      if (this.failed) throw new EngineFailedError(this.failed);
+    };
+    this.db = new Low<Snapshot>(adapter, { format: 2, walSeq: 1, collections: dict<Collection>() });
     await this.db.read();
     // Keys come from requests (a conversation id, a staff id): with no prototype, "constructor" or
     // "__proto__" is a record like any other, never Object's own machinery.

@@ -29,7 +29,7 @@ import type {
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 import { ConflictError } from '../errors.js';
-import { claimable } from '../outboxClaims.js';
+import { claimable, nextClaimableAt } from '../outboxClaims.js';
 import { Engine, type EngineOptions, type IndexDefinition, type Op } from './engine.js';
 
 const INDEXES: IndexDefinition[] = [
@@ -284,12 +284,14 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           for (const m of taken) put('outbox', m.id, m);
           return taken;
         },
-        async nextDueAt() {
-          const pending = all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending'));
-          if (!pending.length) return undefined;
-          const free = (m: OutboxMessage) => (m.claim && m.claim.until > m.nextAttemptAt ? m.claim.until : m.nextAttemptAt);
-          return new Date(pending.reduce((min, m) => (free(m) < min ? free(m) : min), free(pending[0]!)));
+        async renewClaim(id, worker, until) {
+          const m = get<OutboxMessage>('outbox', id);
+          if (m?.status !== 'pending' || m.claim?.worker !== worker) return undefined;
+          const renewed = { ...m, claim: { worker, until } };
+          put('outbox', id, renewed);
+          return renewed;
         },
+        nextDueAt: async () => nextClaimableAt(all<OutboxMessage>('outbox', lookup('outbox', 'pending', 'pending'))),
         pendingFor: async (user) => all<OutboxMessage>('outbox', lookup('outbox', 'pendingByUser', staffKeyString(user))),
         listByTopic: async (kind, id) => all<OutboxMessage>('outbox', lookup('outbox', 'byTopic', `${kind}|${id}`)).sort(byCreated),
       },
@@ -361,7 +363,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
 
   async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     const running = liveTx();
-    if (running) return fn(running.repos);
+    if (running) return savepoint(running, fn);
     const release = await turnstile();
     const tx = new Tx();
     tx.repos = repositories(tx);
@@ -385,6 +387,26 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       }
     }
     return result;
+  }
+
+  /**
+   * A transaction inside a transaction: part of it, but an error in it undoes only its own changes
+   * (a savepoint), so a caller that catches the error goes on with the rest whole.
+   */
+  async function savepoint<T>(tx: Tx, fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    const overlay = new Map([...tx.overlay].map(([c, m]) => [c, new Map(m)] as const));
+    const bases = new Map(tx.bases);
+    const after = tx.after.length;
+    try {
+      return await fn(tx.repos);
+    } catch (err) {
+      tx.overlay.clear();
+      for (const [c, m] of overlay) tx.overlay.set(c, m);
+      tx.bases.clear();
+      for (const [k, v] of bases) tx.bases.set(k, v);
+      tx.after.length = after;
+      throw err;
+    }
   }
 
   // Outside a transaction, reads see what is committed; each write is a transaction of its own.

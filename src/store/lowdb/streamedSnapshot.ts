@@ -2,7 +2,8 @@
 // same way: no single string ever holds the whole store, so the snapshot can be written and read
 // however large the data grows (V8's largest string is about 512 MB; one JSON string of 100,000
 // citizens with screenings and 1,000,000 visits is past it). The first line says which log comes
-// next; then one line per record, { c: collection, k: key, v: value }. Written to a temp file,
+// next; then one line per record, { c: collection, k: key, v: value }; the last line counts them,
+// { end: n }, so a snapshot cut short is refused rather than read as less. Written to a temp file,
 // fsynced, renamed over the old one and the folder fsynced: a crash leaves the old snapshot or the
 // new one, whole. A snapshot in the earlier one-JSON-document format (snapshot.json) is still read.
 import { createReadStream, existsSync } from 'node:fs';
@@ -24,6 +25,12 @@ const CHUNK_BYTES = 1 << 20;
 export class StreamedSnapshot implements Adapter<SnapshotData> {
   /** The snapshot written before JSON lines (read once, removed after the next snapshot). */
   readonly legacy: string;
+  /**
+   * Run before the new snapshot replaces the old one: the engine makes durable every change the
+   * snapshot may hold (changes are in memory before their log line is on disk), and refuses if it
+   * cannot, so a snapshot never holds a change that was not acknowledged.
+   */
+  beforeRename?: () => Promise<void>;
 
   constructor(readonly filename: string) {
     this.legacy = path.join(path.dirname(filename), 'snapshot.json');
@@ -36,17 +43,25 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
     }
     const data: SnapshotData = { format: 2, walSeq: 1, collections: Object.create(null) };
     let first = true;
+    let records = 0;
+    let end: number | undefined;
     const take = (line: string) => {
       if (!line) return;
-      const entry = JSON.parse(line) as { format?: number; walSeq?: number; c: string; k: string; v: unknown };
+      const entry = JSON.parse(line) as { format?: number; walSeq?: number; end?: number; c: string; k: string; v: unknown };
+      if (end !== undefined) throw new Error(`${this.filename} goes on after its last line; restore DATA_DIR from backup`);
+      if (typeof entry.end === 'number') {
+        end = entry.end;
+        return;
+      }
       if (first) {
         first = false;
         if (entry.format !== 2 || typeof entry.walSeq !== 'number') throw new Error(`${this.filename} does not start with a snapshot header`);
         data.walSeq = entry.walSeq;
         return;
       }
-      const records = (data.collections[entry.c] ??= Object.create(null) as Record<string, unknown>);
-      records[entry.k] = entry.v;
+      const collection = (data.collections[entry.c] ??= Object.create(null) as Record<string, unknown>);
+      collection[entry.k] = entry.v;
+      records++;
     };
     // Read in large pieces and cut into lines here: several times faster than node:readline.
     let rest = '';
@@ -60,6 +75,8 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
       rest = text.slice(start);
     }
     take(rest);
+    // The last line counts the records: a snapshot cut short (a disk that lost its end) is refused, not read as less.
+    if (end !== records) throw new Error(`${this.filename} is incomplete (${records} records${end === undefined ? ', no last line' : `, ${end} written`}); restore DATA_DIR from backup`);
     return data;
   }
 
@@ -73,21 +90,29 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
     const file = await open(tmp, 'w', 0o600);
     try {
       let chunk = `${JSON.stringify({ format: 2, walSeq: data.walSeq })}\n`;
+      let count = 0;
       for (const c of Object.keys(data.collections)) {
         const records = data.collections[c]!;
         for (const k of Object.keys(records)) {
           if (!Object.hasOwn(records, k)) continue;
           chunk += `${JSON.stringify({ c, k, v: records[k] })}\n`;
+          count++;
           if (chunk.length >= CHUNK_BYTES) {
             await file.write(chunk);
             chunk = '';
           }
         }
       }
-      await file.write(chunk);
+      await file.write(`${chunk}${JSON.stringify({ end: count })}\n`);
       await file.sync();
     } finally {
       await file.close();
+    }
+    try {
+      await this.beforeRename?.();
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw err;
     }
     await rename(tmp, this.filename);
     await fsyncDir(path.dirname(this.filename));

@@ -14,7 +14,7 @@ import { runner } from 'node-pg-migrate';
 import type { Clock } from '../../clock.js';
 import { projectRoot } from '../../paths.js';
 import { ConflictError } from '../errors.js';
-import { claimable } from '../outboxClaims.js';
+import { claimable, nextClaimableAt } from '../outboxClaims.js';
 import type {
   Attachment,
   AuditEntry,
@@ -57,6 +57,7 @@ interface Tx {
   bases: Map<string, number>;
   after: (() => void)[];
   repos: Repositories;
+  savepoints: number;
 }
 
 export const MIGRATIONS_DIR = path.join(projectRoot, 'migrations');
@@ -95,7 +96,9 @@ function clientConfig(options: Pick<PostgresOptions, 'connectionString' | 'schem
 const json = (v: unknown) => JSON.stringify(v);
 const withVersion = <T>(row: { doc: T; version?: number }): T => (row.version === undefined ? row.doc : { ...row.doc, version: row.version });
 
-export async function openPostgresStore(options: PostgresOptions): Promise<Store & { pool: pg.Pool }> {
+export type PostgresStore = Store & { pool: pg.Pool; restoreVersion(table: string, id: string, version: number): Promise<void> };
+
+export async function openPostgresStore(options: PostgresOptions): Promise<PostgresStore> {
   if (options.migrate !== false) await migrate(options);
   const pool = new pg.Pool(clientConfig({ ...options, max: options.max ?? 10 }));
   // A connection that fails while idle must not end the process; the next query reports it.
@@ -274,10 +277,13 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
           }
           return taken;
         },
-        async nextDueAt() {
-          const r = await query(`SELECT min(CASE WHEN claim_until > next_attempt_at THEN claim_until ELSE next_attempt_at END) AS at FROM outbox WHERE status = 'pending'`);
-          return r.rows[0]?.at ? new Date(r.rows[0].at) : undefined;
-        },
+        renewClaim: (id, worker, until) =>
+          // Checked and set in one statement: a claim another instance took meanwhile is not overwritten.
+          one<OutboxMessage>(
+            `UPDATE outbox SET claim_until = $3, doc = jsonb_set(doc, '{claim}', $4::jsonb) WHERE id = $1 AND status = 'pending' AND doc->'claim'->>'worker' = $2 RETURNING doc`,
+            [id, worker, until, json({ worker, until })],
+          ),
+        nextDueAt: async () => nextClaimableAt(await many<OutboxMessage>(`SELECT doc FROM outbox WHERE status = 'pending'`)),
         pendingFor: (user) => many<OutboxMessage>(`SELECT doc FROM outbox WHERE status = 'pending' AND target_user_key = $1`, [staffKeyString(user)]),
         listByTopic: (kind, id) => many<OutboxMessage>('SELECT doc FROM outbox WHERE topic = $1 ORDER BY created_at', [`${kind}|${id}`]),
       },
@@ -363,16 +369,27 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
 
   async function transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
     const running = liveTx();
-    if (running) return fn(running.repos);
+    if (running) return savepoint(running, fn);
     if (closed) throw new Error('The store is closed');
     const client = await pool.connect();
-    const tx: Tx = { live: true, query: (text, values) => client.query(text, values), bases: new Map(), after: [], repos: undefined as unknown as Repositories };
+    const tx: Tx = {
+      live: true,
+      // Never on a connection handed back to the pool: a straggler after the end gets an error.
+      query: (text, values) => (tx.live ? client.query(text, values) : Promise.reject(new Error('The transaction has ended'))),
+      bases: new Map(),
+      after: [],
+      repos: undefined as unknown as Repositories,
+      savepoints: 0,
+    };
     tx.repos = repositories(tx, tx.query);
     let result: T;
     try {
       await client.query('BEGIN');
       result = await context.run(tx, () => fn(tx.repos));
-      await client.query('COMMIT');
+      // An error caught inside leaves PostgreSQL's transaction aborted, and COMMIT then rolls back
+      // without raising: that must not pass for success.
+      const committed = await client.query('COMMIT');
+      if (committed.command === 'ROLLBACK') throw new Error('The database rolled the transaction back (an error inside it was caught and ignored)');
     } catch (err) {
       tx.live = false;
       await client.query('ROLLBACK').catch(() => undefined);
@@ -382,8 +399,34 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     tx.live = false;
     client.release();
     lastError = undefined;
-    for (const f of tx.after) context.exit(f);
+    for (const f of tx.after) {
+      // What runs after the commit (waking the outbox) cannot undo it: a failure there is reported, not thrown.
+      try {
+        context.exit(f);
+      } catch (err) {
+        process.emitWarning(`A callback after a commit failed: ${(err as Error)?.message ?? err}`);
+      }
+    }
     return result;
+  }
+
+  /** A transaction inside a transaction: a savepoint, so an error in it undoes only its own changes. */
+  async function savepoint<T>(tx: Tx, fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    const name = `s${++tx.savepoints}`;
+    const bases = new Map(tx.bases);
+    const after = tx.after.length;
+    await tx.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(tx.repos);
+      await tx.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (err) {
+      await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      tx.bases.clear();
+      for (const [k, v] of bases) tx.bases.set(k, v);
+      tx.after.length = after;
+      throw err;
+    }
   }
 
   const readView = repositories(undefined, poolQuery);
@@ -402,8 +445,19 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
     }
   }
 
+  const VERSIONED_TABLES = new Set(['staff', 'screenings', 'referrals', 'visits', 'attachments', 'coordinations']);
   return {
     pool,
+    /**
+     * Moving data in (npm run store:copy): give a copied record the version it had, in the transaction
+     * under way, so cards and idempotency keys that carry versions go on meaning the same.
+     */
+    async restoreVersion(table: string, id: string, version: number) {
+      if (!VERSIONED_TABLES.has(table) || !Number.isInteger(version) || version < 0) throw new Error(`restoreVersion: ${table} ${version}`);
+      const running = liveTx();
+      if (!running) throw new Error('restoreVersion runs inside a transaction');
+      await running.query(`UPDATE ${table} SET version = $2 WHERE ${table === 'staff' ? 'key' : 'id'} = $1`, [id, version]);
+    },
     ...(joined as unknown as Repositories),
     transaction,
     afterCommit(fn) {
@@ -423,6 +477,8 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Store
 /** A unique index refused a row (two writers at once): the same error as the embedded store's. Never the row's values (a CPR number). */
 function uniqueViolation(err: unknown): ConflictError | undefined {
   const e = err as { code?: string; table?: string; constraint?: string };
+  // Two transactions waiting on each other, or a serialization failure: someone else's change won.
+  if (e?.code === '40P01' || e?.code === '40001') return new ConflictError('version', e.table ?? 'unknown', 'deadlock');
   if (e?.code !== '23505') return undefined;
   return new ConflictError('unique', e.table ?? 'unknown', e.constraint ?? 'unique');
 }
