@@ -15,6 +15,18 @@ const STAFF: StaffKey = { tenantId: '11111111-1111-4111-8111-111111111111', aadO
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
+/** Close the store as a graceful stop does: how long, and whether it would exit 0. */
+async function gracefulStop(store: { close(): Promise<void> }): Promise<string> {
+  const t0 = performance.now();
+  let outcome = 'exit 0';
+  try {
+    await store.close();
+  } catch (err) {
+    outcome = `FAILED: ${(err as Error).message}`;
+  }
+  return `${((performance.now() - t0) / 1000).toFixed(1)} s, ${outcome}`;
+}
+
 export async function benchSize(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aa-bench-size-'));
   try {
@@ -45,34 +57,21 @@ export async function benchSize(): Promise<void> {
     }
     const built = performance.now() - t0;
     const heapBuilt = process.memoryUsage();
-    const s0 = performance.now();
-    let stopped = 'exit 0';
-    try {
-      await store.close();
-    } catch (err) {
-      stopped = `FAILED: ${(err as Error).message}`;
-    }
-    const stopMs = performance.now() - s0;
+    const stopped = await gracefulStop(store);
     const snapshot = statSync(path.join(dir, 'snapshot.jsonl')).size;
     const c0 = performance.now();
     const again = await openLowdbStore(dir, { clock: systemClock });
     const coldMs = performance.now() - c0;
     const memory = process.memoryUsage();
     const counted = await again.citizens.count();
-    const s1 = performance.now();
-    let stoppedAgain = 'exit 0';
-    try {
-      await again.close();
-    } catch (err) {
-      stoppedAgain = `FAILED: ${(err as Error).message}`;
-    }
+    const stoppedAgain = await gracefulStop(again);
     console.table([
       { what: 'built (no fsync)', figure: `${(built / 1000).toFixed(1)} s, heap ${mb(heapBuilt.heapUsed)}, RSS ${mb(heapBuilt.rss)}` },
-      { what: 'graceful stop (snapshot written)', figure: `${(stopMs / 1000).toFixed(1)} s, ${stopped}` },
+      { what: 'graceful stop (snapshot written)', figure: stopped },
       { what: 'snapshot on disk', figure: mb(snapshot) },
       { what: 'cold start', figure: `${(coldMs / 1000).toFixed(1)} s, ${counted.toLocaleString('en')} citizens` },
       { what: 'memory after cold start', figure: `heap ${mb(memory.heapUsed)}, RSS ${mb(memory.rss)}` },
-      { what: 'graceful stop again (nothing new)', figure: `${((performance.now() - s1) / 1000).toFixed(1)} s, ${stoppedAgain}` },
+      { what: 'graceful stop again (nothing new)', figure: stoppedAgain },
     ]);
   } finally {
     rmSync(dir, { recursive: true, force: true });

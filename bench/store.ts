@@ -11,7 +11,7 @@ import { openLowdbStore } from '../src/store/lowdb/index.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { startTestDatabase } from '../scripts/testDatabase.js';
 import { systemClock } from '../src/clock.js';
-import type { Citizen } from '../src/store/types.js';
+import type { Citizen, Store } from '../src/store/types.js';
 
 const SIZES = [1_000, 100_000];
 const WRITES = 300;
@@ -26,13 +26,30 @@ function citizen(i: number): Citizen {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
 
-async function build(dir: string, n: number): Promise<void> {
-  const store = await openLowdbStore(dir, { clock: systemClock, unsafeNoSync: true });
+/** How long each of WRITES saves of one more citizen takes (ms), after 20 to warm up. */
+async function writeTimes(store: Store, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < WRITES + 20; i++) {
+    const c = citizen(n + i);
+    const t0 = performance.now();
+    await store.citizens.save(c);
+    if (i >= 20) times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+/** `n` citizens, 10,000 to a transaction. */
+async function fill(store: Store, n: number): Promise<void> {
   for (let i = 0; i < n; i += 10_000) {
     await store.transaction(async (tx) => {
       for (let j = i; j < Math.min(i + 10_000, n); j++) await tx.citizens.save(citizen(j));
     });
   }
+}
+
+async function build(dir: string, n: number): Promise<void> {
+  const store = await openLowdbStore(dir, { clock: systemClock, unsafeNoSync: true });
+  await fill(store, n);
   await store.close(); // folds the log into the snapshot (fsynced)
 }
 
@@ -48,13 +65,7 @@ async function measure(n: number) {
       await s.close();
     }
     const store = await openLowdbStore(dir, { clock: systemClock });
-    const times: number[] = [];
-    for (let i = 0; i < WRITES + 20; i++) {
-      const c = citizen(n + i);
-      const t0 = performance.now();
-      await store.citizens.save(c);
-      if (i >= 20) times.push(performance.now() - t0);
-    }
+    const times = await writeTimes(store, n);
     const count = await store.citizens.count();
     await store.close();
     return { n, count, coldStartMs: median(starts), writeMedianMs: median(times), writeP90Ms: p90(times) };
@@ -90,11 +101,7 @@ async function naive(n: number, writes: number) {
 async function measurePostgres(url: string, schema: string, n: number) {
   const store = await openPostgresStore({ connectionString: url, schema, clock: systemClock });
   try {
-    for (let i = 0; i < n; i += 10_000) {
-      await store.transaction(async (tx) => {
-        for (let j = i; j < Math.min(i + 10_000, n); j++) await tx.citizens.save(citizen(j));
-      });
-    }
+    await fill(store, n);
     const starts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const t0 = performance.now();
@@ -103,13 +110,7 @@ async function measurePostgres(url: string, schema: string, n: number) {
       starts.push(performance.now() - t0);
       await s.close();
     }
-    const times: number[] = [];
-    for (let i = 0; i < WRITES + 20; i++) {
-      const c = citizen(n + i);
-      const t0 = performance.now();
-      await store.citizens.save(c);
-      if (i >= 20) times.push(performance.now() - t0);
-    }
+    const times = await writeTimes(store, n);
     return { n, coldStartMs: median(starts), writeMedianMs: median(times), writeP90Ms: p90(times) };
   } finally {
     await store.close();

@@ -4,21 +4,8 @@
 // left open and messages keyed by a version (a referral card's update) go on as before.
 import type { Engine } from './lowdb/engine.js';
 import type { PostgresStore } from './postgres/index.js';
-import type {
-  Attachment,
-  AuditEntry,
-  Citizen,
-  ConversationRecord,
-  Coordination,
-  OutboxMessage,
-  Referral,
-  Repositories,
-  Screening,
-  StaffMember,
-  StateItem,
-  Visit,
-  VisitEventRecord,
-} from './types.js';
+import type { AuditEntry, Citizen, ConversationRecord, OutboxMessage, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
+import { staffKeyString } from './types.js';
 
 /** Each kind of data: its collection in the embedded store and its table in PostgreSQL. */
 const KINDS = [
@@ -36,6 +23,9 @@ const KINDS = [
   ['state', 'turn_state'],
   ['settings', 'settings'],
 ] as const;
+
+/** The kinds people edit, with versions (their collection is their table's name). */
+const VERSIONED = ['staff', 'screenings', 'referrals', 'visits', 'attachments', 'coordinations'] as const;
 
 export class NotEmptyError extends Error {
   constructor(readonly holding: string[]) {
@@ -62,37 +52,19 @@ export async function copyToPostgres(from: Engine, to: PostgresStore): Promise<C
   if (holding.length) throw new NotEmptyError(holding);
   const all = <T>(collection: string): T[] => [...from.entries<T>(collection)].map(([, v]) => v);
   const fresh = <T extends { version?: number }>(r: T): T => ({ ...r, version: 0 });
-  /** Saved as new, then given back the version it had. */
   const keep = async (table: string, id: string, version: number | undefined) => {
     if (version) await to.restoreVersion(table, id, version);
   };
-  const staffKey = (m: StaffMember) => `${m.tenantId}|${m.aadObjectId}`;
 
   await to.transaction(async (tx: Repositories) => {
-    for (const m of all<StaffMember>('staff')) {
-      await tx.staff.save(fresh(m));
-      await keep('staff', staffKey(m), m.version);
-    }
     for (const c of all<Citizen>('citizens')) await tx.citizens.save(c);
-    for (const s of all<Screening>('screenings')) {
-      await tx.screenings.save(fresh(s));
-      await keep('screenings', s.id, s.version);
-    }
-    for (const r of all<Referral>('referrals')) {
-      await tx.referrals.save(fresh(r));
-      await keep('referrals', r.id, r.version);
-    }
-    for (const v of all<Visit>('visits')) {
-      await tx.visits.save(fresh(v));
-      await keep('visits', v.id, v.version);
-    }
-    for (const a of all<Attachment>('attachments')) {
-      await tx.attachments.save(fresh(a));
-      await keep('attachments', a.id, a.version);
-    }
-    for (const c of all<Coordination>('coordinations')) {
-      await tx.coordinations.save(fresh(c));
-      await keep('coordinations', c.id, c.version);
+    // Records people edit: saved as new, then given back the version they had.
+    for (const collection of VERSIONED) {
+      const repo = tx[collection] as unknown as { save(r: Versioned): Promise<unknown> };
+      for (const r of all<Versioned & { id?: string }>(collection)) {
+        await repo.save(fresh(r));
+        await keep(collection, collection === 'staff' ? staffKeyString(r as StaffMember) : r.id!, r.version);
+      }
     }
     for (const e of all<VisitEventRecord>('visitEvents').sort((a, b) => a.at.localeCompare(b.at))) {
       const { id: _id, ...event } = e;

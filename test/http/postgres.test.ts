@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { systemClock } from '../../src/clock.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 import { execute, message, TENANT, type Who } from '../helpers/activities.js';
@@ -14,6 +13,8 @@ import { startChildBot, type ChildBot } from '../helpers/childBot.js';
 import { failures, startConnector, type Connector } from '../helpers/connector.js';
 import { startOpenIdStandIn, type OpenIdStandIn } from '../helpers/openid.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/postgres.js';
+import { actionsOf } from '../helpers/cardView.js';
+import { textsOf } from '../helpers/conversation.js';
 
 const APP_ID = '66666666-6666-4666-8666-666666666669';
 const ALEX: Who = { id: '29:alex-pg', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000c01' };
@@ -33,28 +34,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A database of its own on the test server. */
-async function freshDatabase(): Promise<string> {
-  const name = `aa_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: db.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(db.url);
-  url.pathname = `/${name}`;
-  return url.toString();
+
+/** What the bots of a test share: their settings on `databaseUrl` with these people's roles, and how to reach them. */
+function instances(databaseUrl: string, staff: [Who, string][], channel: string, extra: Record<string, string> = {}) {
+  const roles = path.join(dir, `roles-${randomUUID()}.json`);
+  writeFileSync(roles, JSON.stringify({ staff: staff.map(([who, role]) => ({ aadObjectId: who.aadObjectId, roles: [role] })) }));
+  const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused'), ...extra };
+  const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
+  const post = (bot: ChildBot, activity: unknown) =>
+    fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
+  const where = (from: Who, inChannel = false) => ({ serviceUrl: connector.url, from, ...(inChannel ? { conversationType: 'channel' as const, conversationId: `${channel};messageid=1` } : {}) });
+  return { env, post, where };
 }
 
 describe('the bot on PostgreSQL', () => {
   it('migrates at start, answers, keeps a step across a restart, and each step is whole or absent after kill -9', async () => {
-    const databaseUrl = await freshDatabase();
-    const roles = path.join(dir, 'roles.json');
-    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }, { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] }] }));
-    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused') };
-    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
-    const post = (bot: ChildBot, activity: unknown) =>
-      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
-    const where = (from: Who, channel = false) => ({ serviceUrl: connector.url, from, ...(channel ? { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` } : {}) });
+    const databaseUrl = await db.database();
+    const { env, post, where } = instances(databaseUrl, [[ALEX, 'activityStaff'], [ADELE, 'visitator']], CHANNEL);
     const refer = (bot: ChildBot, cpr: string) => post(bot, execute('referral.createDirect', { cpr, name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX)));
 
     const first = await startChildBot(env, dir);
@@ -97,15 +93,9 @@ describe('the bot on PostgreSQL', () => {
   }, 90_000);
 
   it('two instances on one database: 30 take races, each with exactly one winner, and the loser is told', async () => {
-    const databaseUrl = await freshDatabase();
-    const roles = path.join(dir, 'roles2.json');
+    const databaseUrl = await db.database();
     const MEGAN: Who = { id: '29:megan-pg', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-000000000c03' };
-    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }, { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] }, { aadObjectId: MEGAN.aadObjectId, roles: ['visitator'] }] }));
-    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused2') };
-    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
-    const post = (bot: ChildBot, activity: unknown) =>
-      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
-    const where = (from: Who, channel = false) => ({ serviceUrl: connector.url, from, ...(channel ? { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` } : {}) });
+    const { env, post, where } = instances(databaseUrl, [[ALEX, 'activityStaff'], [ADELE, 'visitator'], [MEGAN, 'visitator']], CHANNEL);
     const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
     const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
     try {
@@ -153,16 +143,10 @@ describe('the bot on PostgreSQL', () => {
   }, 120_000);
 
   it('two instances on one database: channel cards with the connector failing and the sending instance killed mid-send: none lost, in order, one duplicate', async () => {
-    const databaseUrl = await freshDatabase();
+    const databaseUrl = await db.database();
     const CHANNEL2 = '19:pg-outbox@thread.tacv2';
-    const roles = path.join(dir, 'roles3.json');
-    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }, { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] }] }));
     // A short send timeout, so the dead instance's claims (the timeout x 5, and 5 s) run out in seconds.
-    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused3'), OUTBOX_SEND_TIMEOUT_MS: '300', OUTBOX_RETRY_BASE_MS: '100' };
-    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
-    const post = (bot: ChildBot, activity: unknown) =>
-      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
-    const where = (from: Who, channel = false) => ({ serviceUrl: connector.url, from, ...(channel ? { conversationType: 'channel' as const, conversationId: `${CHANNEL2};messageid=1` } : {}) });
+    const { env, post, where } = instances(databaseUrl, [[ALEX, 'activityStaff'], [ADELE, 'visitator']], CHANNEL2, { OUTBOX_SEND_TIMEOUT_MS: '300', OUTBOX_RETRY_BASE_MS: '100' });
     const refer = (bot: ChildBot, i: number) => post(bot, execute('referral.createDirect', { cpr: `${String(i + 1).padStart(2, '0')}0540-4444`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX)));
     const cardPosts = () => connector.calls.filter((c) => c.conversationId === CHANNEL2 && c.method === 'POST' && c.body?.attachments);
     const caseOf = (c: { body: any }) => /V-\d{4}-\d{4}/.exec(JSON.stringify(c.body))?.[0];
@@ -204,27 +188,14 @@ describe('the bot on PostgreSQL', () => {
   }, 120_000);
 
   it('two instances on one database: a burst of 20 presses on one screening card, spread over both: every press answered, none of the answered changes lost', async () => {
-    const databaseUrl = await freshDatabase();
-    const roles = path.join(dir, 'roles4.json');
-    writeFileSync(roles, JSON.stringify({ staff: [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'] }] }));
-    const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused4') };
-    const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
-    const post = (bot: ChildBot, activity: unknown) =>
-      fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
+    const databaseUrl = await db.database();
+    const { env, post } = instances(databaseUrl, [[ALEX, 'activityStaff']], CHANNEL);
     const here = { serviceUrl: connector.url, from: ALEX, conversationId: 'a:pg-burst' };
     /** The data of the button `verb` on a card in an invoke's answer (either card mode). */
     const buttonData = (card: unknown, verb: string): Record<string, unknown> => {
-      let found: Record<string, unknown> | undefined;
-      const walk = (n: any) => {
-        if (found || !n || typeof n !== 'object') return;
-        if (Array.isArray(n)) return n.forEach(walk);
-        if (n.type === 'Action.Execute' && n.verb === verb) found = n.data;
-        if (n.type === 'Action.Submit' && n.data?.verb === verb) found = (({ verb: _v, ...rest }) => rest)(n.data);
-        Object.values(n).forEach(walk);
-      };
-      walk(card);
-      if (!found) throw new Error(`no ${verb} on ${JSON.stringify(card).replace(/"(type|size|weight|wrap|spacing|style|isSubtle)":[^,}]*,?/g, "").slice(0, 1500)}`);
-      return found;
+      const action = actionsOf(card).find((x) => x.verb === verb);
+      if (!action) throw new Error(`no ${verb} on the card: ${textsOf(card).join(' | ')}`);
+      return action.data ?? {};
     };
     const press = async (bot: ChildBot, verb: string, data: Record<string, unknown>) => {
       const res = await post(bot, execute(verb, data, here));

@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { copyToPostgres, NotEmptyError } from '../../src/store/copy.js';
 import { openLowdbStore } from '../../src/store/lowdb/index.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
@@ -88,13 +87,7 @@ describe('moving the embedded store into PostgreSQL', () => {
     const dataDir = path.join(dir, 'b');
     await (await embeddedWithData(dataDir)).close();
     // A database of its own, as the command would be given.
-    const name = `copy_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: db.url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(db.url);
-    url.pathname = `/${name}`;
+    const url = new URL(await db.database());
     const taken = await openPostgresStore({ connectionString: url.toString(), clock });
     await taken.citizens.save({ id: 'other', cpr: '0202602345', name: 'Else Berg', createdAt: AT, updatedAt: AT });
     await taken.close();

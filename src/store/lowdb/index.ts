@@ -29,6 +29,7 @@ import type {
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 import { ConflictError } from '../errors.js';
+import { afterCommitOf, joinedRepositories, runAfterCommit } from '../joined.js';
 import { claimable, nextClaimableAt } from '../outboxClaims.js';
 import { Engine, type EngineOptions, type IndexDefinition, type Op } from './engine.js';
 
@@ -378,14 +379,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       release();
     }
     await durable;
-    for (const f of tx.after) {
-      // What runs after the commit (waking the outbox) cannot undo it: a failure there is reported, not thrown.
-      try {
-        context.exit(f);
-      } catch (err) {
-        process.emitWarning(`A callback after a commit failed: ${(err as Error)?.message ?? err}`);
-      }
-    }
+    runAfterCommit(tx.after, context);
     return result;
   }
 
@@ -411,30 +405,13 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
 
   // Outside a transaction, reads see what is committed; each write is a transaction of its own.
   const readView = repositories(new Tx());
-  const READS = new Set(['get', 'list', 'findByCpr', 'count', 'listByCitizen', 'draftsBy', 'listOpen', 'followUpsDue', 'listByStaff', 'since', 'findByIdempotencyKey', 'due', 'nextDueAt', 'listByTopic', 'pendingFor', 'forCitizen', 'personalChatOf', 'anyInTenant', 'entry']);
-  const joined = {} as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
-  for (const [repo, methods] of Object.entries(readView) as [string, Record<string, (...args: unknown[]) => Promise<unknown>>][]) {
-    joined[repo] = {};
-    for (const name of Object.keys(methods)) {
-      joined[repo][name] = (...args: unknown[]) => {
-        const running = liveTx();
-        const inTx = (r: Repositories) => (r as unknown as typeof joined)[repo]![name]!(...args);
-        if (running) return inTx(running.repos);
-        if (READS.has(name)) return inTx(readView);
-        return transaction(inTx);
-      };
-    }
-  }
+  const joined = joinedRepositories(readView, () => liveTx()?.repos, transaction);
 
   return {
     engine,
-    ...(joined as unknown as Repositories),
+    ...joined,
     transaction,
-    afterCommit(fn) {
-      const running = liveTx();
-      if (running) running.after.push(fn);
-      else fn();
-    },
+    afterCommit: (fn) => afterCommitOf(liveTx(), fn),
     status: () => engine.status(),
     close: async () => {
       // Let transactions under way finish first.

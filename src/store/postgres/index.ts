@@ -14,6 +14,7 @@ import { runner } from 'node-pg-migrate';
 import type { Clock } from '../../clock.js';
 import { projectRoot } from '../../paths.js';
 import { ConflictError } from '../errors.js';
+import { afterCommitOf, joinedRepositories, runAfterCommit } from '../joined.js';
 import { claimable, nextClaimableAt } from '../outboxClaims.js';
 import type {
   Attachment,
@@ -399,14 +400,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     tx.live = false;
     client.release();
     lastError = undefined;
-    for (const f of tx.after) {
-      // What runs after the commit (waking the outbox) cannot undo it: a failure there is reported, not thrown.
-      try {
-        context.exit(f);
-      } catch (err) {
-        process.emitWarning(`A callback after a commit failed: ${(err as Error)?.message ?? err}`);
-      }
-    }
+    runAfterCommit(tx.after, context);
     return result;
   }
 
@@ -430,22 +424,9 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
   }
 
   const readView = repositories(undefined, poolQuery);
-  const READS = new Set(['get', 'list', 'findByCpr', 'count', 'listByCitizen', 'draftsBy', 'listOpen', 'followUpsDue', 'listByStaff', 'since', 'findByIdempotencyKey', 'due', 'nextDueAt', 'listByTopic', 'pendingFor', 'forCitizen', 'personalChatOf', 'anyInTenant', 'entry']);
-  const joined = {} as Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>;
-  for (const [repo, methods] of Object.entries(readView) as [string, Record<string, (...args: unknown[]) => Promise<unknown>>][]) {
-    joined[repo] = {};
-    for (const name of Object.keys(methods)) {
-      joined[repo][name] = (...args: unknown[]) => {
-        const running = liveTx();
-        const call = (r: Repositories) => (r as unknown as typeof joined)[repo]![name]!(...args);
-        if (running) return call(running.repos);
-        if (READS.has(name)) return call(readView);
-        return transaction(call);
-      };
-    }
-  }
-
+  const joined = joinedRepositories(readView, () => liveTx()?.repos, transaction);
   const VERSIONED_TABLES = new Set(['staff', 'screenings', 'referrals', 'visits', 'attachments', 'coordinations']);
+
   return {
     pool,
     /**
@@ -458,13 +439,9 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
       if (!running) throw new Error('restoreVersion runs inside a transaction');
       await running.query(`UPDATE ${table} SET version = $2 WHERE ${table === 'staff' ? 'key' : 'id'} = $1`, [id, version]);
     },
-    ...(joined as unknown as Repositories),
+    ...joined,
     transaction,
-    afterCommit(fn) {
-      const running = liveTx();
-      if (running) running.after.push(fn);
-      else fn();
-    },
+    afterCommit: (fn) => afterCommitOf(liveTx(), fn),
     status: () => (closed ? { status: 'error', detail: 'the store is closed' } : lastError ? { status: 'error', detail: 'the database did not answer' } : { status: 'ok' }),
     async close() {
       if (closed) return;
