@@ -335,7 +335,23 @@ export interface Repositories {
   settings: SettingsRepository;
 }
 
+/**
+ * Leases on keys, for work that must not run twice at once on any instance (a conversation's turns).
+ * Not part of a transaction: taking, renewing and giving up a lease are each one step of their own,
+ * so no transaction stays open while the holder talks to Teams. A holder that dies leaves its lease
+ * to run out.
+ */
+export interface LeaseRepository {
+  /** Take every one of `keys` for `holder` until `until`, if each is free, ran out by `now`, or is `holder`'s already: all of them, or none. */
+  acquire(keys: string[], holder: string, now: Date, until: Date): Promise<boolean>;
+  /** Hold longer what is still `holder`'s; false if any of it is not (it ran out and someone else took it). */
+  renew(keys: string[], holder: string, until: Date): Promise<boolean>;
+  /** Give up what is still `holder`'s. */
+  release(keys: string[], holder: string): Promise<void>;
+}
+
 export interface Store extends Repositories {
+  leases: LeaseRepository;
   /**
    * Run `fn`; everything it changes (records, audit entries, outbox messages) is stored together
    * with one durable write when it resolves, or not at all if it throws. `fn` must not do network

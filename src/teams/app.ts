@@ -21,6 +21,7 @@ import { authenticate, processAuthenticated } from './adapter.js';
 import { forClient, submittedPress, type CardActionMode } from './cardActions.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
 import { KeyedSerializer } from './serial.js';
+import { DEFAULT_LEASE, withLease, type LeaseOptions, type LeaseStats } from '../store/lease.js';
 import { StoreStorage } from './turnStorage.js';
 import { localeOf, scopeOf, tenantOf, turnOf } from './turn.js';
 
@@ -35,16 +36,20 @@ export interface BotOptions {
   /** Routes added before the bot's own (tests use it to observe turn state). */
   extend?: (app: Application<TurnState>) => void;
   clock: Clock;
+  /** How long a turn's lease holds and waits (tests shorten it). */
+  lease?: LeaseOptions;
 }
 
 export interface Bot {
   app: Application<TurnState>;
   adapter: TeamsAdapter;
-  /** One turn: serialised per state key, then the Application. HTTP and tests both come here. */
+  /** One turn: serialised per state key (in this process, and by a lease across instances), then the Application. HTTP and tests both come here. */
   run(context: TurnContext): Promise<void>;
   /** POST /api/messages after the edge's checks: the JWT, then the tenant, then the turn. */
   handle(activity: ActivityBody, authorization: string): Promise<{ status: number; body?: unknown }>;
   serializer: KeyedSerializer;
+  /** Turns that waited for another instance's (or this one's) lease on their conversation or person. */
+  leaseStats: LeaseStats;
   /** What the flows use; main runs the periodic jobs (follow-up reminders) with it. */
   services: Services;
 }
@@ -202,12 +207,14 @@ export function createBot(options: BotOptions): Bot {
   });
 
   const serializer = new KeyedSerializer();
+  const leaseStats: LeaseStats = { waited: 0, waitedMs: 0 };
   const run = (context: TurnContext): Promise<void> => {
     const a = context.activity;
     // The same keys teams-ai stores conversation and user state under.
     const keys = [`${a.channelId}/${a.recipient?.id}/conversations/${a.conversation?.id}`, `${a.channelId}/${a.recipient?.id}/users/${a.from?.id}`];
+    // In this process one after another (in order of arrival); across instances under a lease in the store.
     return serializer.run(keys, async () => {
-      await app.run(context);
+      await withLease(store.leases, options.clock, keys, () => app.run(context), options.lease ?? DEFAULT_LEASE, leaseStats);
     });
   };
 
@@ -233,7 +240,7 @@ export function createBot(options: BotOptions): Bot {
     return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
   };
 
-  return { app, adapter, run, handle, serializer, services };
+  return { app, adapter, run, handle, serializer, leaseStats, services };
 }
 
 /** Everyone in the team or group chat the bot was just added to (all pages). */

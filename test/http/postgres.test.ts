@@ -1,6 +1,8 @@
 // The real bot on PostgreSQL (DATABASE_URL), as a child process: it migrates the database at start,
 // answers over HTTP, keeps what a step stored across a restart, and a kill -9 mid-step leaves each
-// direct referral whole or absent. Two instances on one database: every take race has one winner.
+// direct referral whole or absent. Two instances on one database, behind a round-robin balancer as
+// App Service's front end: every take race has one winner, a chat's messages run one at a time, and no
+// proactive message is lost when an instance dies mid-send.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import { startOpenIdStandIn, type OpenIdStandIn } from '../helpers/openid.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { actionsOf } from '../helpers/cardView.js';
 import { textsOf } from '../helpers/conversation.js';
+import { startRoundRobin, type RoundRobin } from '../helpers/roundRobin.js';
 
 const APP_ID = '66666666-6666-4666-8666-666666666669';
 const ALEX: Who = { id: '29:alex-pg', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-000000000c01' };
@@ -41,7 +44,7 @@ function instances(databaseUrl: string, staff: [Who, string][], channel: string,
   writeFileSync(roles, JSON.stringify({ staff: staff.map(([who, role]) => ({ aadObjectId: who.aadObjectId, roles: [role] })) }));
   const env = { DATABASE_URL: databaseUrl, BOT_ID: APP_ID, BOT_PASSWORD: 'x', BOT_TENANT_ID: TENANT, BOT_OPENID_METADATA_URL: openid.metadataUrl, ROLES_FILE: roles, DATA_DIR: path.join(dir, 'unused'), ...extra };
   const token = openid.token({ aud: APP_ID, serviceUrl: connector.url });
-  const post = (bot: ChildBot, activity: unknown) =>
+  const post = (bot: { url: string }, activity: unknown) =>
     fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(activity) });
   const where = (from: Who, inChannel = false) => ({ serviceUrl: connector.url, from, ...(inChannel ? { conversationType: 'channel' as const, conversationId: `${channel};messageid=1` } : {}) });
   return { env, post, where };
@@ -92,30 +95,31 @@ describe('the bot on PostgreSQL', () => {
     }
   }, 90_000);
 
-  it('two instances on one database: 30 take races, each with exactly one winner, and the loser is told', async () => {
+  it('two instances behind a round-robin balancer: 50 take races, each with exactly one winner, and the loser is told', async () => {
     const databaseUrl = await db.database();
     const MEGAN: Who = { id: '29:megan-pg', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-000000000c03' };
     const { env, post, where } = instances(databaseUrl, [[ALEX, 'activityStaff'], [ADELE, 'visitator'], [MEGAN, 'visitator']], CHANNEL);
     const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
+    const balancer = await startRoundRobin(() => [a.url, b.url]);
     const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
     try {
-      for (const who of [ALEX, ADELE, MEGAN]) expect((await post(a, message('hej', where(who)))).status).toBe(200);
-      expect((await post(b, message('sæt som visitationskanal', where(ADELE, true)))).status).toBe(200);
-      const RACES = 30;
+      for (const who of [ALEX, ADELE, MEGAN]) expect((await post(balancer, message('hej', where(who)))).status).toBe(200);
+      expect((await post(balancer, message('sæt som visitationskanal', where(ADELE, true)))).status).toBe(200);
+      const RACES = 50;
       // Referrals made on both instances, side by side: case numbers from the database, never twice.
       const made = await Promise.all(
         Array.from({ length: RACES }, (_, i) =>
-          post(i % 2 ? a : b, execute('referral.createDirect', { cpr: `${String((i % 28) + 1).padStart(2, '0')}0${(i >> 5) + 4}40-3333`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX))).then((r) => r.status),
+          post(balancer, execute('referral.createDirect', { cpr: `${String((i % 28) + 1).padStart(2, '0')}0${(i >> 5) + 4}40-3333`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX))).then((r) => r.status),
         ),
       );
       expect(made.every((s) => s === 200)).toBe(true);
       const open = await store.referrals.listOpen();
       expect(open).toHaveLength(RACES);
       expect(new Set(open.map((r) => r.caseNumber)).size).toBe(RACES);
-      // Adele presses "Tag sagen" on one instance, Megan on the other, at the same moment.
+      // Adele and Megan press "Tag sagen" at the same moment; the balancer sends one press to each instance.
       const answers = await Promise.all(
         open.map(async (r) => {
-          const [x, y] = await Promise.all([post(a, execute('referral.take', { rid: r.id }, where(ADELE, true))), post(b, execute('referral.take', { rid: r.id }, where(MEGAN, true)))]);
+          const [x, y] = await Promise.all([post(balancer, execute('referral.take', { rid: r.id }, where(ADELE, true))), post(balancer, execute('referral.take', { rid: r.id }, where(MEGAN, true)))]);
           return { rid: r.id, statuses: [x.status, y.status], texts: [JSON.stringify(await x.json()), JSON.stringify(await y.json())] };
         }),
       );
@@ -132,14 +136,48 @@ describe('the bot on PostgreSQL', () => {
         for (const t of texts) expect(t).toContain(`Taget af ${winner}`);
         conflicts += texts.filter((t) => t.includes('Nogen andre ændrede det samme')).length;
       }
+      // Both instances took part.
+      expect(balancer.served.filter((n) => n > 40)).toHaveLength(2);
       const failed = [...a.logs, ...b.logs].filter((l) => /"msg":"(turn failed|request failed)"/.test(l));
       expect(failed).toEqual([]);
-      console.log(`two instances: ${RACES} take races, ${RACES} winners, ${conflicts} answered with the conflict card (the rest: "already taken")`);
+      console.log(`two instances, round robin (${balancer.served.join(' + ')} requests): ${RACES} take races, ${RACES} winners, ${conflicts} answered with the conflict card (the rest: "already taken")`);
     } finally {
-      await store.close();
+      await Promise.all([store.close(), balancer.close()]);
       await Promise.all([a.stop(), b.stop()]);
     }
     expect(a.raw() + b.raw()).toBe('');
+  }, 120_000);
+
+  it('two instances behind a round-robin balancer: bursts of 20 messages in one chat run one at a time, as on one instance', async () => {
+    const databaseUrl = await db.database();
+    const { env, post } = instances(databaseUrl, [[ALEX, 'activityStaff']], CHANNEL);
+    const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
+    const balancer = await startRoundRobin(() => [a.url, b.url]);
+    const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
+    try {
+      for (let burst = 0; burst < 3; burst++) {
+        const conversationId = `a:pg-messages-${burst}`;
+        const here = { serviceUrl: connector.url, from: ALEX, conversationId };
+        const replies = () => connector.calls.filter((c) => c.conversationId === conversationId && c.method === 'POST');
+        // Twenty "ny screening" at once: the first starts a draft, every later one finds it and offers to go on.
+        const statuses = await Promise.all(Array.from({ length: 20 }, () => post(balancer, message('ny screening', here)).then((r) => r.status)));
+        expect(statuses).toEqual(Array(20).fill(200));
+        await connector.waitFor(() => replies().filter((c) => c.outcome === 'accepted').length === 20, 10_000);
+        const drafts = await store.screenings.draftsBy({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId! });
+        expect(drafts).toHaveLength(1);
+        const cards = replies().map((c) => JSON.stringify(c.body));
+        expect(cards.filter((c) => c.includes('Du har en påbegyndt screening'))).toHaveLength(19);
+        // Gone again, for the next burst.
+        await store.screenings.delete(drafts[0]!.id);
+      }
+      expect(balancer.served.filter((n) => n >= 20)).toHaveLength(2);
+      const failed = [...a.logs, ...b.logs].filter((l) => /"msg":"(turn failed|request failed)"/.test(l));
+      expect(failed).toEqual([]);
+      console.log(`two instances, round robin (${balancer.served.join(' + ')} requests): 3 bursts of 20 "ny screening" in one chat, 1 draft each, 19 offered to go on, 0 failed`);
+    } finally {
+      await Promise.all([store.close(), balancer.close()]);
+      await Promise.all([a.stop(), b.stop()]);
+    }
   }, 120_000);
 
   it('two instances on one database: channel cards with the connector failing and the sending instance killed mid-send: none lost, in order, one duplicate', async () => {
@@ -147,11 +185,12 @@ describe('the bot on PostgreSQL', () => {
     const CHANNEL2 = '19:pg-outbox@thread.tacv2';
     // A short send timeout, so the dead instance's claims (the timeout x 5, and 5 s) run out in seconds.
     const { env, post, where } = instances(databaseUrl, [[ALEX, 'activityStaff'], [ADELE, 'visitator']], CHANNEL2, { OUTBOX_SEND_TIMEOUT_MS: '300', OUTBOX_RETRY_BASE_MS: '100' });
-    const refer = (bot: ChildBot, i: number) => post(bot, execute('referral.createDirect', { cpr: `${String(i + 1).padStart(2, '0')}0540-4444`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX)));
+    const refer = (bot: { url: string }, i: number) => post(bot, execute('referral.createDirect', { cpr: `${String(i + 1).padStart(2, '0')}0540-4444`, name: `Borger ${i}`, askedBy: 'relative', reason: 'Isolerer sig' }, where(ALEX)));
     const cardPosts = () => connector.calls.filter((c) => c.conversationId === CHANNEL2 && c.method === 'POST' && c.body?.attachments);
     const caseOf = (c: { body: any }) => /V-\d{4}-\d{4}/.exec(JSON.stringify(c.body))?.[0];
 
     const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
+    const balancer = await startRoundRobin(() => [a.url, b.url]);
     const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
     try {
       for (const who of [ALEX, ADELE]) expect((await post(a, message('hej', where(who)))).status).toBe(200);
@@ -163,9 +202,11 @@ describe('the bot on PostgreSQL', () => {
       await a.kill();
       release();
       await connector.waitFor(() => cardPosts()[0]?.outcome === 'accepted', 5_000);
-      // Teams answers 503 twice more; B carries on: a referral made on B wakes its worker.
+      // Teams answers 503 twice more; B carries on: the balancer finds A gone and sends every request to B,
+      // and a referral made on B wakes its worker.
       connector.failNext((c) => c.conversationId === CHANNEL2 && c.method === 'POST', failures.serverError(503), 2);
-      for (let i = 6; i < 9; i++) expect((await refer(b, i)).status).toBe(200);
+      for (let i = 6; i < 9; i++) expect((await refer(balancer, i)).status).toBe(200);
+      expect(balancer.served).toEqual([undefined, 3]);
       const referrals = await store.referrals.listOpen();
       expect(referrals).toHaveLength(9);
       await connector.waitFor(() => new Set(cardPosts().filter((c) => c.outcome === 'accepted').map(caseOf)).size === 9, 40_000);
@@ -180,14 +221,14 @@ describe('the bot on PostgreSQL', () => {
       const duplicated = accepted.length - 9;
       expect({ messages: 9, lost: 0, duplicated }).toEqual({ messages: 9, lost: 0, duplicated: 1 });
       expect(b.logs.filter((l) => /"msg":"(turn failed|request failed|outbox worker failed)"/.test(l))).toEqual([]);
-      console.log(`two instances, outbox: 9 channel cards, 0 lost, ${duplicated} duplicated (the one in flight when A died), ${cardPosts().filter((c) => c.outcome === 'refused').length} refused by Teams and retried`);
+      console.log(`two instances, outbox (A killed; the balancer sent the rest to B): 9 channel cards, 0 lost, ${duplicated} duplicated (the one in flight when A died), ${cardPosts().filter((c) => c.outcome === 'refused').length} refused by Teams and retried`);
     } finally {
-      await store.close();
+      await Promise.all([store.close(), balancer.close()]);
       await Promise.all([a.stop(), b.stop()]);
     }
   }, 120_000);
 
-  it('two instances on one database: a burst of 20 presses on one screening card, spread over both: every press answered, none of the answered changes lost', async () => {
+  it('two instances behind a round-robin balancer: a burst of 20 presses on one screening card: every press answered, none of the answered changes lost', async () => {
     const databaseUrl = await db.database();
     const { env, post } = instances(databaseUrl, [[ALEX, 'activityStaff']], CHANNEL);
     const here = { serviceUrl: connector.url, from: ALEX, conversationId: 'a:pg-burst' };
@@ -197,20 +238,21 @@ describe('the bot on PostgreSQL', () => {
       if (!action) throw new Error(`no ${verb} on the card: ${textsOf(card).join(' | ')}`);
       return action.data ?? {};
     };
-    const press = async (bot: ChildBot, verb: string, data: Record<string, unknown>) => {
+    const press = async (bot: { url: string }, verb: string, data: Record<string, unknown>) => {
       const res = await post(bot, execute(verb, data, here));
       return { status: res.status, card: ((await res.json()) as { value?: unknown })?.value };
     };
     const [a, b] = await Promise.all([startChildBot(env, dir), startChildBot(env, dir)]);
+    const balancer = await startRoundRobin(() => [a.url, b.url]);
     const store = await openPostgresStore({ connectionString: databaseUrl, clock: systemClock, migrate: false });
     try {
       expect((await post(a, message('hej', here))).status).toBe(200);
       const start = await press(a, 'screening.start', {});
       const step2 = await press(b, 'screening.submit', { ...buttonData(start.card, 'screening.submit'), cpr: '170340-1555', name: 'Karen Holm', livesAtHome: 'yes', specialStaff: 'no' });
       const ref = buttonData(step2.card, 'screening.add');
-      // Twenty presses of "Tilføj" from the same card, at once, alternating between the instances.
+      // Twenty presses of "Tilføj" from the same card, at once, through the balancer to both instances.
       const answers = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => press(i % 2 ? a : b, 'screening.add', { ...ref, activity: `Aktivitet ${i}`, subArea: 'activeRecreation', importance: '7' }).then((r) => ({ i, ...r }))),
+        Array.from({ length: 20 }, (_, i) => press(balancer, 'screening.add', { ...ref, activity: `Aktivitet ${i}`, subArea: 'activeRecreation', importance: '7' }).then((r) => ({ i, ...r }))),
       );
       expect(answers.map((x) => x.status)).toEqual(Array(20).fill(200));
       const draft = (await store.screenings.get(String(ref.sid)))!;
@@ -222,9 +264,10 @@ describe('the bot on PostgreSQL', () => {
       expect(stored.filter((x) => !added.includes(x))).toEqual([]); // nothing stored that was not answered
       const failed = [...a.logs, ...b.logs].filter((l) => /"msg":"(turn failed|request failed)"/.test(l));
       expect(failed).toEqual([]);
-      console.log(`two instances, burst: 20 presses on one card, ${added.length} added and stored, ${20 - added.length} told the card was old or changed, 0 lost`);
+      expect(balancer.served).toEqual([10, 10]);
+      console.log(`two instances, round robin, burst: 20 presses on one card, ${added.length} added and stored, ${20 - added.length} told the card was old or changed, 0 lost`);
     } finally {
-      await store.close();
+      await Promise.all([store.close(), balancer.close()]);
       await Promise.all([a.stop(), b.stop()]);
     }
   }, 120_000);

@@ -524,4 +524,45 @@ export function storeContract(name: string, harness: ContractHarness): void {
       await store.close();
     });
   });
+
+  describe(`${name}: leases (a conversation's turns one at a time, on every instance)`, () => {
+    const now = () => new Date(AT);
+    const later = (ms: number) => new Date(Date.parse(AT) + ms);
+    it('all keys or none; a held key is refused to others until released or run out; only its holder renews or releases it', async () => {
+      const store = await fresh();
+      const { leases } = store;
+      expect(await leases.acquire(['conv', 'user-a'], 'h1', now(), later(30_000))).toBe(true);
+      // Another turn of the same user in another chat: one key is held, so none is taken.
+      expect(await leases.acquire(['user-a', 'conv-2'], 'h2', now(), later(30_000))).toBe(false);
+      expect(await leases.acquire(['conv-2', 'user-b'], 'h3', now(), later(30_000))).toBe(true);
+      // h2 did not keep conv-2 from its refused try: h3 has it, and h2 may not release h3's.
+      await leases.release(['conv-2', 'user-b'], 'h2');
+      expect(await leases.acquire(['conv-2'], 'h4', now(), later(30_000))).toBe(false);
+      // Only the holder renews.
+      expect(await leases.renew(['conv', 'user-a'], 'h1', later(60_000))).toBe(true);
+      expect(await leases.renew(['conv'], 'h2', later(60_000))).toBe(false);
+      // Renewed past 30 s: still held at 45 s; run out at 60 s, and then another may take it.
+      expect(await leases.acquire(['conv'], 'h5', later(45_000), later(75_000))).toBe(false);
+      expect(await leases.acquire(['conv'], 'h5', later(60_000), later(90_000))).toBe(true);
+      // The old holder's renewal and release no longer touch it.
+      expect(await leases.renew(['conv', 'user-a'], 'h1', later(120_000))).toBe(false);
+      await leases.release(['conv', 'user-a'], 'h1');
+      expect(await leases.acquire(['conv'], 'h6', later(61_000), later(91_000))).toBe(false);
+      expect(await leases.acquire(['user-a'], 'h6', later(61_000), later(91_000))).toBe(true);
+      await leases.release(['conv'], 'h5');
+      expect(await leases.acquire(['conv'], 'h6', later(61_000), later(91_000))).toBe(true);
+      await store.close();
+    });
+
+    it('many holders at once for the same keys: exactly one wins each round', async () => {
+      const store = await fresh();
+      for (let round = 0; round < 5; round++) {
+        const tries = await Promise.all(Array.from({ length: 12 }, (_, i) => store.leases.acquire([`u${i % 3}`, 'conv', `u${(i + 1) % 3}`], `r${round}.h${i}`, now(), later(30_000)).then((ok) => (ok ? i : -1))));
+        const winners = tries.filter((i) => i >= 0);
+        expect(winners).toHaveLength(1);
+        await store.leases.release(['conv', 'u0', 'u1', 'u2'], `r${round}.h${winners[0]}`);
+      }
+      await store.close();
+    });
+  });
 }

@@ -16,6 +16,7 @@ import type {
   ConversationRecord,
   Coordination,
   OutboxMessage,
+  LeaseRepository,
   Referral,
   Repositories,
   Screening,
@@ -407,9 +408,34 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
   const readView = repositories(new Tx());
   const joined = joinedRepositories(readView, () => liveTx()?.repos, transaction);
 
+  // One process holds DATA_DIR (the lock file), so leases live in memory.
+  const held = new Map<string, { holder: string; until: string }>();
+  const leases: LeaseRepository = {
+    async acquire(keys, holder, now, until) {
+      const wanted = [...new Set(keys)];
+      const at = now.toISOString();
+      if (!wanted.every((k) => { const h = held.get(k); return !h || h.holder === holder || h.until <= at; })) return false;
+      for (const k of wanted) held.set(k, { holder, until: until.toISOString() });
+      return true;
+    },
+    async renew(keys, holder, until) {
+      let all = true;
+      for (const k of new Set(keys)) {
+        const h = held.get(k);
+        if (h?.holder === holder) h.until = until.toISOString();
+        else all = false;
+      }
+      return all;
+    },
+    async release(keys, holder) {
+      for (const k of keys) if (held.get(k)?.holder === holder) held.delete(k);
+    },
+  };
+
   return {
     engine,
     ...joined,
+    leases,
     transaction,
     afterCommit: (fn) => afterCommitOf(liveTx(), fn),
     status: () => engine.status(),

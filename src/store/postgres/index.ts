@@ -440,6 +440,32 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
       await running.query(`UPDATE ${table} SET version = $2 WHERE ${table === 'staff' ? 'key' : 'id'} = $1`, [id, version]);
     },
     ...joined,
+    leases: {
+      // One statement each (no transaction to hold open): a row is taken if it is free, ran out, or
+      // is the holder's already. Keys are taken in sorted order, so two holders never deadlock.
+      async acquire(keys, holder, now, until) {
+        const wanted = [...new Set(keys)].sort();
+        const taken = await poolQuery(
+          `INSERT INTO leases (key, holder, until) SELECT key, $2, $4 FROM unnest($1::text[]) AS w(key) ORDER BY key
+           ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
+           WHERE leases.until <= $3 OR leases.holder = EXCLUDED.holder
+           RETURNING key`,
+          [wanted, holder, now.toISOString(), until.toISOString()],
+        );
+        if (taken.rowCount === wanted.length) return true;
+        // Some were held by someone else: give back the ones taken, so it is all or none.
+        if (taken.rowCount) await poolQuery('DELETE FROM leases WHERE key = ANY($1::text[]) AND holder = $2', [taken.rows.map((r) => r.key), holder]);
+        return false;
+      },
+      async renew(keys, holder, until) {
+        const wanted = [...new Set(keys)];
+        const r = await poolQuery('UPDATE leases SET until = $3 WHERE key = ANY($1::text[]) AND holder = $2', [wanted, holder, until.toISOString()]);
+        return r.rowCount === wanted.length;
+      },
+      async release(keys, holder) {
+        await poolQuery('DELETE FROM leases WHERE key = ANY($1::text[]) AND holder = $2', [[...new Set(keys)], holder]);
+      },
+    },
     transaction,
     afterCommit: (fn) => afterCommitOf(liveTx(), fn),
     status: () => (closed ? { status: 'error', detail: 'the store is closed' } : lastError ? { status: 'error', detail: 'the database did not answer' } : { status: 'ok' }),
