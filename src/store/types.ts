@@ -305,6 +305,8 @@ export interface ConversationRepository {
 /** Turn state for the Teams layer: compare-and-set on an eTag. */
 export interface StateRepository {
   get(key: string): Promise<StateItem | undefined>;
+  /** The items stored under any of `keys` (a turn's conversation and user state, in one read). */
+  getMany(keys: string[]): Promise<Record<string, StateItem>>;
   /** `expected` undefined or '*' writes unconditionally; otherwise only if the stored item's eTag matches (MemoryStorage's rule). */
   compareAndSet(key: string, value: Record<string, unknown>, expected: string | undefined): Promise<CasResult>;
   delete(key: string): Promise<void>;

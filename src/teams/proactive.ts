@@ -1,6 +1,7 @@
 // Proactive messages in Teams: where the bot can reach people (conversation references, a channel's
 // own id rather than a reply thread's), and the outbox's transport: post, update in place (PUT),
 // or open a 1:1 chat with a staff member who has the app but never wrote to the bot.
+import { isDeepStrictEqual } from 'node:util';
 import {
   CardFactory,
   MessageFactory,
@@ -52,7 +53,8 @@ export async function rememberConversation(store: Store, activity: Partial<Activ
   const record = conversationRecordOf(activity, clock.now());
   if (!record) return;
   const existing = await store.conversations.get(record.id);
-  if (existing && JSON.stringify(existing.reference) === JSON.stringify(record.reference) && JSON.stringify(existing.user) === JSON.stringify(record.user)) return;
+  // Compared as values: PostgreSQL's jsonb gives the keys back in its own order.
+  if (existing && isDeepStrictEqual(existing.reference, record.reference) && isDeepStrictEqual(existing.user ?? null, record.user ?? null)) return;
   await store.conversations.save(record);
 }
 

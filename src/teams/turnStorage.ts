@@ -13,8 +13,9 @@ export class StoreStorage implements Storage {
 
   async read(keys: string[]): Promise<StoreItems> {
     const items: StoreItems = {};
+    const stored = await this.state.getMany(keys);
     for (const key of keys) {
-      const item = await this.state.get(key);
+      const item = stored[key];
       if (item) items[key] = { ...structuredClone(item.value), eTag: item.eTag };
     }
     return items;

@@ -519,6 +519,8 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect((await store.state.compareAndSet('k', { n: 4 }, '*')).ok).toBe(true);
       expect((await store.state.compareAndSet('new', { n: 1 }, 'made-up')).ok).toBe(true);
       expect((await store.state.get('k'))?.value).toEqual({ n: 4 });
+      // Several keys in one read: those stored, the rest left out.
+      expect(await store.state.getMany(['k', 'new', 'never'])).toEqual({ k: { value: { n: 4 }, eTag: expect.any(String) }, new: { value: { n: 1 }, eTag: expect.any(String) } });
       await store.state.delete('k');
       expect(await store.state.get('k')).toBeUndefined();
       await store.close();

@@ -9,6 +9,8 @@ import { openPostgresStore } from '../../src/store/postgres/index.js';
 import type { Store } from '../../src/store/types.js';
 import { startTestDatabase, type TestDatabase } from '../helpers/postgres.js';
 import { storeContract } from './contract.js';
+import pg from 'pg';
+import { rememberConversation } from '../../src/teams/proactive.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -58,5 +60,75 @@ describe('signing in with the managed identity', () => {
     expect(await store.citizens.count()).toBe(0);
     expect(new Set(scopes)).toEqual(new Set([POSTGRES_ENTRA_SCOPE]));
     expect(POSTGRES_ENTRA_SCOPE).toBe('https://ossrdbms-aad.database.windows.net/.default');
+  });
+});
+
+describe('round trips a turn does not need', () => {
+  /** The statements a store sends while `fn` runs, as their first words. */
+  async function statements(store: Store, fn: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, text: unknown, ...rest: unknown[]) {
+      sent.push(String(typeof text === 'string' ? text : (text as { text?: string })?.text).replace(/\s+/g, ' ').slice(0, 40));
+      return (query as (...a: unknown[]) => unknown).call(this, text, ...rest);
+    } as typeof query;
+    try {
+      await fn();
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    void store;
+    return sent;
+  }
+
+  it('a transaction that only reads sends no BEGIN or COMMIT; one that writes is one transaction, and a failed write inside rolls all of it back', async () => {
+    const store = await openPostgresStore({ connectionString: db.url, schema: db.schema(), clock: new TestClock('2026-11-24T09:00:00Z') });
+    open.push(store);
+    const AT = '2026-11-24T09:00:00.000Z';
+    const reads = await statements(store, () => store.transaction(async (tx) => [await tx.citizens.findByCpr('0101401234'), await tx.state.getMany(['a', 'b'])]));
+    expect(reads.filter((s) => /^(BEGIN|COMMIT)/.test(s))).toEqual([]);
+    const writes = await statements(store, () =>
+      store.transaction(async (tx) => {
+        await tx.citizens.findByCpr('0101401234');
+        await tx.citizens.save({ id: 'c1', cpr: '0101401234', name: 'Borger', createdAt: AT, updatedAt: AT });
+      }),
+    );
+    // Reads first, outside; BEGIN just before the first write; COMMIT at the end; once each.
+    const begin = writes.indexOf('BEGIN');
+    expect(writes.slice(0, begin).every((s) => s.startsWith('SELECT'))).toBe(true);
+    expect(writes[begin + 1]).toMatch(/^INSERT INTO citizens/);
+    expect(writes.filter((s) => s === 'BEGIN' || s === 'COMMIT')).toEqual(['BEGIN', 'COMMIT']);
+    expect(writes.at(-1)).toBe('COMMIT');
+    // A read first, then two writes, the second refused: neither is kept.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.citizens.get('c1');
+        await tx.citizens.save({ id: 'c2', cpr: '0201401234', name: 'Borger 2', createdAt: AT, updatedAt: AT });
+        await tx.citizens.save({ id: 'c3', cpr: '0101401234', name: 'Samme CPR', createdAt: AT, updatedAt: AT });
+      }),
+    ).rejects.toThrow();
+    expect(await store.citizens.get('c2')).toBeUndefined();
+    expect(await store.citizens.count()).toBe(1);
+  });
+
+  it('a conversation\'s reference is written when it changes, not on every turn (jsonb gives keys back in its own order)', async () => {
+    const store = await openPostgresStore({ connectionString: db.url, schema: db.schema(), clock: new TestClock('2026-11-24T09:00:00Z') });
+    open.push(store);
+    const activity = {
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.example.test/',
+      from: { id: '29:alex', name: 'Alex', aadObjectId: '00000000-0000-0000-0000-000000000020' },
+      recipient: { id: '28:bot', name: 'Aktiv Assistent' },
+      conversation: { id: 'a:pg-reference', conversationType: 'personal', tenantId: '11111111-1111-4111-8111-111111111111' },
+      channelData: { tenant: { id: '11111111-1111-4111-8111-111111111111' } },
+    };
+    const clock = new TestClock('2026-11-24T09:00:00Z');
+    const first = await statements(store, () => rememberConversation(store, activity, clock));
+    expect(first.filter((s) => s.startsWith('INSERT INTO conversations'))).toHaveLength(1);
+    const again = await statements(store, () => rememberConversation(store, activity, clock));
+    expect(again.filter((s) => !s.startsWith('SELECT'))).toEqual([]);
+    const moved = await statements(store, () => rememberConversation(store, { ...activity, serviceUrl: 'https://smba.example.test/emea/' }, clock));
+    expect(moved.filter((s) => s.startsWith('INSERT INTO conversations'))).toHaveLength(1);
   });
 });

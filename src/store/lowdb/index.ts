@@ -314,6 +314,14 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       },
       state: {
         get: async (key) => get<StateItem>('state', key),
+        async getMany(keys) {
+          const items: Record<string, StateItem> = {};
+          for (const key of keys) {
+            const item = get<StateItem>('state', key);
+            if (item) items[key] = item;
+          }
+          return items;
+        },
         async compareAndSet(key, value, expected) {
           const current = get<StateItem>('state', key);
           // As MemoryStorage: an eTag only guards an item that exists.

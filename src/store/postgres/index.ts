@@ -316,6 +316,10 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
           const r = await query('SELECT value, etag FROM turn_state WHERE key = $1', [key]);
           return r.rows[0] ? ({ value: r.rows[0].value, eTag: r.rows[0].etag } as StateItem) : undefined;
         },
+        async getMany(keys) {
+          const r = await query('SELECT key, value, etag FROM turn_state WHERE key = ANY($1::text[])', [keys]);
+          return Object.fromEntries(r.rows.map((row) => [row.key, { value: row.value, eTag: row.etag }]));
+        },
         async compareAndSet(key, value, expected) {
           const eTag = unique();
           if (expected === undefined || expected === '*') {
@@ -373,10 +377,22 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     if (running) return savepoint(running, fn);
     if (closed) throw new Error('The store is closed');
     const client = await pool.connect();
+    // BEGIN is sent with the first statement that writes or locks: a transaction that only reads
+    // (most turns' bookkeeping) costs no BEGIN and COMMIT round trips. Under READ COMMITTED each
+    // statement sees what was committed when it started, inside a transaction or not, so a read
+    // before BEGIN sees the same as one after it; versions guard what was read.
+    let begun = false;
     const tx: Tx = {
       live: true,
       // Never on a connection handed back to the pool: a straggler after the end gets an error.
-      query: (text, values) => (tx.live ? client.query(text, values) : Promise.reject(new Error('The transaction has ended'))),
+      query: async (text, values) => {
+        if (!tx.live) throw new Error('The transaction has ended');
+        if (!begun && !plainRead(text)) {
+          begun = true;
+          await client.query('BEGIN');
+        }
+        return client.query(text, values);
+      },
       bases: new Map(),
       after: [],
       repos: undefined as unknown as Repositories,
@@ -385,15 +401,16 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     tx.repos = repositories(tx, tx.query);
     let result: T;
     try {
-      await client.query('BEGIN');
       result = await context.run(tx, () => fn(tx.repos));
       // An error caught inside leaves PostgreSQL's transaction aborted, and COMMIT then rolls back
       // without raising: that must not pass for success.
-      const committed = await client.query('COMMIT');
-      if (committed.command === 'ROLLBACK') throw new Error('The database rolled the transaction back (an error inside it was caught and ignored)');
+      if (begun) {
+        const committed = await client.query('COMMIT');
+        if (committed.command === 'ROLLBACK') throw new Error('The database rolled the transaction back (an error inside it was caught and ignored)');
+      }
     } catch (err) {
       tx.live = false;
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (begun) await client.query('ROLLBACK').catch(() => undefined);
       client.release();
       throw uniqueViolation(err) ?? err;
     }
@@ -475,6 +492,11 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
       await pool.end();
     },
   };
+}
+
+/** A statement that only reads and takes no lock: it needs no transaction around it. */
+function plainRead(text: string): boolean {
+  return /^\s*SELECT\b/i.test(text) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|nextval|setval/i.test(text);
 }
 
 /** A unique index refused a row (two writers at once): the same error as the embedded store's. Never the row's values (a CPR number). */
