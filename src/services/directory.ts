@@ -52,7 +52,7 @@ export interface Person extends StaffKey {
 const SEEN_REFRESH_MS = 60 * 60 * 1000;
 
 export class Directory {
-  private assignedByAdmin: boolean | undefined;
+  private assignedByAdmin = false;
 
   constructor(
     private readonly store: Store,
@@ -62,7 +62,9 @@ export class Directory {
   /** Everyone has every role: local mode with no roles configured anywhere. */
   async openMode(): Promise<boolean> {
     if (!this.options.localMode || this.options.admins.length || this.options.seed.length) return false;
-    if (this.assignedByAdmin === undefined) {
+    // Once an admin has set roles, open mode is over for good; until then it is asked of the store on
+    // each turn, so an admin's change on another instance (one database) counts here at once.
+    if (!this.assignedByAdmin) {
       this.assignedByAdmin = (await this.store.staff.list()).some((m) => m.rolesSetBy?.by === 'admin');
     }
     return !this.assignedByAdmin;
@@ -89,7 +91,23 @@ export class Directory {
 
   async rolesOf(key: StaffKey): Promise<Role[]> {
     if (await this.openMode()) return [...ROLES];
-    const member = await this.store.staff.get(key);
+    return this.rolesFrom(key, await this.store.staff.get(key));
+  }
+
+  /**
+   * What a turn needs to know about the person: roles, open mode and language, from one read of
+   * their record (`member`: the record as read already this turn, if it was).
+   */
+  async forTurn(key: StaffKey, clientLocale: string | undefined, member?: StaffMember): Promise<{ roles: Role[]; openMode: boolean; lang: Lang }> {
+    const [open, record] = await Promise.all([this.openMode(), member ?? this.store.staff.get(key)]);
+    return {
+      roles: open ? [...ROLES] : this.rolesFrom(key, record),
+      openMode: open,
+      lang: chooseLanguage(this.policy, { chosen: record?.language, clientLocale }),
+    };
+  }
+
+  private rolesFrom(key: StaffKey, member: StaffMember | undefined): Role[] {
     const roles = new Set<Role>(['staff']);
     if (member?.rolesSetBy?.by === 'admin') member.roles.forEach((r) => roles.add(r));
     else this.seedFor(key)?.roles.forEach((r) => roles.add(r));

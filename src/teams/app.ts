@@ -16,7 +16,7 @@ import { Referrals } from '../services/referrals.js';
 import { t } from '../i18n/index.js';
 import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
-import { isConflict, type Store } from '../store/index.js';
+import { isConflict, type StaffMember, type Store } from '../store/index.js';
 import { authenticate, processAuthenticated } from './adapter.js';
 import { forClient, submittedPress, type CardActionMode } from './cardActions.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
@@ -54,6 +54,9 @@ export interface Bot {
   services: Services;
 }
 
+/** Where the bookkeeping at the start of a turn leaves the person's record for the turn to read. */
+const SEEN_MEMBER = Symbol('aktiv.seenMember');
+
 /** What an Action.Execute invoke carries; anything else is a stale or forged card. */
 const ExecuteValue = z.object({
   action: z.object({
@@ -80,10 +83,14 @@ export function createBot(options: BotOptions): Bot {
   listenForReferralCards(services);
 
   /** The flows' view of this turn, with the person's roles from the directory. */
-  const turnFor = async (activity: Partial<Activity>): Promise<Turn> => {
+  const turnFor = async (context: TurnContext): Promise<Turn> => {
+    const activity = context.activity;
     const staff = staffKeyOf(activity) ?? { tenantId: tenantOf(activity) ?? 'local', aadObjectId: activity.from?.id ?? '' };
-    const [roles, openMode, lang] = await Promise.all([directory.rolesOf(staff), directory.openMode(), directory.languageFor(staff, localeOf(activity))]);
-    return turnOf(activity, botId, { staff, roles, openMode, lang });
+    // The person's record as this turn's bookkeeping read it (one read a turn), if it did.
+    const seen = context.turnState.get(SEEN_MEMBER) as StaffMember | undefined;
+    const member = seen && seen.tenantId === staff.tenantId && seen.aadObjectId === staff.aadObjectId ? seen : undefined;
+    const who = await directory.forTurn(staff, localeOf(activity), member);
+    return turnOf(activity, botId, { staff, ...who });
   };
 
   /**
@@ -137,7 +144,9 @@ export function createBot(options: BotOptions): Bot {
       await rememberConversation(store, context.activity, options.clock);
       const staff = staffKeyOf(context.activity);
       if (staff && context.activity.from?.role !== 'bot') {
-        await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });
+        const member = await directory.seen({ ...staff, userId: context.activity.from?.id, name: context.activity.from?.name, locale: localeOf(context.activity) });
+        // Committed with this bookkeeping below; the turn's roles and language are read from it.
+        store.afterCommit(() => context.turnState.set(SEEN_MEMBER, member));
         // Whatever waits for this person (a card they could not be reached with) is tried again now.
         await options.outbox?.retryNowFor(staff);
       }
@@ -160,14 +169,14 @@ export function createBot(options: BotOptions): Bot {
         if (p.aadObjectId) await directory.seen({ tenantId, aadObjectId: p.aadObjectId, userId: p.id, name: p.name });
       }
     });
-    if (botWasAdded) await send(context, [helpReply(await turnFor(context.activity))], mode);
+    if (botWasAdded) await send(context, [helpReply(await turnFor(context))], mode);
   });
 
   // Every Action.Execute from our cards: validate the payload, check on the server, dispatch on the verb.
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
     async (context) => {
-      const turn = await turnFor(context.activity);
+      const turn = await turnFor(context);
       const result = await changing(turn, () => execute(turn, services, context.activity.value));
       await sendInvokeCard(context, result.card, mode);
       if (result.also?.length) await send(context, result.also, mode);
@@ -186,7 +195,7 @@ export function createBot(options: BotOptions): Bot {
   );
 
   app.activity(ActivityTypes.Message, async (context) => {
-    const turn = await turnFor(context.activity);
+    const turn = await turnFor(context);
     const text = context.activity.text;
     // A message with a value and no text is an Action.Submit press: the same verb handlers and checks
     // as Action.Execute, and the card it came from is replaced in place.

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { loadRolesFile, RolesFileError } from '../../src/services/directory.js';
+import { Directory, loadRolesFile, RolesFileError } from '../../src/services/directory.js';
 import { projectRoot } from '../../src/paths.js';
 import { ALEX, MEGAN, TENANT } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, textsOf } from '../helpers/conversation.js';
@@ -68,6 +68,17 @@ describe('local mode with nothing configured', () => {
     expect(await c.directory.openMode()).toBe(false);
     expect(await c.directory.rolesOf(megan)).toEqual(['staff', 'visitator']);
     expect(await c.directory.rolesOf({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId })).toContain('admin');
+  });
+
+  it('ends open mode on every instance: a directory that saw it open learns of the admin\'s change from the store', async () => {
+    const c = await conversation();
+    // Another instance on the same store, which has seen open mode already.
+    const other = new Directory(c.store, { admins: [], seed: [], localMode: true, clock: c.clock });
+    expect(await other.openMode()).toBe(true);
+    await c.say('hjælp', { from: MEGAN });
+    await c.press('roles.save', { person: MEGAN.aadObjectId, roles: 'visitator' });
+    expect(await other.openMode()).toBe(false);
+    expect(await other.rolesOf(megan)).toEqual(['staff', 'visitator']);
   });
 });
 
