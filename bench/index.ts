@@ -3,8 +3,10 @@ import { benchOverlaps } from './overlaps.js';
 import { benchStore } from './store.js';
 import { benchTurn } from './turn.js';
 import { benchSize } from './size.js';
+import { benchHttp } from './http.js';
 
 await benchTurn();
 await benchStore();
 await benchOverlaps();
 await benchSize();
+await benchHttp();

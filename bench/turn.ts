@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryStorage, TestAdapter, type Activity } from 'botbuilder';
+import pg from 'pg';
 import { Application, TurnState } from '@microsoft/teams-ai';
 import * as ACData from 'adaptivecards-templating';
 import { systemClock } from '../src/clock.js';
@@ -76,14 +77,15 @@ async function bareTurn(): Promise<{ wall: number; cpu: number }> {
 }
 
 /** One screening step: add an activity on step 2 (and take it off again), as a staff member presses it. */
-export async function screeningStep(database?: { url: string; schema: string }): Promise<{ wall: number; cpu: number; writesPerStep: number }> {
+export async function screeningStep(database?: { url: string; schema: string }): Promise<{ wall: number; cpu: number; writesPerStep: number; roundTripsPerStep: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'aa-bench-turn-'));
   // Action.Execute: the answer is the invoke's own (Action.Submit, the default, does the same work and updates the card in place).
   const config = loadConfig({ DATA_DIR: dir, ROLES_FILE: '', CARD_ACTIONS: 'execute' });
   const log = createLogger('error');
   const store = database ? await openPostgresStore({ connectionString: database.url, schema: database.schema, clock: systemClock }) : await openStore(dir, systemClock);
   try {
-    const directory = new Directory(store, { admins: [], seed: [], localMode: true, clock: systemClock });
+    // Roles from a roles file, as in production (not local mode's "everyone has every role").
+    const directory = new Directory(store, { admins: [], seed: [{ aadObjectId: who.aadObjectId, roles: ['activityStaff'] }], localMode: true, clock: systemClock });
     const teams = createAdapter(config);
     const outbox = new Outbox(store, new TeamsTransport(teams, '', store, log, systemClock), log, { clock: systemClock, retryBaseMs: 1000, giveUpAfterMs: 3600_000, reportText: async () => '' });
     const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
@@ -106,11 +108,23 @@ export async function screeningStep(database?: { url: string; schema: string }):
     // The embedded store counts its fsynced batches; PostgreSQL commits once per transaction (not counted here).
     const engine = (store as unknown as { engine?: { durableWrites: number } }).engine ?? { durableWrites: Number.NaN };
     const before = engine.durableWrites;
-    const figures = await measure(async (i) => {
-      if (i % 2 === 0) await press('screening.add', { activity: `Gå ture ${i}`, subArea: 'activeRecreation', importance: '7' });
-      else await press('screening.remove', {});
-    });
-    return { ...figures, writesPerStep: (engine.durableWrites - before) / (WARMUP + RUNS) };
+    // Statements sent to PostgreSQL (each one round trip), counted on pg's client.
+    let statements = 0;
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      statements++;
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    let figures: { wall: number; cpu: number };
+    try {
+      figures = await measure(async (i) => {
+        if (i % 2 === 0) await press('screening.add', { activity: `Gå ture ${i}`, subArea: 'activeRecreation', importance: '7' });
+        else await press('screening.remove', {});
+      });
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    return { ...figures, writesPerStep: (engine.durableWrites - before) / (WARMUP + RUNS), roundTripsPerStep: statements / (WARMUP + RUNS) };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -167,6 +181,7 @@ export async function benchTurn(): Promise<void> {
   console.log(`PostgreSQL step / embedded step: ${(onPostgres.wall / step.wall).toFixed(1)}x wall, ${(onPostgres.cpu / step.cpu).toFixed(1)}x CPU (this process's CPU; the server's is not counted)`);
   console.log(`screening step / bare turn: ${(step.wall / bare.wall).toFixed(1)}x wall, ${(step.cpu / bare.cpu).toFixed(1)}x CPU; step / one fsync: ${(step.wall / fsync.wall).toFixed(1)}x wall`);
   console.log(`durable writes per screening step: ${step.writesPerStep.toFixed(2)} (the floor for a step that changes data: 1)`);
+  console.log(`statements sent to PostgreSQL per screening step (one round trip each): ${onPostgres.roundTripsPerStep.toFixed(1)}`);
   const goal = fsync.wall + 3 * bare.wall;
   console.log(`goal: a step within one fsync + 3x the bare turn = ${goal.toFixed(0)} µs; measured ${step.wall.toFixed(0)} µs (${((step.wall / goal) * 100).toFixed(0)}% of the goal); CPU beyond the bare turn: ${(step.cpu - bare.cpu).toFixed(0)} µs`);
 }
