@@ -66,13 +66,13 @@ export async function copyToPostgres(from: Engine, to: PostgresStore): Promise<C
         await keep(collection, collection === 'staff' ? staffKeyString(r as StaffMember) : r.id!, r.version);
       }
     }
-    for (const e of all<VisitEventRecord>('visitEvents').sort((a, b) => a.at.localeCompare(b.at))) {
+    for (const e of (await from.all<VisitEventRecord>('visitEvents')).sort((a, b) => a.at.localeCompare(b.at))) {
       const { id: _id, ...event } = e;
       await tx.visitEvents.append(event);
     }
     for (const m of all<OutboxMessage>('outbox')) await tx.outbox.save(m);
     // In the order of their numbers, so the trail reads the same (the numbers themselves are new).
-    for (const e of all<AuditEntry>('audit').sort((a, b) => a.seq - b.seq)) {
+    for (const e of (await from.all<AuditEntry>('audit')).sort((a, b) => a.seq - b.seq)) {
       const { seq: _seq, ...entry } = e;
       await tx.audit.append(entry);
     }

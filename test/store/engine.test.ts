@@ -269,3 +269,81 @@ describe('queries', () => {
     await again.close();
   });
 });
+
+describe('the audit trail and visit events on disk, not in memory', () => {
+  const T = '11111111-1111-4111-8111-111111111111';
+  const ALEX = { tenantId: T, aadObjectId: '00000000-0000-0000-0000-0000000000a1' };
+  const entry = (citizenId: string, what: string) => ({ actor: ALEX, citizenId, action: 'read' as const, purpose: 'test', what });
+  const inMemory = (store: unknown, c: string) => [...((store as any).engine.entries(c) as Iterable<unknown>)].length;
+
+  it('a fold moves them to history files; every query, restart and the next number still see them, once', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    for (let i = 0; i < 30; i++) await store.audit.append(entry(`c${i % 3}`, `opslag ${i} – æøå`));
+    await store.visitEvents.append({ at: '2026-11-01T09:00:00.000Z', service: 'dementia', kind: 'planned' });
+    await (store as any).engine.compact();
+    expect(inMemory(store, 'audit')).toBe(0);
+    expect(inMemory(store, 'visitEvents')).toBe(0);
+    // Recent ones stay in memory until the next fold; a query sees both, in order.
+    await store.audit.append(entry('c0', 'efter folden'));
+    await store.visitEvents.append({ at: '2026-11-20T09:00:00.000Z', service: 'dementia', kind: 'overlapFound' });
+    const trail = await store.audit.forCitizen('c0');
+    expect(trail.map((e) => e.what)).toEqual([...Array.from({ length: 10 }, (_, i) => `opslag ${i * 3} – æøå`), 'efter folden']);
+    expect(trail.map((e) => e.seq)).toEqual([...trail.map((e) => e.seq)].sort((a, b) => a - b));
+    expect((await store.visitEvents.since('2026-11-01T00:00:00.000Z')).map((e) => e.kind)).toEqual(['planned', 'overlapFound']);
+    expect((await store.visitEvents.since('2026-11-10T00:00:00.000Z')).map((e) => e.kind)).toEqual(['overlapFound']);
+    // Inside a transaction, its own entries too.
+    await store.transaction(async (tx) => {
+      await tx.audit.append(entry('c0', 'i transaktionen'));
+      expect((await tx.audit.forCitizen('c0')).at(-1)?.what).toBe('i transaktionen');
+    });
+    await store.close();
+    expect(readFileSync(path.join(dir, 'history-audit.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(32);
+    expect(readFileSync(path.join(dir, 'snapshot.jsonl'), 'utf8')).not.toContain('opslag');
+
+    const again = await openLowdbStore(dir, { clock: systemClock });
+    expect(inMemory(again, 'audit')).toBe(0);
+    expect((await again.audit.forCitizen('c0')).map((e) => e.what).slice(-2)).toEqual(['efter folden', 'i transaktionen']);
+    expect((await again.audit.forCitizen('c1'))).toHaveLength(10);
+    expect((await again.visitEvents.since('2026-01-01T00:00:00.000Z'))).toHaveLength(2);
+    expect((again as any).engine.count('audit')).toBe(32);
+    // Numbers go on from the last one on disk.
+    const next = await again.audit.append(entry('c2', 'ny'));
+    expect(next.seq).toBe(Math.max(...(await again.audit.forCitizen('c0')).map((e) => e.seq)) + 1);
+    await again.close();
+  });
+
+  it('a fold that died after writing the history but before its snapshot: the history is cut back, and each entry is there once', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    for (let i = 0; i < 10; i++) await store.audit.append(entry('c0', `før ${i}`));
+    await (store as any).engine.compact();
+    for (let i = 0; i < 5; i++) await store.audit.append(entry('c0', `efter ${i}`));
+    await (store as any).engine.close({ compact: false });
+    // As if a fold had appended the five to the history and died before its snapshot replaced the old one.
+    const file = path.join(dir, 'history-audit.jsonl');
+    const logged = readdirSync(dir)
+      .filter((f) => f.startsWith('wal-'))
+      .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l)))
+      .flatMap((l) => ('t' in l ? l.t : [l]))
+      .filter((op) => op.c === 'audit');
+    expect(logged).toHaveLength(5);
+    appendFileSync(file, logged.map((op) => JSON.stringify({ k: op.k, v: op.v })).join('\n') + '\n{"k":"torn');
+    const again = await openLowdbStore(dir, { clock: systemClock });
+    expect((await again.audit.forCitizen('c0')).map((e) => e.what)).toEqual([...Array.from({ length: 10 }, (_, i) => `før ${i}`), ...Array.from({ length: 5 }, (_, i) => `efter ${i}`)]);
+    await again.close();
+    const again2 = await openLowdbStore(dir, { clock: systemClock });
+    expect((await again2.audit.forCitizen('c0'))).toHaveLength(15);
+    await again2.close();
+  });
+
+  it('a history file shorter than its snapshot says is refused, not read as less', async () => {
+    const dir = tempDir();
+    const store = await openLowdbStore(dir, { clock: systemClock });
+    for (let i = 0; i < 10; i++) await store.audit.append(entry('c0', `opslag ${i}`));
+    await store.close();
+    const file = path.join(dir, 'history-audit.jsonl');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 100));
+    await expect(openLowdbStore(dir, { clock: systemClock })).rejects.toThrow(/history-audit\.jsonl is shorter than its snapshot says/);
+  });
+});

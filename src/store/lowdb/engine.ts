@@ -11,6 +11,7 @@ import { fsyncDir } from './durableFile.js';
 import { StreamedSnapshot } from './streamedSnapshot.js';
 import type { Clock } from '../../clock.js';
 import { acquireLock } from './lock.js';
+import { HistoryFile } from './history.js';
 
 export type Collection = Record<string, unknown>;
 
@@ -19,6 +20,8 @@ interface Snapshot {
   /** The first log file whose lines are not yet in this snapshot. */
   walSeq: number;
   collections: Record<string, Collection>;
+  /** How long each history file was when this snapshot was made. */
+  history?: Record<string, number>;
 }
 
 /** One change: set a record, or delete it. */
@@ -33,6 +36,11 @@ export interface EngineOptions {
   compactAfterBytes?: number;
   /** Skip fsync: only for building benchmark data sets, never for the bot. */
   unsafeNoSync?: boolean;
+  /**
+   * Append-only collections kept on disk once the log is folded (src/store/lowdb/history.ts): only
+   * added to, never changed or deleted; read through `historyLookup` and `all`, not `get`.
+   */
+  history?: string[];
 }
 
 export interface IndexDefinition {
@@ -60,6 +68,7 @@ export class Engine {
   private closed = false;
   private releaseLock!: () => void;
   private readonly indexes = new Map<string, { def: IndexDefinition; map: Map<string, Set<string>> }[]>();
+  private readonly histories = new Map<string, HistoryFile>();
   private readonly compactAfterBytes: number;
 
   private constructor(readonly dir: string, private readonly options: EngineOptions) {
@@ -75,8 +84,9 @@ export class Engine {
         list.push({ def, map: new Map() });
         engine.indexes.set(def.collection, list);
       }
-      await engine.load();
+      await engine.load(indexes);
     } catch (err) {
+      for (const h of engine.histories.values()) await h.close().catch(() => undefined);
       engine.releaseLock();
       throw err;
     }
@@ -91,7 +101,7 @@ export class Engine {
     return path.join(this.dir, `wal-${seq}.log`);
   }
 
-  private async load(): Promise<void> {
+  private async load(indexes: IndexDefinition[]): Promise<void> {
     const adapter = new StreamedSnapshot(this.snapshotPath());
     adapter.beforeRename = async () => {
       await this.flush();
@@ -110,10 +120,21 @@ export class Engine {
       .filter((m): m is RegExpExecArray => !!m)
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b);
+    for (const c of this.options.history ?? []) {
+      const sizes = this.db.data.history ?? {};
+      this.histories.set(c, await HistoryFile.open(this.dir, c, indexes.filter((d) => d.collection === c), !this.options.unsafeNoSync, sizes[c] ?? 0));
+    }
     for (const seq of seqs) {
       // Logs older than the snapshot were folded into it; a crash before their removal leaves them.
       if (seq < this.db.data.walSeq) unlinkSync(this.walPath(seq));
       else this.replay(seq);
+    }
+    // A history record both on disk and in memory (its log line went into the next log while a fold
+    // moved it): the copy on disk is the one kept.
+    for (const [c, history] of this.histories) {
+      const records = this.db.data.collections[c];
+      if (records) for (const k of Object.keys(records)) if (history.hadAtOpen(k)) delete records[k];
+      history.opened();
     }
     for (const [collection, list] of this.indexes) {
       const records = this.db.data.collections[collection] ?? {};
@@ -179,8 +200,32 @@ export class Engine {
     return !!records && Object.prototype.hasOwnProperty.call(records, key);
   }
 
+  /** Records in a collection (a history's on disk too). */
   count(collection: string): number {
-    return Object.keys(this.db.data.collections[collection] ?? {}).length;
+    return Object.keys(this.db.data.collections[collection] ?? {}).length + (this.histories.get(collection)?.count ?? 0);
+  }
+
+  /** Every record of a collection, a history's on disk too (in the order added), then those in memory. */
+  async all<T>(collection: string): Promise<T[]> {
+    const inMemory = [...this.entries<T>(collection)];
+    const onDisk = await (this.histories.get(collection)?.scanKeyed<T>() ?? Promise.resolve([]));
+    const seen = new Set(onDisk.map(([k]) => k));
+    return [...onDisk.map(([, v]) => v), ...inMemory.filter(([k]) => !seen.has(k)).map(([, v]) => v)];
+  }
+
+  /** A history's records on disk that an index finds under `indexKey` (those still in memory: `lookup`). Called in the same tick as `lookup`, the two see every record once or twice, never not at all. */
+  historyLookup<T>(collection: string, indexName: string, indexKey: string): Promise<T[]> {
+    return this.histories.get(collection)?.lookup<T>(indexName, indexKey) ?? Promise.resolve([]);
+  }
+
+  /** A history's records on disk that `keep` accepts (those still in memory: `entries`). */
+  historyScan<T>(collection: string, keep: (value: T) => boolean): Promise<T[]> {
+    return this.histories.get(collection)?.scan<T>(keep) ?? Promise.resolve([]);
+  }
+
+  /** The greatest key of a history on disk. */
+  historyLastKey(collection: string): string | undefined {
+    return this.histories.get(collection)?.lastKey;
   }
 
   *entries<T>(collection: string): IterableIterator<[string, T]> {
@@ -265,6 +310,7 @@ export class Engine {
     if (options.compact !== false && !this.failed && this.walBytes > 0) await this.foldLog();
     this.closed = true;
     await this.wal.close();
+    for (const h of this.histories.values()) await h.close();
     this.releaseLock();
   }
 
@@ -288,7 +334,24 @@ export class Engine {
    * gives every record its last state, as after any restart.
    */
   private async foldLog(): Promise<void> {
-    const next = await this.io(() => this.switchLog());
+    const { next, moving } = await this.io(async () => {
+      // What is in memory now is on disk in the old logs: history records among it may leave memory.
+      await this.writeBatch();
+      const next = await this.switchLog();
+      const moving = [...this.histories.keys()].map((c) => [c, Object.entries(this.db.data.collections[c] ?? {})] as const);
+      return { next, moving };
+    });
+    // History first, durably; then out of memory; then the snapshot that no longer holds them says
+    // how long the history is. A crash in between leaves them in the old logs and snapshot.
+    for (const [c, records] of moving) await this.histories.get(c)!.append(records);
+    for (const [c, records] of moving) {
+      const inMemory = this.db.data.collections[c]!;
+      for (const [k, v] of records) {
+        this.reindex(c, k, v, undefined);
+        delete inMemory[k];
+      }
+    }
+    if (this.histories.size) this.db.data.history = Object.fromEntries([...this.histories].map(([c, h]) => [c, h.size]));
     await this.db.write();
     for (let seq = this.firstSeqOnDisk; seq < next; seq++) if (existsSync(this.walPath(seq))) unlinkSync(this.walPath(seq));
     this.firstSeqOnDisk = next;

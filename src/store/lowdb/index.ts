@@ -108,7 +108,8 @@ const isSettingEntry = (x: unknown): x is SettingEntry => !!x && typeof x === 'o
 
 export async function openLowdbStore(dir: string, options: EngineOptions): Promise<Store & { engine: Engine }> {
   const { clock } = options;
-  const engine = await Engine.open(dir, INDEXES, options);
+  // The audit trail and visit events only grow: kept on disk, not in memory, once the log is folded.
+  const engine = await Engine.open(dir, INDEXES, { ...options, history: ['audit', 'visitEvents'] });
   await backfillFollowUpDueDates(engine);
 
   // Sequences live in memory and are taken at once (a number given to a transaction that rolls back
@@ -116,6 +117,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
   const counters = new Map<string, number>();
   let auditSeq = 0;
   for (const [key] of engine.entries('audit')) auditSeq = Math.max(auditSeq, Number(key));
+  auditSeq = Math.max(auditSeq, Number(engine.historyLastKey('audit') ?? 0));
   counters.set('audit', auditSeq);
   let eTagCounter = 0;
   // Unique across restarts without reading a clock: a random prefix per opening, then a counter.
@@ -268,7 +270,13 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           const id = `${event.at}:${unique()}`;
           put('visitEvents', id, { ...event, id });
         },
-        since: async (iso) => entries<VisitEventRecord>('visitEvents').filter((e) => e.at >= iso),
+        async since(iso) {
+          // Those in memory (and this transaction's), then those on disk, in the same tick: each is seen.
+          const recent = entries<VisitEventRecord>('visitEvents').filter((e) => e.at >= iso);
+          const older = await engine.historyScan<VisitEventRecord>('visitEvents', (e) => e.at >= iso);
+          const ids = new Set(older.map((e) => e.id));
+          return [...older, ...recent.filter((e) => !ids.has(e.id))];
+        },
       },
       outbox: {
         get: async (id) => get<OutboxMessage>('outbox', id),
@@ -304,7 +312,13 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           put('audit', String(seq).padStart(12, '0'), full);
           return full;
         },
-        forCitizen: async (citizenId) => all<AuditEntry>('audit', lookup('audit', 'byCitizen', citizenId)).sort((a, b) => a.seq - b.seq),
+        async forCitizen(citizenId) {
+          // Those in memory (and this transaction's), then those on disk, in the same tick: each is seen.
+          const recent = all<AuditEntry>('audit', lookup('audit', 'byCitizen', citizenId));
+          const older = await engine.historyLookup<AuditEntry>('audit', 'byCitizen', citizenId);
+          const seqs = new Set(older.map((e) => e.seq));
+          return [...older, ...recent.filter((e) => !seqs.has(e.seq))].sort((a, b) => a.seq - b.seq);
+        },
       },
       conversations: {
         save: async (r) => put('conversations', r.id, r),

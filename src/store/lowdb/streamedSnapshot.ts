@@ -17,6 +17,8 @@ export interface SnapshotData {
   /** The first log file whose lines are not yet in this snapshot. */
   walSeq: number;
   collections: Record<string, Record<string, unknown>>;
+  /** How long each history file was when this snapshot was made (src/store/lowdb/history.ts). */
+  history?: Record<string, number>;
 }
 
 /** Lines are gathered into writes of about this many bytes. */
@@ -47,7 +49,7 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
     let end: number | undefined;
     const take = (line: string) => {
       if (!line) return;
-      const entry = JSON.parse(line) as { format?: number; walSeq?: number; end?: number; c: string; k: string; v: unknown };
+      const entry = JSON.parse(line) as { format?: number; walSeq?: number; history?: Record<string, number>; end?: number; c: string; k: string; v: unknown };
       if (end !== undefined) throw new Error(`${this.filename} goes on after its last line; restore DATA_DIR from backup`);
       if (typeof entry.end === 'number') {
         end = entry.end;
@@ -57,6 +59,7 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
         first = false;
         if (entry.format !== 2 || typeof entry.walSeq !== 'number') throw new Error(`${this.filename} does not start with a snapshot header`);
         data.walSeq = entry.walSeq;
+        if (entry.history) data.history = entry.history;
         return;
       }
       const collection = (data.collections[entry.c] ??= Object.create(null) as Record<string, unknown>);
@@ -89,7 +92,7 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
     const tmp = `${this.filename}.tmp`;
     const file = await open(tmp, 'w', 0o600);
     try {
-      let chunk = `${JSON.stringify({ format: 2, walSeq: data.walSeq })}\n`;
+      let chunk = `${JSON.stringify({ format: 2, walSeq: data.walSeq, ...(data.history ? { history: data.history } : {}) })}\n`;
       let count = 0;
       for (const c of Object.keys(data.collections)) {
         const records = data.collections[c]!;
