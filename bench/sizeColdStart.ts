@@ -16,6 +16,6 @@ const store: Store =
 const citizens = await store.citizens.count();
 const openMs = performance.now() - t0;
 const { rss, heapUsed } = process.memoryUsage();
-const lookupMs = await lookups(store);
+const lookupMs = await lookups(store, Number(process.env.BENCH_SIZE_CITIZENS));
 await store.close();
 process.stdout.write(`${JSON.stringify({ openMs, citizens, rss, heapUsed, lookupMs })}\n`);
