@@ -16,13 +16,15 @@ export interface LeaseOptions {
   /** The first pause between tries; it doubles up to `maxPollMs`. */
   pollMs: number;
   maxPollMs: number;
+  /** Renewed no longer than this: a turn that hangs (a call that never returns) frees its chat when the lease then runs out. */
+  maxHoldMs: number;
 }
 
 /**
  * A turn normally holds its lease for well under a second. If its instance dies, the chat waits at
  * most 15 s; a waiter gives up after 20 s (Teams has given up on the request by then).
  */
-export const DEFAULT_LEASE: LeaseOptions = { ttlMs: 15_000, waitMs: 20_000, pollMs: 2, maxPollMs: 50 };
+export const DEFAULT_LEASE: LeaseOptions = { ttlMs: 15_000, waitMs: 20_000, pollMs: 2, maxPollMs: 50, maxHoldMs: 120_000 };
 
 /** Waited longer than `waitMs` for keys someone else held the whole time. */
 export class LeaseTimeoutError extends Error {
@@ -40,10 +42,20 @@ export interface LeaseStats {
   /** Runs that had to wait for someone else's lease, and how long they waited in all (ms). */
   waited: number;
   waitedMs: number;
+  /** Runs whose lease could not be renewed (it ran out and may have been taken), or was held past `maxHoldMs`. */
+  lost: number;
 }
 
 /** Run `work` holding a lease on every one of `keys` (taken together, in one order, so two holders never wait on each other). */
-export async function withLease<T>(leases: LeaseRepository, clock: Clock, keys: string[], work: () => Promise<T>, options: LeaseOptions = DEFAULT_LEASE, stats?: LeaseStats): Promise<T> {
+export async function withLease<T>(
+  leases: LeaseRepository,
+  clock: Clock,
+  keys: string[],
+  work: () => Promise<T>,
+  options: LeaseOptions = DEFAULT_LEASE,
+  stats?: LeaseStats,
+  warn?: (message: string) => void,
+): Promise<T> {
   const unique = [...new Set(keys)].sort();
   const holder = `${instance}.${(++counter).toString(36)}`;
   const until = () => new Date(clock.now().getTime() + options.ttlMs);
@@ -61,8 +73,23 @@ export async function withLease<T>(leases: LeaseRepository, clock: Clock, keys: 
     stats.waited++;
     stats.waitedMs += performance.now() - start;
   }
-  // Renewed at a third of its time, so one late renewal does not lose it.
-  const renewal = setInterval(() => void leases.renew(unique, holder, until()).catch(() => undefined), Math.max(1, Math.floor(options.ttlMs / 3)));
+  // Renewed at a third of its time, so one late renewal does not lose it; never past maxHoldMs.
+  const held = performance.now();
+  let lost = false;
+  const lose = (why: string) => {
+    clearInterval(renewal);
+    if (lost) return;
+    lost = true;
+    if (stats) stats.lost++;
+    warn?.(why);
+  };
+  const renewal = setInterval(() => {
+    if (performance.now() - held > options.maxHoldMs) return lose('a turn held its chat longer than allowed; its lease is left to run out');
+    leases.renew(unique, holder, until()).then(
+      (ok) => ok || lose('a turn lost its lease (not renewed in time); another turn of the chat may run alongside'),
+      () => undefined, // the database did not answer: the next renewal tries again
+    );
+  }, Math.max(1, Math.floor(options.ttlMs / 3)));
   renewal.unref();
   try {
     return await work();

@@ -216,14 +216,14 @@ export function createBot(options: BotOptions): Bot {
   });
 
   const serializer = new KeyedSerializer();
-  const leaseStats: LeaseStats = { waited: 0, waitedMs: 0 };
+  const leaseStats: LeaseStats = { waited: 0, waitedMs: 0, lost: 0 };
   const run = (context: TurnContext): Promise<void> => {
     const a = context.activity;
     // The same keys teams-ai stores conversation and user state under.
     const keys = [`${a.channelId}/${a.recipient?.id}/conversations/${a.conversation?.id}`, `${a.channelId}/${a.recipient?.id}/users/${a.from?.id}`];
     // In this process one after another (in order of arrival); across instances under a lease in the store.
     return serializer.run(keys, async () => {
-      await withLease(store.leases, options.clock, keys, () => app.run(context), options.lease ?? DEFAULT_LEASE, leaseStats);
+      await withLease(store.leases, options.clock, keys, () => app.run(context), options.lease ?? DEFAULT_LEASE, leaseStats, (why) => log.warn(why, { activityType: a.type }));
     });
   };
 

@@ -24,7 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const SHORT: LeaseOptions = { ttlMs: 300, waitMs: 5_000, pollMs: 2, maxPollMs: 20 };
+const SHORT: LeaseOptions = { ttlMs: 300, waitMs: 5_000, pollMs: 2, maxPollMs: 20, maxHoldMs: 60_000 };
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Two handles on one store: two PostgreSQL pools on one schema (two instances), or the one embedded store twice. */
@@ -88,6 +88,30 @@ describe.each(['postgres', 'lowdb'] as const)('withLease on %s', (kind) => {
       await expect(
         withLease(a.leases, systemClock, ['conversation'], () => withLease(b.leases, systemClock, ['conversation'], async () => 'never', { ...SHORT, waitMs: 200 }), SHORT),
       ).rejects.toBeInstanceOf(LeaseTimeoutError);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a turn that hangs frees its chat: renewed no longer than maxHoldMs, then the lease runs out, and it is reported', async () => {
+    const [a, b, close] = await twoInstances(kind);
+    try {
+      const stats: LeaseStats = { waited: 0, waitedMs: 0, lost: 0 };
+      const warnings: string[] = [];
+      let release!: () => void;
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const hanging = withLease(a.leases, systemClock, ['conversation'], () => (entered(), new Promise<void>((r) => (release = r))), { ...SHORT, ttlMs: 200, maxHoldMs: 300 }, stats, (w) => warnings.push(w));
+      await inside;
+      const started = performance.now();
+      await withLease(b.leases, systemClock, ['conversation'], async () => undefined, SHORT);
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThan(300);
+      expect(waited).toBeLessThan(3_000);
+      expect(stats.lost).toBe(1);
+      expect(warnings).toEqual([expect.stringMatching(/longer than allowed/)]);
+      release();
+      await hanging;
     } finally {
       await close();
     }

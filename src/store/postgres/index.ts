@@ -91,6 +91,8 @@ function clientConfig(options: Pick<PostgresOptions, 'connectionString' | 'schem
     ...(options.password ? { password: options.password } : {}),
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     ...(options.max ? { max: options.max } : {}),
+    // A database that does not answer fails the turn after 10 s rather than holding it (and the chat's lease) without end.
+    connectionTimeoutMillis: 10_000,
   };
 }
 
@@ -101,7 +103,8 @@ export type PostgresStore = Store & { pool: pg.Pool; restoreVersion(table: strin
 
 export async function openPostgresStore(options: PostgresOptions): Promise<PostgresStore> {
   if (options.migrate !== false) await migrate(options);
-  const pool = new pg.Pool(clientConfig({ ...options, max: options.max ?? 10 }));
+  // A statement the server does not answer in 30 s fails (the turn apologises) rather than hanging; migrations have no such limit.
+  const pool = new pg.Pool({ ...clientConfig({ ...options, max: options.max ?? 10 }), query_timeout: 30_000 });
   // A connection that fails while idle must not end the process; the next query reports it.
   pool.on('error', () => undefined);
   const { clock } = options;
@@ -381,15 +384,18 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     // (most turns' bookkeeping) costs no BEGIN and COMMIT round trips. Under READ COMMITTED each
     // statement sees what was committed when it started, inside a transaction or not, so a read
     // before BEGIN sees the same as one after it; versions guard what was read.
-    let begun = false;
+    let begun: Promise<unknown> | undefined;
+    const ended = () => new Error('The transaction has ended');
     const tx: Tx = {
       live: true,
       // Never on a connection handed back to the pool: a straggler after the end gets an error.
       query: async (text, values) => {
-        if (!tx.live) throw new Error('The transaction has ended');
-        if (!begun && !plainRead(text)) {
-          begun = true;
-          await client.query('BEGIN');
+        if (!tx.live) throw ended();
+        if (begun || !plainRead(text)) {
+          // Once begun, every statement waits for BEGIN: they reach the server in the order issued.
+          begun ??= client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+          await begun;
+          if (!tx.live) throw ended();
         }
         return client.query(text, values);
       },
@@ -405,12 +411,13 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
       // An error caught inside leaves PostgreSQL's transaction aborted, and COMMIT then rolls back
       // without raising: that must not pass for success.
       if (begun) {
+        await begun;
         const committed = await client.query('COMMIT');
         if (committed.command === 'ROLLBACK') throw new Error('The database rolled the transaction back (an error inside it was caught and ignored)');
       }
     } catch (err) {
       tx.live = false;
-      if (begun) await client.query('ROLLBACK').catch(() => undefined);
+      if (begun) await begun.then(() => client.query('ROLLBACK')).catch(() => undefined);
       client.release();
       throw uniqueViolation(err) ?? err;
     }
@@ -494,9 +501,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
   };
 }
 
-/** A statement that only reads and takes no lock: it needs no transaction around it. */
+/**
+ * A statement that only reads and takes no lock: it needs no transaction around it. Anything else
+ * (a row lock, an advisory lock, a sequence, a setting, SELECT … INTO) begins the transaction.
+ */
 function plainRead(text: string): boolean {
-  return /^\s*SELECT\b/i.test(text) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|nextval|setval/i.test(text);
+  return /^\s*SELECT\b/i.test(text) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|advisory|nextval|setval|set_config|pg_notify|\bINTO\b/i.test(text);
 }
 
 /** A unique index refused a row (two writers at once): the same error as the embedded store's. Never the row's values (a CPR number). */
