@@ -2,7 +2,9 @@
 // it runs under a lease on its keys. Waiting is polling, with a growing pause, because the ways a
 // database could wake a waiter (LISTEN/NOTIFY, session advisory locks) break behind PgBouncer in
 // transaction mode, which Azure Database for PostgreSQL puts in front. The lease is renewed while the
-// work runs; a holder that dies leaves it to run out after `ttlMs`.
+// work runs; a holder that dies leaves it to run out after `ttlMs`. A waiter that was refused
+// reserves the keys, so a newcomer (the holder's own instance's next turn, taking them at once)
+// does not overtake it.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
@@ -62,7 +64,9 @@ export async function withLease<T>(
   const start = performance.now();
   let delay = options.pollMs;
   let waited = false;
-  while (!(await leases.acquire(unique, holder, clock.now(), until()))) {
+  // A refused try reserves the keys a little longer than the longest pause, so a waiter is next.
+  const reserve = () => new Date(clock.now().getTime() + Math.max(1_000, 10 * options.maxPollMs));
+  while (!(await leases.acquire(unique, holder, clock.now(), until(), reserve()))) {
     waited = true;
     const elapsed = performance.now() - start;
     if (elapsed > options.waitMs) throw new LeaseTimeoutError(elapsed);

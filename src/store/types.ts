@@ -344,8 +344,14 @@ export interface Repositories {
  * to run out.
  */
 export interface LeaseRepository {
-  /** Take every one of `keys` for `holder` until `until`, if each is free, ran out by `now`, or is `holder`'s already: all of them, or none. */
-  acquire(keys: string[], holder: string, now: Date, until: Date): Promise<boolean>;
+  /**
+   * Take every one of `keys` for `holder` until `until`, if each is free, ran out by `now`, or is
+   * `holder`'s already, and no other waiter has it reserved: all of them, or none. Refused, with
+   * `reserveUntil`, the first key (sorted) is reserved for `holder` until then, unless another
+   * waiter has it reserved: the next to take it is the one that waited. One key each, so waiters'
+   * reservations never block each other in a circle.
+   */
+  acquire(keys: string[], holder: string, now: Date, until: Date, reserveUntil?: Date): Promise<boolean>;
   /** Hold longer what is still `holder`'s; false if any of it is not (it ran out and someone else took it). */
   renew(keys: string[], holder: string, until: Date): Promise<boolean>;
   /** Give up what is still `holder`'s. */

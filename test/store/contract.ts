@@ -556,6 +556,34 @@ export function storeContract(name: string, harness: ContractHarness): void {
       await store.close();
     });
 
+    it('a refused holder reserves the keys: when they are given back, it is next, not a newcomer; a reservation runs out', async () => {
+      const store = await fresh();
+      const { leases } = store;
+      expect(await leases.acquire(['conv', 'user-a'], 'first', now(), later(30_000))).toBe(true);
+      // Waiting on another instance: refused, and its first key (conv) reserved for 1 s.
+      expect(await leases.acquire(['user-b', 'conv'], 'waiter', now(), later(30_000), later(1_000))).toBe(false);
+      // user-b was free, and is not kept by the refused try.
+      expect(await leases.acquire(['user-b'], 'someone', now(), later(30_000))).toBe(true);
+      await leases.release(['user-b'], 'someone');
+      await leases.release(['conv', 'user-a'], 'first');
+      // The first holder's instance has its next turn ready at once: it must wait its turn.
+      expect(await leases.acquire(['conv', 'user-a'], 'newcomer', later(10), later(30_000), later(1_010))).toBe(false);
+      expect(await leases.acquire(['conv', 'user-b'], 'waiter', later(20), later(30_000), later(1_020))).toBe(true);
+      // The newcomer tries again while the waiter holds it: now it has the reservation.
+      expect(await leases.acquire(['conv', 'user-a'], 'newcomer', later(25), later(30_000), later(1_025))).toBe(false);
+      await leases.release(['conv', 'user-b'], 'waiter');
+      expect(await leases.acquire(['conv'], 'third', later(30), later(30_000))).toBe(false);
+      expect(await leases.acquire(['conv', 'user-a'], 'newcomer', later(40), later(30_000))).toBe(true);
+      await leases.release(['conv', 'user-a'], 'newcomer');
+      // A waiter that went away: its reservation runs out and anyone may take the keys.
+      expect(await leases.acquire(['conv'], 'holder', later(50), later(30_000))).toBe(true);
+      expect(await leases.acquire(['conv'], 'gone', later(60), later(30_000), later(500))).toBe(false);
+      await leases.release(['conv'], 'holder');
+      expect(await leases.acquire(['conv'], 'other', later(100), later(30_000))).toBe(false);
+      expect(await leases.acquire(['conv'], 'other', later(600), later(30_000))).toBe(true);
+      await store.close();
+    });
+
     it('many holders at once for the same keys: exactly one wins each round', async () => {
       const store = await fresh();
       for (let round = 0; round < 5; round++) {

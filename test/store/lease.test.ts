@@ -73,6 +73,29 @@ describe.each(['postgres', 'lowdb'] as const)('withLease on %s', (kind) => {
     }
   });
 
+  it('a waiter on another instance is not starved by a steady stream of turns on the instance that holds the chat', async () => {
+    const [a, b, close] = await twoInstances(kind);
+    try {
+      let streaming = true;
+      let streamed = 0;
+      // Instance A: one turn after another on the same chat, each taking the lease again at once.
+      const stream = (async () => {
+        while (streaming) await withLease(a.leases, systemClock, ['conversation', 'user-a'], async () => void (await pause(5), streamed++), SHORT);
+      })();
+      await pause(50);
+      const started = performance.now();
+      await withLease(b.leases, systemClock, ['conversation', 'user-b'], async () => undefined, { ...SHORT, waitMs: 2_000 });
+      const waited = performance.now() - started;
+      streaming = false;
+      await stream;
+      expect(streamed).toBeGreaterThan(3);
+      // One of A's turns at most, and a poll: well under the 2 s it would give up after.
+      expect(waited).toBeLessThan(1_000);
+    } finally {
+      await close();
+    }
+  });
+
   it('a holder that died blocks its keys only until its lease runs out; a waiter gives up after its time', async () => {
     const [a, b, close] = await twoInstances(kind);
     try {

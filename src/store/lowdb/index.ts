@@ -431,14 +431,29 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
   const joined = joinedRepositories(readView, () => liveTx()?.repos, transaction);
 
   // One process holds DATA_DIR (the lock file), so leases live in memory.
-  const held = new Map<string, { holder: string; until: string }>();
+  const held = new Map<string, { holder: string; until: string; wantedBy?: string; wantedUntil?: string }>();
   const leases: LeaseRepository = {
-    async acquire(keys, holder, now, until) {
+    async acquire(keys, holder, now, until, reserveUntil) {
       const wanted = [...new Set(keys)];
       const at = now.toISOString();
-      if (!wanted.every((k) => { const h = held.get(k); return !h || h.holder === holder || h.until <= at; })) return false;
-      for (const k of wanted) held.set(k, { holder, until: until.toISOString() });
-      return true;
+      const free = (k: string) => {
+        const h = held.get(k);
+        if (!h) return true;
+        const reservedElsewhere = h.wantedBy !== undefined && h.wantedBy !== holder && h.wantedUntil! > at;
+        return (h.holder === holder || h.until <= at) && !reservedElsewhere;
+      };
+      if (wanted.every(free)) {
+        for (const k of wanted) held.set(k, { holder, until: until.toISOString() });
+        return true;
+      }
+      if (reserveUntil) {
+        // Only the first key (in sorted order), as in PostgreSQL: one key each, never a circle.
+        const first = [...wanted].sort()[0]!;
+        const h = held.get(first);
+        if (!h) held.set(first, { holder: '', until: '', wantedBy: holder, wantedUntil: reserveUntil.toISOString() });
+        else if (h.wantedBy === undefined || h.wantedBy === holder || h.wantedUntil! <= at) Object.assign(h, { wantedBy: holder, wantedUntil: reserveUntil.toISOString() });
+      }
+      return false;
     },
     async renew(keys, holder, until) {
       let all = true;
@@ -450,7 +465,13 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       return all;
     },
     async release(keys, holder) {
-      for (const k of keys) if (held.get(k)?.holder === holder) held.delete(k);
+      for (const k of keys) {
+        const h = held.get(k);
+        if (h?.holder !== holder) continue;
+        // Free, not gone, while someone has it reserved.
+        if (h.wantedBy === undefined) held.delete(k);
+        else Object.assign(h, { holder: '', until: '' });
+      }
     },
   };
 

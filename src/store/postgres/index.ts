@@ -465,20 +465,29 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     },
     ...joined,
     leases: {
-      // One statement each (no transaction to hold open): a row is taken if it is free, ran out, or
-      // is the holder's already. Keys are taken in sorted order, so two holders never deadlock.
-      async acquire(keys, holder, now, until) {
+      // Statements of their own (no transaction to hold open). A row is taken if it is free, ran
+      // out, or is the holder's already, and nobody else has it reserved; keys in sorted order, so
+      // two holders never deadlock. A refused holder gives back what it took and reserves the first
+      // key, so the next to take it is the one that waited, not a newcomer.
+      async acquire(keys, holder, now, until, reserveUntil) {
         const wanted = [...new Set(keys)].sort();
+        const at = now.toISOString();
         const taken = await poolQuery(
           `INSERT INTO leases (key, holder, until) SELECT key, $2, $4 FROM unnest($1::text[]) AS w(key) ORDER BY key
-           ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
-           WHERE leases.until <= $3 OR leases.holder = EXCLUDED.holder
+           ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until, wanted_by = NULL, wanted_until = NULL
+           WHERE (leases.until <= $3 OR leases.holder = EXCLUDED.holder)
+             AND (leases.wanted_by IS NULL OR leases.wanted_by = EXCLUDED.holder OR leases.wanted_until <= $3)
            RETURNING key`,
-          [wanted, holder, now.toISOString(), until.toISOString()],
+          [wanted, holder, at, until.toISOString()],
         );
         if (taken.rowCount === wanted.length) return true;
-        // Some were held by someone else: give back the ones taken, so it is all or none.
-        if (taken.rowCount) await poolQuery('DELETE FROM leases WHERE key = ANY($1::text[]) AND holder = $2', [taken.rows.map((r) => r.key), holder]);
+        // Only the first key is reserved: reservations on one key each can never wait on each other in a circle.
+        await poolQuery(
+          `UPDATE leases SET holder = CASE WHEN holder = $2 THEN '' ELSE holder END, until = CASE WHEN holder = $2 THEN '' ELSE until END,
+             wanted_by = CASE WHEN key = $4 THEN $2 ELSE wanted_by END, wanted_until = CASE WHEN key = $4 THEN $5 ELSE wanted_until END
+           WHERE key = ANY($1::text[]) AND (holder = $2 OR (key = $4 AND (wanted_by IS NULL OR wanted_by = $2 OR wanted_until <= $3)))`,
+          [wanted, holder, at, reserveUntil ? wanted[0] : null, reserveUntil?.toISOString() ?? null],
+        );
         return false;
       },
       async renew(keys, holder, until) {
@@ -487,7 +496,8 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
         return r.rowCount === wanted.length;
       },
       async release(keys, holder) {
-        await poolQuery('DELETE FROM leases WHERE key = ANY($1::text[]) AND holder = $2', [[...new Set(keys)], holder]);
+        // Free, not gone: a reservation on it stays.
+        await poolQuery(`UPDATE leases SET holder = '', until = '' WHERE key = ANY($1::text[]) AND holder = $2`, [[...new Set(keys)], holder]);
       },
     },
     transaction,
