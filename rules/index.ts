@@ -6,10 +6,12 @@ import type { z } from 'zod';
 import { projectRoot, rulesDir } from '../src/paths.js';
 import {
   OffersCatalogueSchema,
+  OrganisationSchema,
   TargetGroupRulesSchema,
   VisitationRuleSetSchema,
   VisitRulesSchema,
   type OffersCatalogue,
+  type Organisation,
   type TargetGroupRules,
   type VisitationRuleSet,
   type VisitRules,
@@ -18,11 +20,13 @@ import {
 export type { CatalogueOffer, OffersCatalogue, TargetGroupRules } from './schema.js';
 export type { CriteriaNode, ScaleStep, VisitationRuleSet, Vocabulary, VocabularyArea } from './schema.js';
 export type { VisitRules, VisitService } from './schema.js';
+export type { Organisation, ReferralUnit } from './schema.js';
 
 export const TARGET_GROUPS_FILE = 'targetGroups.json';
 export const OFFERS_CATALOGUE_FILE = 'offersCatalogue.json';
 export const VISITATION_DIR = 'visitation';
 export const VISIT_RULES_FILE = 'visits.json';
+export const ORGANISATION_FILE = 'organisation.json';
 
 export class RuleFileError extends Error {
   constructor(
@@ -99,6 +103,22 @@ export function loadVisitationRuleSets(dir: string = path.join(rulesDir, VISITAT
     if (first === undefined) vocabularies.set(set.vocabulary.id, vocabulary);
     return set;
   });
+}
+
+/** rules/organisation.json: the units a direct referral can come from. */
+export function loadOrganisation(dir: string = rulesDir): Organisation {
+  return load(dir, ORGANISATION_FILE, OrganisationSchema);
+}
+
+/** Every rule file the bot runs on (the visitation rule sets from `visitationDir`, if given). */
+export function loadRules(visitationDir?: string) {
+  return {
+    targetGroups: loadTargetGroupRules(),
+    offers: loadOffersCatalogue(),
+    visitation: loadVisitationRuleSets(visitationDir),
+    visits: loadVisitRules(),
+    organisation: loadOrganisation(),
+  };
 }
 
 /** rules/visits.json: visit coordination's window, time zone, services and per-visit savings estimates. */

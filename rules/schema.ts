@@ -13,6 +13,8 @@ import {
   type CatalogueOffer,
   type CriteriaNode,
   type OffersCatalogue,
+  type Organisation,
+  type ReferralUnit,
   type ScaleStep,
   type TargetGroupRules,
   type VisitationRuleSet,
@@ -22,7 +24,7 @@ import {
   type VocabularyArea,
 } from '../src/domain/ruleTypes.js';
 
-export type { CatalogueOffer, CriteriaNode, OffersCatalogue, ScaleStep, TargetGroupRules, VisitationRuleSet, VisitRules, VisitService, Vocabulary, VocabularyArea };
+export type { CatalogueOffer, CriteriaNode, OffersCatalogue, Organisation, ReferralUnit, ScaleStep, TargetGroupRules, VisitationRuleSet, VisitRules, VisitService, Vocabulary, VocabularyArea };
 
 /** True only when A and B are the same type (each assignable to the other, exactly). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -232,6 +234,34 @@ const ianaTimeZone = z.string().refine((tz) => {
     return false;
   }
 }, 'must be an IANA time zone, such as "Europe/Copenhagen"');
+
+const ReferralUnitSchema = z
+  .object({
+    /** Stored with the referral: stable and plain. */
+    id,
+    /** Danish, shown to staff and on the visitators' channel card. */
+    name: text,
+    nameEn: text,
+  })
+  .strict();
+exactly<typeof ReferralUnitSchema, ReferralUnit>(ReferralUnitSchema);
+
+/** The municipality's organisation (rules/organisation.json): the units a direct referral can come from. */
+export const OrganisationSchema = z
+  .object({
+    ...dated,
+    referralUnits: z.array(ReferralUnitSchema).min(1, 'must list at least one unit'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    toAfterFrom(v, ctx);
+    const seen = new Set<string>();
+    v.referralUnits.forEach((u, i) => {
+      if (seen.has(u.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['referralUnits', i, 'id'], message: `duplicate unit id "${u.id}"` });
+      seen.add(u.id);
+    });
+  });
+exactly<typeof OrganisationSchema, Organisation>(OrganisationSchema);
 
 const VisitServiceSchema = z
   .object({

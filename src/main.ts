@@ -12,7 +12,7 @@ import { createAdapter } from './teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from './teams/app.js';
 import { TeamsTransport } from './teams/proactive.js';
 import { version } from './version.js';
-import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../rules/index.js';
+import { loadRules } from '../rules/index.js';
 import { inForce } from './domain/faellesSprog.js';
 import { copenhagenParts } from './i18n/format.js';
 import { remindFollowUps } from './flows/index.js';
@@ -45,7 +45,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const log = options.log ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
-  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
+  const rules = loadRules();
   const store = await openConfiguredStore(config, clock);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock, language: config.language });

@@ -73,7 +73,8 @@ export interface DirectCardData {
   name: Field;
   askedBy: Field & { choices: Choice[] };
   reason: Field;
-  unit: Field & { placeholder: string };
+  /** A choice from the municipality's units (rules/organisation.json); optional. */
+  unit: Field & { placeholder: string; choices: Choice[] };
   actions: Button[];
 }
 

@@ -105,6 +105,18 @@ export interface VisitationRuleSet extends Dated {
   criteria: CriteriaNode;
 }
 
+/** A unit a direct referral can come from (rules/organisation.json): chosen, never typed, so nothing typed reaches the visitators' channel. */
+export interface ReferralUnit {
+  id: string;
+  name: string;
+  nameEn: string;
+}
+
+/** The municipality's own organisation, as the bot needs it. */
+export interface Organisation extends Dated {
+  referralUnits: ReferralUnit[];
+}
+
 export interface VisitService {
   id: string;
   name: string;

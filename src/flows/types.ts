@@ -10,7 +10,7 @@ import type { Directory } from '../services/directory.js';
 import type { Outbox } from '../services/outbox.js';
 import type { Referrals } from '../services/referrals.js';
 import type { StaffKey, Store } from '../store/index.js';
-import type { OffersCatalogue, TargetGroupRules, VisitationRuleSet, VisitRules } from '../domain/ruleTypes.js';
+import type { OffersCatalogue, Organisation, TargetGroupRules, VisitationRuleSet, VisitRules } from '../domain/ruleTypes.js';
 
 export type Scope = 'personal' | 'groupChat' | 'channel';
 
@@ -63,7 +63,7 @@ export interface Services {
     refreshPerUser: boolean;
   };
   /** The municipality's rule sets, checked at start. */
-  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[]; visits: VisitRules };
+  rules: { targetGroups: TargetGroupRules; offers: OffersCatalogue; visitation: VisitationRuleSet[]; visits: VisitRules; organisation: Organisation };
 }
 
 export type TextHandler = (turn: Turn, services: Services) => Promise<Reply[]>;

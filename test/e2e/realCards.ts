@@ -307,7 +307,7 @@ async function visitation(b: Book): Promise<void> {
   // A direct referral from home care, handed over to another visitator and refused by her.
   let form = await b.say('visitation: direct referral form', 'henvis', { from: LEE });
   form = await b.press('visitation: direct referral, errors at the fields', form, 'referral.createDirect', { cpr: '310299-1234', name: 'Else Berg', askedBy: '', reason: '' }, { from: LEE });
-  await b.press('visitation: direct referral sent', form, 'referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Datteren oplever, at moren isolerer sig og ikke kommer ud længere', unit: 'Hjemmeplejen Nord' }, { from: LEE });
+  await b.press('visitation: direct referral sent', form, 'referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Datteren oplever, at moren isolerer sig og ikke kommer ud længere', unit: 'hjemmeplejen' }, { from: LEE });
   await b.deliver('visitation: direct referral');
   const direct = (await b.c.store.referrals.listOpen()).find((r) => r.source.kind !== 'screening')!;
   const did = { rid: direct.id };

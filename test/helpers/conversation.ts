@@ -12,7 +12,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { createAdapter } from '../../src/teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from '../../src/teams/app.js';
 import { Outbox } from '../../src/services/outbox.js';
-import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../../rules/index.js';
+import { loadRules } from '../../rules/index.js';
 import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
 import { recordCardsIn } from './cardRecorder.js';
@@ -77,7 +77,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     giveUpAfterMs: 3600_000,
     reportText: async () => 'report',
   });
-  const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(options.visitationRulesDir), visits: loadVisitRules() };
+  const rules = loadRules(options.visitationRulesDir);
   const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, clock });
   const adapter = new RecordingTestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;

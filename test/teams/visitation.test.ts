@@ -403,11 +403,43 @@ describe('direct referrals, the queue and follow-ups', () => {
     expect(text(future.body.value)).toContain('CPR-nummeret giver fødselsdatoen 07.07.2047, som ligger i fremtiden.');
     expect(inputOf(future.body.value, 'reason').value).toBe('Isolerer sig');
     expect(await c.store.referrals.listOpen()).toHaveLength(0);
-    const ok = await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Datteren oplever, at moren isolerer sig', unit: 'Hjemmeplejen Nord' }, { from: LEE });
+    const ok = await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Datteren oplever, at moren isolerer sig', unit: 'hjemmeplejen' }, { from: LEE });
     expect(text(ok.body.value)).toContain('Henvisning V-2026-0001 ligger i visitationens kø');
     const [card] = await pending(c, toChannel);
-    expect(text(card!.payload.card)).toContain('Fra Direkte henvisning fra Hjemmeplejen Nord');
+    expect(text(card!.payload.card)).toContain('Fra Direkte henvisning fra Hjemmeplejen');
     expect(JSON.stringify(card!.payload)).not.toMatch(/Else|120340|isolerer/);
+  });
+
+  it('the unit is a choice from the municipality\'s list; anything typed is refused on the same card and never reaches the channel', async () => {
+    const c = await setup();
+    const [form] = await c.say('henvis', { from: LEE });
+    const unit = inputOf(cardOf(form), 'unit');
+    expect(unit.type).toBe('Input.ChoiceSet');
+    expect(unit.choices.map((x: { title: string }) => x.title)).toContain('Hjemmeplejen');
+    // A forged press with free text (a name and a diagnosis) in the unit.
+    const forged = await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig', unit: 'Karen Sørensens datter (demens)' }, { from: LEE });
+    expect(text(forged.body.value)).toContain('Vælg en enhed på listen (eller ingen).');
+    expect(inputOf(forged.body.value, 'reason').value).toBe('Isolerer sig');
+    expect(await c.store.referrals.listOpen()).toHaveLength(0);
+    expect(await pending(c, toChannel)).toHaveLength(0);
+    // No unit at all is fine: "Direkte henvisning".
+    await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig' }, { from: LEE });
+    const [card] = await pending(c, toChannel);
+    expect(text(card!.payload.card)).toContain('Fra Direkte henvisning');
+    expect(text(card!.payload.card)).not.toContain('Direkte henvisning fra');
+  });
+
+  it('a unit typed as free text before the list existed is never shown on the channel card, the queue or the details', async () => {
+    const c = await setup();
+    await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig', unit: 'hjemmeplejen' }, { from: LEE });
+    const [stored] = await c.store.referrals.listOpen();
+    // As stored by the earlier version: the unit as typed.
+    await c.store.referrals.save({ ...stored!, source: { ...stored!.source, unit: 'Karen Sørensens datter (demens)' }, data: { ...stored!.data, direct: { ...(stored!.data as any).direct, unit: 'Karen Sørensens datter (demens)' } } });
+    const [queue] = await c.say('kø', { from: MEGAN });
+    expect(text(cardOf(queue))).toContain('Direkte henvisning');
+    expect(text(cardOf(queue))).not.toMatch(/Karen|demens/);
+    const opened = await c.press('referral.open', { rid: stored!.id }, { from: MEGAN });
+    expect(JSON.stringify(opened)).not.toMatch(/Karen Sørensen|demens/);
   });
 
   it('"kø" lists open referrals oldest first, with age and status; not for non-visitators', async () => {

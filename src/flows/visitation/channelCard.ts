@@ -102,7 +102,7 @@ export async function channelCard(services: Services, referral: Referral, viewer
     refreshUserIds: services.cardViews.refreshPerUser ? await visitatorUserIds(services, tenantId) : [],
     title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     facts: [
-      { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral) },
+      { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral, services.rules.organisation) },
       { title: t(L, 'visitation.card.received'), value: formatDate(L, referral.createdAt) },
       { title: t(L, 'visitation.card.status'), value: statusLabel(L, referral, holder) },
     ],

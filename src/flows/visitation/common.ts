@@ -6,6 +6,7 @@ import { tellStaff } from '../shared/tell.js';
 import { z } from 'zod';
 import { type AdaptiveCardJson } from '../../../cards/index.js';
 import { can } from '../../domain/roles.js';
+import type { Organisation } from '../../domain/ruleTypes.js';
 import { copenhagenParts } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral, StaffKey } from '../../store/index.js';
@@ -45,10 +46,14 @@ export async function mutate(services: Services, rid: string, change: (r: Referr
 export const audit = (services: Services, actor: Actor, citizenId: string, action: AuditAction, what: string) => auditCitizen(services, actor, citizenId, action, PURPOSE, what);
 
 
-export function sourceLabel(L: Lang, referral: Referral): string {
-  const d = dataOf(referral);
+/**
+ * Where a referral came from, in words fit for the visitators' channel: a unit only as the
+ * municipality's list names it. A unit typed as free text before the list existed is never shown.
+ */
+export function sourceLabel(L: Lang, referral: Referral, organisation: Organisation): string {
   if (referral.source.kind === 'screening') return t(L, 'visitation.source.screening');
-  return d.direct?.unit ? t(L, 'visitation.source.directFrom', { unit: d.direct.unit }) : t(L, 'visitation.source.direct');
+  const unit = organisation.referralUnits.find((u) => u.id === dataOf(referral).direct?.unit);
+  return unit ? t(L, 'visitation.source.directFrom', { unit: L === 'en' ? unit.nameEn : unit.name }) : t(L, 'visitation.source.direct');
 }
 
 export async function holderName(services: Services, referral: Referral): Promise<string> {

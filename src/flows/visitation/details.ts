@@ -21,7 +21,7 @@ export async function detailsCard(turn: Turn, services: Services, referral: Refe
   const holder = await holderName(services, referral);
   const facts = [
     { title: t(L, 'visitation.details.citizen'), value: citizen ? `${citizen.name}, ${maskCpr(citizen.cpr)}${ageText(L, citizen, services)}` : '-' },
-    { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral) },
+    { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral, services.rules.organisation) },
     { title: t(L, 'visitation.card.received'), value: formatDate(L, referral.createdAt) },
     { title: t(L, 'visitation.card.status'), value: statusLabel(L, referral, holder) },
   ];

@@ -12,7 +12,7 @@ import type { Referral } from '../../store/index.js';
 import { DIRECT_ASKED_BY } from '../../services/referrals.js';
 import { actorOf, PURPOSE, visitationChannel } from './common.js';
 
-function directForm(turn: Turn, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
+function directForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
   const field = (id: string, label: string) => ({ label, value: values[id] ?? '', error: errors[id] ?? '' });
   return renderCard('visitation/direct', {
@@ -22,27 +22,32 @@ function directForm(turn: Turn, values: Record<string, string> = {}, errors: Rec
     name: field('name', t(L, 'screening.field.name')),
     askedBy: { ...field('askedBy', t(L, 'visitation.direct.askedBy')), choices: DIRECT_ASKED_BY.map((a) => ({ title: t(L, `visitation.askedBy.${a}`), value: a })) },
     reason: field('reason', t(L, 'visitation.direct.reason')),
-    unit: { ...field('unit', t(L, 'visitation.direct.unit')), placeholder: t(L, 'visitation.direct.unitPlaceholder') },
+    // A choice from the municipality's list (rules/organisation.json): nothing typed reaches the visitators' channel.
+    unit: {
+      ...field('unit', t(L, 'visitation.direct.unit')),
+      placeholder: t(L, 'visitation.direct.unitPlaceholder'),
+      choices: services.rules.organisation.referralUnits.map((u) => ({ title: L === 'en' ? u.nameEn : u.name, value: u.id })),
+    },
     actions: [button(t(L, 'visitation.direct.send'), 'referral.createDirect', {}, 'positive'), button(t(L, 'common.back'), 'help.show', {})],
   });
 }
 
-export async function referCommand(turn: Turn): Promise<Reply[]> {
+export async function referCommand(turn: Turn, services: Services): Promise<Reply[]> {
   if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'refer')];
-  return [{ kind: 'card', card: directForm(turn), summary: t(turn.lang, 'visitation.direct.title') }];
+  return [{ kind: 'card', card: directForm(turn, services), summary: t(turn.lang, 'visitation.direct.title') }];
 }
 
 export const directVerbs = {
-  'referral.form': async (turn) => {
+  'referral.form': async (turn, services) => {
     if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'visitation.direct.title')).card };
-    return { card: directForm(turn) };
+    return { card: directForm(turn, services) };
   },
 
   'referral.createDirect': async (turn, services, data) => {
     const L = turn.lang;
     if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(L, 'visitation.direct.title')).card };
     if (!can(turn.roles, 'refer')) return { card: notAllowedReply(turn, t(L, 'visitation.direct.title'), 'refer').card };
-    const fields = readFields(L, data, { cpr: 20, name: 100, askedBy: 20, reason: 1000, unit: 100 });
+    const fields = readFields(L, data, { cpr: 20, name: 100, askedBy: 20, reason: 1000, unit: 60 });
     const { values } = fields;
     const errors: Record<string, string> = { ...fields.errors };
     const cpr = readCpr(values.cpr, L, services);
@@ -50,12 +55,14 @@ export const directVerbs = {
     if (!values.name.trim() || values.name.length > 100) errors.name ??= t(L, 'screening.error.nameLength');
     if (!(DIRECT_ASKED_BY as readonly string[]).includes(values.askedBy)) errors.askedBy ??= t(L, 'screening.error.choose');
     if (!values.reason.trim()) errors.reason ??= t(L, 'visitation.direct.reasonRequired');
-    if (Object.keys(errors).length || !cpr.ok) return { card: directForm(turn, values, errors) };
+    const unit = values.unit.trim();
+    if (unit && !services.rules.organisation.referralUnits.some((u) => u.id === unit)) errors.unit ??= t(L, 'visitation.direct.unitUnknown');
+    if (Object.keys(errors).length || !cpr.ok) return { card: directForm(turn, services, values, errors) };
     const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visitation.lookup'), created: t('da', 'audit.visitation.citizen') });
     const referral = await services.referrals.create(actorOf(turn), {
       citizenId: citizen.id,
-      source: { kind: 'direct', unit: values.unit.trim() || undefined, by: turn.staff },
-      data: { direct: { askedBy: values.askedBy as (typeof DIRECT_ASKED_BY)[number], reason: values.reason.trim(), unit: values.unit.trim() } },
+      source: { kind: 'direct', unit: unit || undefined, by: turn.staff },
+      data: { direct: { askedBy: values.askedBy as (typeof DIRECT_ASKED_BY)[number], reason: values.reason.trim(), unit } },
     });
     return { card: await sentCard(turn, services, referral) };
   },

@@ -28,6 +28,6 @@ export { listenForReferralCards } from './channelCard.js';
 export { remindFollowUps } from './followUp.js';
 
 export const visitationFlow = {
-  commands: { queue: queueCommand, refer: async (turn) => referCommand(turn), setChannel: setChannelCommand },
+  commands: { queue: queueCommand, refer: referCommand, setChannel: setChannelCommand },
   verbs: { ...channelVerbs, ...queueVerbs, ...directVerbs, ...takeVerbs, ...triageVerbs, ...decideVerbs, ...followUpVerbs },
 } satisfies Flow;

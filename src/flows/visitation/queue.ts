@@ -18,7 +18,7 @@ async function queueCard(turn: Turn, services: Services): Promise<AdaptiveCardJs
     const d = dataOf(r);
     const days = Math.floor((now - Date.parse(r.createdAt)) / 86_400_000);
     const holder = await holderName(services, r);
-    const parts = [statusLabel(L, r, holder), t(L, days === 1 ? 'visitation.queue.day' : 'visitation.queue.days', { count: days }), sourceLabel(L, r)];
+    const parts = [statusLabel(L, r, holder), t(L, days === 1 ? 'visitation.queue.day' : 'visitation.queue.days', { count: days }), sourceLabel(L, r, services.rules.organisation)];
     if (!d.notified) parts.push(t(L, 'visitation.queue.notNotified'));
     referrals.push({ title: t(L, 'visitation.card.title', { caseNumber: r.caseNumber }), summary: parts.join(' · '), open: button(t(L, 'visitation.button.open'), 'referral.open', { rid: r.id }) });
   }
