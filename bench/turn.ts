@@ -21,7 +21,7 @@ import { startTestDatabase } from '../scripts/testDatabase.js';
 import { createAdapter } from '../src/teams/adapter.js';
 import { createBot } from '../src/teams/app.js';
 import { TeamsTransport } from '../src/teams/proactive.js';
-import { loadOffersCatalogue, loadTargetGroupRules, loadVisitationRuleSets, loadVisitRules } from '../rules/index.js';
+import { loadRules } from '../rules/index.js';
 
 const WARMUP = 50;
 const RUNS = Number(process.env.BENCH_TURN_RUNS ?? 400);
@@ -88,7 +88,7 @@ export async function screeningStep(database?: { url: string; schema: string }):
     const directory = new Directory(store, { admins: [], seed: [{ aadObjectId: who.aadObjectId, roles: ['activityStaff'] }], localMode: true, clock: systemClock });
     const teams = createAdapter(config);
     const outbox = new Outbox(store, new TeamsTransport(teams, '', store, log, systemClock), log, { clock: systemClock, retryBaseMs: 1000, giveUpAfterMs: 3600_000, reportText: async () => '' });
-    const rules = { targetGroups: loadTargetGroupRules(), offers: loadOffersCatalogue(), visitation: loadVisitationRuleSets(), visits: loadVisitRules() };
+    const rules = loadRules();
     const bot = createBot({ config, log, store, directory, adapter: teams, outbox, rules, clock: systemClock });
     const adapter = new TestAdapter((ctx) => bot.run(ctx));
     let card: any;
