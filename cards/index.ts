@@ -37,6 +37,19 @@ export interface NoticeCardData {
   actions: CardAction[];
 }
 
+/**
+ * A document for the care record (a screening summary, a decision letter, a look-up trail): a card,
+ * so the notification shows its neutral summary and not the text; one line a TextBlock, so a
+ * selection copies it line by line.
+ */
+export interface DocumentCardData {
+  title: string;
+  /** How to copy it. */
+  hint: string;
+  /** Each line of the document; a blank line becomes space above the next. */
+  lines: { text: string; spacing: 'None' | 'Medium' }[];
+}
+
 export interface RolesPickCardData {
   title: string;
   intro: string;
@@ -99,6 +112,7 @@ interface CommonCards {
   referralCard: ReferralCardData;
   help: HelpCardData;
   notice: NoticeCardData;
+  document: DocumentCardData;
   rolesPick: RolesPickCardData;
   rolesEdit: RolesEditCardData;
   auditExport: AuditExportCardData;

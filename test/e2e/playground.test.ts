@@ -311,6 +311,20 @@ describe('Agents Playground in Chromium', () => {
       const text = await bodyText(p);
       expect(text).toContain('Borger: Jens Hansen, CPR 010150-xxxx');
       expect(text).not.toContain('010150-1234');
+      // The summary is a card (its notification shows only "Sammendrag af startsamtale, klar til
+      // journalen"); selected whole and copied, it reads line by line as the care record wants it.
+      const documentCard = p.locator('.ac-adaptiveCard', { hasText: t(L, 'document.title.careRecord') }).last();
+      const copied = await documentCard.evaluate((el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const selection = window.getSelection()!;
+        selection.removeAllRanges();
+        selection.addRange(range);
+        return selection.toString();
+      });
+      const lines = copied.split('\n').map((l) => l.trim()).filter(Boolean);
+      expect(lines).toContain('Borger: Jens Hansen, CPR 010150-xxxx');
+      expect(lines.indexOf('Borger: Jens Hansen, CPR 010150-xxxx')).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Sammendrag af startsamtale')));
       await shot('7-summary');
       assertNoErrors(text);
     } catch (err) {

@@ -2,7 +2,7 @@
 // real paths and error bodies, so HTTP tests capture what the bot sends and can make it fail.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { recordCardsIn } from './cardRecorder.js';
+import { recordCardsIn, recordPreviewIn } from './cardRecorder.js';
 
 export interface ConnectorCall {
   method: string;
@@ -91,6 +91,7 @@ export async function startConnector(): Promise<Connector> {
     };
     calls.push(call);
     if (body && typeof body === 'object') recordCardsIn(`connector ${req.method} ${path}`, body);
+    if (body && typeof body === 'object') recordPreviewIn(`connector ${req.method} ${path}`, body);
 
     const reply = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       call.outcome = status < 300 ? 'accepted' : 'refused';

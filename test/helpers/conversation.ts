@@ -15,7 +15,7 @@ import { Outbox } from '../../src/services/outbox.js';
 import { loadRules } from '../../rules/index.js';
 import { TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
-import { recordCardsIn } from './cardRecorder.js';
+import { recordCardsIn, recordPreviewIn, typedCitizenNames } from './cardRecorder.js';
 import { actionsOf, cardActionsEnv, executeView } from './cardView.js';
 
 export { actionsOf };
@@ -88,7 +88,9 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     const before = adapter.activeQueue.length;
     await adapter.processActivity(activity);
     const sent = adapter.activeQueue.splice(before);
-    for (const a of sent) recordCardsIn(`conversation ${activity.type} ${(activity.value as any)?.action?.verb ?? activity.text ?? ''}`, a);
+    const where = `conversation ${activity.type} ${(activity.value as any)?.action?.verb ?? (activity.value as any)?.verb ?? activity.text ?? ''}`;
+    for (const a of sent) recordCardsIn(where, a);
+    for (const a of sent) recordPreviewIn(where, a);
     return sent;
   };
   const c: Conversation = {
@@ -103,6 +105,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     send,
     say: (text, where) => send(message(text, { ...defaults, ...where }) as Partial<Activity>),
     async press(verb, data = {}, where) {
+      if (typeof data.name === 'string' && data.name.trim().length > 2) typedCitizenNames.add(data.name.trim());
       if (config.cardActions === 'submit') {
         // Action.Submit: a message with the button's data and verb as its value; the answer replaces the card.
         const replyToId = (where as { replyToId?: string } | undefined)?.replyToId ?? 'card-1';
@@ -134,8 +137,11 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
 }
 
 /** A text message as people read it: hard line breaks back to new lines, markdown escapes undone. */
+/** The text a person reads in a message: its text, or a document card's lines (src/flows/shared/replies.ts documentReply), a blank line where there is space. */
 export function shownText(activity: Partial<Activity> | undefined): string {
-  return (activity?.text ?? '').split('  \n').join('\n').replace(/\\(.)/g, '$1');
+  if (activity?.text) return activity.text.split('  \n').join('\n').replace(/\\(.)/g, '$1');
+  const doc = cardOf(activity)?.body?.find((b: { id?: string }) => b.id === 'document')?.items as { text: string; spacing?: string }[] | undefined;
+  return (doc ?? []).map((b, i) => `${i && b.spacing === 'Medium' ? '\n' : ''}${b.text}`).join('\n').replace(/\\(.)/g, '$1');
 }
 
 /** The Adaptive Card of a sent activity, or undefined; buttons read as verb and data either way. */

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
 import { afterAll, expect } from 'vitest';
 import { VERB_HANDLERS } from '../../src/flows/index.js';
-import { recordedCards } from '../helpers/cardRecorder.js';
+import { recordedCards, recordedPreviews, typedCitizenNames } from '../helpers/cardRecorder.js';
 
 const require = createRequire(import.meta.url);
 let renderer: any;
@@ -38,6 +38,29 @@ function verbsOf(card: unknown): string[] {
 }
 
 const TEAMS_ONLY = /Unknown element type "Chart\./;
+
+/** A CPR number, whole or masked (010150-1234, 0101501234, 010150-xxxx). */
+const CPR = /\b\d{6}-?(?:\d{4}|x{4})\b/i;
+/** Words that tell of a citizen's health or function (GDPR art. 9). */
+const HEALTH = /demens|diagnos|sygdom|misbrug|funktionsvurdering|funktionsevne|COPM|Fælles Sprog|isolerer|ensom/i;
+
+// A notification and the activity feed are built from a message's text and summary: they must
+// carry no CPR number, no citizen's name and no health word (issue 15: "no personal data in any preview").
+afterAll(() => {
+  const previews = recordedPreviews.splice(0);
+  const names = [...typedCitizenNames];
+  typedCitizenNames.clear();
+  const problems: string[] = [];
+  for (const { where, text, summary } of previews) {
+    for (const [field, value] of [['text', text], ['summary', summary]] as const) {
+      if (!value) continue;
+      const name = names.find((n) => value.includes(n));
+      const found = CPR.exec(value)?.[0] ?? name ?? HEALTH.exec(value)?.[0];
+      if (found) problems.push(`${where}: the ${field} "${value.slice(0, 100)}" carries "${found}"`);
+    }
+  }
+  expect([...new Set(problems)].slice(0, 20), `${previews.length} message previews checked`).toEqual([]);
+});
 
 afterAll(() => {
   const cards = recordedCards.splice(0);

@@ -1,5 +1,6 @@
 // A reassessment: the citizen's earlier screening found by CPR, its problems asked again, and the
 // change in each compared.
+import { documentReply } from '../shared/replies.js';
 import { renderCard } from '../../../cards/index.js';
 import { reassess, type CopmProblem, type Reassessment } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
@@ -64,5 +65,5 @@ export async function confirmReassessment(turn: Turn, services: Services, { scre
     actions: [button(t(L, 'screening.button.newScreening'), 'screening.start', {}), button(t(L, 'common.showHelp'), 'help.show', {})],
   });
   const author = await services.store.staff.get(screening.author);
-  return { card, also: [{ kind: 'text', text: reassessmentSummary(draft, author?.name ?? turn.user.name ?? ''), summary: t(L, 'summary.reassessmentDoc') }] };
+  return { card, also: [documentReply(turn, 'document.title.careRecord', reassessmentSummary(draft, author?.name ?? turn.user.name ?? ''), 'summary.reassessmentDoc')] };
 }

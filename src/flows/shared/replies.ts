@@ -37,6 +37,30 @@ export function notAllowedReply(turn: Turn, what: string, permission: Permission
   return notice(turn, 'notAllowed.title', [t(turn.lang, 'notAllowed.text', { flow: what, roles: roleNames(turn.lang, rolesFor(permission)) })]);
 }
 
+/** A line as it is written: markdown's marks shown as themselves, a leading "- " as a bullet. */
+function literalLine(line: string): string {
+  return line.replace(/([\\`*_{}[\]#|<>~])/g, '\\$1').replace(/^- /, '• ');
+}
+
+/**
+ * A document for the care record as a card: the notification and the activity feed show only
+ * `summaryKey`'s neutral words, never the name, CPR or health data inside; the lines are selectable
+ * text to copy whole.
+ */
+export function documentReply(turn: Turn, titleKey: string, text: string, summaryKey: string): Reply & { kind: 'card' } {
+  const lines: { text: string; spacing: 'None' | 'Medium' }[] = [];
+  let gap = false;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) {
+      gap = lines.length > 0;
+      continue;
+    }
+    lines.push({ text: literalLine(line), spacing: gap ? 'Medium' : 'None' });
+    gap = false;
+  }
+  return { kind: 'card', card: renderCard('document', { title: t(turn.lang, titleKey), hint: t(turn.lang, 'document.copyHint'), lines }), summary: t(turn.lang, summaryKey) };
+}
+
 /** A card whose button payload we cannot use (old, changed or forged): say so and show help again. */
 export function staleCardReply(turn: Turn): Reply & { kind: 'card' } {
   return notice(turn, 'stale.title', [t(turn.lang, 'stale.text')], [{ kind: 'execute', title: t(turn.lang, 'common.showHelp'), verb: 'help.show', data: {} }]);

@@ -5,7 +5,7 @@ import { statsCsv, visitStats } from '../../domain/visitStats.js';
 import { copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { button } from '../shared/form.js';
-import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
+import { documentReply, notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { Reply, Verbs } from '../types.js';
 
 export const statsVerbs = {
@@ -18,7 +18,8 @@ export const statsVerbs = {
     const rows = visitStats(await services.store.visitEvents.since(from), services.rules.visits.perVisit, services.rules.visits.timeZone);
     const months = [...new Set(rows.map((r) => r.month))];
     const sum = (k: 'planned' | 'doubleFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason' | 'kmSaved' | 'hoursSaved') => rows.reduce((a, r) => a + r[k], 0);
-    const also: Reply[] = data.csv === true || data.csv === 'yes' ? [{ kind: 'text', text: statsCsv(rows), summary: t(L, 'visits.stats.title') }] : [];
+    // A document card, as the care-record texts: the notification shows the title, not the table.
+    const also: Reply[] = data.csv === true || data.csv === 'yes' ? [documentReply(turn, 'visits.stats.csvTitle', statsCsv(rows), 'visits.stats.title')] : [];
     const card = renderCard('visits/stats', {
       title: t(L, 'visits.stats.title'),
       intro: t(L, 'visits.stats.intro'),
