@@ -386,19 +386,24 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     // before BEGIN sees the same as one after it; versions guard what was read.
     let begun: Promise<unknown> | undefined;
     const ended = () => new Error('The transaction has ended');
+    // One statement at a time on the connection, in the order issued (pg 9 will refuse a query sent
+    // while another runs; several repository calls of one transaction may be under way together).
+    let last: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(send: () => Promise<T>): Promise<T> => {
+      const next = last.then(send, send);
+      last = next.catch(() => undefined);
+      return next;
+    };
     const tx: Tx = {
       live: true,
       // Never on a connection handed back to the pool: a straggler after the end gets an error.
-      query: async (text, values) => {
-        if (!tx.live) throw ended();
-        if (begun || !plainRead(text)) {
-          // Once begun, every statement waits for BEGIN: they reach the server in the order issued.
-          begun ??= client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-          await begun;
+      query: (text, values) =>
+        inTurn(async () => {
           if (!tx.live) throw ended();
-        }
-        return client.query(text, values);
-      },
+          if (!begun && !plainRead(text)) begun = client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+          if (begun) await begun;
+          return client.query(text, values);
+        }),
       bases: new Map(),
       after: [],
       repos: undefined as unknown as Repositories,
@@ -411,17 +416,19 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
       // An error caught inside leaves PostgreSQL's transaction aborted, and COMMIT then rolls back
       // without raising: that must not pass for success.
       if (begun) {
-        await begun;
-        const committed = await client.query('COMMIT');
+        const committed = await inTurn(() => client.query('COMMIT'));
         if (committed.command === 'ROLLBACK') throw new Error('The database rolled the transaction back (an error inside it was caught and ignored)');
       }
     } catch (err) {
       tx.live = false;
-      if (begun) await begun.then(() => client.query('ROLLBACK')).catch(() => undefined);
+      if (begun) await inTurn(() => client.query('ROLLBACK')).catch(() => undefined);
+      await last;
       client.release();
       throw uniqueViolation(err) ?? err;
     }
     tx.live = false;
+    // Nothing of this transaction still on the connection when it goes back to the pool.
+    await last;
     client.release();
     lastError = undefined;
     runAfterCommit(tx.after, context);
