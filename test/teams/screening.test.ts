@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadRolesFile } from '../../src/services/directory.js';
 import { projectRoot } from '../../src/paths.js';
-import { ALEX, MEGAN } from '../helpers/activities.js';
+import { ALEX, MEGAN, TENANT } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, textsOf, type Conversation } from '../helpers/conversation.js';
 import { shownText } from '../helpers/conversation.js';
 import { TestClock } from '../helpers/clock.js';
@@ -428,11 +428,35 @@ describe('reassessment', () => {
   it('says so when the citizen has no earlier screening to compare with', async () => {
     const c = await conversation({ clock: clock() });
     await c.store.citizens.save({ id: 'x', cpr: '0101501234', name: 'Jens', createdAt: 'x', updatedAt: 'x' });
+    // Attached to the citizen: a relation, but no screening to compare with.
+    await c.store.attachments.save({ id: 'a1', citizenId: 'x', staff: { tenantId: TENANT, aadObjectId: ALEX.aadObjectId }, service: 'demens', purpose: 'Opfølgning', since: '2026-11-01', status: 'active' });
     const s = new Screening(c);
     const [first] = await c.say('genvurdering');
     s.card = cardOf(first);
     await s.press('screening.submit', { cpr: '010150-1234' });
     expect(text(s.card)).toContain('ingen afsluttet screening med COPM at sammenligne med');
+  });
+
+  it('a colleague with no relation to the citizen gets the same answer as for an unknown CPR number, sees nothing and leaves no look-up', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'lightModerate', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.confirm');
+    const citizen = (await s.c.store.citizens.findByCpr('0101501234'))!;
+    const trailBefore = (await s.c.store.audit.forCitizen(citizen.id)).length;
+    const answers: string[] = [];
+    const [first] = await s.c.say('genvurdering', { from: MEGAN });
+    let card = cardOf(first);
+    // The citizen Alex screened, then a CPR number nobody knows: the same answer, on the same card.
+    for (const cpr of ['010150-1234', '020250-1234']) {
+      const res = await s.c.press('screening.submit', { ...refOf(card), cpr }, { from: MEGAN });
+      card = res.body.value;
+      answers.push(text(card));
+      expect(text(card)).not.toMatch(/Jens Hansen|Gå ture i parken/);
+      expect(inputOf(card, 'cpr').value).toBe(cpr);
+    }
+    expect(answers[0]).toContain('Du har ingen tidligere screening, henvisning eller tilknytning til en borger med det CPR-nummer');
+    expect(answers[0]).toBe(answers[1]);
+    expect(await s.c.store.audit.forCitizen(citizen.id)).toHaveLength(trailBefore);
   });
 });
 

@@ -8,6 +8,7 @@ import { readCprForLookup } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
+import { relationsTo } from '../../services/access.js';
 import { button } from '../shared/form.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 import { chosenProblems, comparison, stepCard } from './cards.js';
@@ -30,7 +31,9 @@ export async function submitReassessCitizen(turn: Turn, services: Services, load
   const cpr = readCprForLookup(typed, L, services);
   if (!cpr.ok) return failWith(cpr.error);
   const citizen = await services.store.citizens.findByCpr(cpr.digits);
-  if (!citizen) return fail('screening.reassess.noCitizen');
+  // Unknown, or known to the bot but not to this staff member: the same answer, so the door does
+  // not tell whether the citizen is known (src/services/access.ts).
+  if (!citizen || !(await relationsTo(services.store, turn.staff, citizen.id, { screeningId: loaded.screening.id })).length) return fail('screening.reassess.noneOfYours');
   await audit(turn, services, citizen.id, 'read', t('da', 'audit.screening.lookup'));
   const earlier = (await services.store.screenings.listByCitizen(citizen.id)).filter((x) => x.status === 'done' && (x.data as unknown as ScreeningDraft).chosen?.length);
   const last = earlier.at(-1);
