@@ -97,7 +97,7 @@ describe('the whole bot on a test clock', () => {
     await bot.outbox.drained();
     await ok(execute('referral.take', { rid: referral!.id }, { ...as(ADELE, true), replyToId: 'card-1' }));
     for (const [who, service] of [[MEGAN, 'demens'], [LEE, 'forebyggende']] as const) {
-      await ok(execute('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges' }, as(who)));
+      await ok(execute('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges', reason: 'Koordinering' }, as(who)));
     }
     const citizen = (await bot.store.citizens.findByCpr('0101501234'))!;
     const day = (n: number) => new Date(clock.now().getTime() + n * DAY_MS).toISOString().slice(0, 10);

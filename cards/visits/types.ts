@@ -56,10 +56,14 @@ export interface MyCitizensCardData {
 export interface AttachCardData {
   title: string;
   intro: string;
+  /** Taking up a colleague's offer: the citizen (name, masked CPR), and no CPR or name to type; '' otherwise. */
+  offered: string;
   cpr: Field & { placeholder: string };
   name: Field;
   service: ChoiceField;
   purpose: Field;
+  /** Breaking the glass: asked only when the staff member has no relation to the citizen. */
+  reason: Field & { show: boolean; notice: string };
   actions: Button[];
 }
 

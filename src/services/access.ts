@@ -1,11 +1,12 @@
 // Who may see a citizen: only someone the bot knows a relation for (Sundhedsloven § 42 a: health
 // data only when the work at hand needs it). A relation is a screening they ran or run, a referral
-// they made, hold or decided, or an active attachment. Every door that shows a citizen's data asks
-// here first, and a door without a relation shows nothing, not even whether the citizen is known.
+// they made, hold or decided, an active attachment, or a colleague's offer to share the citizen
+// ("del borger"). Every door that shows a citizen's data asks here first, and a door without a
+// relation shows nothing about the citizen.
 import type { Citizen, StaffKey, Store } from '../store/index.js';
 import { sameStaff } from '../store/index.js';
 
-export type Relation = 'screening' | 'referral' | 'attachment';
+export type Relation = 'screening' | 'referral' | 'attachment' | 'offer';
 
 /** The staff member's relations to the citizen (none: they may not see the citizen). `except` leaves out the screening under way. */
 export async function relationsTo(store: Pick<Store, 'screenings' | 'referrals' | 'attachments'>, staff: StaffKey, citizenId: Citizen['id'], except?: { screeningId?: string }): Promise<Relation[]> {
@@ -15,5 +16,6 @@ export async function relationsTo(store: Pick<Store, 'screenings' | 'referrals' 
   const decidedBy = (data: Record<string, unknown>) => ((data.history as { action?: string; by?: StaffKey }[] | undefined) ?? []).some((h) => h.action === 'decided' && sameStaff(h.by, staff));
   if (referrals.some((r) => sameStaff(r.source.by, staff) || sameStaff(r.holder, staff) || decidedBy(r.data))) out.push('referral');
   if (attachments.some((a) => a.status === 'active' && sameStaff(a.staff, staff))) out.push('attachment');
+  if (attachments.some((a) => a.status === 'offered' && sameStaff(a.staff, staff))) out.push('offer');
   return out;
 }

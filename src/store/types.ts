@@ -90,7 +90,10 @@ export interface Attachment extends Versioned {
   service: string;
   purpose: string;
   since: string;
-  status: 'active' | 'detached';
+  /** offered: a colleague already attached shared the citizen ("del borger"); taking it up needs no reason. */
+  status: 'active' | 'detached' | 'offered';
+  /** Who offered it (status offered, and after it is taken up). */
+  offeredBy?: StaffKey;
   detachedAt?: string;
   detachReason?: string;
 }
@@ -131,6 +134,8 @@ export interface AuditEntry {
   purpose: string;
   /** What was touched, in words for an access request (no health data). */
   what: string;
+  /** Why, in the staff member's words, when they broke the glass (attached to a citizen with no relation the bot knew). */
+  reason?: string;
 }
 
 export interface ConversationRecord {

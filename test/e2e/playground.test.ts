@@ -477,6 +477,11 @@ describe('Agents Playground in Chromium', () => {
       await card.getByRole('radiogroup', { name: new RegExp(t(L, 'visits.field.service')) }).getByLabel('Forebyggende hjemmebesøg', { exact: true }).check();
       await card.getByLabel(t(L, 'visits.field.attachPurpose')).fill('Forebyggende hjemmebesøg');
       await card.getByRole('button', { name: t(L, 'visits.button.attachSave'), exact: true }).click();
+      // No relation to Karen yet (Megan attached her): asked why first, on the same card, nothing of her shown.
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.error.glassReason'));
+      expect(await card.innerText()).not.toContain('Megan Bowen');
+      await card.getByLabel(t(L, 'visits.field.glassReason')).fill('Borgeren har selv bedt om et forebyggende besøg');
+      await card.getByRole('button', { name: t(L, 'visits.button.attachSave'), exact: true }).click();
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain('Megan Bowen');
       await card.getByRole('button', { name: t(L, 'visits.button.plan'), exact: true }).click();
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'visits.plan.title'));

@@ -335,7 +335,8 @@ async function visits(b: Book, clock: TestClock): Promise<void> {
   await b.press('visits: attached (the citizen\'s card)', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'demens', purpose: 'Demensudredning følges op hvert kvartal' }, megan);
   card = await b.say('visits: my citizens, none yet (home visitor)', 'mine borgere', lee);
   card = await b.press('visits: attach form (home visitor, one service)', card, 'visits.attachStart', {}, lee);
-  await b.press('visits: attached (a colleague already is)', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'forebyggende', purpose: 'Forebyggende hjemmebesøg' }, lee);
+  card = await b.press('visits: attach, no relation: asked why', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'forebyggende', purpose: 'Forebyggende hjemmebesøg' }, lee);
+  await b.press('visits: attached with a reason (a colleague already is)', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'forebyggende', purpose: 'Forebyggende hjemmebesøg', reason: 'Borgeren har selv bedt om et forebyggende besøg' }, lee);
   await b.deliver('visits: Lee attached');
   const mine = await b.say('visits: my citizens, one with a colleague', 'mine borgere', megan);
   const citizen = await b.press('visits: a citizen\'s card', mine, 'visits.citizen', {}, megan);

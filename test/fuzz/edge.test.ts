@@ -363,7 +363,7 @@ async function buildWorld(): Promise<World> {
   await press('referral.createDirect', { cpr: '020245-3333', name: 'Karen Holm', askedBy: 'citizen', reason: 'Vil gerne i gang' }, LEE);
   const open = (await listReferrals()).find((r) => r !== decided)!;
   // Megan and Lee follow Jens; their visits overlap; Lee asks Megan to coordinate; one visit cancelled.
-  for (const [p, service] of [[MEGAN, 'demens'], [LEE, 'forebyggende']] as const) await press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges' }, p);
+  for (const [p, service] of [[MEGAN, 'demens'], [LEE, 'forebyggende']] as const) await press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges', reason: 'Koordinering' }, p);
   const mine = (await press('visits.mine', {}, MEGAN)).card;
   const citizenId = JSON.stringify(mine).match(/"citizenId":"([0-9a-f-]{36})"/)![1]!;
   const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -443,8 +443,8 @@ const VERBS: Record<string, string[]> = {
   'visits.mine': [],
   'visits.week': [],
   'visits.stats': ['csv'],
-  'visits.attachStart': [],
-  'visits.attach': ['cpr', 'name', 'service', 'purpose'],
+  'visits.attachStart': ['offer'],
+  'visits.attach': ['cpr', 'name', 'service', 'purpose', 'reason', 'offer'],
   'visits.citizen': ['citizenId'],
   'visits.detachStart': ['citizenId'],
   'visits.detach': ['citizenId', 'reason'],

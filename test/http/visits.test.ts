@@ -40,7 +40,7 @@ const meganChat = `personal-${MEGAN.id}`;
 
 async function overlap(): Promise<any> {
   for (const [who, service] of [[MEGAN, 'demens'], [LEE, 'forebyggende']] as const) {
-    await bot.post(execute('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges' }, as(who)));
+    await bot.post(execute('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose: 'Følges', reason: 'Koordinering' }, as(who)));
   }
   const citizen = (await bot.store.citizens.findByCpr('0101501234'))!;
   const day = new Date(bot.clock.now().getTime() + 3 * DAY_MS).toISOString().slice(0, 10);

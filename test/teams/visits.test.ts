@@ -28,8 +28,9 @@ async function setup() {
   return c;
 }
 
-async function attach(c: Conversation, who: Who, service: string, purpose = 'Opfølgning') {
-  return c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose }, { from: who });
+/** Attach by CPR; a colleague with no relation to the citizen yet gives a reason (breaking the glass). */
+async function attach(c: Conversation, who: Who, service: string, purpose = 'Opfølgning', reason = 'Skal koordinere besøg med kollegerne') {
+  return c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service, purpose, reason }, { from: who });
 }
 
 async function plan(c: Conversation, who: Who, date: string, time = '10:00', openForJoint = 'yes') {
@@ -89,6 +90,43 @@ describe('attaching', () => {
     expect(text(noReason.body.value)).toContain('Skriv en begrundelse.');
     await c.press('visits.detach', { citizenId: citizen.id, reason: 'Flyttet til plejehjem' }, { from: MEGAN });
     expect((await c.store.attachments.listByCitizen(citizen.id))[0]).toMatchObject({ status: 'detached', detachReason: 'Flyttet til plejehjem' });
+  });
+
+  it('a colleague with no relation to a citizen the bot knows is asked why first and shown nothing; with a reason attached, the managers told, the trail showing it', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensopfølgning');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const trailBefore = (await c.store.audit.forCitizen(citizen.id)).length;
+    const asked = await c.press('visits.attach', { cpr: '010150-1234', name: 'J. Hansen', service: 'forebyggende', purpose: 'Forebyggende besøg' }, { from: LEE });
+    const card = asked.body.value;
+    expect(text(card)).toContain('Du har ingen screening, henvisning, tilknytning eller deling');
+    expect(text(card)).toContain('Skriv, hvorfor du skal tilknyttes borgeren.');
+    // Nothing of the citizen: not the stored name, not Megan, not her purpose.
+    expect(JSON.stringify(card)).not.toMatch(/Jens Hansen|Megan|Demens/);
+    expect(inputOf(card, 'name').value).toBe('J. Hansen');
+    expect(inputOf(card, 'purpose').value).toBe('Forebyggende besøg');
+    expect((await c.store.attachments.listByCitizen(citizen.id)).filter((a) => a.staff.aadObjectId === LEE.aadObjectId)).toEqual([]);
+    expect(await c.store.audit.forCitizen(citizen.id)).toHaveLength(trailBefore);
+    expect(await pendingFor(c, NESTOR)).toEqual([]);
+
+    const done = await c.press('visits.attach', { cpr: '010150-1234', name: 'J. Hansen', service: 'forebyggende', purpose: 'Forebyggende besøg', reason: 'Borgeren ringede selv og bad om et besøg' }, { from: LEE });
+    expect(text(done.body.value)).toContain('Du er nu tilknyttet borgeren.');
+    const told = await pendingFor(c, NESTOR);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.payload.summary).toBe('En medarbejder har tilknyttet sig en borger med begrundelse');
+    expect(shownText({ text: told[0]!.payload.text })).toContain('Lee Gu har tilknyttet sig Jens Hansen, 010150-xxxx (Forebyggende hjemmebesøg) uden en forudgående relation i Aktiv Assistent. Begrundelse: Borgeren ringede selv og bad om et besøg.');
+    const broke = (await c.store.audit.forCitizen(citizen.id)).find((e) => e.reason);
+    expect(broke).toMatchObject({ actor: { aadObjectId: LEE.aadObjectId }, action: 'create', what: 'tilknytning uden forudgående relation, med begrundelse (Forebyggende hjemmebesøg)', reason: 'Borgeren ringede selv og bad om et besøg' });
+    // The access-log export names the break and its reason.
+    const exported = await c.press('audit.export', { cpr: '010150-1234' }, { from: ALEX });
+    expect(shownText(exported.others[0])).toContain('begrundelse: Borgeren ringede selv og bad om et besøg');
+  });
+
+  it('a citizen the bot does not know yet is attached at once: the first relation, no reason asked', async () => {
+    const c = await setup();
+    const res = await c.press('visits.attach', { cpr: '020250-1234', name: 'Ny Borger', service: 'forebyggende', purpose: 'Første besøg' }, { from: LEE });
+    expect(text(res.body.value)).toContain('Du er nu tilknyttet borgeren.');
+    expect(await pendingFor(c, NESTOR)).toEqual([]);
   });
 
   it('shows a citizen\'s visits only to staff attached to the citizen', async () => {
@@ -280,6 +318,28 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     expect(actionsOf(card.payload.card)[0].verb).toBe('visits.attachStart');
     const trail = await c.store.audit.forCitizen(citizen.id);
     expect(trail.find((e) => e.what === 'borgeren (delt med Lee Gu)')).toMatchObject({ purpose: 'besøgskoordinering', actor: { aadObjectId: MEGAN.aadObjectId } });
+  });
+
+  it('a shared citizen is taken up with the button: no CPR to type, no reason, the managers not told', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensudredning');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    await c.press('visits.share', { citizenId: citizen.id, to: LEE.aadObjectId, reason: 'Hun bor alene' }, { from: MEGAN });
+    const shared = (await pendingFor(c, LEE)).find((m) => m.payload.card)!;
+    const button = actionsOf(shared.payload.card)[0];
+    const form = await c.press(button.verb, button.data, { from: LEE });
+    expect(text(form.body.value)).toContain('En kollega har delt borgeren med dig');
+    expect(text(form.body.value)).toContain('Jens Hansen, 010150-xxxx');
+    expect(inputOf(form.body.value, 'cpr')).toBeUndefined();
+    expect(inputOf(form.body.value, 'reason')).toBeUndefined();
+    const save = actionsOf(form.body.value).find((a: any) => a.verb === 'visits.attach');
+    const done = await c.press('visits.attach', { ...save.data, service: 'forebyggende', purpose: 'Forebyggende besøg' }, { from: LEE });
+    expect(text(done.body.value)).toContain('Du er nu tilknyttet borgeren.');
+    expect((await c.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active').map((a) => a.staff.aadObjectId).sort()).toEqual([MEGAN.aadObjectId, LEE.aadObjectId].sort());
+    expect(await pendingFor(c, NESTOR)).toEqual([]);
+    // The same button again: the share is used; the ordinary form, nothing of the citizen.
+    const again = await c.press(button.verb, button.data, { from: LEE });
+    expect(text(again.body.value)).not.toContain('Jens Hansen');
   });
 
   it('gives managers counts only, as a chart and as CSV; others are refused', async () => {

@@ -39,7 +39,7 @@ function formCard(turn: Turn, cpr = '', error = '', done = ''): ExecuteResult {
 export function formatTrail(lang: Lang, maskedCpr: string, entries: AuditEntry[]): string {
   const head = t(lang, 'audit.head', { cpr: maskedCpr, count: entries.length });
   const lines = entries.map((e) =>
-    t(lang, 'audit.line', { at: formatDateTime(lang, e.at), who: e.actor.name || e.actor.aadObjectId, action: t(lang, `audit.action.${e.action}`), what: e.what, purpose: e.purpose }),
+    t(lang, e.reason ? 'audit.lineReason' : 'audit.line', { at: formatDateTime(lang, e.at), who: e.actor.name || e.actor.aadObjectId, action: t(lang, `audit.action.${e.action}`), what: e.what, purpose: e.purpose, reason: e.reason ?? '' }),
   );
   return [head, ...lines].join('\n');
 }

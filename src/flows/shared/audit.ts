@@ -13,6 +13,6 @@ export interface Actor {
 
 export const actorOf = (turn: Turn): Actor => ({ staff: turn.staff, name: turn.user.name });
 
-export async function auditCitizen(services: Services, actor: Actor, citizenId: string, action: AuditAction, purpose: string, what: string): Promise<void> {
-  await services.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId, action, purpose, what });
+export async function auditCitizen(services: Services, actor: Actor, citizenId: string, action: AuditAction, purpose: string, what: string, reason?: string): Promise<void> {
+  await services.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId, action, purpose, what, ...(reason ? { reason } : {}) });
 }

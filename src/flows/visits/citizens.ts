@@ -9,6 +9,7 @@ import { readCpr } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { t } from '../../i18n/index.js';
 import type { Attachment, Citizen } from '../../store/index.js';
+import { relationsTo } from '../../services/access.js';
 import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
@@ -41,18 +42,44 @@ export async function myCitizensCard(turn: Turn, services: Services, note = ''):
   });
 }
 
-function attachForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
+/**
+ * Attaching: by CPR number, or taking up a colleague's offer (`offer`: the offered attachment and
+ * its citizen; nothing to type). `askReason`: the staff member has no relation to the citizen and
+ * must say why (breaking the glass).
+ */
+function attachForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}, options: { offer?: { id: string; citizen: Citizen }; askReason?: boolean } = {}): AdaptiveCardJson {
   const L = turn.lang;
   const mine = myServices(turn, services);
+  const { offer } = options;
   return renderCard('visits/attach', {
     title: t(L, 'visits.attach.title'),
-    intro: t(L, 'visits.attach.intro'),
+    intro: t(L, offer ? 'visits.attach.introOffered' : 'visits.attach.intro'),
+    offered: offer ? citizenLine(offer.citizen) : '',
     cpr: { ...field(t(L, 'screening.field.cpr'), 'cpr', values, errors), placeholder: t(L, 'screening.field.cprPlaceholder') },
     name: field(t(L, 'screening.field.name'), 'name', values, errors),
     service: { ...field(t(L, 'visits.field.service'), 'service', values, errors, mine.length === 1 ? mine[0]!.id : ''), choices: mine.map((s) => ({ title: s.name, value: s.id })) },
     purpose: field(t(L, 'visits.field.attachPurpose'), 'purpose', values, errors),
-    actions: [button(t(L, 'visits.button.attachSave'), 'visits.attach', {}, 'positive'), button(t(L, 'common.back'), 'visits.mine', {})],
+    reason: { ...field(t(L, 'visits.field.glassReason'), 'reason', values, errors), show: !offer && (!!options.askReason || !!values.reason), notice: t(L, 'visits.attach.glassNotice') },
+    actions: [button(t(L, 'visits.button.attachSave'), 'visits.attach', offer ? { offer: offer.id } : {}, 'positive'), button(t(L, 'common.back'), 'visits.mine', {})],
   });
+}
+
+/** A colleague's offer to this staff member, still open ("del borger"), with its citizen. */
+async function openOffer(turn: Turn, services: Services, id: unknown): Promise<{ offer: Attachment; citizen: Citizen } | undefined> {
+  const parsed = Id.safeParse(id);
+  const offer = parsed.success ? await services.store.attachments.get(parsed.data) : undefined;
+  if (!offer || offer.status !== 'offered' || !sameStaff(offer.staff, turn.staff)) return undefined;
+  const citizen = await services.store.citizens.get(offer.citizenId);
+  return citizen ? { offer, citizen } : undefined;
+}
+
+/** Every manager in the tenant is told, in a personal chat, that someone broke the glass (the preview names nobody). */
+async function tellManagers(turn: Turn, services: Services, citizen: Citizen, service: string, reason: string, attachmentId: string): Promise<void> {
+  for (const m of await services.directory.list(turn.staff.tenantId)) {
+    if (sameStaff(m, turn.staff) || !(await services.directory.rolesOf(m)).includes('manager')) continue;
+    const lang = await langOf(services, m);
+    await tell(services, m, { text: t(lang, 'visits.told.brokeGlass', { name: turn.user.name ?? '', citizen: citizenLine(citizen), service: serviceName(services, service, lang), reason }), summary: t(lang, 'visits.preview.brokeGlass') }, `broke-glass:${attachmentId}:${m.aadObjectId}`);
+  }
 }
 
 export async function citizenCard(turn: Turn, services: Services, citizen: Citizen, note = ''): Promise<AdaptiveCardJson> {
@@ -86,18 +113,47 @@ function detachForm(turn: Turn, citizenId: string, reason = '', error = ''): Ada
   });
 }
 
+/** Attached: audited, the colleagues already attached told who joined, through which service and why; the citizen's card. */
+async function attached(turn: Turn, services: Services, citizen: Citizen, attachment: Attachment, auditIt = true): Promise<{ card: AdaptiveCardJson }> {
+  if (auditIt) await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.attached', { service: serviceName(services, attachment.service, 'da') }));
+  for (const other of (await services.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active' && !sameStaff(a.staff, turn.staff))) {
+    const lang = await langOf(services, other.staff);
+    await tell(services, other.staff, { text: t(lang, 'visits.told.attached', { name: turn.user.name ?? '', service: serviceName(services, attachment.service, lang), citizen: citizenLine(citizen), purpose: attachment.purpose }), summary: t(lang, 'visits.preview.colleague') }, `attached:${attachment.id}:${other.staff.aadObjectId}`);
+  }
+  return { card: await citizenCard(turn, services, citizen, t(turn.lang, 'visits.attach.done')) };
+}
+
 export const citizenVerbs = {
   'visits.mine': async (turn, services) => refusal(turn, services) ?? { card: await myCitizensCard(turn, services) },
 
-  'visits.attachStart': async (turn, services) => refusal(turn, services) ?? { card: attachForm(turn, services) },
+  'visits.attachStart': async (turn, services, data) => {
+    const refused = refusal(turn, services);
+    if (refused) return refused;
+    if (data.offer === undefined) return { card: attachForm(turn, services) };
+    const open = await openOffer(turn, services, data.offer);
+    // Taken up already, or not this person's: the ordinary form.
+    if (!open) return { card: attachForm(turn, services) };
+    await audit(turn, services, open.citizen.id, 'read', t('da', 'audit.visits.offerOpened'));
+    return { card: attachForm(turn, services, {}, {}, { offer: { id: open.offer.id, citizen: open.citizen } }) };
+  },
 
   'visits.attach': async (turn, services, data) => {
     const refused = refusal(turn, services);
     if (refused) return refused;
     const L = turn.lang;
-    const fields = readFields(L, data, { cpr: 20, name: 100, service: 50, purpose: 300 });
+    const fields = readFields(L, data, { cpr: 20, name: 100, service: 50, purpose: 300, reason: 500 });
     const { values } = fields;
     const errors: Record<string, string> = { ...fields.errors };
+    if (data.offer !== undefined) {
+      // Taking up a colleague's offer: the citizen comes from the offer, nothing typed but service and purpose.
+      const open = await openOffer(turn, services, data.offer);
+      if (!open) return { card: attachForm(turn, services, {}, { cpr: t(L, 'visits.error.offerGone') }) };
+      if (!myServices(turn, services).some((s) => s.id === values.service)) errors.service ??= t(L, 'visits.error.service');
+      if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
+      if (errors.service || errors.purpose) return { card: attachForm(turn, services, values, errors, { offer: { id: open.offer.id, citizen: open.citizen } }) };
+      const attachment = await services.store.attachments.save({ ...open.offer, service: values.service, purpose: values.purpose.trim(), since: services.clock.now().toISOString(), status: 'active' });
+      return attached(turn, services, open.citizen, attachment);
+    }
     const cpr = readCpr(values.cpr, L, services);
     if (!cpr.ok) errors.cpr ??= cpr.error;
     if (!values.name.trim() || values.name.length > 100) errors.name ??= t(L, 'screening.error.nameLength');
@@ -105,17 +161,25 @@ export const citizenVerbs = {
     if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
     if (Object.keys(errors).length || !cpr.ok) return { card: attachForm(turn, services, values, errors) };
     const now = services.clock.now().toISOString();
+    // A citizen the bot knows, and this staff member has no relation to: nothing about the citizen
+    // is shown or read before they say why (breaking the glass). A new citizen is theirs to record.
+    const known = await services.store.citizens.findByCpr(cpr.cpr.digits);
+    const relations = known ? await relationsTo(services.store, turn.staff, known.id) : [];
+    const reason = values.reason.trim();
+    const breaksGlass = !!known && !relations.length;
+    if (breaksGlass && !reason) return { card: attachForm(turn, services, values, { reason: t(L, 'visits.error.glassReason') }, { askReason: true }) };
     const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.lookup'), created: t('da', 'audit.visits.citizenCreated') });
     if (await myAttachment(services, turn.staff, citizen.id)) return { card: await citizenCard(turn, services, citizen, t(L, 'visits.attach.already')) };
-    const attachment: Attachment = { id: randomUUID(), citizenId: citizen.id, staff: turn.staff, service: values.service, purpose: values.purpose.trim(), since: now, status: 'active' };
-    await services.store.attachments.save(attachment);
-    await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.attached', { service: serviceName(services, values.service, 'da') }));
-    // Colleagues already attached learn who joined, through which service and why.
-    for (const other of (await services.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active' && !sameStaff(a.staff, turn.staff))) {
-      const lang = await langOf(services, other.staff);
-      await tell(services, other.staff, { text: t(lang, 'visits.told.attached', { name: turn.user.name ?? '', service: serviceName(services, values.service, lang), citizen: citizenLine(citizen), purpose: attachment.purpose }), summary: t(lang, 'visits.preview.colleague') }, `attached:${attachment.id}:${other.staff.aadObjectId}`);
+    // A colleague's open offer is taken up rather than kept beside a second attachment.
+    const offered = (await services.store.attachments.listByCitizen(citizen.id)).find((a) => a.status === 'offered' && sameStaff(a.staff, turn.staff));
+    const attachment = await services.store.attachments.save(
+      offered ? { ...offered, service: values.service, purpose: values.purpose.trim(), since: now, status: 'active' } : { id: randomUUID(), citizenId: citizen.id, staff: turn.staff, service: values.service, purpose: values.purpose.trim(), since: now, status: 'active' },
+    );
+    if (breaksGlass) {
+      await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.brokeGlass', { service: serviceName(services, values.service, 'da') }), reason);
+      await tellManagers(turn, services, citizen, values.service, reason, attachment.id);
     }
-    return { card: await citizenCard(turn, services, citizen, t(L, 'visits.attach.done')) };
+    return attached(turn, services, citizen, attachment, !breaksGlass);
   },
 
   'visits.citizen': async (turn, services, data) => {

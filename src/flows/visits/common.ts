@@ -61,7 +61,7 @@ export async function myAttachment(services: Services, staff: StaffKey, citizenI
   return (await services.store.attachments.listByCitizen(citizenId)).find((a) => a.status === 'active' && sameStaff(a.staff, staff));
 }
 
-export const audit = (turn: Turn, services: Services, citizenId: string, action: AuditAction, what: string) => auditCitizen(services, actorOf(turn), citizenId, action, PURPOSE, what);
+export const audit = (turn: Turn, services: Services, citizenId: string, action: AuditAction, what: string, reason?: string) => auditCitizen(services, actorOf(turn), citizenId, action, PURPOSE, what, reason);
 
 export async function staffName(services: Services, key: StaffKey): Promise<string> {
   return (await services.store.staff.get(key))?.name || key.aadObjectId;

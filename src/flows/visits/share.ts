@@ -1,6 +1,7 @@
 // Sharing a citizen with a colleague who works with citizens: the colleague is told who and why,
 // with nothing about the sender's service or the citizen's health.
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import { randomUUID } from 'node:crypto';
 import { readFields } from '../shared/inputs.js';
 import { type Role } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
@@ -59,11 +60,16 @@ export const shareVerbs = {
     if (Object.keys(errors).length || !mine || !colleague) return { card: await shareForm(turn, services, values, errors) };
     const citizen = (await services.store.citizens.get(mine.citizenId))!;
     const lang = await langOf(services, colleague);
+    // The offer is the colleague's relation to the citizen: taking it up needs no typing and no reason.
+    const theirs = (await services.store.attachments.listByCitizen(citizen.id)).filter((a) => sameStaff(a.staff, colleague));
+    const offer =
+      theirs.find((a) => a.status === 'active' || a.status === 'offered') ??
+      (await services.store.attachments.save({ id: randomUUID(), citizenId: citizen.id, staff: { tenantId: colleague.tenantId, aadObjectId: colleague.aadObjectId }, service: '', purpose: values.reason.trim(), since: services.clock.now().toISOString(), status: 'offered', offeredBy: turn.staff }));
     // Nothing about the sender's service or the citizen's health: the colleague is not attached (yet).
     const card = renderCard('visits/shared', {
       title: t(lang, 'visits.shared.title'),
       text: t(lang, 'visits.shared.text', { name: turn.user.name ?? '', citizen: citizenLine(citizen), reason: values.reason.trim() }),
-      actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', {}, 'positive')],
+      actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', { offer: offer.id }, 'positive')],
     });
     await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.clock.now().toISOString()}`, turn.staff);
     await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.shared', { name: colleague.name }));
