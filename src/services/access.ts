@@ -1,8 +1,8 @@
 // Who may see a citizen: only someone the bot knows a relation for (Sundhedsloven § 42 a: health
 // data only when the work at hand needs it). A relation is a screening they ran or run, a referral
 // they made, hold or decided, an active attachment, or a colleague's offer to share the citizen
-// ("del borger"). Every door that shows a citizen's data asks here first, and a door without a
-// relation shows nothing about the citizen.
+// ("del borger"). A door that shows a citizen's data asks here first, and without a relation shows
+// nothing about the citizen (so far: attaching and reassessment; README "Data, privacy and safety").
 import type { Citizen, StaffKey, Store } from '../store/index.js';
 import { sameStaff } from '../store/index.js';
 

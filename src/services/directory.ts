@@ -164,6 +164,21 @@ export class Directory {
     if (member) await this.store.staff.save({ ...member, language });
   }
 
+  /**
+   * Everyone in the tenant with `role`: those the bot has met, and those the roles file or ADMINS
+   * name who never wrote to it (messages to them wait until they have the app).
+   */
+  async withRole(tenantId: string, role: Role): Promise<StaffKey[]> {
+    const out = new Map<string, StaffKey>();
+    for (const m of await this.store.staff.list(tenantId)) if ((await this.rolesOf(m)).includes(role)) out.set(m.aadObjectId.toLowerCase(), { tenantId, aadObjectId: m.aadObjectId });
+    const named = [...this.options.seed.filter((s) => (!s.tenantId || s.tenantId === tenantId) && s.roles.includes(role)).map((s) => s.aadObjectId), ...(role === 'admin' ? this.options.admins : [])];
+    for (const id of named) {
+      const key = { tenantId, aadObjectId: id };
+      if (!out.has(id.toLowerCase()) && (await this.rolesOf(key)).includes(role)) out.set(id.toLowerCase(), key);
+    }
+    return [...out.values()];
+  }
+
   async list(tenantId: string): Promise<StaffMember[]> {
     return (await this.store.staff.list(tenantId)).sort((a, b) => String(a.name ?? '').localeCompare(String(b.name ?? ''), 'da'));
   }

@@ -457,7 +457,7 @@ describe('Agents Playground in Chromium', () => {
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     try {
       await post(message('hej', asMegan));
-      await post(execute('visits.attach', { cpr: '050545-1234', name: 'Karen Holm', service: 'demens', purpose: 'Demensopfølgning' }, asMegan));
+      await post(execute('visits.attach', { cpr: '050545-1234', name: 'Karen Holm', service: 'demens', purpose: 'Demensopfølgning', reason: 'Henvist af egen læge' }, asMegan));
       const megansCard = await post(execute('visits.mine', {}, asMegan));
       const citizenId = JSON.stringify(megansCard).match(/"citizenId":"([0-9a-f-]{36})"/)![1];
       await post(execute('visits.plan', { citizenId, date: day(3), time: '10:00', purpose: 'Demensopfølgning', openForJoint: 'yes' }, asMegan));

@@ -332,7 +332,7 @@ async function visits(b: Book, clock: TestClock): Promise<void> {
   let card = await b.say('visits: my citizens, none yet', 'mine borgere', megan);
   card = await b.press('visits: attach form', card, 'visits.attachStart', {}, megan);
   card = await b.press('visits: attach, errors at the fields', card, 'visits.attach', { cpr: '010150-12', name: '', service: 'forebyggende', purpose: '' }, megan);
-  await b.press('visits: attached (the citizen\'s card)', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'demens', purpose: 'Demensudredning følges op hvert kvartal' }, megan);
+  await b.press('visits: attached (the citizen\'s card)', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'demens', purpose: 'Demensudredning følges op hvert kvartal', reason: 'Henvist af egen læge til demensudredning' }, megan);
   card = await b.say('visits: my citizens, none yet (home visitor)', 'mine borgere', lee);
   card = await b.press('visits: attach form (home visitor, one service)', card, 'visits.attachStart', {}, lee);
   card = await b.press('visits: attach, no relation: asked why', card, 'visits.attach', { cpr: '251240-1234', name: 'Karen Holm', service: 'forebyggende', purpose: 'Forebyggende hjemmebesøg' }, lee);

@@ -137,7 +137,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
 }
 
 /** A text message as people read it: hard line breaks back to new lines, markdown escapes undone. */
-/** The text a person reads in a message: its text, or a document card's lines (src/flows/shared/replies.ts documentReply), a blank line where there is space. */
+/** The text a person reads in a message: its text, or a document card's lines (src/flows/shared/replies.ts documentReplies), a blank line where there is space. */
 export function shownText(activity: Partial<Activity> | undefined): string {
   if (activity?.text) return activity.text.split('  \n').join('\n').replace(/\\(.)/g, '$1');
   const doc = cardOf(activity)?.body?.find((b: { id?: string }) => b.id === 'document')?.items as { text: string; spacing?: string }[] | undefined;

@@ -45,6 +45,23 @@ describe('access log export', () => {
     expect(trail.at(-1)).toMatchObject({ action: 'export', purpose: 'indsigtsanmodning', actor: { aadObjectId: ALEX.aadObjectId } });
   });
 
+  it('a trail of years goes as several cards, each well under Teams\' message size, every entry once and in order', async () => {
+    const c = await conversation({ seed });
+    await withCitizen(c);
+    const visitator = { tenantId: TENANT, aadObjectId: '00000000-0000-0000-0000-000000000022', name: 'Adele Vance' };
+    await c.store.transaction(async (tx) => {
+      for (let i = 0; i < 1_000; i++) await tx.audit.append({ actor: visitator, citizenId: 'cit-1', action: 'read', purpose: 'besøgskoordinering', what: `borgerens besøg (opslag ${i})`, at: '2026-05-04T09:15:00Z' });
+    });
+    const res = await c.press('audit.export', { cpr: '010150-1234' });
+    expect(res.others.length).toBeGreaterThan(1);
+    for (const a of res.others) expect(Buffer.byteLength(JSON.stringify(a.attachments))).toBeLessThan(28_000);
+    const titles = res.others.map((a) => textsOf(cardOf(a))[0]);
+    expect(titles[0]).toBe(`Adgangslog for en borger (1/${res.others.length})`);
+    const lines = res.others.flatMap((a) => shownText(a).split('\n'));
+    const numbers = lines.map((l) => /opslag (\d+)\)/.exec(l)?.[1]).filter(Boolean).map(Number);
+    expect(numbers).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+  });
+
   it.each([
     ['12345', 'Et CPR-nummer har 10 cifre'],
     ['321350-1234', 'ikke en gyldig fødselsdato'],

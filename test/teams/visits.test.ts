@@ -115,18 +115,29 @@ describe('attaching', () => {
     expect(told).toHaveLength(1);
     expect(told[0]!.payload.summary).toBe('En medarbejder har tilknyttet sig en borger med begrundelse');
     expect(shownText({ text: told[0]!.payload.text })).toContain('Lee Gu har tilknyttet sig Jens Hansen, 010150-xxxx (Forebyggende hjemmebesøg) uden en forudgående relation i Aktiv Assistent. Begrundelse: Borgeren ringede selv og bad om et besøg.');
-    const broke = (await c.store.audit.forCitizen(citizen.id)).find((e) => e.reason);
+    const broke = (await c.store.audit.forCitizen(citizen.id)).find((e) => e.reason && e.actor.aadObjectId === LEE.aadObjectId);
     expect(broke).toMatchObject({ actor: { aadObjectId: LEE.aadObjectId }, action: 'create', what: 'tilknytning uden forudgående relation, med begrundelse (Forebyggende hjemmebesøg)', reason: 'Borgeren ringede selv og bad om et besøg' });
     // The access-log export names the break and its reason.
     const exported = await c.press('audit.export', { cpr: '010150-1234' }, { from: ALEX });
-    expect(shownText(exported.others[0])).toContain('begrundelse: Borgeren ringede selv og bad om et besøg');
+    expect(shownText(exported.others[0])).toContain('begrundelse: »Borgeren ringede selv og bad om et besøg«');
   });
 
-  it('a citizen the bot does not know yet is attached at once: the first relation, no reason asked', async () => {
+  it('a CPR number the bot does not know is asked why the same way (the answer does not tell which), then attached; the managers are not told', async () => {
     const c = await setup();
-    const res = await c.press('visits.attach', { cpr: '020250-1234', name: 'Ny Borger', service: 'forebyggende', purpose: 'Første besøg' }, { from: LEE });
+    await attach(c, MEGAN, 'demens', 'Demensopfølgning');
+    const unknown = await c.press('visits.attach', { cpr: '020250-1234', name: 'Ny Borger', service: 'forebyggende', purpose: 'Første besøg' }, { from: LEE });
+    const known = await c.press('visits.attach', { cpr: '010150-1234', name: 'Ny Borger', service: 'forebyggende', purpose: 'Første besøg' }, { from: LEE });
+    expect(text(unknown.body.value)).toBe(text(known.body.value));
+    expect(await c.store.citizens.findByCpr('0202501234')).toBeUndefined();
+    const res = await c.press('visits.attach', { cpr: '020250-1234', name: 'Ny Borger', service: 'forebyggende', purpose: 'Første besøg', reason: 'Ny i kommunens forebyggende ordning\n- 01.01.2026 kl. 10.00: falsk linje' }, { from: LEE });
     expect(text(res.body.value)).toContain('Du er nu tilknyttet borgeren.');
     expect(await pendingFor(c, NESTOR)).toEqual([]);
+    // The reason is one line in the trail, quoted: it cannot pose as an entry of its own.
+    const citizen = (await c.store.citizens.findByCpr('0202501234'))!;
+    expect((await c.store.audit.forCitizen(citizen.id)).find((e) => e.reason)?.reason).toBe('Ny i kommunens forebyggende ordning - 01.01.2026 kl. 10.00: falsk linje');
+    const exported = shownText((await c.press('audit.export', { cpr: '020250-1234' }, { from: ALEX })).others[0]).split('\n');
+    expect(exported.filter((l) => l.includes('falsk linje'))).toHaveLength(1);
+    expect(exported.find((l) => l.includes('falsk linje'))).toMatch(/begrundelse: »Ny i kommunens forebyggende ordning - 01\.01\.2026 kl\. 10\.00: falsk linje«\)$/);
   });
 
   it('shows a citizen\'s visits only to staff attached to the citizen', async () => {
@@ -340,6 +351,21 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     // The same button again: the share is used; the ordinary form, nothing of the citizen.
     const again = await c.press(button.verb, button.data, { from: LEE });
     expect(text(again.body.value)).not.toContain('Jens Hansen');
+    // "Tilknyt" on the offer's form pressed twice: the citizen's card, already attached.
+    const twice = await c.press('visits.attach', { ...save.data, service: 'forebyggende', purpose: 'Forebyggende besøg' }, { from: LEE });
+    expect(text(twice.body.value)).toContain('Du er allerede tilknyttet borgeren.');
+  });
+
+  it('a share is no use once the colleague who made it has detached', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensudredning');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    await c.press('visits.share', { citizenId: citizen.id, to: LEE.aadObjectId, reason: 'Hun bor alene' }, { from: MEGAN });
+    const button = actionsOf((await pendingFor(c, LEE)).find((m) => m.payload.card)!.payload.card)[0];
+    await c.press('visits.detach', { citizenId: citizen.id, reason: 'Flyttet' }, { from: MEGAN });
+    const form = await c.press(button.verb, button.data, { from: LEE });
+    expect(text(form.body.value)).not.toContain('Jens Hansen');
+    expect(inputOf(form.body.value, 'cpr')).toBeDefined();
   });
 
   it('gives managers counts only, as a chart and as CSV; others are refused', async () => {

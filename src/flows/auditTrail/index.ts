@@ -8,7 +8,7 @@ import { can } from '../../domain/roles.js';
 import { formatDateTime } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { AuditEntry } from '../../store/index.js';
-import { documentReply, notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
+import { documentReplies, notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
 
 
@@ -77,7 +77,7 @@ const auditVerbs = {
     const masked = maskCpr(citizen.cpr);
     return {
       card: formCard(turn, '', '', t(turn.lang, 'audit.done', { cpr: masked, count: entries.length })).card,
-      also: [documentReply(turn, 'audit.title', formatTrail(turn.lang, masked, entries), 'audit.title')],
+      also: documentReplies(turn, 'audit.title', formatTrail(turn.lang, masked, entries), 'audit.title'),
     };
   },
 } satisfies Verbs;

@@ -127,7 +127,9 @@ export const audit = (turn: Turn, services: Services, citizenId: string, action:
 export async function forgetCreatedCitizen(turn: Turn, services: Services, citizen: Citizen, screeningId: string): Promise<void> {
   const others = (await services.store.screenings.listByCitizen(citizen.id)).filter((s) => s.id !== screeningId);
   const referrals = await services.store.referrals.listByCitizen(citizen.id);
-  if (others.length || referrals.length) return;
+  // Kept while anyone else has something of theirs about the citizen (an attachment, an offer).
+  const attachments = await services.store.attachments.listByCitizen(citizen.id);
+  if (others.length || referrals.length || attachments.length) return;
   await services.store.citizens.delete(citizen.id);
   await audit(turn, services, citizen.id, 'delete', t('da', 'audit.screening.citizenDeleted'));
 }

@@ -1,6 +1,6 @@
 // The proposal (club, preventive offer or referral to visitation, and why), confirmed or overridden
 // with a reason; a referral is created through the referral service, not the visitation flow.
-import { documentReply } from '../shared/replies.js';
+import { documentReplies } from '../shared/replies.js';
 import { renderCard } from '../../../cards/index.js';
 import { copmScores } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
@@ -71,5 +71,5 @@ export async function doneResult(turn: Turn, services: Services, screening: Scre
     ],
   });
   const author = await services.store.staff.get(screening.author);
-  return { card, also: [documentReply(turn, 'document.title.careRecord', summaryText(services, screening, draft, author?.name ?? turn.user.name ?? '', fullCpr), 'summary.screeningDoc')] };
+  return { card, also: documentReplies(turn, 'document.title.careRecord', summaryText(services, screening, draft, author?.name ?? turn.user.name ?? '', fullCpr), 'summary.screeningDoc') };
 }

@@ -1,6 +1,6 @@
 // A reassessment: the citizen's earlier screening found by CPR, its problems asked again, and the
 // change in each compared.
-import { documentReply } from '../shared/replies.js';
+import { documentReplies } from '../shared/replies.js';
 import { renderCard } from '../../../cards/index.js';
 import { reassess, type CopmProblem, type Reassessment } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
@@ -33,7 +33,8 @@ export async function submitReassessCitizen(turn: Turn, services: Services, load
   const citizen = await services.store.citizens.findByCpr(cpr.digits);
   // Unknown, or known to the bot but not to this staff member: the same answer, so the door does
   // not tell whether the citizen is known (src/services/access.ts).
-  if (!citizen || !(await relationsTo(services.store, turn.staff, citizen.id, { screeningId: loaded.screening.id })).length) return fail('screening.reassess.noneOfYours');
+  // An open offer to share is a relation only for taking it up (attaching), not for reading screenings.
+  if (!citizen || !(await relationsTo(services.store, turn.staff, citizen.id, { screeningId: loaded.screening.id })).some((r) => r !== 'offer')) return fail('screening.reassess.noneOfYours');
   await audit(turn, services, citizen.id, 'read', t('da', 'audit.screening.lookup'));
   const earlier = (await services.store.screenings.listByCitizen(citizen.id)).filter((x) => x.status === 'done' && (x.data as unknown as ScreeningDraft).chosen?.length);
   const last = earlier.at(-1);
@@ -68,5 +69,5 @@ export async function confirmReassessment(turn: Turn, services: Services, { scre
     actions: [button(t(L, 'screening.button.newScreening'), 'screening.start', {}), button(t(L, 'common.showHelp'), 'help.show', {})],
   });
   const author = await services.store.staff.get(screening.author);
-  return { card, also: [documentReply(turn, 'document.title.careRecord', reassessmentSummary(draft, author?.name ?? turn.user.name ?? ''), 'summary.reassessmentDoc')] };
+  return { card, also: documentReplies(turn, 'document.title.careRecord', reassessmentSummary(draft, author?.name ?? turn.user.name ?? ''), 'summary.reassessmentDoc') };
 }

@@ -47,19 +47,37 @@ function literalLine(line: string): string {
  * `summaryKey`'s neutral words, never the name, CPR or health data inside; the lines are selectable
  * text to copy whole.
  */
-export function documentReply(turn: Turn, titleKey: string, text: string, summaryKey: string): Reply & { kind: 'card' } {
-  const lines: { text: string; spacing: 'None' | 'Medium' }[] = [];
+export function documentReplies(turn: Turn, titleKey: string, text: string, summaryKey: string): (Reply & { kind: 'card' })[] {
+  // A card stays well under Teams' message size (about 28 KB): a long document (a look-up trail of
+  // years) goes as several cards, numbered in the title.
+  const parts: { text: string; spacing: 'None' | 'Medium' }[][] = [[]];
+  let size = 0;
   let gap = false;
   for (const line of text.split('\n')) {
     if (!line.trim()) {
-      gap = lines.length > 0;
+      gap = parts.at(-1)!.length > 0;
       continue;
     }
-    lines.push({ text: literalLine(line), spacing: gap ? 'Medium' : 'None' });
+    if (size > DOCUMENT_PART_CHARS) {
+      parts.push([]);
+      size = 0;
+      gap = false;
+    }
+    const shown = literalLine(line);
+    parts.at(-1)!.push({ text: shown, spacing: gap ? 'Medium' : 'None' });
+    size += shown.length + 60;
     gap = false;
   }
-  return { kind: 'card', card: renderCard('document', { title: t(turn.lang, titleKey), hint: t(turn.lang, 'document.copyHint'), lines }), summary: t(turn.lang, summaryKey) };
+  const title = t(turn.lang, titleKey);
+  return parts.map((lines, i) => ({
+    kind: 'card',
+    card: renderCard('document', { title: parts.length > 1 ? `${title} (${i + 1}/${parts.length})` : title, hint: t(turn.lang, 'document.copyHint'), lines }),
+    summary: t(turn.lang, summaryKey),
+  }));
 }
+
+/** About this many characters of a document (its text and each line's card markup) to a card. */
+const DOCUMENT_PART_CHARS = 14_000;
 
 /** A card whose button payload we cannot use (old, changed or forged): say so and show help again. */
 export function staleCardReply(turn: Turn): Reply & { kind: 'card' } {

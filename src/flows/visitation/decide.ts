@@ -1,5 +1,5 @@
 // The decision: an offer the criteria allow, its purpose and start; the advis to the centre.
-import { documentReply } from '../shared/replies.js';
+import { documentReplies } from '../shared/replies.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { dateInputValue, DATE_FIELD_LENGTH, readDate } from '../shared/dates.js';
@@ -136,7 +136,7 @@ export const decideVerbs = {
     const letter = decisionLetter(services, saved, citizen, decision, assessment);
     return {
       card: await detailsCard(turn, services, saved, t(L, 'visitation.decide.done')),
-      also: [documentReply(turn, 'visitation.letterPreview', letter, 'visitation.letterPreview')],
+      also: documentReplies(turn, 'visitation.letterPreview', letter, 'visitation.letterPreview'),
     };
   }),
 } satisfies Verbs;

@@ -69,14 +69,16 @@ async function openOffer(turn: Turn, services: Services, id: unknown): Promise<{
   const parsed = Id.safeParse(id);
   const offer = parsed.success ? await services.store.attachments.get(parsed.data) : undefined;
   if (!offer || offer.status !== 'offered' || !sameStaff(offer.staff, turn.staff)) return undefined;
+  // Offered by a colleague who is attached still.
+  if (offer.offeredBy && !(await myAttachment(services, offer.offeredBy, offer.citizenId))) return undefined;
   const citizen = await services.store.citizens.get(offer.citizenId);
   return citizen ? { offer, citizen } : undefined;
 }
 
 /** Every manager in the tenant is told, in a personal chat, that someone broke the glass (the preview names nobody). */
 async function tellManagers(turn: Turn, services: Services, citizen: Citizen, service: string, reason: string, attachmentId: string): Promise<void> {
-  for (const m of await services.directory.list(turn.staff.tenantId)) {
-    if (sameStaff(m, turn.staff) || !(await services.directory.rolesOf(m)).includes('manager')) continue;
+  for (const m of await services.directory.withRole(turn.staff.tenantId, 'manager')) {
+    if (sameStaff(m, turn.staff)) continue;
     const lang = await langOf(services, m);
     await tell(services, m, { text: t(lang, 'visits.told.brokeGlass', { name: turn.user.name ?? '', citizen: citizenLine(citizen), service: serviceName(services, service, lang), reason }), summary: t(lang, 'visits.preview.brokeGlass') }, `broke-glass:${attachmentId}:${m.aadObjectId}`);
   }
@@ -114,8 +116,8 @@ function detachForm(turn: Turn, citizenId: string, reason = '', error = ''): Ada
 }
 
 /** Attached: audited, the colleagues already attached told who joined, through which service and why; the citizen's card. */
-async function attached(turn: Turn, services: Services, citizen: Citizen, attachment: Attachment, auditIt = true): Promise<{ card: AdaptiveCardJson }> {
-  if (auditIt) await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.attached', { service: serviceName(services, attachment.service, 'da') }));
+async function attached(turn: Turn, services: Services, citizen: Citizen, attachment: Attachment, auditIt = true, reason?: string): Promise<{ card: AdaptiveCardJson }> {
+  if (auditIt) await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.attached', { service: serviceName(services, attachment.service, 'da') }), reason || undefined);
   for (const other of (await services.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active' && !sameStaff(a.staff, turn.staff))) {
     const lang = await langOf(services, other.staff);
     await tell(services, other.staff, { text: t(lang, 'visits.told.attached', { name: turn.user.name ?? '', service: serviceName(services, attachment.service, lang), citizen: citizenLine(citizen), purpose: attachment.purpose }), summary: t(lang, 'visits.preview.colleague') }, `attached:${attachment.id}:${other.staff.aadObjectId}`);
@@ -147,7 +149,14 @@ export const citizenVerbs = {
     if (data.offer !== undefined) {
       // Taking up a colleague's offer: the citizen comes from the offer, nothing typed but service and purpose.
       const open = await openOffer(turn, services, data.offer);
-      if (!open) return { card: attachForm(turn, services, {}, { cpr: t(L, 'visits.error.offerGone') }) };
+      if (!open) {
+        // Pressed again after it was taken up: the citizen's card, as for any attachment of one's own.
+        const parsed = Id.safeParse(data.offer);
+        const mine = parsed.success ? await services.store.attachments.get(parsed.data) : undefined;
+        const citizen = mine?.status === 'active' && sameStaff(mine.staff, turn.staff) ? await services.store.citizens.get(mine.citizenId) : undefined;
+        if (citizen) return { card: await citizenCard(turn, services, citizen, t(L, 'visits.attach.already')) };
+        return { card: attachForm(turn, services, {}, { cpr: t(L, 'visits.error.offerGone') }) };
+      }
       if (!myServices(turn, services).some((s) => s.id === values.service)) errors.service ??= t(L, 'visits.error.service');
       if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
       if (errors.service || errors.purpose) return { card: attachForm(turn, services, values, errors, { offer: { id: open.offer.id, citizen: open.citizen } }) };
@@ -161,14 +170,19 @@ export const citizenVerbs = {
     if (!values.purpose.trim()) errors.purpose ??= t(L, 'visits.error.purpose');
     if (Object.keys(errors).length || !cpr.ok) return { card: attachForm(turn, services, values, errors) };
     const now = services.clock.now().toISOString();
-    // A citizen the bot knows, and this staff member has no relation to: nothing about the citizen
-    // is shown or read before they say why (breaking the glass). A new citizen is theirs to record.
+    // No relation to the citizen (src/services/access.ts): say why first, whether the bot knows the
+    // CPR number or not, so the answer does not tell which; nothing about the citizen is shown or
+    // read before. Breaking the glass on a citizen the bot knew is audited with the reason and told
+    // to the managers.
     const known = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    const relations = known ? await relationsTo(services.store, turn.staff, known.id) : [];
-    const reason = values.reason.trim();
-    const breaksGlass = !!known && !relations.length;
-    if (breaksGlass && !reason) return { card: attachForm(turn, services, values, { reason: t(L, 'visits.error.glassReason') }, { askReason: true }) };
-    const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.lookup'), created: t('da', 'audit.visits.citizenCreated') });
+    const related = known ? (await relationsTo(services.store, turn.staff, known.id)).length > 0 : false;
+    // One line: a reason cannot pose as further entries of the access log.
+    const reason = values.reason.replace(/\s+/g, ' ').trim();
+    if (!related && !reason) return { card: attachForm(turn, services, values, { reason: t(L, 'visits.error.glassReason') }, { askReason: true }) };
+    const found = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.lookup'), created: t('da', 'audit.visits.citizenCreated') });
+    const { citizen } = found;
+    // Known after all (recorded by someone else a moment ago): the relations decide, as above.
+    const breaksGlass = found.known && !(related || (await relationsTo(services.store, turn.staff, citizen.id)).length > 0);
     if (await myAttachment(services, turn.staff, citizen.id)) return { card: await citizenCard(turn, services, citizen, t(L, 'visits.attach.already')) };
     // A colleague's open offer is taken up rather than kept beside a second attachment.
     const offered = (await services.store.attachments.listByCitizen(citizen.id)).find((a) => a.status === 'offered' && sameStaff(a.staff, turn.staff));
@@ -179,7 +193,7 @@ export const citizenVerbs = {
       await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.brokeGlass', { service: serviceName(services, values.service, 'da') }), reason);
       await tellManagers(turn, services, citizen, values.service, reason, attachment.id);
     }
-    return attached(turn, services, citizen, attachment, !breaksGlass);
+    return attached(turn, services, citizen, attachment, !breaksGlass, reason);
   },
 
   'visits.citizen': async (turn, services, data) => {

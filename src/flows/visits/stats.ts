@@ -5,7 +5,7 @@ import { statsCsv, visitStats } from '../../domain/visitStats.js';
 import { copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { button } from '../shared/form.js';
-import { documentReply, notAllowedReply, personalOnlyReply } from '../shared/replies.js';
+import { documentReplies, notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { Reply, Verbs } from '../types.js';
 
 export const statsVerbs = {
@@ -19,7 +19,7 @@ export const statsVerbs = {
     const months = [...new Set(rows.map((r) => r.month))];
     const sum = (k: 'planned' | 'doubleFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason' | 'kmSaved' | 'hoursSaved') => rows.reduce((a, r) => a + r[k], 0);
     // A document card, as the care-record texts: the notification shows the title, not the table.
-    const also: Reply[] = data.csv === true || data.csv === 'yes' ? [documentReply(turn, 'visits.stats.csvTitle', statsCsv(rows), 'visits.stats.title')] : [];
+    const also: Reply[] = data.csv === true || data.csv === 'yes' ? documentReplies(turn, 'visits.stats.csvTitle', statsCsv(rows), 'visits.stats.title') : [];
     const card = renderCard('visits/stats', {
       title: t(L, 'visits.stats.title'),
       intro: t(L, 'visits.stats.intro'),
