@@ -122,6 +122,16 @@ describe('attaching', () => {
     expect(shownText(exported.others[0])).toContain('begrundelse: »Borgeren ringede selv og bad om et besøg«');
   });
 
+  it('a manager the roles file names is told of a break of the glass before ever writing to the bot', async () => {
+    const c = await conversation({ seed, clock: new TestClock(NOW) });
+    for (const who of [MEGAN, LEE]) await c.say('hej', { from: who });
+    await attach(c, MEGAN, 'demens', 'Demensopfølgning');
+    await c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service: 'forebyggende', purpose: 'Forebyggende besøg', reason: 'Borgeren bad selv om det' }, { from: LEE });
+    const told = await pendingFor(c, NESTOR);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.payload.summary).toBe('En medarbejder har tilknyttet sig en borger med begrundelse');
+  });
+
   it('a CPR number the bot does not know is asked why the same way (the answer does not tell which), then attached; the managers are not told', async () => {
     const c = await setup();
     await attach(c, MEGAN, 'demens', 'Demensopfølgning');
