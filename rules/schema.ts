@@ -61,6 +61,15 @@ function toAfterFrom(v: { effectiveFrom: string; effectiveTo: string | null }, c
   }
 }
 
+/** Ids in a list must differ: a second use of one is reported at its own place ("duplicate <what> id"). */
+function uniqueIds(list: { id: string }[], field: string, what: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  list.forEach((x, i) => {
+    if (seen.has(x.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field, i, 'id'], message: `duplicate ${what} id "${x.id}"` });
+    seen.add(x.id);
+  });
+}
+
 export const TargetGroupRulesSchema = z
   .object({
     ...dated,
@@ -110,11 +119,7 @@ export const OffersCatalogueSchema = z
   .strict()
   .superRefine((v, ctx) => {
     toAfterFrom(v, ctx);
-    const seen = new Set<string>();
-    v.offers.forEach((o, i) => {
-      if (seen.has(o.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['offers', i, 'id'], message: `duplicate offer id "${o.id}"` });
-      seen.add(o.id);
-    });
+    uniqueIds(v.offers, 'offers', 'offer', ctx);
   });
 exactly<typeof OffersCatalogueSchema, OffersCatalogue>(OffersCatalogueSchema);
 
@@ -255,11 +260,7 @@ export const OrganisationSchema = z
   .strict()
   .superRefine((v, ctx) => {
     toAfterFrom(v, ctx);
-    const seen = new Set<string>();
-    v.referralUnits.forEach((u, i) => {
-      if (seen.has(u.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['referralUnits', i, 'id'], message: `duplicate unit id "${u.id}"` });
-      seen.add(u.id);
-    });
+    uniqueIds(v.referralUnits, 'referralUnits', 'unit', ctx);
   });
 exactly<typeof OrganisationSchema, Organisation>(OrganisationSchema);
 
@@ -298,10 +299,6 @@ export const VisitRulesSchema = z
   .strict()
   .superRefine((v, ctx) => {
     toAfterFrom(v, ctx);
-    const seen = new Set<string>();
-    v.services.forEach((s, i) => {
-      if (seen.has(s.id)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['services', i, 'id'], message: `duplicate service id "${s.id}"` });
-      seen.add(s.id);
-    });
+    uniqueIds(v.services, 'services', 'service', ctx);
   });
 exactly<typeof VisitRulesSchema, VisitRules>(VisitRulesSchema);

@@ -4,20 +4,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadOrganisation, ORGANISATION_FILE, RuleFileError } from '../../rules/index.js';
+import { loadOrganisation, ORGANISATION_FILE } from '../../rules/index.js';
 import { rulesDir } from '../../src/paths.js';
+import { messageOf } from '../helpers/ruleFiles.js';
 
 const shipped = () => JSON.parse(readFileSync(path.join(rulesDir, ORGANISATION_FILE), 'utf8')) as Record<string, any>;
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RuleFileError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a RuleFileError');
-}
 
 describe('the shipped rules/organisation.json', () => {
   it('lists units with plain ids and a Danish and an English name', () => {

@@ -7,18 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOffersCatalogue, loadTargetGroupRules, RuleFileError } from '../../rules/index.js';
 import { COPM_SUB_AREAS } from '../../src/domain/copm.js';
 import { projectRoot, rulesDir } from '../../src/paths.js';
+import { messageOf } from '../helpers/ruleFiles.js';
 
 const shipped = (name: string) => JSON.parse(readFileSync(path.join(rulesDir, name), 'utf8')) as Record<string, unknown>;
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RuleFileError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a RuleFileError');
-}
 
 describe('the shipped rule files', () => {
   it('the target-group rule set validates and records source, dates, vocabulary and legal basis', () => {

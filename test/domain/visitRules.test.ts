@@ -6,18 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadVisitRules, RuleFileError, VISIT_RULES_FILE } from '../../rules/index.js';
 import { rolesFor } from '../../src/domain/roles.js';
 import { rulesDir } from '../../src/paths.js';
+import { messageOf } from '../helpers/ruleFiles.js';
 
 const shipped = () => JSON.parse(readFileSync(path.join(rulesDir, VISIT_RULES_FILE), 'utf8')) as Record<string, any>;
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(RuleFileError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a RuleFileError');
-}
 
 describe('the shipped rules/visits.json', () => {
   const r = loadVisitRules();
