@@ -6,7 +6,6 @@
 // No think time: every person presses as soon as the answer is there, so this is the most the
 // set-up carries (closed loop), and p50 is mostly time spent queued. Prints turns per second, p50,
 // p99, errors, and what was stored (no work lost).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,8 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '../src/clock.js';
-import { projectRoot } from '../src/paths.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
+import { startChildBot } from '../scripts/childBot.js';
 import { startOpenIdStandIn } from '../scripts/openidStandIn.js';
 import { startRoundRobin } from '../scripts/roundRobin.js';
 import { startTestDatabase } from '../scripts/testDatabase.js';
@@ -29,46 +28,25 @@ const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) =
 
 interface Bot {
   url: string;
-  child: ChildProcess;
   failedTurns(): number;
   rssMb(): number;
   stop(): Promise<void>;
 }
 
+/** The bot as the tests start it (scripts/childBot.ts), with what the benchmark reads of it. */
 async function startBot(env: Record<string, string>, cwd: string): Promise<Bot> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'test/fixtures/fuzzBot.mjs')], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let failed = 0;
-  let exited = false;
-  child.on('exit', () => (exited = true));
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (failed += (d.toString().match(/"msg":"(turn failed|request failed)"/g) ?? []).length));
-  const listening = /listening on (http:\/\/\S+)\/api\/messages/;
-  for (let waited = 0; !listening.test(out); waited += 20) {
-    if (exited || waited > 60_000) throw new Error(`the bot did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const bot = await startChildBot({ LOG_LEVEL: 'warn', ...env }, cwd);
   return {
-    url: listening.exec(out)![1]!,
-    child,
-    failedTurns: () => failed,
+    url: bot.url,
+    failedTurns: () => bot.logs.filter((l) => /"msg":"(turn failed|request failed)"/.test(l)).length,
     rssMb: () => {
       try {
-        return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+        return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${bot.process.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
       } catch {
         return NaN;
       }
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (exited) return resolve();
-        child.on('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => bot.stop(),
   };
 }
 
