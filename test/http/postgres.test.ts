@@ -166,7 +166,9 @@ describe('the bot on PostgreSQL', () => {
         const drafts = await store.screenings.draftsBy({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId! });
         expect(drafts).toHaveLength(1);
         const cards = replies().map((c) => JSON.stringify(c.body));
-        expect(cards.filter((c) => c.includes('Du har en påbegyndt screening'))).toHaveLength(19);
+        // Seen once in CI (Node 24): 18 instead of 19, with 1 draft; the message names what the other replies were.
+        const others = cards.filter((c) => !c.includes('Du har en påbegyndt screening'));
+        expect(cards.filter((c) => c.includes('Du har en påbegyndt screening')), `burst ${burst}, the other replies: ${others.map((c) => c.slice(0, 400)).join(' | ')}`).toHaveLength(19);
         // Gone again, for the next burst.
         await store.screenings.delete(drafts[0]!.id);
       }
