@@ -31,6 +31,7 @@ export const VERBS = [
   'referral.triage',
   'referral.decide',
   'referral.followUp',
+  'referral.receive',
   'visits.mine',
   'visits.attachStart',
   'visits.attach',

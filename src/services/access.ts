@@ -1,6 +1,6 @@
 // Who may see a citizen: only someone the bot knows a relation for (Sundhedsloven § 42 a: health
 // data only when the work at hand needs it). A relation is a screening they ran or run, a referral
-// they made, hold or decided, an active attachment, or a colleague's offer to share the citizen
+// they made, hold or decided (or whose advis they received at the centre), an active attachment, or a colleague's offer to share the citizen
 // ("del borger"). A door that shows a citizen's data asks here first, and without a relation shows
 // nothing about the citizen (so far: attaching and reassessment; README "Data, privacy and safety").
 import type { Citizen, StaffKey, Store } from '../store/index.js';
@@ -14,7 +14,8 @@ export async function relationsTo(store: Pick<Store, 'screenings' | 'referrals' 
   const out: Relation[] = [];
   if (screenings.some((s) => s.id !== except?.screeningId && s.status !== 'cancelled' && sameStaff(s.author, staff))) out.push('screening');
   const decidedBy = (data: Record<string, unknown>) => ((data.history as { action?: string; by?: StaffKey }[] | undefined) ?? []).some((h) => h.action === 'decided' && sameStaff(h.by, staff));
-  if (referrals.some((r) => sameStaff(r.source.by, staff) || sameStaff(r.holder, staff) || decidedBy(r.data))) out.push('referral');
+  const received = (data: Record<string, unknown>) => sameStaff((data.received as { by?: StaffKey } | undefined)?.by, staff);
+  if (referrals.some((r) => sameStaff(r.source.by, staff) || sameStaff(r.holder, staff) || decidedBy(r.data) || received(r.data))) out.push('referral');
   if (attachments.some((a) => a.status === 'active' && sameStaff(a.staff, staff))) out.push('attachment');
   if (attachments.some((a) => a.status === 'offered' && sameStaff(a.staff, staff))) out.push('offer');
   return out;

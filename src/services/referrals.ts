@@ -51,6 +51,8 @@ export interface ReferralData {
     decidedAt: string;
   };
   followUp?: { kind: 'yearly' | 'homeEnd'; dueAt: string; remindedAt?: string; result?: FollowUpResult; resultAt?: string };
+  /** A direct referral's decision names no centre: the centre colleague who took the citizen in. */
+  received?: { by: StaffKey; byName: string; at: string };
 }
 
 export const dataOf = (r: Referral): ReferralData => ({ history: [], ...(r.data as Partial<ReferralData>) }) as ReferralData;

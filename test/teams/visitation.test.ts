@@ -16,6 +16,7 @@ afterEach(closeAll);
 
 const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
 const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
+const NESTOR: Who = { id: '29:nestor', name: 'Nestor Wilke', aadObjectId: '00000000-0000-0000-0000-000000000024' };
 const CHANNEL = '19:visitation@thread.tacv2';
 const inChannel = { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` };
 const key = (w: Who) => ({ tenantId: TENANT, aadObjectId: w.aadObjectId });
@@ -28,11 +29,12 @@ async function setup(options: { channel?: boolean } = {}) {
   const seed = [
     ...loadRolesFile(path.join(projectRoot, 'test/fixtures/roles.json')),
     { aadObjectId: MEGAN.aadObjectId, name: MEGAN.name, roles: ['visitator' as const] },
+    { aadObjectId: NESTOR.aadObjectId, name: NESTOR.name, roles: ['activityStaff' as const] },
   ];
   // Teams mode (an app id), as in production: cards refresh per visitator there.
   const c = await conversation({ seed, clock, config: { credentials: { appId: '99999999-9999-4999-8999-999999999999', type: 'SingleTenant', password: 'x', tenantId: TENANT } } });
   // Everyone says hello once, so the directory knows their Teams ids (for refresh and handover).
-  for (const who of [ALEX, MEGAN, ADELE, LEE]) await c.say('hej', { from: who });
+  for (const who of [ALEX, MEGAN, ADELE, LEE, NESTOR]) await c.say('hej', { from: who });
   if (options.channel !== false) {
     const [reply] = await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
     expect(reply?.text).toContain('Denne kanal er nu visitationskanal');
@@ -122,7 +124,9 @@ describe('the visitators\' channel', () => {
     expect(await pending(c, (m) => m.target.kind === 'conversation')).toHaveLength(0);
     const [queue] = await c.say('kø', { from: ADELE });
     expect(text(cardOf(queue))).toMatch(/ingen visitationskanal endnu/);
-    expect(text(cardOf(queue))).toMatch(/Ny · 0 dage · Screening på aktivitetscenter · ikke meddelt i kanalen/);
+    // What a visitator needs to choose a case: no name, no CPR, but the age and the proposal.
+    expect(text(cardOf(queue))).toMatch(/Ny · 0 dage · Screening på aktivitetscenter · 76 år · forslag: henvisning til visitation · ikke meddelt i kanalen/);
+    expect(text(cardOf(queue))).not.toMatch(/Jens|010150/);
     const [set] = await c.say('sæt som visitationskanal', { ...inChannel, from: ADELE });
     expect(set?.text).toContain('Kortet for en henvisning, der ventede, sendes nu hertil.');
     expect(await pending(c, toChannel)).toHaveLength(1);
@@ -215,7 +219,7 @@ describe('taking, refusing, handing over', () => {
     expect((await c.store.referrals.get(referral.id))!.status).toBe('new');
   });
 
-  it('"Åbn" in the channel sends the details to the presser\'s personal chat only, audited', async () => {
+  it('"Åbn" in the channel sends the case to the presser\'s personal chat only: what the queue shows until she takes it, then the details, audited', async () => {
     const c = await setup();
     const referral = await referByScreening(c);
     const res = await c.press('referral.open', { rid: referral.id }, { ...inChannel, from: ADELE });
@@ -223,9 +227,20 @@ describe('taking, refusing, handing over', () => {
     if (c.cardActions === 'execute') expect(text(res.body.value)).toContain('Detaljerne er sendt til din personlige chat');
     else expect(text(res.body.value)).not.toContain('er sendt til din personlige chat');
     expect(text(res.body.value)).not.toContain('Jens');
-    const details = (await pending(c, toUser(ADELE)))[0]!;
-    expect(text(details.payload.card)).toMatch(/Borger Jens Hansen, 010150-xxxx, 76 år/);
-    expect(text(details.payload.card)).toMatch(/Afgjort af støtte til aktiviteter, pleje og omsorg i timerne/);
+    const trailBefore = await c.store.audit.forCitizen(referral.citizenId);
+    // No relation to the citizen yet (the open queue is one only to what she needs to choose a case).
+    const caseOnly = text((await pending(c, toUser(ADELE)))[0]!.payload.card);
+    expect(caseOnly).toMatch(/Alder 76 år/);
+    expect(caseOnly).toMatch(/Forslag Henvisning til visitation/);
+    expect(caseOnly).toContain('Borgerens navn, CPR-nummer og screeningen vises, når du har taget sagen.');
+    expect(caseOnly).not.toMatch(/Jens|010150|Afgjort af|COPM/);
+    expect(await c.store.audit.forCitizen(referral.citizenId)).toEqual(trailBefore);
+    await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE });
+    clock.set('2026-11-22T10:05:00Z');
+    await c.press('referral.open', { rid: referral.id }, { ...inChannel, from: ADELE });
+    const details = text((await pending(c, toUser(ADELE))).at(-1)!.payload.card);
+    expect(details).toMatch(/Borger Jens Hansen, 010150-xxxx, 76 år/);
+    expect(details).toMatch(/Afgjort af støtte til aktiviteter, pleje og omsorg i timerne/);
     const trail = await c.store.audit.forCitizen(referral.citizenId);
     expect(trail.at(-1)).toMatchObject({ action: 'read', purpose: 'visitation', actor: { aadObjectId: ADELE.aadObjectId } });
   });
@@ -328,8 +343,8 @@ describe('Fælles Sprog triage and decision', () => {
     expect(letter).toContain('Formål, aftalt med dig: Komme ud og mødes med andre to gange om ugen');
     expect(letter).toContain('Klagevejledning: [KOMMUNEN UDFYLDER');
     const advis = (await pending(c, toUser(ALEX))).find((m) => m.topic?.kind === 'referral.advis')!;
-    expect(advis.payload.text).toContain('Bevilget: Vedligeholdende tilbud på aktivitetscenter');
-    expect(advis.payload.text).not.toMatch(/Aktivitet: 9|Mobilitet/); // no function scores in the advis
+    expect(text(advis.payload.card)).toContain('Bevilget: Vedligeholdende tilbud på aktivitetscenter');
+    expect(text(advis.payload.card)).not.toMatch(/Aktivitet: 9|Mobilitet/); // no function scores in the advis
     expect(text((await pending(c, (m) => m.operation === 'update')).at(-1)!.payload.card)).toContain('Status Afgjort');
   });
 
@@ -429,6 +444,37 @@ describe('direct referrals, the queue and follow-ups', () => {
     expect(text(card!.payload.card)).not.toContain('Direkte henvisning fra');
   });
 
+  it('a decided direct referral tells every centre colleague a citizen is on the way, with no name; the first to receive the citizen sees the advis, the others who did', async () => {
+    const c = await setup();
+    await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig', unit: 'hjemmeplejen' }, { from: LEE });
+    const [referral] = await c.store.referrals.listOpen();
+    const rid = referral!.id;
+    await c.press('referral.take', { rid }, { from: ADELE });
+    const triaged = await c.press('referral.triage', { rid, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab om maden' }, { from: ADELE });
+    for (const who of [ALEX, NESTOR]) {
+      const advis = (await pending(c, toUser(who))).find((m) => m.topic?.kind === 'referral.advis')!;
+      expect(advis.payload.summary).toBe('Advis om henvisning V-2026-0001');
+      expect(text(advis.payload.card)).toContain('Bevilget: Vedligeholdende tilbud på aktivitetscenter');
+      expect(text(advis.payload.card)).not.toMatch(/Else|Berg|120340|Fællesskab om maden/);
+      expect(actionsOf(advis.payload.card).map((a) => a.verb)).toEqual(['referral.receive']);
+    }
+    expect((await pending(c, toUser(LEE))).some((m) => m.topic?.kind === 'referral.advis')).toBe(false);
+    // Someone without the activity-centre role cannot receive the citizen.
+    expect(text((await c.press('referral.receive', { rid }, { from: LEE })).body.value)).not.toMatch(/Else|120340/);
+    const received = text((await c.press('referral.receive', { rid }, { from: NESTOR })).body.value);
+    expect(received).toContain('Borger: Else Berg, CPR 120340-xxxx');
+    expect(received).toContain('Formål: Fællesskab om maden');
+    expect((await c.store.audit.forCitizen(referral!.citizenId)).at(-1)).toMatchObject({ action: 'update', actor: { aadObjectId: NESTOR.aadObjectId } });
+    const late = text((await c.press('referral.receive', { rid }, { from: ALEX })).body.value);
+    expect(late).toContain('Borgeren er allerede modtaget af Nestor Wilke.');
+    expect(late).not.toMatch(/Else|120340|Fællesskab om maden/);
+    // Pressed again, Nestor reads it again (audited as a read); the first receiver stays.
+    expect(text((await c.press('referral.receive', { rid }, { from: NESTOR })).body.value)).toContain('Else Berg');
+    expect((await c.store.audit.forCitizen(referral!.citizenId)).at(-1)).toMatchObject({ action: 'read', actor: { aadObjectId: NESTOR.aadObjectId } });
+    expect((await c.store.referrals.get(rid))!.data).toMatchObject({ received: { byName: 'Nestor Wilke' } });
+  });
+
   it('a unit typed as free text before the list existed is never shown on the channel card, the queue or the details', async () => {
     const c = await setup();
     await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig', unit: 'hjemmeplejen' }, { from: LEE });
@@ -468,8 +514,33 @@ describe('direct referrals, the queue and follow-ups', () => {
     const reminder = (await pending(c, toUser(ADELE))).find((m) => m.payload.card && text(m.payload.card).includes('Årlig status'))!;
     expect(actionsOf(reminder.payload.card).map((a) => a.title)).toEqual(['E1 Fortsæt', 'E2 Ændring inden for rammen', 'E3 Afslut', 'E4 Revisitation']);
     expect((await pending(c, toUser(ALEX))).some((m) => m.payload.text?.includes('årlig status'))).toBe(true);
+    // Another visitator, with no relation to the citizen, cannot record it (nor see the case's details).
+    const other = await c.press('referral.followUp', { rid: referral.id, result: 'E1' }, { from: MEGAN });
+    expect(text(other.body.value)).toContain('Opfølgningen registreres af den visitator, der har eller afgjorde sagen.');
+    expect(text(other.body.value)).not.toMatch(/Jens|010150/);
+    expect((await c.store.referrals.get(referral.id))!.data).not.toHaveProperty('followUp.result');
     await c.press('referral.followUp', { rid: referral.id, result: 'E3' }, { from: ADELE });
     expect((await c.store.referrals.get(referral.id))).toMatchObject({ status: 'closed', data: { followUp: { result: 'E3' } } });
+  });
+
+  it('a visitator who neither holds nor decided the case sees by every door what the queue shows, and no more', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    const noName = (card: unknown) => expect(text(card)).not.toMatch(/Jens|Hansen|010150|COPM|Afgjort af/);
+    const opened = (await c.press('referral.open', { rid: referral.id }, { from: MEGAN })).body.value;
+    noName(opened);
+    expect(text(opened)).toContain('vises kun for den visitator, der har sagen');
+    expect(actionsOf(opened).map((a) => a.verb)).toEqual(['queue.show']);
+    for (const [verb, extra] of [['referral.take', {}], ['referral.triageStart', {}], ['referral.handoverStart', {}], ['referral.refuse', { reason: 'Ikke relevant' }], ['referral.triage', { fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }]] as const) {
+      noName((await c.press(verb, { rid: referral.id, ...extra }, { from: MEGAN })).body.value);
+    }
+    const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
+    noName((await c.press('referral.open', { rid: referral.id }, { from: MEGAN })).body.value);
+    expect((await c.store.audit.forCitizen(referral.citizenId)).some((e) => e.actor.aadObjectId === MEGAN.aadObjectId)).toBe(false);
+    // The one who decided still sees it all.
+    expect(text((await c.press('referral.open', { rid: referral.id }, { from: ADELE })).body.value)).toContain('Jens Hansen');
   });
 
   it('audits every look-up and change with purpose "visitation"', async () => {
@@ -492,6 +563,7 @@ describe('numbers and dates as people read them', () => {
   it('the details card shows the COPM scores with a decimal comma in Danish and a point in English', async () => {
     const c = await setup();
     const referral = await referByScreening(c, { performance: '2', satisfaction: '5' });
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
     const da = text((await c.press('referral.open', { rid: referral.id }, { from: ADELE })).body.value);
     expect(da).toContain('COPM udførelse 2,0, tilfredshed 5,0');
     expect(da).not.toMatch(/\b2\.0\b|\b5\.0\b/);
@@ -527,8 +599,8 @@ describe('numbers and dates as people read them', () => {
     expect(text(res.body.value)).toContain('Afgjort: Vedligeholdende forløb i eget hjem til og med 01.03.2027 (Adele Vance, 22.11.2026)');
     expect(shownText(res.others[0])).toContain('til og med 01.03.2027 (højst 3 måneder)');
     const advis = (await pending(c, toUser(ALEX))).find((m) => m.topic?.kind === 'referral.advis')!;
-    expect(advis.payload.text).toContain('Start: 01.12.2026');
-    expect(advis.payload.text).toContain('til og med 01.03.2027');
+    expect(text(advis.payload.card)).toContain('Start: 01.12.2026');
+    expect(text(advis.payload.card)).toContain('til og med 01.03.2027');
   });
 
   it.each([

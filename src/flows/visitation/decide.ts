@@ -1,14 +1,11 @@
-// The decision: an offer the criteria allow, its purpose and start; the advis to the centre.
+// The decision: an offer the criteria allow, its purpose and start; then the advis to the centre (advis.ts).
 import { documentReplies } from '../shared/replies.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
-import { maskCpr } from '../../domain/cpr.js';
 import { dateInputValue, DATE_FIELD_LENGTH, readDate } from '../shared/dates.js';
 import { readFields } from '../shared/inputs.js';
 import { assess, homeOfferEnd, inForce, singleServicesAllowed, validateScores } from '../../domain/faellesSprog.js';
-import { can } from '../../domain/roles.js';
-import { formatIsoDay } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
-import type { Citizen, Referral, StaffKey } from '../../store/index.js';
+import type { Referral } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn , Verbs } from '../types.js';
@@ -16,6 +13,7 @@ import { DECISIONS, SINGLE_SERVICES, dataOf, withData, type DecisionOffer, type 
 import { refreshChannelCard } from './channelCard.js';
 import { actorOf, addYear, audit, mutate, personalOnly, refusedAnswer, tell, today, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
+import { sendAdvis } from './advis.js';
 import { decisionLetter } from './letter.js';
 import { assessmentView, triageForm } from './triage.js';
 
@@ -42,36 +40,6 @@ export function decisionForm(turn: Turn, services: Services, referral: Referral,
     services: { ...field('services', t(L, 'visitation.decide.services')), choices: SINGLE_SERVICES.map((s) => ({ title: t(L, `visitation.single.${s}`), value: s })) },
     actions: [button(t(L, 'visitation.decide.submit'), 'referral.decide', { rid: referral.id, v: referral.version }, 'positive'), button(t(L, 'visitation.triage.again'), 'referral.triageStart', { rid: referral.id }), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
   });
-}
-
-/** The advis (order) to the centre: in a personal chat, the offer and purpose, no scores. */
-async function sendAdvis(services: Services, referral: Referral, citizen: Citizen | undefined, d: NonNullable<ReferralData['decision']>): Promise<void> {
-  if (!services.outbox || d.offer === 'refused') return;
-  const recipients: StaffKey[] = [];
-  if (referral.source.kind === 'screening') recipients.push(referral.source.by);
-  else {
-    // A direct referral names no centre: every activity-centre colleague gets the advis.
-    for (const m of await services.directory.list(referral.source.by.tenantId)) {
-      if (can(await services.directory.rolesOf(m), 'screening')) recipients.push(m);
-    }
-  }
-  for (const to of recipients.slice(0, 20)) {
-    const lines = [
-      t('da', 'advis.title', { caseNumber: referral.caseNumber }),
-      t('da', 'advis.citizen', { name: citizen?.name ?? '', cpr: citizen ? maskCpr(citizen.cpr) : '' }),
-      t('da', 'advis.offer', { offer: t('da', `visitation.decision.${d.offer}`) }) + (d.endDate ? ` ${t('da', 'visitation.decision.until', { date: formatIsoDay('da', d.endDate) })}` : ''),
-      t('da', 'advis.purpose', { purpose: d.purpose }),
-      t('da', 'advis.start', { date: d.startDate ? formatIsoDay('da', d.startDate) : t('da', 'advis.startUnknown') }),
-      t('da', 'advis.visitator', { name: d.decidedByName }),
-      t('da', 'advis.next'),
-    ];
-    await services.outbox.enqueue({
-      idempotencyKey: `advis:${referral.id}:${to.aadObjectId}`,
-      target: { kind: 'user', user: { tenantId: to.tenantId, aadObjectId: to.aadObjectId } },
-      payload: { text: lines.join('\n'), summary: t('da', 'advis.preview', { caseNumber: referral.caseNumber }) },
-      topic: { kind: 'referral.advis', id: referral.id },
-    });
-  }
 }
 
 export const decideVerbs = {

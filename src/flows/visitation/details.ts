@@ -1,4 +1,6 @@
-// A referral's details, shown only in a personal chat and audited as a read.
+// A referral's details, shown only in a personal chat and audited as a read, to those with a
+// relation to the citizen (src/services/access.ts). A visitator without one sees what the queue
+// shows (case number, where from, age, the proposal) until she takes the case.
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { Button, Fact } from '../../../cards/visitation/types.js';
 import { ageOn, maskCpr, parseCpr } from '../../domain/cpr.js';
@@ -11,9 +13,11 @@ import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn } from '../types.js';
 import { dataOf, type ReferralData } from '../../services/referrals.js';
+import { relationsTo } from '../../services/access.js';
 import { actorOf, audit, holderName, sourceLabel, statusLabel } from './common.js';
 
 export async function detailsCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
+  if (!(await relationsTo(services.store, turn.staff, referral.citizenId)).length) return caseCard(turn, services, referral, note);
   const L = turn.lang;
   const d = dataOf(referral);
   const citizen = await services.store.citizens.get(referral.citizenId);
@@ -64,6 +68,68 @@ export async function detailsCard(turn: Turn, services: Services, referral: Refe
     decision: d.decision ? decisionLine(L, d.decision) : '',
     actions,
   });
+}
+
+/**
+ * The case as the queue shows it, for a visitator with no relation to the citizen yet: no name, no
+ * CPR, nothing from the screening but its proposal. Nothing about the citizen is read but the age,
+ * so it is not audited as a look-up (the queue is not either). Taking the case opens the details.
+ */
+async function caseCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
+  const L = turn.lang;
+  const holder = await holderName(services, referral);
+  const facts: Fact[] = [
+    { title: t(L, 'visitation.card.from'), value: sourceLabel(L, referral, services.rules.organisation) },
+    { title: t(L, 'visitation.card.received'), value: formatDate(L, referral.createdAt) },
+    { title: t(L, 'visitation.card.status'), value: statusLabel(L, referral, holder) },
+    ...(await queueFacts(L, services, referral)).map(({ title, value }) => ({ title, value })),
+  ];
+  const rid = referral.id;
+  const actions: Button[] = [];
+  if (can(turn.roles, 'queue') && referral.status === 'new') {
+    actions.push(button(t(L, 'visitation.button.take'), 'referral.take', { rid }, 'positive'));
+    actions.push(button(t(L, 'visitation.button.refuse'), 'referral.refuseStart', { rid }, 'destructive'));
+  }
+  actions.push(button(t(L, 'visitation.button.queue'), 'queue.show', {}));
+  return renderCard('visitation/details', {
+    title: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
+    note: [note, t(L, referral.status === 'new' ? 'visitation.details.onTaking' : 'visitation.details.noRelation')].filter(Boolean).join(' '),
+    facts,
+    screeningTitle: '',
+    screeningFacts: [],
+    directFacts: [],
+    preTriage: '',
+    triage: '',
+    refusal: '',
+    decision: '',
+    actions,
+  });
+}
+
+/**
+ * What a visitator needs to choose a case from the queue: the citizen's age and the screening's
+ * proposal, as facts and (`short`) as parts of the queue's line.
+ */
+export async function queueFacts(L: Lang, services: Services, referral: Referral): Promise<(Fact & { short: string })[]> {
+  const citizen = await services.store.citizens.get(referral.citizenId);
+  const age = citizen ? ageOf(citizen, services) : undefined;
+  const proposed = dataOf(referral).screening?.proposed;
+  const out: (Fact & { short: string })[] = [];
+  if (age !== undefined) {
+    const years = t(L, 'visitation.queue.years', { age });
+    out.push({ title: t(L, 'visitation.queue.age'), value: years, short: years });
+  }
+  if (proposed) {
+    const offer = t(L, `screening.offerShort.${proposed === 'outside' ? 'referral' : proposed}`);
+    out.push({ title: t(L, 'visitation.details.proposed'), value: offer, short: t(L, 'visitation.queue.proposed', { offer: offer.toLowerCase() }) });
+  }
+  return out;
+}
+
+function ageOf(citizen: Citizen, services: Services): number | undefined {
+  const today = copenhagenDay(services.clock.now());
+  const parsed = parseCpr(citizen.cpr, today);
+  return parsed.ok ? ageOn(parsed.cpr, today) : undefined;
 }
 
 function ageText(L: Lang, citizen: Citizen, services: Services): string {

@@ -10,13 +10,15 @@
 //   take.ts         open, take, refuse, hand over
 //   details.ts      the details (personal chat only; audited)
 //   triage.ts       Fælles Sprog scoring and what the criteria say
-//   decide.ts       the decision, its advis to the centre
+//   decide.ts       the decision
+//   advis.ts        the advis to the centre; a direct referral's citizen received by one centre colleague
 //   letter.ts       the draft decision letter
 //   followUp.ts     yearly status and the end of a home course
 // Each screen is its own template, cards/visitation/<screen>.json, with the type of its data in
 // cards/visitation/types.ts: the flow picks the words, values and errors; the template lays them out.
 import type { Flow } from '../types.js';
 import { channelVerbs, setChannelCommand } from './channel.js';
+import { advisVerbs } from './advis.js';
 import { decideVerbs } from './decide.js';
 import { directVerbs, referCommand } from './direct.js';
 import { followUpVerbs } from './followUp.js';
@@ -29,5 +31,5 @@ export { remindFollowUps } from './followUp.js';
 
 export const visitationFlow = {
   commands: { queue: queueCommand, refer: referCommand, setChannel: setChannelCommand },
-  verbs: { ...channelVerbs, ...queueVerbs, ...directVerbs, ...takeVerbs, ...triageVerbs, ...decideVerbs, ...followUpVerbs },
+  verbs: { ...channelVerbs, ...queueVerbs, ...directVerbs, ...takeVerbs, ...triageVerbs, ...decideVerbs, ...advisVerbs, ...followUpVerbs },
 } satisfies Flow;

@@ -1,4 +1,5 @@
-// The visitators' queue: open referrals, oldest first, with age and status.
+// The visitators' queue: open referrals, oldest first: status, days waiting, where from, the
+// citizen's age and the screening's proposal (what a visitator needs to choose a case; no name, no CPR).
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { QueueCardData } from '../../../cards/visitation/types.js';
 import { t } from '../../i18n/index.js';
@@ -6,6 +7,7 @@ import { button } from '../shared/form.js';
 import { personalOnlyLine } from '../shared/replies.js';
 import type { Reply, Services, Turn , Verbs } from '../types.js';
 import { dataOf } from '../../services/referrals.js';
+import { queueFacts } from './details.js';
 import { holderName, personalOnly, sourceLabel, statusLabel, visitationChannel, visitatorOnly } from './common.js';
 
 async function queueCard(turn: Turn, services: Services): Promise<AdaptiveCardJson> {
@@ -18,7 +20,7 @@ async function queueCard(turn: Turn, services: Services): Promise<AdaptiveCardJs
     const d = dataOf(r);
     const days = Math.floor((now - Date.parse(r.createdAt)) / 86_400_000);
     const holder = await holderName(services, r);
-    const parts = [statusLabel(L, r, holder), t(L, days === 1 ? 'visitation.queue.day' : 'visitation.queue.days', { count: days }), sourceLabel(L, r, services.rules.organisation)];
+    const parts = [statusLabel(L, r, holder), t(L, days === 1 ? 'visitation.queue.day' : 'visitation.queue.days', { count: days }), sourceLabel(L, r, services.rules.organisation), ...(await queueFacts(L, services, r)).map((f) => f.short)];
     if (!d.notified) parts.push(t(L, 'visitation.queue.notNotified'));
     referrals.push({ title: t(L, 'visitation.card.title', { caseNumber: r.caseNumber }), summary: parts.join(' · '), open: button(t(L, 'visitation.button.open'), 'referral.open', { rid: r.id }) });
   }

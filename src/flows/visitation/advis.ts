@@ -1,0 +1,85 @@
+// The advis (order) to the centre once a referral is decided: in a personal chat, the offer and its
+// purpose, no scores. A referral from a screening goes back to the staff member who screened. A
+// direct referral names no centre, so every activity-centre colleague is told that a citizen is on
+// the way, without the citizen's name, CPR or the purpose; the first to press "Modtag borgeren"
+// takes the citizen in (a relation, src/services/access.ts) and sees the whole advis; the others
+// are told who did.
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import { maskCpr } from '../../domain/cpr.js';
+import { can } from '../../domain/roles.js';
+import { formatIsoDay } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { Citizen, Referral, StaffKey } from '../../store/index.js';
+import { sameStaff } from '../../store/index.js';
+import { backToHelp, notAllowedReply, notice } from '../shared/replies.js';
+import type { Services, Verbs } from '../types.js';
+import { dataOf, withData, type ReferralData } from '../../services/referrals.js';
+import { actorOf, audit, mutate, personalOnly, withReferral } from './common.js';
+
+type Decision = NonNullable<ReferralData['decision']>;
+
+/** The advis's lines; `citizen` undefined leaves out who and why (a direct referral's notice to every centre colleague). */
+function advisLines(L: Lang, referral: Referral, d: Decision, citizen?: Citizen): string[] {
+  return [
+    ...(citizen ? [t(L, 'advis.citizen', { name: citizen.name, cpr: maskCpr(citizen.cpr) })] : []),
+    t(L, 'advis.offer', { offer: t(L, `visitation.decision.${d.offer}`) }) + (d.endDate ? ` ${t(L, 'visitation.decision.until', { date: formatIsoDay(L, d.endDate) })}` : ''),
+    ...(citizen ? [t(L, 'advis.purpose', { purpose: d.purpose })] : []),
+    t(L, 'advis.start', { date: d.startDate ? formatIsoDay(L, d.startDate) : t(L, 'advis.startUnknown') }),
+    t(L, 'advis.visitator', { name: d.decidedByName }),
+    t(L, citizen ? 'advis.next' : 'advis.receiveIntro'),
+  ];
+}
+
+function advisCard(L: Lang, referral: Referral, lines: string[], actions: Parameters<typeof notice>[3] = []): AdaptiveCardJson {
+  return renderCard('notice', { title: t(L, 'advis.title', { caseNumber: referral.caseNumber }), lines, actions });
+}
+
+export async function sendAdvis(services: Services, referral: Referral, citizen: Citizen | undefined, d: Decision): Promise<void> {
+  if (!services.outbox || d.offer === 'refused') return;
+  const recipients: StaffKey[] = [];
+  const direct = referral.source.kind !== 'screening';
+  if (!direct) recipients.push(referral.source.by);
+  else {
+    for (const m of await services.directory.list(referral.source.by.tenantId)) {
+      if (can(await services.directory.rolesOf(m), 'screening')) recipients.push(m);
+    }
+  }
+  for (const to of recipients.slice(0, 20)) {
+    const L = await services.directory.languageOf(to);
+    const card = direct
+      ? advisCard(L, referral, advisLines(L, referral, d), [{ kind: 'execute', title: t(L, 'advis.receive'), verb: 'referral.receive', data: { rid: referral.id } }])
+      : advisCard(L, referral, advisLines(L, referral, d, citizen));
+    await services.outbox.enqueue({
+      idempotencyKey: `advis:${referral.id}:${to.aadObjectId}`,
+      target: { kind: 'user', user: { tenantId: to.tenantId, aadObjectId: to.aadObjectId } },
+      payload: { card, summary: t(L, 'advis.preview', { caseNumber: referral.caseNumber }) },
+      topic: { kind: 'referral.advis', id: referral.id },
+    });
+  }
+}
+
+export const advisVerbs = {
+  'referral.receive': withReferral(async (turn, services, { referral, citizen }) => {
+    const refused = personalOnly(turn);
+    if (refused) return refused;
+    const L = turn.lang;
+    if (!can(turn.roles, 'screening')) return { card: notAllowedReply(turn, t(L, 'advis.receive'), 'screening').card };
+    const d = dataOf(referral).decision;
+    if (referral.source.kind === 'screening' || referral.status !== 'decided' || !d || d.offer === 'refused' || !citizen) {
+      return { card: notice(turn, 'stale.title', [t(L, 'advis.notOpen')], [backToHelp(turn)]).card };
+    }
+    let otherName: string | undefined;
+    const saved = await mutate(services, referral.id, (r, rd) => {
+      if (rd.received && !sameStaff(rd.received.by, turn.staff)) {
+        otherName = rd.received.byName;
+        return undefined;
+      }
+      if (rd.received) return undefined;
+      return withData(r, { ...rd, received: { by: turn.staff, byName: turn.user.name ?? '', at: services.clock.now().toISOString() } });
+    });
+    if (otherName !== undefined) return { card: advisCard(L, referral, [t(L, 'advis.receivedBy', { name: otherName })], [backToHelp(turn)]) };
+    if (saved && saved.version !== referral.version) await audit(services, actorOf(turn), referral.citizenId, 'update', t('da', 'audit.visitation.received', { caseNumber: referral.caseNumber }));
+    else await audit(services, actorOf(turn), referral.citizenId, 'read', t('da', 'audit.visitation.advisRead', { caseNumber: referral.caseNumber }));
+    return { card: advisCard(L, referral, [t(L, 'advis.youReceived'), ...advisLines(L, referral, d, citizen)], [backToHelp(turn)]) };
+  }),
+} satisfies Verbs;
