@@ -372,6 +372,22 @@ describe('who may screen, and what is recorded', () => {
     expect(trail.find((e) => e.action === 'read')?.what).toMatch(/kendt borger/);
   });
 
+  it('a colleague with no relation to a known citizen is not told that the bot knows the citizen, nor the stored name', async () => {
+    const s = await screening();
+    await s.throughProfile({ activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await s.press('screening.confirm');
+    const other = new Screening(s.c);
+    other.card = cardOf((await s.c.say('ny screening', { from: MEGAN }))[0]);
+    await other.press('screening.submit', { cpr: '010150-1234', name: 'J. Hansen', livesAtHome: 'yes', specialStaff: 'no' }, MEGAN);
+    expect(text(other.card)).not.toMatch(/kendt|Jens/);
+    const citizen = (await s.c.store.citizens.findByCpr('0101501234'))!;
+    const theirs = (await s.c.store.screenings.listByCitizen(citizen.id)).find((x) => x.author.aadObjectId === MEGAN.aadObjectId)!;
+    expect((theirs.data as any).citizen.name).toBe('J. Hansen');
+    // Still one citizen; the stored name is not changed by what the colleague typed.
+    expect(await s.c.store.citizens.count()).toBe(1);
+    expect((await s.c.store.citizens.findByCpr('0101501234'))!.name).toBe('Jens Hansen');
+  });
+
   it('sends the full CPR number only when asked, and audits that', async () => {
     const s = await screening();
     await s.throughProfile({ activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });

@@ -2,6 +2,7 @@
 // scores and the profile. Bad input comes back on the same card with the message at the field.
 import { actorOf } from '../shared/audit.js';
 import { findOrCreateCitizen } from '../shared/citizens.js';
+import { relationsTo } from '../../services/access.js';
 import { randomUUID } from 'node:crypto';
 import { COPM_SUB_AREAS, isScore, type CopmSubArea } from '../../domain/copm.js';
 import { ageOn } from '../../domain/cpr.js';
@@ -55,9 +56,13 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
     known = found.known;
     createdCitizen = !found.known;
   }
-  const stored = known ? await services.store.citizens.get(citizenId) : undefined;
+  // Whether the bot knows the citizen, and under what name, is for those with a relation to the
+  // citizen already (src/services/access.ts); to anyone else this screening is a first meeting, under
+  // the name they typed.
+  const related = known && (await relationsTo(services.store, turn.staff, citizenId, { screeningId: screening.id })).length > 0;
+  const stored = related ? await services.store.citizens.get(citizenId) : undefined;
   draft.citizen = { cpr: cpr.cpr.digits, name: stored?.name ?? name, livesAtHome: values.livesAtHome as 'yes' | 'no', specialStaff: values.specialStaff as 'yes' | 'no', under65Reason: age !== undefined && age < 65 ? values.under65Reason.trim() : '', age };
-  draft.known = known;
+  draft.known = related;
   draft.createdCitizen = createdCitizen;
   const elig = eligibilityOf(draft);
   // Outside all three offers: nothing more to ask before telling the staff member so.
