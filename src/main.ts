@@ -5,7 +5,7 @@ import { loadConfig, type Config } from './config.js';
 import { hasKey, t } from './i18n/index.js';
 import { createLogger, type Logger } from './log.js';
 import { startServer, type RunningServer } from './server.js';
-import { Directory, loadRolesFile } from './services/directory.js';
+import { checkManages, Directory, loadRolesFile } from './services/directory.js';
 import { Outbox } from './services/outbox.js';
 import { openConfiguredStore, type Store } from './store/index.js';
 import { createAdapter } from './teams/adapter.js';
@@ -46,6 +46,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const clock = options.clock ?? systemClock;
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
   const rules = loadRules();
+  if (config.rolesFile) checkManages(config.rolesFile, seed, rules.visits.services.map((s) => s.id));
   const store = await openConfiguredStore(config, clock);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock, language: config.language });

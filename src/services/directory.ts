@@ -15,6 +15,8 @@ const RolesFile = z.object({
       tenantId: z.string().regex(/^[0-9a-f-]{36}$/i, 'must be a tenant id (a GUID)').optional(),
       name: z.string().min(1).optional(),
       roles: z.array(z.enum(ROLES)).min(1),
+      /** A manager's services (ids from rules/visits.json): she, not every manager, hears of a break of the glass there. */
+      manages: z.array(z.string().min(1)).optional(),
     }),
   ),
 });
@@ -24,9 +26,20 @@ export interface RoleSeed {
   tenantId?: string;
   name?: string;
   roles: Role[];
+  manages?: string[];
 }
 
 export class RolesFileError extends Error {}
+
+/** The services a roles file says a manager manages must be services the rules know, and the person a manager. */
+export function checkManages(file: string, seed: RoleSeed[], serviceIds: readonly string[]): void {
+  const problems: string[] = [];
+  seed.forEach((s, i) => {
+    if (s.manages?.length && !s.roles.includes('manager')) problems.push(`  - staff.${i}.manages: only a manager manages services (roles: ${s.roles.join(', ')})`);
+    for (const id of s.manages ?? []) if (!serviceIds.includes(id)) problems.push(`  - staff.${i}.manages: "${id}" is not a service in rules/visits.json (${serviceIds.join(', ')})`);
+  });
+  if (problems.length) throw new RolesFileError(`ROLES_FILE ${file} is not valid:\n${problems.join('\n')}`);
+}
 
 export function loadRolesFile(file: string): RoleSeed[] {
   let json: unknown;
@@ -177,6 +190,17 @@ export class Directory {
       if (!out.has(id.toLowerCase()) && (await this.rolesOf(key)).includes(role)) out.set(id.toLowerCase(), key);
     }
     return [...out.values()];
+  }
+
+  /**
+   * Whom to tell of something in `service` (a break of the glass): the managers the roles file names
+   * for it, otherwise every manager.
+   */
+  async managersFor(tenantId: string, service: string): Promise<StaffKey[]> {
+    const managers = await this.withRole(tenantId, 'manager');
+    const named = new Set(this.options.seed.filter((s) => s.manages?.includes(service) && (!s.tenantId || s.tenantId === tenantId)).map((s) => s.aadObjectId.toLowerCase()));
+    const chosen = managers.filter((m) => named.has(m.aadObjectId.toLowerCase()));
+    return chosen.length ? chosen : managers;
   }
 
   async list(tenantId: string): Promise<StaffMember[]> {

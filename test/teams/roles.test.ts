@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Directory, loadRolesFile, RolesFileError } from '../../src/services/directory.js';
+import { checkManages, Directory, loadRolesFile, RolesFileError } from '../../src/services/directory.js';
+import { loadRules } from '../../rules/index.js';
 import { projectRoot } from '../../src/paths.js';
 import { ALEX, MEGAN, TENANT } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, textsOf } from '../helpers/conversation.js';
@@ -49,7 +50,16 @@ describe('roles from the roles file', () => {
   });
 
   it('the example roles file shipped in env/ is valid', () => {
-    expect(loadRolesFile(path.join(projectRoot, 'env/roles.example.json')).length).toBeGreaterThanOrEqual(5);
+    const seed = loadRolesFile(path.join(projectRoot, 'env/roles.example.json'));
+    expect(seed.length).toBeGreaterThanOrEqual(5);
+    expect(() => checkManages('env/roles.example.json', seed, loadRules().visits.services.map((s) => s.id))).not.toThrow();
+  });
+
+  it('refuses a manager\'s service the rules do not know, and "manages" on someone who is not a manager', () => {
+    const services = loadRules().visits.services.map((s) => s.id);
+    expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['manager'], manages: ['demens'] }], services)).not.toThrow();
+    expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['manager'], manages: ['dementia'] }], services)).toThrow(/staff\.0\.manages: "dementia" is not a service in rules\/visits\.json \(forebyggende, demens/);
+    expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['visitator'], manages: ['demens'] }], services)).toThrow(/only a manager manages services/);
   });
 });
 

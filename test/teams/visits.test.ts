@@ -132,6 +132,21 @@ describe('attaching', () => {
     expect(told[0]!.payload.summary).toBe('En medarbejder har tilknyttet sig en borger med begrundelse');
   });
 
+  it('the managers the roles file names for the service are told of a break of the glass, not every manager; a service nobody manages tells every manager', async () => {
+    const PATTI: Who = { id: '29:patti', name: 'Patti Fernandez', aadObjectId: '00000000-0000-0000-0000-000000000025' };
+    const c = await conversation({ seed: [...seed, { aadObjectId: PATTI.aadObjectId, roles: ['manager'], manages: ['forebyggende'] }], clock: new TestClock(NOW) });
+    for (const who of [MEGAN, LEE, NESTOR, PATTI]) await c.say('hej', { from: who });
+    await attach(c, MEGAN, 'demens', 'Demensopfølgning');
+    await c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service: 'forebyggende', purpose: 'Forebyggende besøg', reason: 'Borgeren bad selv om det' }, { from: LEE });
+    expect(await pendingFor(c, PATTI)).toHaveLength(1);
+    expect(await pendingFor(c, NESTOR)).toEqual([]);
+    // Demens has no manager of its own: both hear of Megan breaking the glass on a citizen Lee holds.
+    await c.press('visits.attach', { cpr: '020250-2345', name: 'Else Berg', service: 'forebyggende', purpose: 'Forebyggende besøg', reason: 'Ny borger' }, { from: LEE });
+    await c.press('visits.attach', { cpr: '020250-2345', name: 'Else Berg', service: 'demens', purpose: 'Demensopfølgning', reason: 'Egen læge bad om det' }, { from: MEGAN });
+    expect(await pendingFor(c, NESTOR)).toHaveLength(1);
+    expect(await pendingFor(c, PATTI)).toHaveLength(2);
+  });
+
   it('a CPR number the bot does not know is asked why the same way (the answer does not tell which), then attached; the managers are not told', async () => {
     const c = await setup();
     await attach(c, MEGAN, 'demens', 'Demensopfølgning');

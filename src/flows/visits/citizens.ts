@@ -75,9 +75,12 @@ async function openOffer(turn: Turn, services: Services, id: unknown): Promise<{
   return citizen ? { offer, citizen } : undefined;
 }
 
-/** Every manager in the tenant is told, in a personal chat, that someone broke the glass (the preview names nobody). */
+/**
+ * The managers of the service (the roles file's `manages`; otherwise every manager in the tenant)
+ * are told, in a personal chat, that someone broke the glass (the preview names nobody).
+ */
 async function tellManagers(turn: Turn, services: Services, citizen: Citizen, service: string, reason: string, attachmentId: string): Promise<void> {
-  for (const m of await services.directory.withRole(turn.staff.tenantId, 'manager')) {
+  for (const m of await services.directory.managersFor(turn.staff.tenantId, service)) {
     if (sameStaff(m, turn.staff)) continue;
     const lang = await langOf(services, m);
     await tell(services, m, { text: t(lang, 'visits.told.brokeGlass', { name: turn.user.name ?? '', citizen: citizenLine(citizen), service: serviceName(services, service, lang), reason }), summary: t(lang, 'visits.preview.brokeGlass') }, `broke-glass:${attachmentId}:${m.aadObjectId}`);
