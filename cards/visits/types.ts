@@ -157,6 +157,22 @@ export interface ShareCardData {
   actions: Button[];
 }
 
+/**
+ * A manager assigns a colleague to a citizen: the citizen by CPR (the name is used only if the bot
+ * does not know the citizen; the form never shows what the bot knows), the colleague, and why.
+ */
+export interface AssignCardData {
+  title: string;
+  intro: string;
+  /** What was saved, or ''. */
+  note: string;
+  cpr: Field & { placeholder: string };
+  name: Field;
+  colleague: PickField;
+  reason: Field;
+  actions: Button[];
+}
+
 /** The managers' figures: counts, avoided double visits by month as a chart, and how savings are estimated. */
 export interface StatsCardData {
   title: string;
@@ -180,6 +196,7 @@ export interface VisitsCards {
   'visits/week': WeekCardData;
   'visits/change': ChangeCardData;
   'visits/share': ShareCardData;
+  'visits/assign': AssignCardData;
   /** What a colleague receives when a citizen is shared with them. */
   'visits/shared': VisitNoticeCardData;
   'visits/stats': StatsCardData;

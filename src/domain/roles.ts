@@ -12,7 +12,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'roles' | 'auditExport';
+export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'assign' | 'roles' | 'auditExport';
 
 /** Who may do what. Every staff member may refer a citizen to visitation (seed 001). */
 const ALLOWED: Record<Permission, readonly Role[]> = {
@@ -21,6 +21,8 @@ const ALLOWED: Record<Permission, readonly Role[]> = {
   refer: ['staff', 'activityStaff', 'visitator', 'dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'manager', 'admin'],
   visits: ['dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'activityStaff'],
   statistics: ['manager'],
+  /** A manager assigns a colleague to a citizen: the colleague's relation to the citizen (issue 15). */
+  assign: ['manager'],
   roles: ['admin'],
   auditExport: ['admin'],
 };

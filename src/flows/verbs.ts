@@ -51,6 +51,8 @@ export const VERBS = [
   'visits.cancel',
   'visits.shareStart',
   'visits.share',
+  'visits.assignStart',
+  'visits.assign',
   'visits.stats',
   'roles.start',
   'roles.pick',

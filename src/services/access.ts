@@ -1,8 +1,10 @@
 // Who may see a citizen: only someone the bot knows a relation for (Sundhedsloven § 42 a: health
-// data only when the work at hand needs it). A relation is a screening they ran or run, a referral
-// they made, hold or decided (or whose advis they received at the centre), an active attachment, or a colleague's offer to share the citizen
-// ("del borger"). A door that shows a citizen's data asks here first, and without a relation shows
-// nothing about the citizen (so far: attaching and reassessment; README "Data, privacy and safety").
+// data only when the work at hand needs it). A relation is a screening they ran or run; a referral
+// they made, hold or decided, or whose advis they received at the centre; an active attachment; or
+// an offer: a colleague's share ("del borger") or a manager's assignment. Every door that shows a
+// citizen's data asks here first (attaching, reassessment, a new screening of a known citizen, the
+// referral details and follow-ups), and without a relation shows nothing about the citizen
+// (README "Data, privacy and safety").
 import type { Citizen, StaffKey, Store } from '../store/index.js';
 import { sameStaff } from '../store/index.js';
 

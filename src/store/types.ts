@@ -94,6 +94,8 @@ export interface Attachment extends Versioned {
   status: 'active' | 'detached' | 'offered';
   /** Who offered it (status offered, and after it is taken up). */
   offeredBy?: StaffKey;
+  /** A manager assigned the citizen to the staff member (then also offeredBy); valid while she is a manager. */
+  assignedBy?: StaffKey;
   detachedAt?: string;
   detachReason?: string;
 }

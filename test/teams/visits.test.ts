@@ -147,6 +147,44 @@ describe('attaching', () => {
     expect(await pendingFor(c, PATTI)).toHaveLength(2);
   });
 
+  it('a manager assigns a colleague to a citizen with a reason, seeing nothing about the citizen; the colleague attaches with one button, no reason asked', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensopfølgning');
+    const [form] = await c.say('tildel borger', { from: NESTOR });
+    expect(textsOf((form as any).attachments[0].content)[0]).toBe('Tildel en borger');
+    // No reason: the same card, what was typed kept.
+    const noReason = await c.press('visits.assign', { cpr: '010150-1234', name: 'J. H.', to: LEE.aadObjectId, reason: ' ' }, { from: NESTOR });
+    expect(text(noReason.body.value)).toContain('Skriv, hvorfor kollegaen skal arbejde med borgeren.');
+    expect(inputOf(noReason.body.value, 'cpr').value).toBe('010150-1234');
+    // A forged colleague who does not work with citizens.
+    const forged = await c.press('visits.assign', { cpr: '010150-1234', name: 'J. H.', to: ALEX.aadObjectId, reason: 'Opfølgning' }, { from: NESTOR });
+    expect(text(forged.body.value)).toContain('Vælg en kollega fra listen.');
+    expect(await pendingFor(c, ALEX)).toEqual([]);
+    const known = await c.press('visits.assign', { cpr: '010150-1234', name: 'J. H.', to: LEE.aadObjectId, reason: 'Udskrevet fra sygehuset, brug for forebyggende besøg' }, { from: NESTOR });
+    const unknown = await c.press('visits.assign', { cpr: '020250-2345', name: 'Else Berg', to: LEE.aadObjectId, reason: 'Henvendelse fra egen læge' }, { from: NESTOR });
+    // The manager learns nothing: not the stored name, not whether the bot knew the citizen.
+    expect(JSON.stringify(known.body.value)).not.toMatch(/Jens|Demens/);
+    expect(text(known.body.value).replace('J. H.', '')).toBe(text(unknown.body.value).replace('Else Berg', ''));
+    expect(text(known.body.value)).toContain('Tildelingen er gemt. Lee Gu får besked');
+    const jens = (await c.store.citizens.findByCpr('0101501234'))!;
+    expect(jens.name).toBe('Jens Hansen');
+    expect((await c.store.audit.forCitizen(jens.id)).find((e) => e.actor.aadObjectId === NESTOR.aadObjectId && e.action === 'update')).toMatchObject({ what: 'tildeling af borgeren til Lee Gu (leder)', reason: 'Udskrevet fra sygehuset, brug for forebyggende besøg' });
+    const told = (await pendingFor(c, LEE)).find((m) => m.payload.summary === 'En leder har tildelt dig en borger' && text(m.payload.card).includes('Jens'))!;
+    expect(text(told.payload.card)).toContain('Nestor Wilke (leder) har tildelt dig Jens Hansen, 010150-xxxx. Begrundelse: Udskrevet fra sygehuset, brug for forebyggende besøg');
+    const start = await c.press('visits.attachStart', actionsOf(told.payload.card)[0].data, { from: LEE });
+    expect(text(start.body.value)).toContain('Jens Hansen, 010150-xxxx');
+    expect(inputOf(start.body.value, 'cpr')).toBeUndefined();
+    const done = await c.press('visits.attach', { ...actionsOf(start.body.value).find((a) => a.verb === 'visits.attach').data, service: 'forebyggende', purpose: 'Forebyggende besøg' }, { from: LEE });
+    expect(text(done.body.value)).toContain('Du er nu tilknyttet borgeren.');
+    // No break of the glass: the managers are not told.
+    expect((await pendingFor(c, NESTOR)).filter((m) => m.payload.summary === 'En medarbejder har tilknyttet sig en borger med begrundelse')).toEqual([]);
+    // Assigning again tells nobody twice; someone who is not a manager cannot assign.
+    await c.press('visits.assign', { cpr: '010150-1234', name: 'J. H.', to: LEE.aadObjectId, reason: 'Igen' }, { from: NESTOR });
+    expect((await pendingFor(c, LEE)).filter((m) => m.payload.summary === 'En leder har tildelt dig en borger')).toHaveLength(2);
+    const notManager = await c.press('visits.assign', { cpr: '010150-1234', name: 'J. H.', to: LEE.aadObjectId, reason: 'Opfølgning' }, { from: MEGAN });
+    expect(textsOf(notManager.body.value)[0]).toBe('Det kræver en anden rolle');
+  });
+
   it('a CPR number the bot does not know is asked why the same way (the answer does not tell which), then attached; the managers are not told', async () => {
     const c = await setup();
     await attach(c, MEGAN, 'demens', 'Demensopfølgning');

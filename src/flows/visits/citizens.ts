@@ -7,6 +7,7 @@ import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { MyCitizensCardData } from '../../../cards/visits/types.js';
 import { readCpr } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
+import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
 import type { Attachment, Citizen } from '../../store/index.js';
 import { relationsTo } from '../../services/access.js';
@@ -69,8 +70,10 @@ async function openOffer(turn: Turn, services: Services, id: unknown): Promise<{
   const parsed = Id.safeParse(id);
   const offer = parsed.success ? await services.store.attachments.get(parsed.data) : undefined;
   if (!offer || offer.status !== 'offered' || !sameStaff(offer.staff, turn.staff)) return undefined;
-  // Offered by a colleague who is attached still.
-  if (offer.offeredBy && !(await myAttachment(services, offer.offeredBy, offer.citizenId))) return undefined;
+  // Assigned by someone who is a manager still, or offered by a colleague who is attached still.
+  if (offer.assignedBy) {
+    if (!can(await services.directory.rolesOf(offer.assignedBy), 'assign')) return undefined;
+  } else if (offer.offeredBy && !(await myAttachment(services, offer.offeredBy, offer.citizenId))) return undefined;
   const citizen = await services.store.citizens.get(offer.citizenId);
   return citizen ? { offer, citizen } : undefined;
 }

@@ -45,6 +45,12 @@ export function myServices(turn: Turn, services: Services): { id: string; name: 
     .map((s) => ({ id: s.id, name: turn.lang === 'da' ? s.name : s.nameEn }));
 }
 
+/** A colleague who works with citizens: one of her roles gives a visits service. */
+export async function worksWithCitizens(services: Services, member: StaffKey): Promise<boolean> {
+  const roles = await services.directory.rolesOf(member);
+  return services.rules.visits.services.some((s) => s.roles.some((r) => roles.includes(r as Role)));
+}
+
 export function serviceName(services: Services, id: string, lang: Lang): string {
   const s = services.rules.visits.services.find((x) => x.id === id);
   return s ? (lang === 'da' ? s.name : s.nameEn) : id;

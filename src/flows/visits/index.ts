@@ -7,11 +7,13 @@
 //   coordinate.ts  asking the colleague, and the colleague's four answers
 //   week.ts        my visits, moving and cancelling (colleagues concerned are told)
 //   share.ts       sharing a citizen with a colleague
+//   assign.ts      a manager assigns a colleague to a citizen
 //   stats.ts       the managers' figures
 // Each screen's look is its own template, cards/visits/<screen>.json, with its data typed in
 // cards/visits/types.ts; the code here chooses what a screen shows (texts, values, errors, buttons).
 import { cardCommand } from '../shared/replies.js';
 import type { Flow } from '../types.js';
+import { assignVerbs } from './assign.js';
 import { citizenVerbs } from './citizens.js';
 import { coordinateVerbs } from './coordinate.js';
 import { planVerbs } from './plan.js';
@@ -19,7 +21,7 @@ import { shareVerbs } from './share.js';
 import { statsVerbs } from './stats.js';
 import { weekVerbs } from './week.js';
 
-const verbs = { ...citizenVerbs, ...planVerbs, ...coordinateVerbs, ...weekVerbs, ...shareVerbs, ...statsVerbs };
+const verbs = { ...citizenVerbs, ...planVerbs, ...coordinateVerbs, ...weekVerbs, ...shareVerbs, ...assignVerbs, ...statsVerbs };
 
 export const visitsFlow = {
   commands: {
@@ -28,6 +30,7 @@ export const visitsFlow = {
     planVisit: cardCommand('visits', verbs['visits.planStart'], 'flow.visits.title'),
     shareCitizen: cardCommand('visits', verbs['visits.shareStart'], 'flow.visits.title'),
     stats: cardCommand('visits', verbs['visits.stats'], 'flow.visits.title'),
+    assignCitizen: cardCommand('assignCitizen', verbs['visits.assignStart'], 'flow.assign.title'),
   },
   verbs,
 } satisfies Flow;

@@ -3,19 +3,12 @@
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { randomUUID } from 'node:crypto';
 import { readFields } from '../shared/inputs.js';
-import { type Role } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
-import type { StaffMember } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { citizenCard } from './citizens.js';
-import { Id, audit, citizenLine, field, langOf, myAttachment, refusal, str, tell } from './common.js';
-
-async function worksWithCitizens(services: Services, member: StaffMember): Promise<boolean> {
-  const roles = await services.directory.rolesOf(member);
-  return services.rules.visits.services.some((s) => s.roles.some((r) => roles.includes(r as Role)));
-}
+import { Id, audit, citizenLine, field, langOf, myAttachment, refusal, str, tell, worksWithCitizens } from './common.js';
 
 async function shareForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
   const L = turn.lang;
