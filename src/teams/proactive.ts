@@ -184,9 +184,14 @@ function proactivePayload(payload: OutboxMessage['payload']): OutboxMessage['pay
   return { card: renderCard('notice', { title: payload.summary, lines: payload.text.split('\n'), actions: [] }), summary: payload.summary };
 }
 
+/** What Teams receives for a message the bot sends on its own (before it is addressed): its card, text and summary. */
+export function proactiveActivityOf(payload: OutboxMessage['payload'], mode: CardActionMode): Partial<Activity> {
+  return activityOf(proactivePayload(payload), mode);
+}
+
 /** The payload as an activity addressed from the bot to the conversation in `reference`. */
 function addressed(payload: OutboxMessage['payload'], reference: ConversationReference, mode: CardActionMode): Partial<Activity> {
-  const activity = TurnContext.applyConversationReference(activityOf(proactivePayload(payload), mode), { ...reference, activityId: undefined });
+  const activity = TurnContext.applyConversationReference(proactiveActivityOf(payload, mode), { ...reference, activityId: undefined });
   delete activity.replyToId;
   return activity;
 }

@@ -1,5 +1,6 @@
 // Bot Framework activities as Teams sends them, for conversation and HTTP tests.
 import { randomUUID } from 'node:crypto';
+import { typedCitizenNames } from './cardRecorder.js';
 
 export const TENANT = '11111111-1111-4111-8111-111111111111';
 export const OTHER_TENANT = '22222222-2222-4222-8222-222222222222';
@@ -51,7 +52,13 @@ export function message(text: string, where: Where) {
   return { ...base(where), type: 'message', text, textFormat: 'plain' };
 }
 
+/** A citizen's name typed into a form (its `name` field) is remembered for the preview check (test/setup/cards.ts). */
+function noteTypedName(data: Record<string, unknown>): void {
+  if (typeof data.name === 'string' && data.name.trim().length > 2) typedCitizenNames.add(data.name.trim());
+}
+
 export function execute(verb: string, data: Record<string, unknown>, where: Where & { replyToId?: string }) {
+  noteTypedName(data);
   return {
     ...base(where),
     type: 'invoke',
@@ -66,6 +73,7 @@ export function execute(verb: string, data: Record<string, unknown>, where: Wher
  * (with its verb) plus the card's inputs, replying to the card's activity.
  */
 export function submitted(verb: string, data: Record<string, unknown>, where: Where & { replyToId?: string }) {
+  noteTypedName(data);
   return { ...base(where), type: 'message', value: { ...data, verb }, replyToId: where.replyToId ?? 'card-1' };
 }
 

@@ -13,9 +13,9 @@ import { createAdapter } from '../../src/teams/adapter.js';
 import { createBot, type Bot, type BotOptions } from '../../src/teams/app.js';
 import { Outbox } from '../../src/services/outbox.js';
 import { loadRules } from '../../rules/index.js';
-import { TeamsTransport } from '../../src/teams/proactive.js';
+import { proactiveActivityOf, TeamsTransport } from '../../src/teams/proactive.js';
 import { ALEX, botAdded, execute, message, type Where } from './activities.js';
-import { recordCardsIn, recordPreviewIn, typedCitizenNames } from './cardRecorder.js';
+import { recordCardsIn, recordPreviewIn } from './cardRecorder.js';
 import { actionsOf, cardActionsEnv, executeView } from './cardView.js';
 
 export { actionsOf };
@@ -83,6 +83,7 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
   adapter.onTurnError = bot.adapter.onTurnError;
   const defaults: Where = { serviceUrl: 'https://smba.example.test/', from: ALEX, ...options.where };
   let closed = false;
+  const outboxSeen = new Set<string>();
 
   const send = async (activity: Partial<Activity>) => {
     const before = adapter.activeQueue.length;
@@ -91,6 +92,15 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     const where = `conversation ${activity.type} ${(activity.value as any)?.action?.verb ?? (activity.value as any)?.verb ?? activity.text ?? ''}`;
     for (const a of sent) recordCardsIn(where, a);
     for (const a of sent) recordPreviewIn(where, a);
+    // What the turn left in the outbox, as Teams would get it when the outbox sends it: its cards and
+    // its preview are checked like the turn's own replies (HTTP tests see them at the connector).
+    for (const m of await store.outbox.due(new Date('9999-12-31T00:00:00Z'))) {
+      if (outboxSeen.has(m.id)) continue;
+      outboxSeen.add(m.id);
+      const proactive = proactiveActivityOf(m.payload, config.cardActions);
+      recordCardsIn(`outbox ${m.idempotencyKey.split(':')[0]} after ${where}`, proactive);
+      recordPreviewIn(`outbox ${m.idempotencyKey.split(':')[0]} after ${where}`, proactive);
+    }
     return sent;
   };
   const c: Conversation = {
@@ -105,7 +115,6 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     send,
     say: (text, where) => send(message(text, { ...defaults, ...where }) as Partial<Activity>),
     async press(verb, data = {}, where) {
-      if (typeof data.name === 'string' && data.name.trim().length > 2) typedCitizenNames.add(data.name.trim());
       if (config.cardActions === 'submit') {
         // Action.Submit: a message with the button's data and verb as its value; the answer replaces the card.
         const replyToId = (where as { replyToId?: string } | undefined)?.replyToId ?? 'card-1';
