@@ -1,6 +1,6 @@
 // Who may see a citizen: only someone the bot knows a relation for (Sundhedsloven § 42 a: health
 // data only when the work at hand needs it). A relation is a screening they ran or run; a referral
-// they made, hold or decided, or whose advis they received at the centre; an active attachment; or
+// from their screening, or one they hold or decided, or whose advis they received at the centre; an active attachment; or
 // an offer: a colleague's share ("del borger") or a manager's assignment. Every door that shows a
 // citizen's data asks here first (attaching, reassessment, a new screening of a known citizen, the
 // referral details and follow-ups), and without a relation shows nothing about the citizen
@@ -17,7 +17,11 @@ export async function relationsTo(store: Pick<Store, 'screenings' | 'referrals' 
   if (screenings.some((s) => s.id !== except?.screeningId && s.status !== 'cancelled' && sameStaff(s.author, staff))) out.push('screening');
   const decidedBy = (data: Record<string, unknown>) => ((data.history as { action?: string; by?: StaffKey }[] | undefined) ?? []).some((h) => h.action === 'decided' && sameStaff(h.by, staff));
   const received = (data: Record<string, unknown>) => sameStaff((data.received as { by?: StaffKey } | undefined)?.by, staff);
-  if (referrals.some((r) => sameStaff(r.source.by, staff) || sameStaff(r.holder, staff) || decidedBy(r.data) || received(r.data))) out.push('referral');
+  // A direct referral is no relation of its maker's: anyone may make one (seed 001) by typing a CPR
+  // number, so it must not open the citizen's other records. A referral from a screening is the
+  // screener's (the screening is a relation anyway).
+  const made = (r: (typeof referrals)[number]) => r.source.kind === 'screening' && sameStaff(r.source.by, staff);
+  if (referrals.some((r) => made(r) || sameStaff(r.holder, staff) || decidedBy(r.data) || received(r.data))) out.push('referral');
   if (attachments.some((a) => a.status === 'active' && sameStaff(a.staff, staff))) out.push('attachment');
   if (attachments.some((a) => a.status === 'offered' && sameStaff(a.staff, staff))) out.push('offer');
   return out;

@@ -185,6 +185,16 @@ describe('attaching', () => {
     expect(textsOf(notManager.body.value)[0]).toBe('Det kræver en anden rolle');
   });
 
+  it('a direct referral is no way round the glass: its maker is asked why when attaching, like anyone without a relation', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensopfølgning');
+    await c.press('referral.createDirect', { cpr: '010150-1234', name: 'J. Hansen', askedBy: 'relative', reason: 'Datteren ringede' }, { from: LEE });
+    expect(await c.store.referrals.listOpen()).toHaveLength(1);
+    const asked = await c.press('visits.attach', { cpr: '010150-1234', name: 'J. Hansen', service: 'forebyggende', purpose: 'Forebyggende besøg' }, { from: LEE });
+    expect(text(asked.body.value)).toContain('Skriv, hvorfor du skal tilknyttes borgeren.');
+    expect(JSON.stringify(asked.body.value)).not.toMatch(/Jens Hansen|Megan|Demens/);
+  });
+
   it('a CPR number the bot does not know is asked why the same way (the answer does not tell which), then attached; the managers are not told', async () => {
     const c = await setup();
     await attach(c, MEGAN, 'demens', 'Demensopfølgning');
