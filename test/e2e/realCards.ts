@@ -384,6 +384,11 @@ async function visits(b: Book, clock: TestClock): Promise<void> {
   // Statistics for the manager, with the chart.
   const stats = await b.say('visits: statistics', 'statistik', { from: NESTOR });
   await b.press('visits: statistics, CSV sent', stats, 'visits.stats', { csv: 'yes' }, { from: NESTOR });
+  // A manager assigns a colleague to a citizen; the colleague is told.
+  card = await b.say('visits: assign form (manager, typed "tildel borger")', 'tildel borger', { from: NESTOR });
+  card = await b.press('visits: assign, errors at the fields', card, 'visits.assign', { cpr: '', name: '', to: '', reason: '' }, { from: NESTOR });
+  await b.press('visits: assigned', card, 'visits.assign', { cpr: '120340-2222', name: 'Else Marie Berg-Sørensen', to: LEE.aadObjectId, reason: 'Udskrevet fra sygehuset; brug for forebyggende besøg i eget hjem' }, { from: NESTOR });
+  await b.deliver('visits: assigned');
 }
 
 // --- follow-up a year after the decision -----------------------------------------------------------------------------
