@@ -73,6 +73,22 @@ describe.each(['postgres', 'lowdb'] as const)('withLease on %s', (kind) => {
     }
   });
 
+  it('a burst on the same keys from two instances: every turn runs, once, none refused by the database (no deadlock)', async () => {
+    const [a, b, close] = await twoInstances(kind);
+    try {
+      let ran = 0;
+      for (let round = 0; round < 5; round++) {
+        // The keys of one chat and one person, as twenty messages of one burst take them.
+        const keys = [`conversation-${round}`, `person-${round}`];
+        const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => withLease((i % 2 ? a : b).leases, systemClock, i % 3 ? keys : [...keys].reverse(), async () => void ran++, SHORT)));
+        expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      }
+      expect(ran).toBe(150);
+    } finally {
+      await close();
+    }
+  });
+
   it('a waiter on another instance is not starved by a steady stream of turns on the instance that holds the chat', async () => {
     const [a, b, close] = await twoInstances(kind);
     try {

@@ -473,38 +473,60 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     ...joined,
     leases: {
       // Statements of their own (no transaction to hold open). A row is taken if it is free, ran
-      // out, or is the holder's already, and nobody else has it reserved; keys in sorted order, so
-      // two holders never deadlock. A refused holder gives back what it took and reserves the first
-      // key, so the next to take it is the one that waited, not a newcomer.
+      // out, or is the holder's already, and nobody else has it reserved. Every statement locks its
+      // rows in key order (the INSERT by its ORDER BY, the UPDATEs through a CTE that locks them
+      // ORDER BY key), so two instances never wait on each other in a circle: an UPDATE … WHERE key =
+      // ANY(…) alone locks rows in the order it finds them, and against an INSERT taking the same two
+      // keys in key order that deadlocked (PostgreSQL aborted one of them, and with it a turn).
+      // A refused holder gives back what it took and reserves the first key, so the next to take it
+      // is the one that waited, not a newcomer.
       async acquire(keys, holder, now, until, reserveUntil) {
         const wanted = [...new Set(keys)].sort();
         const at = now.toISOString();
-        const taken = await poolQuery(
-          `INSERT INTO leases (key, holder, until) SELECT key, $2, $4 FROM unnest($1::text[]) AS w(key) ORDER BY key
-           ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until, wanted_by = NULL, wanted_until = NULL
-           WHERE (leases.until <= $3 OR leases.holder = EXCLUDED.holder)
-             AND (leases.wanted_by IS NULL OR leases.wanted_by = EXCLUDED.holder OR leases.wanted_until <= $3)
-           RETURNING key`,
-          [wanted, holder, at, until.toISOString()],
-        );
-        if (taken.rowCount === wanted.length) return true;
-        // Only the first key is reserved: reservations on one key each can never wait on each other in a circle.
-        await poolQuery(
-          `UPDATE leases SET holder = CASE WHEN holder = $2 THEN '' ELSE holder END, until = CASE WHEN holder = $2 THEN '' ELSE until END,
-             wanted_by = CASE WHEN key = $4 THEN $2 ELSE wanted_by END, wanted_until = CASE WHEN key = $4 THEN $5 ELSE wanted_until END
-           WHERE key = ANY($1::text[]) AND (holder = $2 OR (key = $4 AND (wanted_by IS NULL OR wanted_by = $2 OR wanted_until <= $3)))`,
-          [wanted, holder, at, reserveUntil ? wanted[0] : null, reserveUntil?.toISOString() ?? null],
-        );
-        return false;
+        try {
+          const taken = await poolQuery(
+            `INSERT INTO leases (key, holder, until) SELECT key, $2, $4 FROM unnest($1::text[]) AS w(key) ORDER BY key
+             ON CONFLICT (key) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until, wanted_by = NULL, wanted_until = NULL
+             WHERE (leases.until <= $3 OR leases.holder = EXCLUDED.holder)
+               AND (leases.wanted_by IS NULL OR leases.wanted_by = EXCLUDED.holder OR leases.wanted_until <= $3)
+             RETURNING key`,
+            [wanted, holder, at, until.toISOString()],
+          );
+          if (taken.rowCount === wanted.length) return true;
+          // Only the first key is reserved: reservations on one key each can never wait on each other in a circle.
+          await poolQuery(
+            `WITH mine AS (SELECT key FROM leases WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE)
+             UPDATE leases SET holder = CASE WHEN leases.holder = $2 THEN '' ELSE leases.holder END, until = CASE WHEN leases.holder = $2 THEN '' ELSE leases.until END,
+               wanted_by = CASE WHEN leases.key = $4 THEN $2 ELSE leases.wanted_by END, wanted_until = CASE WHEN leases.key = $4 THEN $5 ELSE leases.wanted_until END
+             FROM mine WHERE leases.key = mine.key
+               AND (leases.holder = $2 OR (leases.key = $4 AND (leases.wanted_by IS NULL OR leases.wanted_by = $2 OR leases.wanted_until <= $3)))`,
+            [wanted, holder, at, reserveUntil ? wanted[0] : null, reserveUntil?.toISOString() ?? null],
+          );
+          return false;
+        } catch (err) {
+          // Should a deadlock still happen (another statement on these rows), the one PostgreSQL chose
+          // is refused this time and tries again at its next poll, like any refused holder; what it
+          // may have taken runs out with its short reservation or is given back on the next try.
+          if ((err as { code?: string }).code === '40P01') return false;
+          throw err;
+        }
       },
       async renew(keys, holder, until) {
         const wanted = [...new Set(keys)];
-        const r = await poolQuery('UPDATE leases SET until = $3 WHERE key = ANY($1::text[]) AND holder = $2', [wanted, holder, until.toISOString()]);
+        const r = await poolQuery(
+          `WITH mine AS (SELECT key FROM leases WHERE key = ANY($1::text[]) AND holder = $2 ORDER BY key FOR UPDATE)
+           UPDATE leases SET until = $3 FROM mine WHERE leases.key = mine.key AND leases.holder = $2`,
+          [wanted, holder, until.toISOString()],
+        );
         return r.rowCount === wanted.length;
       },
       async release(keys, holder) {
         // Free, not gone: a reservation on it stays.
-        await poolQuery(`UPDATE leases SET holder = '', until = '' WHERE key = ANY($1::text[]) AND holder = $2`, [[...new Set(keys)], holder]);
+        await poolQuery(
+          `WITH mine AS (SELECT key FROM leases WHERE key = ANY($1::text[]) AND holder = $2 ORDER BY key FOR UPDATE)
+           UPDATE leases SET holder = '', until = '' FROM mine WHERE leases.key = mine.key AND leases.holder = $2`,
+          [[...new Set(keys)], holder],
+        );
       },
     },
     transaction,
