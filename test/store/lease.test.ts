@@ -80,14 +80,15 @@ describe.each(['postgres', 'lowdb'] as const)('withLease on %s', (kind) => {
       for (let round = 0; round < 5; round++) {
         // The keys of one chat and one person, as twenty messages of one burst take them.
         const keys = [`conversation-${round}`, `person-${round}`];
-        const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => withLease((i % 2 ? a : b).leases, systemClock, i % 3 ? keys : [...keys].reverse(), async () => void ran++, SHORT)));
+        // Waiting long is allowed here (a loaded machine is slow): the point is that no statement fails.
+        const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => withLease((i % 2 ? a : b).leases, systemClock, i % 3 ? keys : [...keys].reverse(), async () => void ran++, { ...SHORT, waitMs: 60_000 })));
         expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
       }
-      expect(ran).toBe(150);
+      expect(ran).toBe(100);
     } finally {
       await close();
     }
-  });
+  }, 120_000);
 
   it('a waiter on another instance is not starved by a steady stream of turns on the instance that holds the chat', async () => {
     const [a, b, close] = await twoInstances(kind);
