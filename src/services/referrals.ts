@@ -51,7 +51,8 @@ export interface ReferralData {
     decidedAt: string;
   };
   followUp?: { kind: 'yearly' | 'homeEnd'; dueAt: string; remindedAt?: string; result?: FollowUpResult; resultAt?: string };
-  /** A direct referral's decision names no centre: the centre colleague who took the citizen in. */
+  /** A direct referral's decision names no centre: the centre colleagues told, and the one who took the citizen in. */
+  advisTo?: StaffKey[];
   received?: { by: StaffKey; byName: string; at: string };
 }
 

@@ -457,6 +457,35 @@ describe('direct referrals, the queue and follow-ups', () => {
     expect((await c.store.referrals.get(rid))!.data).toMatchObject({ received: { byName: 'Nestor Wilke' } });
   });
 
+  it('refusing a new case without taking it leaves the refuser with no relation: the answer and the case show what the queue shows', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c);
+    const refused = await c.press('referral.refuse', { rid: referral.id, reason: 'Hører til forebyggelse' }, { from: MEGAN });
+    expect(text(refused.body.value)).not.toMatch(/Jens|010150/);
+    const stored = (await c.store.referrals.get(referral.id))!;
+    expect(stored.status).toBe('refused');
+    expect(stored.holder).toBeUndefined();
+    expect(text((await c.press('referral.open', { rid: referral.id }, { from: MEGAN })).body.value)).not.toMatch(/Jens|010150/);
+  });
+
+  it('only the centre colleagues told of a direct referral\'s advis may receive the citizen (a forged press by anyone else is refused)', async () => {
+    const c = await setup();
+    await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig' }, { from: LEE });
+    const [referral] = await c.store.referrals.listOpen();
+    const rid = referral!.id;
+    await c.press('referral.take', { rid }, { from: ADELE });
+    const triaged = await c.press('referral.triage', { rid, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
+    expect((await c.store.referrals.get(rid))!.data).toHaveProperty('advisTo');
+    // A centre colleague the bot met only after the advis went out was not told.
+    const PATTI: Who = { id: '29:patti', name: 'Patti Fernandez', aadObjectId: '00000000-0000-0000-0000-000000000025' };
+    await c.say('hej', { from: PATTI });
+    await c.press('roles.save', { person: PATTI.aadObjectId, roles: 'activityStaff' }, { from: ALEX });
+    const forged = await c.press('referral.receive', { rid }, { from: PATTI });
+    expect(text(forged.body.value)).not.toMatch(/Else|120340/);
+    expect((await c.store.referrals.get(rid))!.data).not.toHaveProperty('received');
+  });
+
   it('a unit typed as free text before the list existed is never shown on the channel card, the queue or the details', async () => {
     const c = await setup();
     await c.press('referral.createDirect', { cpr: '120340-2222', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig', unit: 'hjemmeplejen' }, { from: LEE });

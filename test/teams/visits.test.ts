@@ -439,6 +439,21 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const form = await c.press(button.verb, button.data, { from: LEE });
     expect(text(form.body.value)).not.toContain('Jens Hansen');
     expect(inputOf(form.body.value, 'cpr')).toBeDefined();
+    // Nor by typing the CPR number: the offer that ran out is no relation, so he is asked why.
+    const typed = await c.press('visits.attach', { cpr: '010150-1234', name: 'J. H.', service: 'forebyggende', purpose: 'Besøg' }, { from: LEE });
+    expect(text(typed.body.value)).toContain('Skriv, hvorfor du skal tilknyttes borgeren.');
+    expect(JSON.stringify(typed.body.value)).not.toMatch(/Jens Hansen|Demens/);
+  });
+
+  it('an assignment is no use once the manager who made it is no longer a manager', async () => {
+    const c = await setup();
+    await c.press('visits.assign', { cpr: '010150-1234', name: 'Jens Hansen', to: LEE.aadObjectId, reason: 'Udskrevet fra sygehuset' }, { from: NESTOR });
+    const button = actionsOf((await pendingFor(c, LEE)).find((m) => m.payload.summary === 'En leder har tildelt dig en borger')!.payload.card)[0];
+    const saved = await c.press('roles.save', { person: NESTOR.aadObjectId, roles: 'preventiveVisitor' }, { from: ALEX });
+    expect(text(saved.body.value)).not.toContain('Leder');
+    const form = await c.press(button.verb, button.data, { from: LEE });
+    expect(text(form.body.value)).not.toContain('Jens Hansen');
+    expect(inputOf(form.body.value, 'cpr')).toBeDefined();
   });
 
   it('gives managers counts only, as a chart and as CSV; others are refused', async () => {

@@ -38,6 +38,11 @@ export interface ScreeningDraft {
   /** The citizen record was created by this screening (deleted again if the draft is cancelled). */
   createdCitizen: boolean;
   known: boolean;
+  /**
+   * The bot knew the citizen, and the author had no relation to the citizen when the screening
+   * began: a first meeting, which is no relation to the citizen's other records (src/services/access.ts).
+   */
+  knownWithoutRelation?: boolean;
   problems: CopmProblem[];
   chosen: string[];
   profile: Partial<Profile>;

@@ -33,8 +33,7 @@ export async function submitReassessCitizen(turn: Turn, services: Services, load
   const citizen = await services.store.citizens.findByCpr(cpr.digits);
   // Unknown, or known to the bot but not to this staff member: the same answer, so the door does
   // not tell whether the citizen is known (src/services/access.ts).
-  // An open offer to share is a relation only for taking it up (attaching), not for reading screenings.
-  if (!citizen || !(await relationsTo(services.store, turn.staff, citizen.id, { screeningId: loaded.screening.id })).some((r) => r !== 'offer')) return fail('screening.reassess.noneOfYours');
+  if (!citizen || !(await relationsTo(services.store, turn.staff, citizen.id)).length) return fail('screening.reassess.noneOfYours');
   await audit(turn, services, citizen.id, 'read', t('da', 'audit.screening.lookup'));
   const earlier = (await services.store.screenings.listByCitizen(citizen.id)).filter((x) => x.status === 'done' && (x.data as unknown as ScreeningDraft).chosen?.length);
   const last = earlier.at(-1);

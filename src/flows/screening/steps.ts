@@ -40,7 +40,8 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
   }
   const { screening, draft } = loaded;
   let citizenId = screening.citizenId;
-  let known = draft.known;
+  // Known to the bot when this draft first looked the CPR number up (with or without a relation).
+  let known = draft.known || !!draft.knownWithoutRelation;
   let createdCitizen = draft.createdCitizen;
   // A different CPR than before: let go of the citizen this draft created for the old one.
   const previous = citizenId ? await services.store.citizens.get(citizenId) : undefined;
@@ -59,10 +60,11 @@ async function submitCitizen(turn: Turn, services: Services, loaded: Loaded, dat
   // Whether the bot knows the citizen, and under what name, is for those with a relation to the
   // citizen already (src/services/access.ts); to anyone else this screening is a first meeting, under
   // the name they typed.
-  const related = known && (await relationsTo(services.store, turn.staff, citizenId, { screeningId: screening.id })).length > 0;
+  const related = known && (await relationsTo(services.store, turn.staff, citizenId)).length > 0;
   const stored = related ? await services.store.citizens.get(citizenId) : undefined;
   draft.citizen = { cpr: cpr.cpr.digits, name: stored?.name ?? name, livesAtHome: values.livesAtHome as 'yes' | 'no', specialStaff: values.specialStaff as 'yes' | 'no', under65Reason: age !== undefined && age < 65 ? values.under65Reason.trim() : '', age };
   draft.known = related;
+  draft.knownWithoutRelation = known && !related;
   draft.createdCitizen = createdCitizen;
   const elig = eligibilityOf(draft);
   // Outside all three offers: nothing more to ask before telling the staff member so.

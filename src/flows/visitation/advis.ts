@@ -44,14 +44,17 @@ export async function sendAdvis(services: Services, referral: Referral, citizen:
       if (can(await services.directory.rolesOf(m), 'screening')) recipients.push(m);
     }
   }
-  for (const to of recipients.slice(0, 20)) {
+  const told = recipients.slice(0, 20).map((m) => ({ tenantId: m.tenantId, aadObjectId: m.aadObjectId }));
+  // Only those told may take the citizen in (a forged press by anyone else is refused).
+  if (direct) await mutate(services, referral.id, (r, rd) => withData(r, { ...rd, advisTo: told }));
+  for (const to of told) {
     const L = await services.directory.languageOf(to);
     const card = direct
       ? advisCard(L, referral, advisLines(L, referral, d), [{ kind: 'execute', title: t(L, 'advis.receive'), verb: 'referral.receive', data: { rid: referral.id } }])
       : advisCard(L, referral, advisLines(L, referral, d, citizen));
     await services.outbox.enqueue({
       idempotencyKey: `advis:${referral.id}:${to.aadObjectId}`,
-      target: { kind: 'user', user: { tenantId: to.tenantId, aadObjectId: to.aadObjectId } },
+      target: { kind: 'user', user: to },
       payload: { card, summary: t(L, 'advis.preview', { caseNumber: referral.caseNumber }) },
       topic: { kind: 'referral.advis', id: referral.id },
     });
@@ -65,7 +68,8 @@ export const advisVerbs = {
     const L = turn.lang;
     if (!can(turn.roles, 'screening')) return { card: notAllowedReply(turn, t(L, 'advis.receive'), 'screening').card };
     const d = dataOf(referral).decision;
-    if (referral.source.kind === 'screening' || referral.status !== 'decided' || !d || d.offer === 'refused' || !citizen) {
+    const told = dataOf(referral).advisTo?.some((k) => sameStaff(k, turn.staff));
+    if (referral.source.kind === 'screening' || referral.status !== 'decided' || !d || d.offer === 'refused' || !citizen || !told) {
       return { card: notice(turn, 'stale.title', [t(L, 'advis.notOpen')], [backToHelp(turn)]).card };
     }
     let otherName: string | undefined;

@@ -6,8 +6,7 @@ import { button } from '../shared/form.js';
 import type { Services , Verbs } from '../types.js';
 import { dataOf, withData } from '../../services/referrals.js';
 import type { Outbox } from '../../services/outbox.js';
-import { isConflict } from '../../store/index.js';
-import { relationsTo } from '../../services/access.js';
+import { isConflict, sameStaff } from '../../store/index.js';
 import { actorOf, audit, mutate, personalOnly, refusedAnswer, str, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
 
@@ -61,8 +60,8 @@ export const followUpVerbs = {
   'referral.followUp': withReferral(async (turn, services, { referral }, data) => {
     const refused = personalOnly(turn) ?? visitatorOnly(turn);
     if (refused) return refused;
-    // The visitator who holds or decided the case (or anyone else with a relation to the citizen).
-    if (!(await relationsTo(services.store, turn.staff, referral.citizenId)).length) return refusedAnswer(turn, services, referral, t('da', 'visitation.followUp.noRelation'));
+    // The visitator who holds or decided this case; nobody else, whatever else she has to do with the citizen.
+    if (!(sameStaff(referral.holder, turn.staff) || sameStaff(dataOf(referral).decision?.decidedBy, turn.staff))) return refusedAnswer(turn, services, referral, t('da', 'visitation.followUp.noRelation'));
     const result = str(data.result);
     if (!(FOLLOW_UP_RESULTS as readonly string[]).includes(result) || !dataOf(referral).followUp) return refusedAnswer(turn, services, referral, t('da', 'visitation.followUp.pick'));
     const saved = await mutate(services, referral.id, (r, d) => {

@@ -108,7 +108,8 @@ export const takeVerbs = {
       const at = services.clock.now().toISOString();
       d.refusal = { reason, at, by: turn.staff, byName: turn.user.name ?? '' };
       d.history.push({ at, by: turn.staff, byName: turn.user.name ?? '', action: 'refused' });
-      return withData({ ...r, status: 'refused', holder: r.holder ?? turn.staff }, d);
+      // Refusing a new case does not make it hers: she never held it, so it is no relation to the citizen.
+      return withData({ ...r, status: 'refused' }, d);
     });
     if (blocked || !saved) return refusedAnswer(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, t('da', 'visitation.cannotRefuse'));
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.refused', { caseNumber: saved.caseNumber }));

@@ -10,7 +10,7 @@ import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
 import type { Attachment, Citizen } from '../../store/index.js';
-import { relationsTo } from '../../services/access.js';
+import { relationsTo, validOffer } from '../../services/access.js';
 import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
@@ -65,15 +65,20 @@ function attachForm(turn: Turn, services: Services, values: Record<string, strin
   });
 }
 
+/** Assigned by someone who is a manager still, or offered by a colleague who is attached still. */
+const offerIsGood = (services: Services, offer: Attachment) => validOffer(services.store, offer, async (who) => can(await services.directory.rolesOf(who), 'assign'));
+
+/** Whether the staff member has a good offer for the citizen: it lets her attach without a reason. */
+async function hasGoodOffer(turn: Turn, services: Services, citizenId: string): Promise<boolean> {
+  for (const a of await services.store.attachments.listByCitizen(citizenId)) if (sameStaff(a.staff, turn.staff) && (await offerIsGood(services, a))) return true;
+  return false;
+}
+
 /** A colleague's offer to this staff member, still open ("del borger"), with its citizen. */
 async function openOffer(turn: Turn, services: Services, id: unknown): Promise<{ offer: Attachment; citizen: Citizen } | undefined> {
   const parsed = Id.safeParse(id);
   const offer = parsed.success ? await services.store.attachments.get(parsed.data) : undefined;
-  if (!offer || offer.status !== 'offered' || !sameStaff(offer.staff, turn.staff)) return undefined;
-  // Assigned by someone who is a manager still, or offered by a colleague who is attached still.
-  if (offer.assignedBy) {
-    if (!can(await services.directory.rolesOf(offer.assignedBy), 'assign')) return undefined;
-  } else if (offer.offeredBy && !(await myAttachment(services, offer.offeredBy, offer.citizenId))) return undefined;
+  if (!offer || !sameStaff(offer.staff, turn.staff) || !(await offerIsGood(services, offer))) return undefined;
   const citizen = await services.store.citizens.get(offer.citizenId);
   return citizen ? { offer, citizen } : undefined;
 }
@@ -181,14 +186,14 @@ export const citizenVerbs = {
     // read before. Breaking the glass on a citizen the bot knew is audited with the reason and told
     // to the managers.
     const known = await services.store.citizens.findByCpr(cpr.cpr.digits);
-    const related = known ? (await relationsTo(services.store, turn.staff, known.id)).length > 0 : false;
+    const related = known ? (await relationsTo(services.store, turn.staff, known.id)).length > 0 || (await hasGoodOffer(turn, services, known.id)) : false;
     // One line: a reason cannot pose as further entries of the access log.
     const reason = values.reason.replace(/\s+/g, ' ').trim();
     if (!related && !reason) return { card: attachForm(turn, services, values, { reason: t(L, 'visits.error.glassReason') }, { askReason: true }) };
     const found = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.lookup'), created: t('da', 'audit.visits.citizenCreated') });
     const { citizen } = found;
     // Known after all (recorded by someone else a moment ago): the relations decide, as above.
-    const breaksGlass = found.known && !(related || (await relationsTo(services.store, turn.staff, citizen.id)).length > 0);
+    const breaksGlass = found.known && !(related || (await relationsTo(services.store, turn.staff, citizen.id)).length > 0 || (await hasGoodOffer(turn, services, citizen.id)));
     if (await myAttachment(services, turn.staff, citizen.id)) return { card: await citizenCard(turn, services, citizen, t(L, 'visits.attach.already')) };
     // A colleague's open offer is taken up rather than kept beside a second attachment.
     const offered = (await services.store.attachments.listByCitizen(citizen.id)).find((a) => a.status === 'offered' && sameStaff(a.staff, turn.staff));
