@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(100)),
   DATABASE_AUTH: optional(z.enum(['password', 'managedIdentity'])),
   DATABASE_MANAGED_IDENTITY_CLIENT_ID: optional(z.string().regex(GUID, 'must be the managed identity\'s client id (a GUID)')),
+  FILE_UPLOAD_HOSTS: optional(z.string().regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, 'must be host names or suffixes, comma-separated (sharepoint.com)')),
 });
 
 export type BotType = 'SingleTenant' | 'MultiTenant' | 'UserAssignedMSI';
@@ -91,6 +92,11 @@ export interface Config {
   followUpCheckMs: number;
   /** The visitators' channel, when set by configuration rather than from Teams. */
   visitationChannelId?: string;
+  /**
+   * Where a file accepted in Teams may be uploaded (the uploadUrl Teams gives): these hosts and
+   * their subdomains, over https (http only to this machine, for tests).
+   */
+  fileUploadHosts: string[];
 }
 
 export class ConfigError extends Error {
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     language: { default: e.DEFAULT_LANGUAGE ?? 'da', fromClient: e.LANGUAGE_FROM_CLIENT === 'true' },
     cardActions: e.CARD_ACTIONS ?? 'submit',
     visitationChannelId: e.VISITATION_CHANNEL_ID,
+    fileUploadHosts: (e.FILE_UPLOAD_HOSTS ?? 'sharepoint.com,sharepoint.us').split(',').map((h) => h.toLowerCase()),
     database: e.DATABASE_URL
       ? {
           url: e.DATABASE_URL,

@@ -90,7 +90,8 @@ describe('manifest.json', () => {
     expect(manifest.name.short).toBe('Aktiv Assistent');
     const bot = manifest.bots[0];
     expect([...bot.scopes].sort()).toEqual(['groupChat', 'personal', 'team']);
-    expect(bot.supportsFiles).toBe(false);
+    // Files (the access-log export, the statistics CSV) go by Teams' file consent card, in a personal chat.
+    expect(bot.supportsFiles).toBe(true);
     expect(bot.isNotificationOnly).toBe(false);
     expect(manifest.permissions).toEqual(['identity', 'messageTeamMembers']);
   });

@@ -24,6 +24,12 @@ export function copenhagenDay(at: Date): { year: number; month: number; day: num
 }
 
 /** "04.03.2026 kl. 10.15" (Danish) or "04/03/2026 10:15" (English). */
+/** The day in Copenhagen as YYYY-MM-DD (for file names). */
+export function copenhagenIsoDay(at: Date): string {
+  const p = copenhagenParts(at);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 export function formatDateTime(lang: Lang, at: Date | string): string {
   const p = copenhagenParts(typeof at === 'string' ? new Date(at) : at);
   return lang === 'da' ? `${p.day}.${p.month}.${p.year} kl. ${p.hour}.${p.minute}` : `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;

@@ -328,6 +328,30 @@ export interface SettingsRepository {
 }
 
 /** The repositories: what a transaction sees, and what the store offers outside one. */
+/**
+ * A file waiting for its owner to accept it in Teams (the file consent card): the access-log
+ * export, the statistics CSV. Kept only until it is uploaded, declined or `expiresAt`.
+ */
+export interface PendingFile {
+  id: string;
+  owner: StaffKey;
+  /** The file's name as Teams shows it (no personal data: it shows in the consent card and the feed). */
+  name: string;
+  contentType: string;
+  /** The content as text (UTF-8). */
+  content: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface FileRepository {
+  save(file: PendingFile): Promise<void>;
+  get(id: string): Promise<PendingFile | undefined>;
+  delete(id: string): Promise<void>;
+  /** Delete every file past its `expiresAt`; how many. */
+  deleteExpired(now: Date): Promise<number>;
+}
+
 export interface Repositories {
   staff: StaffRepository;
   citizens: CitizenRepository;
@@ -342,6 +366,7 @@ export interface Repositories {
   conversations: ConversationRepository;
   state: StateRepository;
   settings: SettingsRepository;
+  files: FileRepository;
 }
 
 /**

@@ -20,6 +20,7 @@ import { isConflict, type StaffMember, type Store } from '../store/index.js';
 import { authenticate, processAuthenticated } from './adapter.js';
 import { forClient, submittedPress, type CardActionMode } from './cardActions.js';
 import { activityOf, rememberConversation, staffKeyOf } from './proactive.js';
+import { answerFileConsent, offerFile } from './files.js';
 import { KeyedSerializer } from './serial.js';
 import { DEFAULT_LEASE, withLease, type LeaseOptions, type LeaseStats } from '../store/lease.js';
 import { StoreStorage } from './turnStorage.js';
@@ -81,6 +82,16 @@ export function createBot(options: BotOptions): Bot {
     cardViews: { privateAnswers: config.cardActions === 'execute', refreshPerUser: !!config.credentials && config.cardActions === 'execute' },
   };
   listenForReferralCards(services);
+
+  /** The replies in order; a file is kept for the person and offered with Teams' consent card (src/teams/files.ts). */
+  const send = async (context: TurnContext, replies: Reply[], _mode: CardActionMode): Promise<void> => {
+    for (const reply of replies) {
+      if (reply.kind === 'file') {
+        const owner = staffKeyOf(context.activity);
+        if (owner) await offerFile(context, store, options.clock, owner, reply);
+      } else await context.sendActivity(toActivity(reply, mode));
+    }
+  };
 
   /** The flows' view of this turn, with the person's roles from the directory. */
   const turnFor = async (context: TurnContext): Promise<Turn> => {
@@ -180,6 +191,18 @@ export function createBot(options: BotOptions): Bot {
       const result = await changing(turn, () => execute(turn, services, context.activity.value));
       await sendInvokeCard(context, result.card, mode);
       if (result.also?.length) await send(context, result.also, mode);
+    },
+    true,
+  );
+
+  // The file consent card answered: upload the file to the person's OneDrive, or forget it.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'fileConsent/invoke',
+    async (context) => {
+      const turn = await turnFor(context);
+      const outcome = await answerFileConsent(context, { store, clock: options.clock, log, uploadHosts: config.fileUploadHosts }, turn.staff);
+      if (outcome !== 'uploaded') await context.sendActivity(t(turn.lang, `files.${outcome}`));
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200 } });
     },
     true,
   );
@@ -293,10 +316,8 @@ async function replaceCard(context: TurnContext, card: Record<string, unknown>, 
   else await context.sendActivity(activity);
 }
 
-function toActivity(reply: Reply, mode: CardActionMode): Partial<Activity> {
+function toActivity(reply: Exclude<Reply, { kind: 'file' }>, mode: CardActionMode): Partial<Activity> {
   return reply.kind === 'text' ? activityOf({ text: reply.text, summary: reply.summary }, mode) : activityOf({ card: reply.card, summary: reply.summary }, mode);
 }
 
-async function send(context: TurnContext, replies: Reply[], mode: CardActionMode): Promise<void> {
-  for (const reply of replies) await context.sendActivity(toActivity(reply, mode));
-}
+

@@ -77,6 +77,11 @@ export function submitted(verb: string, data: Record<string, unknown>, where: Wh
   return { ...base(where), type: 'message', value: { ...data, verb }, replyToId: where.replyToId ?? 'card-1' };
 }
 
+/** The answer to a file consent card, as Teams sends it (fileConsent/invoke). */
+export function fileConsent(action: 'accept' | 'decline', fileId: unknown, uploadInfo: Record<string, unknown> | undefined, where: Where) {
+  return { ...base(where), type: 'invoke', name: 'fileConsent/invoke', value: { type: 'fileUpload', action, context: { fileId }, ...(uploadInfo ? { uploadInfo } : {}) } };
+}
+
 export function botAdded(where: Where) {
   return { ...base(where), type: 'conversationUpdate', membersAdded: [{ id: BOT.id }] };
 }

@@ -11,6 +11,8 @@ export interface ConnectorCall {
   activityId?: string;
   headers: IncomingMessage['headers'];
   body: any;
+  /** The body as bytes (an upload's file, byte order mark and all). */
+  raw: Buffer;
   /** When the call arrived (ISO). */
   at: string;
   /**
@@ -70,7 +72,8 @@ export async function startConnector(): Promise<Connector> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     let body: any;
     try {
       body = raw ? JSON.parse(raw) : undefined;
@@ -87,6 +90,7 @@ export async function startConnector(): Promise<Connector> {
       activityId: m?.[2] ? decodeURIComponent(m[2]) : undefined,
       headers: req.headers,
       body,
+      raw: bytes,
       at: new Date().toISOString(),
     };
     calls.push(call);
@@ -119,6 +123,8 @@ export async function startConnector(): Promise<Connector> {
     }
     const members = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(path);
     if (members && req.method === 'GET') return reply(200, { members: roster, continuationToken: undefined });
+    // A stand-in for the OneDrive upload URL Teams gives with an accepted file consent card.
+    if (req.method === 'PUT' && path.startsWith('/upload/')) return reply(201, { id: 'uploaded' });
     if (!m) return reply(404, { error: { code: 'NotFound', message: `No route ${path}` } });
     if (req.method === 'POST' && !m[1]) {
       // Create conversation (a 1:1 chat with a user who has the app).

@@ -179,6 +179,27 @@ export function storeContract(name: string, harness: ContractHarness): void {
     });
   });
 
+  describe(`${name}: files waiting for their owner`, () => {
+    it('a file is kept until it is deleted or runs out; expired ones go together, counted, in a transaction or not', async () => {
+      const store = await fresh();
+      const file = (id: string, expiresAt: string) => ({ id, owner: ALEX, name: `${id}.csv`, contentType: 'text/csv', content: '\uFEFFmåned;besøg\n', createdAt: AT, expiresAt });
+      await store.files.save(file('f1', '2026-11-25T10:00:00.000Z'));
+      await store.transaction(async (tx) => {
+        await tx.files.save(file('f2', '2026-11-26T10:00:00.000Z'));
+        await tx.files.save(file('f3', '2026-11-27T10:00:00.000Z'));
+      });
+      expect(await store.files.get('f1')).toEqual(file('f1', '2026-11-25T10:00:00.000Z'));
+      await store.files.delete('f3');
+      expect(await store.files.get('f3')).toBeUndefined();
+      expect(await store.files.deleteExpired(new Date('2026-11-25T10:00:00.000Z'))).toBe(1);
+      expect(await store.files.get('f1')).toBeUndefined();
+      const again = await store.reopen();
+      expect((await again.files.get('f2'))?.content).toBe('\uFEFFmåned;besøg\n');
+      expect(await again.files.deleteExpired(new Date('2030-01-01T00:00:00.000Z'))).toBe(1);
+      await again.close();
+    });
+  });
+
   describe(`${name}: versions where people edit`, () => {
     it('a save over a version someone else saved meanwhile is refused, with the record as it is now', async () => {
       const store = await fresh();

@@ -48,6 +48,7 @@ async function embeddedWithData(at: string) {
     await tx.conversations.save({ id: 'a:1', kind: 'personal', tenantId: 't', user: ALEX, reference: { r: 1 }, updatedAt: AT });
     await tx.state.compareAndSet('state-key', { n: 1 }, undefined);
     await tx.settings.set('visitationChannel', { conversationId: '19:x' });
+    await tx.files.save({ id: 'f1', owner: ALEX, name: 'statistik.csv', contentType: 'text/csv', content: 'a;b', createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
   });
   // Edited twice since: version 3.
   for (const status of ['decided', 'closed'] as const) await store.referrals.save({ ...(await store.referrals.get('r1'))!, status });
@@ -72,6 +73,7 @@ describe('moving the embedded store into PostgreSQL', () => {
       expect((await to.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['first', 'second', 'third']);
       expect(await to.settings.get('visitationChannel')).toEqual({ conversationId: '19:x' });
       expect((await to.state.get('state-key'))?.value).toEqual({ n: 1 });
+      expect((await to.files.get('f1'))?.content).toBe('a;b');
       expect(await to.referrals.nextCaseNumber(2026)).toBe('V-2026-0002');
       // Copied again into a database that now holds data: refused, nothing written.
       const refused = await copyToPostgres(from.engine, to).catch((e) => e);

@@ -5,10 +5,10 @@ import { maskCpr } from '../../domain/cpr.js';
 import { readCprForLookup } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
-import { formatDateTime } from '../../i18n/format.js';
+import { copenhagenIsoDay, formatDateTime } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { AuditEntry } from '../../store/index.js';
-import { documentReplies, notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
+import { fileReplies, notAllowedReply, withBom, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
 
 
@@ -77,7 +77,13 @@ const auditVerbs = {
     const masked = maskCpr(citizen.cpr);
     return {
       card: formCard(turn, '', '', t(turn.lang, 'audit.done', { cpr: masked, count: entries.length })).card,
-      also: documentReplies(turn, 'audit.title', formatTrail(turn.lang, masked, entries), 'audit.title'),
+      // A file named by its date only: the name shows in the chat and the feed.
+      also: fileReplies(
+        turn,
+        { name: `adgangslog-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(formatTrail(turn.lang, masked, entries)), description: t(turn.lang, 'files.audit.description') },
+        { titleKey: 'audit.title', text: formatTrail(turn.lang, masked, entries) },
+        'audit.title',
+      ),
     };
   },
 } satisfies Verbs;

@@ -43,6 +43,19 @@ function literalLine(line: string): string {
 }
 
 /**
+ * A document to keep as a file (an access-log export, a CSV): in Teams, a file for the person's
+ * OneDrive (the file consent card; src/teams/files.ts); in local mode, where the Agents Playground
+ * has no OneDrive to put it in, the document as cards (`documentReplies`) and a line saying so.
+ */
+export function fileReplies(turn: Turn, file: { name: string; contentType: string; content: string; description: string }, document: { titleKey: string; text: string }, summaryKey: string): Reply[] {
+  if (turn.localMode) return [...documentReplies(turn, document.titleKey, document.text, summaryKey), { kind: 'text', text: t(turn.lang, 'files.localMode') }];
+  return [{ kind: 'file', ...file, summary: t(turn.lang, summaryKey) }];
+}
+
+/** UTF-8 with a byte order mark: how Danish Excel and Notepad know the file is UTF-8 (æ, ø, å). */
+export const withBom = (text: string): string => `\uFEFF${text}`;
+
+/**
  * A document for the care record as a card: the notification and the activity feed show only
  * `summaryKey`'s neutral words, never the name, CPR or health data inside; the lines are selectable
  * text to copy whole.

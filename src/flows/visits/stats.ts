@@ -2,10 +2,10 @@
 import { renderCard } from '../../../cards/index.js';
 import { can } from '../../domain/roles.js';
 import { statsCsv, visitStats } from '../../domain/visitStats.js';
-import { copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
+import { copenhagenIsoDay, copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { button } from '../shared/form.js';
-import { documentReplies, notAllowedReply, personalOnlyReply } from '../shared/replies.js';
+import { fileReplies, notAllowedReply, personalOnlyReply, withBom } from '../shared/replies.js';
 import type { Reply, Verbs } from '../types.js';
 
 export const statsVerbs = {
@@ -19,7 +19,10 @@ export const statsVerbs = {
     const months = [...new Set(rows.map((r) => r.month))];
     const sum = (k: 'planned' | 'doubleFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason' | 'kmSaved' | 'hoursSaved') => rows.reduce((a, r) => a + r[k], 0);
     // A document card, as the care-record texts: the notification shows the title, not the table.
-    const also: Reply[] = data.csv === true || data.csv === 'yes' ? documentReplies(turn, 'visits.stats.csvTitle', statsCsv(rows), 'visits.stats.title') : [];
+    // In Teams a file (UTF-8 with BOM, ';'-separated: Danish Excel opens it as it is).
+    const csv = statsCsv(rows);
+    const file = { name: `besoegsstatistik-${copenhagenIsoDay(services.clock.now())}.csv`, contentType: 'text/csv; charset=utf-8', content: withBom(csv), description: t(L, 'files.stats.description') };
+    const also: Reply[] = data.csv === true || data.csv === 'yes' ? fileReplies(turn, file, { titleKey: 'visits.stats.csvTitle', text: csv }, 'visits.stats.title') : [];
     const card = renderCard('visits/stats', {
       title: t(L, 'visits.stats.title'),
       intro: t(L, 'visits.stats.intro'),

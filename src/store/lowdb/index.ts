@@ -14,6 +14,7 @@ import type {
   AuditEntry,
   Citizen,
   ConversationRecord,
+  PendingFile,
   Coordination,
   OutboxMessage,
   LeaseRepository,
@@ -318,6 +319,17 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           const older = await engine.historyLookup<AuditEntry>('audit', 'byCitizen', citizenId);
           const seqs = new Set(older.map((e) => e.seq));
           return [...older, ...recent.filter((e) => !seqs.has(e.seq))].sort((a, b) => a.seq - b.seq);
+        },
+      },
+      files: {
+        save: async (f) => put('files', f.id, f),
+        get: async (id) => get<PendingFile>('files', id),
+        delete: async (id) => del('files', id),
+        async deleteExpired(now) {
+          const at = now.toISOString();
+          const gone = entries<PendingFile>('files').filter((f) => f.expiresAt <= at);
+          for (const f of gone) del('files', f.id);
+          return gone.length;
         },
       },
       conversations: {

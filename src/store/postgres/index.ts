@@ -21,6 +21,7 @@ import type {
   AuditEntry,
   Citizen,
   ConversationRecord,
+  PendingFile,
   Coordination,
   OutboxMessage,
   Referral,
@@ -300,6 +301,18 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
         async forCitizen(citizenId) {
           const r = await query('SELECT seq, doc FROM audit WHERE citizen_id = $1 ORDER BY seq', [citizenId]);
           return r.rows.map((row) => ({ ...row.doc, seq: Number(row.seq) }) as AuditEntry);
+        },
+      },
+      files: {
+        async save(f) {
+          await query('INSERT INTO files (id, expires_at, doc) VALUES ($1, $2, $3::jsonb) ON CONFLICT (id) DO UPDATE SET expires_at = $2, doc = $3::jsonb', [f.id, f.expiresAt, json(f)]);
+        },
+        get: (id) => one<PendingFile>('SELECT doc FROM files WHERE id = $1', [id]),
+        async delete(id) {
+          await query('DELETE FROM files WHERE id = $1', [id]);
+        },
+        async deleteExpired(now) {
+          return (await query('DELETE FROM files WHERE expires_at <= $1', [now.toISOString()])).rowCount ?? 0;
         },
       },
       conversations: {
