@@ -7,11 +7,13 @@ import { projectRoot, rulesDir } from '../src/paths.js';
 import {
   OffersCatalogueSchema,
   OrganisationSchema,
+  RetentionRulesSchema,
   TargetGroupRulesSchema,
   VisitationRuleSetSchema,
   VisitRulesSchema,
   type OffersCatalogue,
   type Organisation,
+  type RetentionRules,
   type TargetGroupRules,
   type VisitationRuleSet,
   type VisitRules,
@@ -27,6 +29,7 @@ export const OFFERS_CATALOGUE_FILE = 'offersCatalogue.json';
 export const VISITATION_DIR = 'visitation';
 export const VISIT_RULES_FILE = 'visits.json';
 export const ORGANISATION_FILE = 'organisation.json';
+export const RETENTION_FILE = 'retention.json';
 
 export class RuleFileError extends Error {
   constructor(
@@ -111,8 +114,14 @@ export function loadOrganisation(dir: string = rulesDir): Organisation {
 }
 
 /** Every rule file the bot runs on (the visitation rule sets from `visitationDir`, if given). */
+/** rules/retention.json: how long each kind of data is kept, why, and on what legal basis. */
+export function loadRetentionRules(dir: string = rulesDir): RetentionRules {
+  return load(dir, RETENTION_FILE, RetentionRulesSchema);
+}
+
 export function loadRules(visitationDir?: string) {
   return {
+    retention: loadRetentionRules(),
     targetGroups: loadTargetGroupRules(),
     offers: loadOffersCatalogue(),
     visitation: loadVisitationRuleSets(visitationDir),

@@ -15,6 +15,9 @@ import {
   type OffersCatalogue,
   type Organisation,
   type ReferralUnit,
+  type RetentionPeriod,
+  type RetentionRules,
+  RETENTION_KINDS,
   type ScaleStep,
   type TargetGroupRules,
   type VisitationRuleSet,
@@ -24,7 +27,7 @@ import {
   type VocabularyArea,
 } from '../src/domain/ruleTypes.js';
 
-export type { CatalogueOffer, CriteriaNode, OffersCatalogue, Organisation, ReferralUnit, ScaleStep, TargetGroupRules, VisitationRuleSet, VisitRules, VisitService, Vocabulary, VocabularyArea };
+export type { CatalogueOffer, CriteriaNode, OffersCatalogue, Organisation, ReferralUnit, RetentionRules, ScaleStep, TargetGroupRules, VisitationRuleSet, VisitRules, VisitService, Vocabulary, VocabularyArea };
 
 /** True only when A and B are the same type (each assignable to the other, exactly). */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -302,3 +305,32 @@ export const VisitRulesSchema = z
     uniqueIds(v.services, 'services', 'service', ctx);
   });
 exactly<typeof VisitRulesSchema, VisitRules>(VisitRulesSchema);
+
+const RetentionPeriodSchema = z
+  .object({
+    id: z.enum(RETENTION_KINDS),
+    days: z.number().int().min(1, 'must be at least 1 day').max(3650, 'must be at most 10 years (3650 days)'),
+    action: z.enum(['delete', 'anonymise']),
+    what: text,
+    reason: text,
+    legalBasis: text,
+  })
+  .strict();
+exactly<typeof RetentionPeriodSchema, RetentionPeriod>(RetentionPeriodSchema);
+
+/** rules/retention.json: how long each kind of data is kept; every kind exactly once. */
+export const RetentionRulesSchema = z
+  .object({
+    ...dated,
+    reviewNote: text.optional(),
+    kinds: z.array(RetentionPeriodSchema),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    toAfterFrom(v, ctx);
+    uniqueIds(v.kinds, 'kinds', 'kind', ctx);
+    for (const kind of RETENTION_KINDS) {
+      if (!v.kinds.some((k) => k.id === kind)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['kinds'], message: `must give a period for "${kind}"` });
+    }
+  });
+exactly<typeof RetentionRulesSchema, RetentionRules>(RetentionRulesSchema);

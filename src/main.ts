@@ -16,6 +16,7 @@ import { loadRules } from '../rules/index.js';
 import { inForce } from './domain/faellesSprog.js';
 import { copenhagenParts } from './i18n/format.js';
 import { remindFollowUps } from './flows/index.js';
+import { applyRetention } from './services/retention.js';
 
 export interface Started {
   config: Config;
@@ -86,12 +87,19 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       remindFollowUps(bot.services).catch((err: unknown) => log.error('follow-up reminders failed', { err }));
     }, config.followUpCheckMs);
     followUps.unref();
+    // Retention (rules/retention.json): a minute after start, then daily.
+    const retention = () => applyRetention(store, rules.retention, clock, log).catch((err: unknown) => log.error('retention failed', { err }));
+    const firstRetention = setTimeout(retention, 60_000);
+    firstRetention.unref();
+    const dailyRetention = setInterval(retention, 24 * 3600_000);
+    dailyRetention.unref();
     const notices: string[] = [];
     if (rules.targetGroups.reviewNote) notices.push(`LEGAL REVIEW: rules/targetGroups.json (${rules.targetGroups.id} ${rules.targetGroups.version}): ${rules.targetGroups.reviewNote}`);
     const p = copenhagenParts(clock.now());
     for (const set of inForce(rules.visitation, `${p.year}-${p.month}-${p.day}`)) {
       if (set.legalReview) notices.push(`LEGAL REVIEW: rule set ${set.id} ${set.version} (in force since ${set.effectiveFrom}) is marked for the municipality's legal review: ${set.reviewNote ?? set.legalBasis}`);
     }
+    if (rules.retention.reviewNote) notices.push(`LEGAL REVIEW: rules/retention.json (${rules.retention.id} ${rules.retention.version}): ${rules.retention.reviewNote}`);
     if (rules.offers.examplesOnly) notices.push('EXAMPLES: rules/offersCatalogue.json holds example offers only; add the municipality\'s own local offers.');
     if (await directory.openMode()) {
       notices.push('OPEN ROLES: no ADMINS, no ROLES_FILE and no roles given yet, so in local mode every user has every role.');
@@ -108,6 +116,8 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       notices,
       async stop() {
         clearInterval(followUps);
+        clearTimeout(firstRetention);
+        clearInterval(dailyRetention);
         await server.stop();
         await outbox.stop();
         await store.close();

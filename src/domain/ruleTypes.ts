@@ -131,3 +131,25 @@ export interface VisitRules extends Dated {
   services: VisitService[];
   perVisit: { km: number; staffHours: number; note: string };
 }
+
+/** The kinds of data the bot deletes or anonymises when their period has passed (rules/retention.json). */
+export const RETENTION_KINDS = ['drafts', 'screenings', 'referrals', 'visits', 'attachments', 'coordinations', 'outboxPayloads', 'citizens'] as const;
+export type RetentionKind = (typeof RETENTION_KINDS)[number];
+
+export interface RetentionPeriod {
+  id: RetentionKind;
+  /** Days after the record's last event (see src/domain/retention.ts for which date counts). */
+  days: number;
+  /** delete: the record goes; anonymise: what names or describes a citizen goes, the rest stays. */
+  action: 'delete' | 'anonymise';
+  /** What it is, in Danish, for the records of processing. */
+  what: string;
+  reason: string;
+  legalBasis: string;
+}
+
+export interface RetentionRules extends Dated {
+  /** Printed at start until the municipality's legal review has set the periods. */
+  reviewNote?: string;
+  kinds: RetentionPeriod[];
+}

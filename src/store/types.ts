@@ -352,6 +352,24 @@ export interface FileRepository {
   deleteExpired(now: Date): Promise<number>;
 }
 
+/** What each kind's period counts from, and what happens when it has passed (rules/retention.json). */
+export interface RetentionRepository {
+  /**
+   * Delete or anonymise everything past its cutoff; how many of each kind:
+   * - drafts: draft and cancelled screenings, from their last change;
+   * - screenings: finished screenings, from their last change;
+   * - referrals: refused and closed referrals, from their last change (open and decided ones stay);
+   * - visits: every visit, from the visit's own date;
+   * - attachments: detached ones from their end, offers never taken up from the offer;
+   * - coordinations: from when they were asked;
+   * - outboxPayloads: sent and given-up messages lose their content (card, text), from their last
+   *   change; id, target and outcome stay, so a channel card can still be updated;
+   * - citizens: a citizen the store holds nothing more about (no screening, referral, visit or
+   *   attachment), from the record's last change. Audit entries keep the citizen's id only.
+   */
+  purge(cutoffs: Record<'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'citizens', string>): Promise<Record<'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'citizens', number>>;
+}
+
 export interface Repositories {
   staff: StaffRepository;
   citizens: CitizenRepository;
@@ -367,6 +385,7 @@ export interface Repositories {
   state: StateRepository;
   settings: SettingsRepository;
   files: FileRepository;
+  retention: RetentionRepository;
 }
 
 /**

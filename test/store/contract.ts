@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/store/errors.js';
 import type { AuditEntry, Citizen, Coordination, OutboxMessage, Referral, Screening, StaffKey, Store, Visit } from '../../src/store/types.js';
 import { TestClock } from '../helpers/clock.js';
+import { loadRetentionRules } from '../../rules/index.js';
+import { createLogger } from '../../src/log.js';
+import { applyRetention } from '../../src/services/retention.js';
 
 export interface ContractHarness {
   /** A new, empty store on the clock. */
@@ -175,6 +178,91 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(await store.conversations.personalChatOf(MEGAN)).toBeUndefined();
       expect((await store.conversations.anyInTenant(T))?.tenantId).toBe(T);
       expect((await store.conversations.get('19:c'))?.kind).toBe('channel');
+      await store.close();
+    });
+  });
+
+  describe(`${name}: retention`, () => {
+    it('deletes or anonymises each kind past its cutoff by the date that counts for it, and nothing else; a citizen goes once nothing about them is left', async () => {
+      const store = await fresh();
+      const OLD = '2024-01-01T00:00:00.000Z';
+      const NEW = '2026-11-20T00:00:00.000Z';
+      const CUT = '2025-06-01T00:00:00.000Z';
+      const cut = { drafts: CUT, screenings: CUT, referrals: CUT, visits: CUT, attachments: CUT, coordinations: CUT, outboxPayloads: CUT, citizens: CUT };
+      await store.transaction(async (tx) => {
+        // c1: everything old and finished; c2: old too, but with an open referral; c3: recent.
+        await tx.citizens.save({ ...citizen('c1', '0101501234'), updatedAt: OLD });
+        await tx.citizens.save({ ...citizen('c2', '0202501234'), updatedAt: OLD });
+        await tx.citizens.save(citizen('c3', '0303501234'));
+        await tx.screenings.save(screening('s-draft-old', { citizenId: 'c1', updatedAt: OLD }));
+        await tx.screenings.save(screening('s-cancelled-old', { citizenId: 'c1', status: 'cancelled', updatedAt: OLD }));
+        await tx.screenings.save(screening('s-draft-new', { citizenId: 'c3', updatedAt: NEW }));
+        await tx.screenings.save(screening('s-done-old', { citizenId: 'c1', status: 'done', updatedAt: OLD }));
+        await tx.screenings.save(screening('s-done-new', { citizenId: 'c3', status: 'done', updatedAt: NEW }));
+        await tx.referrals.save(referral('r-closed-old', { citizenId: 'c1', status: 'closed', updatedAt: OLD }));
+        await tx.referrals.save(referral('r-refused-old', { citizenId: 'c1', status: 'refused', updatedAt: OLD }));
+        await tx.referrals.save(referral('r-open-old', { citizenId: 'c2', status: 'taken', updatedAt: OLD }));
+        await tx.referrals.save(referral('r-decided-old', { citizenId: 'c2', status: 'decided', updatedAt: OLD }));
+        await tx.visits.save(visit('v-old', { citizenId: 'c1', at: OLD, status: 'done' }));
+        await tx.visits.save(visit('v-new', { citizenId: 'c3', at: NEW }));
+        await tx.attachments.save({ id: 'a-detached-old', citizenId: 'c1', staff: ALEX, service: 'demens', purpose: 'x', since: OLD, status: 'detached', detachedAt: OLD });
+        await tx.attachments.save({ id: 'a-offered-old', citizenId: 'c1', staff: MEGAN, service: '', purpose: 'x', since: OLD, status: 'offered' });
+        await tx.attachments.save({ id: 'a-active-old', citizenId: 'c2', staff: ALEX, service: 'demens', purpose: 'x', since: OLD, status: 'active' });
+        await tx.attachments.save({ id: 'a-detached-new', citizenId: 'c3', staff: ALEX, service: 'demens', purpose: 'x', since: OLD, status: 'detached', detachedAt: NEW });
+        await tx.coordinations.save({ id: 'k-old', citizenId: 'c1', planner: ALEX, plannerVisitId: 'v-old', colleague: MEGAN, colleagueVisitId: 'v-old', status: 'answered', createdAt: OLD });
+        await tx.coordinations.save({ id: 'k-new', citizenId: 'c3', planner: ALEX, plannerVisitId: 'v-new', colleague: MEGAN, colleagueVisitId: 'v-new', status: 'pending', createdAt: NEW });
+        await tx.outbox.save(message('m-sent-old', { status: 'sent', updatedAt: OLD, payload: { text: 'Jens Hansen' } }));
+        await tx.outbox.save(message('m-pending-old', { status: 'pending', updatedAt: OLD, payload: { text: 'venter' } }));
+        await tx.outbox.save(message('m-sent-new', { status: 'sent', updatedAt: NEW, payload: { text: 'ny' } }));
+      });
+      const counts = await store.transaction((tx) => tx.retention.purge(cut));
+      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 2, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, citizens: 1 });
+      expect(await store.citizens.get('c1')).toBeUndefined();
+      expect((await store.citizens.get('c2'))?.name).toBe('Borger c2');
+      expect(await store.citizens.get('c3')).toBeDefined();
+      expect((await store.screenings.listByCitizen('c3')).map((x) => x.id).sort()).toEqual(['s-done-new', 's-draft-new']);
+      expect((await store.referrals.listByCitizen('c2')).map((x) => x.id).sort()).toEqual(['r-decided-old', 'r-open-old']);
+      expect((await store.visits.listByCitizen('c3')).map((x) => x.id)).toEqual(['v-new']);
+      expect((await store.attachments.listByCitizen('c2')).map((x) => x.id)).toEqual(['a-active-old']);
+      expect((await store.attachments.listByCitizen('c3')).map((x) => x.id)).toEqual(['a-detached-new']);
+      expect(await store.coordinations.get('k-old')).toBeUndefined();
+      expect(await store.coordinations.get('k-new')).toBeDefined();
+      // The sent message keeps who it went to and what became of it; its content is gone.
+      expect(await store.outbox.get('m-sent-old')).toMatchObject({ status: 'sent', target: { kind: 'user' }, payload: {} });
+      expect((await store.outbox.get('m-pending-old'))?.payload).toEqual({ text: 'venter' });
+      expect((await store.outbox.get('m-sent-new'))?.payload).toEqual({ text: 'ny' });
+      // Run again: nothing more to do.
+      expect(Object.values(await store.transaction((tx) => tx.retention.purge(cut))).every((n) => n === 0)).toBe(true);
+      await store.close();
+    });
+  });
+
+  describe(`${name}: the daily retention job`, () => {
+    it('with the clock moved forward past each period, by the shipped rules: deleted, anonymised, counted; the log has counts only', async () => {
+      const clock = new TestClock(AT);
+      const store = await harness.open(clock);
+      await store.transaction(async (tx) => {
+        await tx.citizens.save(citizen('c1', '0101501234', 'Jens Hansen'));
+        await tx.screenings.save(screening('s1', { citizenId: 'c1', status: 'done' }));
+        await tx.visits.save(visit('v1'));
+        await tx.outbox.save(message('m1', { status: 'sent', payload: { text: 'Jens Hansen, 010150-xxxx' } }));
+        await tx.audit.append(audit('c1', 'screening'));
+      });
+      const lines: string[] = [];
+      const log = createLogger('debug', (line) => lines.push(line));
+      const rules = loadRetentionRules();
+      // A day later nothing has passed its period.
+      clock.set('2026-11-25T09:00:00.000Z');
+      expect(Object.values(await applyRetention(store, rules, clock, log)).every((n) => n === 0)).toBe(true);
+      // Three years later everything has.
+      clock.set('2029-11-25T09:00:00.000Z');
+      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, citizens: 1, files: 0 });
+      expect(await store.citizens.findByCpr('0101501234')).toBeUndefined();
+      expect((await store.outbox.get('m1'))?.payload).toEqual({});
+      // Who looked stays: the access log keeps the citizen's id.
+      expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['screening']);
+      expect(lines.filter((l) => l.includes('retention applied'))).toHaveLength(2);
+      expect(lines.join('\n')).not.toMatch(/Jens|0101501234|010150/);
       await store.close();
     });
   });

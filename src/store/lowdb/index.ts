@@ -321,6 +321,35 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           return [...older, ...recent.filter((e) => !seqs.has(e.seq))].sort((a, b) => a.seq - b.seq);
         },
       },
+      retention: {
+        async purge(cut) {
+          const drop = <T extends { id: string }>(c: string, gone: (x: T) => boolean): number => {
+            const list = entries<T>(c).filter(gone);
+            for (const x of list) del(c, x.id);
+            return list.length;
+          };
+          const counts = {
+            drafts: drop<Screening>('screenings', (s) => (s.status === 'draft' || s.status === 'cancelled') && s.updatedAt < cut.drafts),
+            screenings: drop<Screening>('screenings', (s) => s.status === 'done' && s.updatedAt < cut.screenings),
+            referrals: drop<Referral>('referrals', (r) => (r.status === 'refused' || r.status === 'closed') && r.updatedAt < cut.referrals),
+            visits: drop<Visit>('visits', (v) => v.at < cut.visits),
+            attachments: drop<Attachment>('attachments', (a) => (a.status === 'detached' && (a.detachedAt ?? a.since) < cut.attachments) || (a.status === 'offered' && a.since < cut.attachments)),
+            coordinations: drop<Coordination>('coordinations', (k) => k.createdAt < cut.coordinations),
+            outboxPayloads: 0,
+            citizens: 0,
+          };
+          for (const m of entries<OutboxMessage>('outbox')) {
+            if (m.status !== 'pending' && m.updatedAt < cut.outboxPayloads && Object.keys(m.payload).length) {
+              put('outbox', m.id, { ...m, payload: {} });
+              counts.outboxPayloads++;
+            }
+          }
+          counts.citizens = drop<Citizen>('citizens', (c) =>
+            c.updatedAt < cut.citizens && !(['screenings', 'referrals', 'visits', 'attachments'] as const).some((col) => lookup(col, 'byCitizen', c.id).length > 0),
+          );
+          return counts;
+        },
+      },
       files: {
         save: async (f) => put('files', f.id, f),
         get: async (id) => get<PendingFile>('files', id),

@@ -303,6 +303,33 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
           return r.rows.map((row) => ({ ...row.doc, seq: Number(row.seq) }) as AuditEntry);
         },
       },
+      retention: {
+        async purge(cut) {
+          // Dates inside the documents compare as plain text (ISO), byte by byte: COLLATE "C".
+          const n = async (sql: string, at: string) => (await query(sql, [at])).rowCount ?? 0;
+          const older = (field: string) => `(doc->>'${field}') COLLATE "C" < $1`;
+          const counts = {
+            drafts: await n(`DELETE FROM screenings WHERE status IN ('draft', 'cancelled') AND ${older('updatedAt')}`, cut.drafts),
+            screenings: await n(`DELETE FROM screenings WHERE status = 'done' AND ${older('updatedAt')}`, cut.screenings),
+            referrals: await n(`DELETE FROM referrals WHERE status IN ('refused', 'closed') AND ${older('updatedAt')}`, cut.referrals),
+            visits: await n('DELETE FROM visits WHERE at < $1', cut.visits),
+            attachments: await n(
+              `DELETE FROM attachments WHERE (doc->>'status' = 'detached' AND (coalesce(doc->>'detachedAt', since)) COLLATE "C" < $1) OR (doc->>'status' = 'offered' AND since < $1)`,
+              cut.attachments,
+            ),
+            coordinations: await n(`DELETE FROM coordinations WHERE ${older('createdAt')}`, cut.coordinations),
+            outboxPayloads: await n(`UPDATE outbox SET doc = jsonb_set(doc, '{payload}', '{}'::jsonb) WHERE status <> 'pending' AND ${older('updatedAt')} AND doc->'payload' <> '{}'::jsonb`, cut.outboxPayloads),
+            citizens: 0,
+          };
+          counts.citizens = await n(
+            `DELETE FROM citizens c WHERE ${older('updatedAt')}
+               AND NOT EXISTS (SELECT 1 FROM screenings x WHERE x.citizen_id = c.id) AND NOT EXISTS (SELECT 1 FROM referrals x WHERE x.citizen_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.citizen_id = c.id) AND NOT EXISTS (SELECT 1 FROM attachments x WHERE x.citizen_id = c.id)`,
+            cut.citizens,
+          );
+          return counts;
+        },
+      },
       files: {
         async save(f) {
           await query('INSERT INTO files (id, expires_at, doc) VALUES ($1, $2, $3::jsonb) ON CONFLICT (id) DO UPDATE SET expires_at = $2, doc = $3::jsonb', [f.id, f.expiresAt, json(f)]);

@@ -1,0 +1,21 @@
+// The daily retention job: what has passed its period in rules/retention.json is deleted or
+// anonymised, in both stores alike (RetentionRepository), and files nobody accepted are deleted.
+// One transaction; run on every instance (it is idempotent: a second run finds nothing). The log
+// gets counts only, never what was deleted.
+import type { Clock } from '../clock.js';
+import { retentionCutoffs } from '../domain/retention.js';
+import type { RetentionRules } from '../domain/ruleTypes.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+
+export type RetentionCounts = Awaited<ReturnType<Store['retention']['purge']>> & { files: number };
+
+export async function applyRetention(store: Store, rules: RetentionRules, clock: Clock, log: Logger): Promise<RetentionCounts> {
+  const now = clock.now();
+  const cutoffs = retentionCutoffs(rules, now);
+  const counts = await store.transaction((tx) => tx.retention.purge(cutoffs));
+  const files = await store.files.deleteExpired(now);
+  const all = { ...counts, files };
+  log.info('retention applied', all);
+  return all;
+}
