@@ -77,6 +77,17 @@ export interface RolesEditCardData {
   backButton: string;
 }
 
+/** A data-protection officer's access request (GDPR art. 15): the citizen by CPR and the request's reference. */
+export interface AccessRequestCardData {
+  title: string;
+  intro: string;
+  cpr: { label: string; placeholder: string; value: string; error: string };
+  request: { label: string; value: string; error: string };
+  /** What was made, or ''. */
+  done: string;
+  actions: CardButton[];
+}
+
 export interface AuditExportCardData {
   title: string;
   intro: string;
@@ -116,6 +127,7 @@ interface CommonCards {
   rolesPick: RolesPickCardData;
   rolesEdit: RolesEditCardData;
   auditExport: AuditExportCardData;
+  accessRequest: AccessRequestCardData;
 }
 
 /** Every template by name (its path under cards/ without .json), with the type of its data. */

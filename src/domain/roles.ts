@@ -8,23 +8,26 @@ export const ROLES = [
   'preventiveVisitor',
   'networkWorker',
   'manager',
+  'dataProtection',
   'admin',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'assign' | 'roles' | 'auditExport';
+export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'assign' | 'roles' | 'auditExport' | 'accessRequest';
 
 /** Who may do what. Every staff member may refer a citizen to visitation (seed 001). */
 const ALLOWED: Record<Permission, readonly Role[]> = {
   screening: ['activityStaff'],
   queue: ['visitator'],
-  refer: ['staff', 'activityStaff', 'visitator', 'dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'manager', 'admin'],
+  refer: ['staff', 'activityStaff', 'visitator', 'dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'manager', 'dataProtection', 'admin'],
   visits: ['dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'activityStaff'],
   statistics: ['manager'],
   /** A manager assigns a colleague to a citizen: the colleague's relation to the citizen (issue 15). */
   assign: ['manager'],
   roles: ['admin'],
-  auditExport: ['admin'],
+  auditExport: ['admin', 'dataProtection'],
+  /** A citizen's access request (GDPR art. 15): everything the bot holds about one citizen, as a document. */
+  accessRequest: ['dataProtection'],
 };
 
 export function can(roles: readonly Role[], permission: Permission): boolean {

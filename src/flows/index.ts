@@ -1,6 +1,7 @@
 // The routing table: every flow's text commands and card verbs, merged in one place. The Teams
 // layer asks it what answers a command or a verb; nothing else routes. A verb without a handler,
 // or a handler for a verb nobody knows, does not compile (src/flows/verbs.ts).
+import { accessRequestFlow } from './accessRequest/index.js';
 import { auditTrailFlow } from './auditTrail/index.js';
 import { flowRefusal, helpCommand, helpReply } from './help/index.js';
 import { languageFlow } from './language/index.js';
@@ -43,6 +44,7 @@ export const VERB_HANDLERS = {
   ...visitsFlow.verbs,
   ...rolesFlow.verbs,
   ...auditTrailFlow.verbs,
+  ...accessRequestFlow.verbs,
   ...languageFlow.verbs,
 } satisfies Record<Verb, VerbHandler>;
 
@@ -54,6 +56,7 @@ export const COMMAND_HANDLERS = {
   ...visitsFlow.commands,
   ...rolesFlow.commands,
   ...auditTrailFlow.commands,
+  ...accessRequestFlow.commands,
   ...languageFlow.commands,
 } satisfies Record<Command, TextHandler>;
 

@@ -32,6 +32,8 @@ export const VERBS = [
   'referral.decide',
   'referral.followUp',
   'referral.receive',
+  'accessRequest.start',
+  'accessRequest.export',
   'visits.mine',
   'visits.attachStart',
   'visits.attach',

@@ -24,16 +24,18 @@ const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000
 const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
 const NESTOR: Who = { id: '29:nestor', name: 'Nestor Wilke', aadObjectId: '00000000-0000-0000-0000-000000000024' };
 const ROLLO: Who = { id: '29:rollo', name: 'Rollo Nielsen', aadObjectId: '00000000-0000-0000-0000-000000000025' };
+const DORTE: Who = { id: '29:dorte', name: 'Dorte Dam', aadObjectId: '00000000-0000-0000-0000-000000000027' };
 const CHANNEL = '19:visitation@thread.tacv2';
 const inChannel = { conversationType: 'channel' as const, conversationId: `${CHANNEL};messageid=1` };
 
-/** The people: a centre employee who is also the administrator, two visitators, home visitors, a manager, someone with no role. */
+/** The people: a centre employee who is also the administrator, two visitators, home visitors, a manager, the data-protection officer, someone with no role. */
 const SEED = [
   { aadObjectId: ALEX.aadObjectId, name: ALEX.name, roles: ['admin' as const, 'activityStaff' as const] },
   { aadObjectId: ADELE.aadObjectId, name: ADELE.name, roles: ['visitator' as const] },
   { aadObjectId: MEGAN.aadObjectId, name: MEGAN.name, roles: ['dementiaCoordinator' as const, 'visitator' as const] },
   { aadObjectId: LEE.aadObjectId, name: LEE.name, roles: ['preventiveVisitor' as const] },
   { aadObjectId: NESTOR.aadObjectId, name: NESTOR.name, roles: ['manager' as const] },
+  { aadObjectId: DORTE.aadObjectId, name: DORTE.name, roles: ['dataProtection' as const] },
 ];
 
 const START = '2026-11-22T10:00:00Z';
@@ -413,4 +415,9 @@ async function administration(b: Book): Promise<void> {
   const log = await b.say('access log: form', 'adgangslog', as);
   await b.press('access log: a wrong CPR number', log, 'audit.export', { cpr: '070747-7777' }, as);
   await b.press('access log: exported', log, 'audit.export', { cpr: CITIZEN.cpr }, as);
+  // The data-protection officer's access request.
+  const dpo = { from: DORTE };
+  const request = await b.say('access request: form ("indsigt")', 'indsigt', dpo);
+  await b.press('access request: errors at the fields', request, 'accessRequest.export', { cpr: '12345', request: '' }, dpo);
+  await b.press('access request: the document', request, 'accessRequest.export', { cpr: CITIZEN.cpr, request: 'Sag 2026-4711: borgerens datter bad om indsigt på borgerens vegne' }, dpo);
 }

@@ -1,15 +1,15 @@
-// "adgangslog": an admin exports one citizen's access trail (who looked at or changed what, when
-// and why) as a plain message, for a citizen's access request. The export is itself audited.
+// "adgangslog": an administrator or the data-protection officer exports one citizen's access trail (who
+// looked at or changed what, when and why): in Teams as a file, in local mode as cards. The export is itself audited.
 import { renderCard } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { readCprForLookup } from '../shared/cpr.js';
 import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
-import { copenhagenIsoDay, formatDateTime } from '../../i18n/format.js';
-import { t, type Lang } from '../../i18n/index.js';
-import type { AuditEntry } from '../../store/index.js';
+import { copenhagenIsoDay } from '../../i18n/format.js';
+import { t } from '../../i18n/index.js';
 import { fileReplies, notAllowedReply, withBom, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
+import { formatTrail } from '../shared/trail.js';
 
 
 function refusal(turn: Turn): ExecuteResult | undefined {
@@ -33,15 +33,6 @@ function formCard(turn: Turn, cpr = '', error = '', done = ''): ExecuteResult {
       backButton: t(turn.lang, 'common.back'),
     }),
   };
-}
-
-/** The trail as text, in the admin's language; dates in Danish time. */
-export function formatTrail(lang: Lang, maskedCpr: string, entries: AuditEntry[]): string {
-  const head = t(lang, 'audit.head', { cpr: maskedCpr, count: entries.length });
-  const lines = entries.map((e) =>
-    t(lang, e.reason ? 'audit.lineReason' : 'audit.line', { at: formatDateTime(lang, e.at), who: e.actor.name || e.actor.aadObjectId, action: t(lang, `audit.action.${e.action}`), what: e.what, purpose: e.purpose, reason: e.reason ?? '' }),
-  );
-  return [head, ...lines].join('\n');
 }
 
 async function auditCommand(turn: Turn): Promise<Reply[]> {

@@ -1,0 +1,100 @@
+// The access-request document (GDPR art. 15): everything Aktiv Assistent holds about one citizen,
+// in Danish, as text the municipality can hand over: the citizen, screenings with their answers,
+// referrals with their assessment and decision (rule set and legal basis), visits, attachments,
+// and the trail of look-ups with dates and purposes. Pure: the flow reads, this writes.
+import { maskCpr } from '../../domain/cpr.js';
+import { formatDateTime, formatIsoDay } from '../../i18n/format.js';
+import { t } from '../../i18n/index.js';
+import type { Attachment, AuditEntry, Citizen, Referral, Screening, Visit } from '../../store/index.js';
+import { dataOf } from '../../services/referrals.js';
+import { formatTrail } from '../shared/trail.js';
+
+/** What the document reads of a screening's data (the screening flow's draft; read only). */
+interface ScreeningData {
+  kind?: 'first' | 'reassessment';
+  problems?: { activity: string; subArea: string; importance: number; performance?: number; satisfaction?: number }[];
+  profile?: Record<string, string | boolean>;
+  decision?: { chosen: string };
+}
+
+export interface CitizenRecords {
+  citizen: Citizen;
+  screenings: Screening[];
+  referrals: Referral[];
+  visits: Visit[];
+  attachments: Attachment[];
+  trail: AuditEntry[];
+  /** Staff names by "tenant|object id", for who did what. */
+  names: Map<string, string>;
+  /** Service ids to their Danish names. */
+  services: Map<string, string>;
+}
+
+const d = (key: string, vars?: Record<string, string | number>) => t('da', key, vars);
+const day = (iso: string | undefined) => (iso ? formatIsoDay('da', iso.slice(0, 10)) : '-');
+const section = (title: string, count: number, lines: string[]) => ['', `${title} (${count})`, ...(count ? lines : [d('access.doc.none')])];
+
+const PROFILE_ANSWERS = ['activitySupport', 'relationSupport', 'careDuringHours', 'transport'] as const;
+
+/** A profile answer in words: support levels, transport, and yes or no. */
+function answerText(key: (typeof PROFILE_ANSWERS)[number], value: string | boolean): string {
+  if (typeof value === 'boolean') return d(`screening.choice.${value ? 'yes' : 'no'}`);
+  if (key === 'transport') return d(`screening.transport.${value}`);
+  if (key === 'careDuringHours') return d(`screening.choice.${value === 'yes' ? 'yes' : 'no'}`);
+  return d(`screening.support.${value}`);
+}
+
+export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; request: string }): string {
+  const who = (k: { tenantId: string; aadObjectId: string } | undefined) => (k ? (r.names.get(`${k.tenantId}|${k.aadObjectId}`) ?? d('access.doc.unknownStaff')) : '-');
+  const service = (id: string) => r.services.get(id) ?? id;
+  const head = [
+    d('access.doc.title'),
+    d('access.doc.made', { at: formatDateTime('da', meta.at), by: meta.by }),
+    d('access.doc.request', { request: meta.request }),
+    '',
+    d('access.doc.citizen'),
+    d('access.doc.name', { name: r.citizen.name }),
+    d('access.doc.cpr', { cpr: maskCpr(r.citizen.cpr) }),
+    d('access.doc.since', { date: day(r.citizen.createdAt) }),
+  ];
+  const screenings = r.screenings.flatMap((s) => {
+    const x = s.data as ScreeningData;
+    const lines = [`- ${day(s.createdAt)}: ${d(x.kind === 'reassessment' ? 'access.doc.reassessment' : 'access.doc.screening')}, ${d(`access.doc.status.${s.status}`)}, ${who(s.author)}`];
+    for (const p of x.problems ?? []) {
+      const scored = p.performance !== undefined ? d('access.doc.scores', { performance: p.performance, satisfaction: p.satisfaction ?? '-' }) : '';
+      lines.push(`  ${d('access.doc.activity', { activity: p.activity, area: d(`copm.sub.${p.subArea}`), importance: p.importance })}${scored}`);
+    }
+    const profile = PROFILE_ANSWERS.filter((k) => x.profile?.[k] !== undefined).map((k) => `${d(`screening.answer.${k}`)}: ${answerText(k, x.profile![k]!)}`);
+    if (profile.length) lines.push(`  ${d('access.doc.profile', { answers: profile.join('; ') })}`);
+    if (x.decision) lines.push(`  ${d('access.doc.proposal', { offer: d(`screening.offerShort.${x.decision.chosen === 'outside' ? 'referral' : x.decision.chosen}`) })}`);
+    return lines;
+  });
+  const referrals = r.referrals.flatMap((ref) => {
+    const data = dataOf(ref);
+    const lines = [`- ${ref.caseNumber}, ${d('access.doc.received', { date: day(ref.createdAt) })}, ${d(`visitation.status.${ref.status === 'taken' ? 'taken' : ref.status}`, { name: who(ref.holder) })}`];
+    if (data.direct) lines.push(`  ${d('access.doc.directReason', { reason: data.direct.reason })}`);
+    if (data.triage) lines.push(`  ${d('access.doc.triage', { scores: Object.entries(data.triage.scores).map(([code, v]) => `${code}: ${v}`).join(', '), date: day(data.triage.date) })}`);
+    if (data.refusal) lines.push(`  ${d('access.doc.refusal', { reason: data.refusal.reason })}`);
+    const dec = data.decision;
+    if (dec) {
+      lines.push(`  ${d('access.doc.decision', { offer: d(`visitation.decision.${dec.offer}`), date: day(dec.decidedAt), purpose: dec.purpose })}`);
+      for (const set of dec.ruleSets) lines.push(`  ${d('access.doc.ruleSet', { title: set.title, version: set.version, basis: set.legalBasis })}`);
+    }
+    return lines;
+  });
+  const visits = r.visits.map((v) => `- ${formatDateTime('da', v.at)}: ${service(v.service)}, ${who(v.staff)}, ${d('access.doc.purpose', { purpose: String((v.data as { purpose?: string }).purpose ?? '') })}, ${d(`access.doc.visit.${v.status}`)}`);
+  const attachments = r.attachments.map(
+    (a) => `- ${a.service ? service(a.service) : d('access.doc.offered')}, ${who(a.staff)}, ${d('access.doc.purpose', { purpose: a.purpose })}, ${d('access.doc.period', { from: day(a.since), to: a.detachedAt ? day(a.detachedAt) : d('access.doc.now') })}`,
+  );
+  return [
+    ...head,
+    ...section(d('access.doc.screenings'), r.screenings.length, screenings),
+    ...section(d('access.doc.referrals'), r.referrals.length, referrals),
+    ...section(d('access.doc.visits'), r.visits.length, visits),
+    ...section(d('access.doc.attachments'), r.attachments.length, attachments),
+    '',
+    formatTrail('da', maskCpr(r.citizen.cpr), r.trail),
+    '',
+    d('access.doc.notHere'),
+  ].join('\n');
+}

@@ -1,0 +1,83 @@
+// "indsigt": a data-protection officer answers a citizen's access request (GDPR art. 15) with a
+// document of everything Aktiv Assistent holds about the citizen (document.ts): in Teams a file for
+// their OneDrive, in local mode as cards. Only the dataProtection role; the request's reference
+// (a journal number, who asked) is required and goes into the citizen's access log with the export.
+import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import { can } from '../../domain/roles.js';
+import { copenhagenIsoDay } from '../../i18n/format.js';
+import { t } from '../../i18n/index.js';
+import { staffKeyString } from '../../store/index.js';
+import { readCprForLookup } from '../shared/cpr.js';
+import { button } from '../shared/form.js';
+import { readFields } from '../shared/inputs.js';
+import { fileReplies, notAllowedReply, personalOnlyLine, personalOnlyReply, withBom } from '../shared/replies.js';
+import type { ExecuteResult, Flow, Reply, Services, Turn, Verbs } from '../types.js';
+import { accessDocument } from './document.js';
+
+const PURPOSE = 'indsigtsanmodning';
+
+function refusal(turn: Turn): ExecuteResult | undefined {
+  const name = t(turn.lang, 'flow.accessRequest.title');
+  if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, name).card };
+  if (!can(turn.roles, 'accessRequest')) return { card: notAllowedReply(turn, name, 'accessRequest').card };
+  return undefined;
+}
+
+function form(turn: Turn, values: Record<string, string> = {}, errors: Record<string, string> = {}, done = ''): AdaptiveCardJson {
+  const L = turn.lang;
+  return renderCard('accessRequest', {
+    title: t(L, 'flow.accessRequest.title'),
+    intro: t(L, 'access.intro'),
+    cpr: { label: t(L, 'screening.field.cpr'), placeholder: t(L, 'screening.field.cprPlaceholder'), value: values.cpr ?? '', error: errors.cpr ?? '' },
+    request: { label: t(L, 'access.request'), value: values.request ?? '', error: errors.request ?? '' },
+    done,
+    actions: [button(t(L, 'access.make'), 'accessRequest.export', {}, 'positive'), button(t(L, 'common.back'), 'help.show', {})],
+  });
+}
+
+async function command(turn: Turn): Promise<Reply[]> {
+  if (turn.scope !== 'personal') return [personalOnlyLine(turn, 'accessRequest')];
+  return [{ kind: 'card', card: refusal(turn)?.card ?? form(turn), summary: t(turn.lang, 'flow.accessRequest.title') }];
+}
+
+const verbs = {
+  'accessRequest.start': async (turn) => refusal(turn) ?? { card: form(turn) },
+
+  'accessRequest.export': async (turn: Turn, services: Services, data: Record<string, unknown>): Promise<ExecuteResult> => {
+    const refused = refusal(turn);
+    if (refused) return refused;
+    const L = turn.lang;
+    const fields = readFields(L, data, { cpr: 20, request: 200 });
+    const { values } = fields;
+    const errors: Record<string, string> = { ...fields.errors };
+    const cpr = readCprForLookup(values.cpr, L, services);
+    if (!cpr.ok) errors.cpr ??= cpr.error;
+    // One line: it goes into the access log.
+    const request = values.request.replace(/\s+/g, ' ').trim();
+    if (!request) errors.request ??= t(L, 'access.requestRequired');
+    if (Object.keys(errors).length || !cpr.ok) return { card: form(turn, values, errors) };
+    const citizen = await services.store.citizens.findByCpr(cpr.digits);
+    if (!citizen) return { card: form(turn, values, { cpr: t(L, 'audit.unknownCitizen') }) };
+    const [screenings, referrals, visits, attachments, trail] = await Promise.all([
+      services.store.screenings.listByCitizen(citizen.id),
+      services.store.referrals.listByCitizen(citizen.id),
+      services.store.visits.listByCitizen(citizen.id),
+      services.store.attachments.listByCitizen(citizen.id),
+      services.store.audit.forCitizen(citizen.id),
+    ]);
+    const names = new Map<string, string>();
+    for (const m of await services.directory.list(turn.staff.tenantId)) names.set(staffKeyString(m), m.name || m.aadObjectId);
+    await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: citizen.id, action: 'export', purpose: PURPOSE, what: t('da', 'access.audit'), reason: request });
+    const text = accessDocument(
+      { citizen, screenings, referrals, visits, attachments, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])) },
+      { at: services.clock.now(), by: turn.user.name ?? '', request },
+    );
+    const file = { name: `indsigt-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(text), description: t(L, 'access.fileDescription') };
+    return {
+      card: form(turn, {}, {}, t(L, turn.localMode ? 'access.doneBelow' : 'access.doneFile')),
+      also: fileReplies(turn, file, { titleKey: 'access.docTitle', text }, 'access.docTitle'),
+    };
+  },
+} satisfies Verbs;
+
+export const accessRequestFlow = { commands: { accessRequest: command }, verbs } satisfies Flow;

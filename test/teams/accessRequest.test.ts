@@ -1,0 +1,97 @@
+// An access request (GDPR art. 15) through the real Application: the data-protection officer gets a
+// Danish document of everything the bot holds about one citizen (screening with its answers, the
+// referral with its assessment, decision, rule set and legal basis, visits, attachments, the access
+// log), the request's reference goes into the access log; nobody else may ask; bad input is
+// answered on the same card. Local mode: as cards; Teams: as a file (files.test.ts has the upload).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RoleSeed } from '../../src/services/directory.js';
+import { FILE_CONSENT } from '../../src/teams/files.js';
+import { ALEX, MEGAN, type Who } from '../helpers/activities.js';
+import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf } from '../helpers/conversation.js';
+import { TestClock } from '../helpers/clock.js';
+import { referByScreening } from '../helpers/referral.js';
+
+afterEach(closeAll);
+
+const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
+const DORTE: Who = { id: '29:dorte', name: 'Dorte Dam', aadObjectId: '00000000-0000-0000-0000-000000000027' };
+const seed: RoleSeed[] = [
+  { aadObjectId: ALEX.aadObjectId, roles: ['activityStaff', 'admin'] },
+  { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] },
+  { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
+  { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
+];
+const text = (card: unknown) => textsOf(card).join(' | ');
+
+async function withRecords(teams = false) {
+  const c = await conversation({ seed, clock: new TestClock('2026-11-22T10:00:00Z'), config: teams ? { credentials: { appId: '99999999-9999-4999-8999-999999999999', type: 'SingleTenant', password: 'x', tenantId: '11111111-1111-4111-8111-111111111111' } } : {} });
+  for (const who of [ALEX, ADELE, MEGAN, DORTE]) await c.say('hej', { from: who });
+  const referral = await referByScreening(c);
+  await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+  const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+  await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab om maden' }, { from: ADELE });
+  await c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service: 'demens', purpose: 'Demensopfølgning', reason: 'Egen læge bad om det' }, { from: MEGAN });
+  const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+  await c.press('visits.plan', { citizenId: citizen.id, date: '2026-11-25', time: '10:00', purpose: 'Første besøg', openForJoint: 'no', relativesByVideo: 'no' }, { from: MEGAN });
+  return { c, citizen };
+}
+
+describe('an access request', () => {
+  it('gives the data-protection officer everything about the citizen in one Danish document, and logs the request', async () => {
+    const { c, citizen } = await withRecords();
+    const form = cardOf((await c.say('indsigt', { from: DORTE }))[0]);
+    expect(textsOf(form)[0]).toBe('Indsigt for en borger');
+    const res = await c.press('accessRequest.export', { cpr: '010150-1234', request: 'Sag 2026-4711, borgerens datter ringede' }, { from: DORTE });
+    expect(text(res.body.value), c.logs.filter((l) => l.includes('turn failed')).join('\n')).toContain('Dokumentet står herunder.');
+    const doc = res.others.filter((a) => cardOf(a)).map((a) => shownText(a)).join('\n');
+    for (const part of [
+      'Indsigt: oplysninger om borgeren i Aktiv Assistent',
+      'Anmodning: Sag 2026-4711, borgerens datter ringede',
+      'Navn: Jens Hansen',
+      'CPR-nummer: 010150-xxxx',
+      'Screeninger og genvurderinger (1)',
+      'Aktivitet: Gå ture (Aktiv fritid, vigtighed 9), udførelse 4, tilfredshed 3',
+      'Målgruppeprofil: støtte til aktiviteter: Omfattende eller fuldstændig støtte',
+      'Henvisninger til visitation (1)',
+      'V-2026-0001, modtaget 22.11.2026, Afgjort',
+      'Afgørelse 22.11.2026: Vedligeholdende tilbud på aktivitetscenter. Formål: Fællesskab om maden',
+      'hjemmel:',
+      'Hjemmebesøg (1)',
+      'Demenskoordinator, Megan Bowen, formål: Første besøg, planlagt',
+      'Medarbejdere tilknyttet borgeren (1)',
+      'Demenskoordinator, Megan Bowen, formål: Demensopfølgning, fra 22.11.2026 til nu',
+      'Adgangslog for borger 010150-xxxx',
+      'begrundelse: »Egen læge bad om det«',
+    ]) expect(doc).toContain(part);
+    expect(doc).not.toContain('010150-1234');
+    const last = (await c.store.audit.forCitizen(citizen.id)).at(-1)!;
+    expect(last).toMatchObject({ action: 'export', purpose: 'indsigtsanmodning', reason: 'Sag 2026-4711, borgerens datter ringede', actor: { aadObjectId: DORTE.aadObjectId } });
+  });
+
+  it('answers bad input on the same card, keeping what was typed; refuses everyone but the data-protection role', async () => {
+    const { c } = await withRecords();
+    const noRequest = await c.press('accessRequest.export', { cpr: '010150-1234', request: '  ' }, { from: DORTE });
+    expect(text(noRequest.body.value)).toContain('Skriv anmodningens sagsnummer eller reference.');
+    expect(inputOf(noRequest.body.value, 'cpr').value).toBe('010150-1234');
+    const unknown = await c.press('accessRequest.export', { cpr: '020202-0202', request: 'Sag 1' }, { from: DORTE });
+    expect(text(unknown.body.value)).toContain('ingen oplysninger om en borger med det CPR-nummer');
+    expect(inputOf(unknown.body.value, 'request').value).toBe('Sag 1');
+    expect(unknown.others).toEqual([]);
+    for (const who of [ALEX, MEGAN, ADELE]) {
+      const refused = await c.press('accessRequest.export', { cpr: '010150-1234', request: 'Sag 1' }, { from: who });
+      expect(textsOf(refused.body.value)[0]).toBe('Det kræver en anden rolle');
+      expect(JSON.stringify(refused)).not.toContain('Jens');
+    }
+  });
+
+  it('in Teams, the document is a file named by its date only', async () => {
+    const { c } = await withRecords(true);
+    const res = await c.press('accessRequest.export', { cpr: '010150-1234', request: 'Sag 2026-4711' }, { from: DORTE });
+    const consent = res.others.find((a: any) => a.attachments?.[0]?.contentType === FILE_CONSENT) as any;
+    expect(consent.attachments[0].name).toBe('indsigt-2026-11-22.txt');
+    expect(consent.summary).toBe('Indsigt: Aktiv Assistents oplysninger om en borger');
+    expect(JSON.stringify(consent)).not.toMatch(/Jens|010150/);
+    const file = (await c.store.files.get(consent.attachments[0].content.acceptContext.fileId))!;
+    expect(file.content).toContain('Navn: Jens Hansen');
+  });
+});
