@@ -88,6 +88,17 @@ export interface AccessRequestCardData {
   actions: CardButton[];
 }
 
+/** Erasing a citizen on request: the form (ask), then what will go and a last question, then what went. */
+export interface ErasureCardData {
+  title: string;
+  intro: string;
+  ask: boolean;
+  cpr: { label: string; placeholder: string; value: string; error: string };
+  reason: { label: string; value: string; error: string };
+  lines: string[];
+  actions: CardButton[];
+}
+
 export interface AuditExportCardData {
   title: string;
   intro: string;
@@ -128,6 +139,7 @@ interface CommonCards {
   rolesEdit: RolesEditCardData;
   auditExport: AuditExportCardData;
   accessRequest: AccessRequestCardData;
+  erasure: ErasureCardData;
 }
 
 /** Every template by name (its path under cards/ without .json), with the type of its data. */

@@ -13,7 +13,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'assign' | 'roles' | 'auditExport' | 'accessRequest';
+export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'assign' | 'roles' | 'auditExport' | 'accessRequest' | 'erasure';
 
 /** Who may do what. Every staff member may refer a citizen to visitation (seed 001). */
 const ALLOWED: Record<Permission, readonly Role[]> = {
@@ -28,6 +28,8 @@ const ALLOWED: Record<Permission, readonly Role[]> = {
   auditExport: ['admin', 'dataProtection'],
   /** A citizen's access request (GDPR art. 15): everything the bot holds about one citizen, as a document. */
   accessRequest: ['dataProtection'],
+  /** Erasing a citizen on request (GDPR art. 17): everything but the access log. */
+  erasure: ['dataProtection'],
 };
 
 export function can(roles: readonly Role[], permission: Permission): boolean {

@@ -2,6 +2,7 @@
 // layer asks it what answers a command or a verb; nothing else routes. A verb without a handler,
 // or a handler for a verb nobody knows, does not compile (src/flows/verbs.ts).
 import { accessRequestFlow } from './accessRequest/index.js';
+import { erasureFlow } from './erasure/index.js';
 import { auditTrailFlow } from './auditTrail/index.js';
 import { flowRefusal, helpCommand, helpReply } from './help/index.js';
 import { languageFlow } from './language/index.js';
@@ -45,6 +46,7 @@ export const VERB_HANDLERS = {
   ...rolesFlow.verbs,
   ...auditTrailFlow.verbs,
   ...accessRequestFlow.verbs,
+  ...erasureFlow.verbs,
   ...languageFlow.verbs,
 } satisfies Record<Verb, VerbHandler>;
 
@@ -57,6 +59,7 @@ export const COMMAND_HANDLERS = {
   ...rolesFlow.commands,
   ...auditTrailFlow.commands,
   ...accessRequestFlow.commands,
+  ...erasureFlow.commands,
   ...languageFlow.commands,
 } satisfies Record<Command, TextHandler>;
 

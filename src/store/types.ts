@@ -370,6 +370,21 @@ export interface RetentionRepository {
   purge(cutoffs: Record<'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'citizens', string>): Promise<Record<'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'citizens', number>>;
 }
 
+export type ErasedCounts = Record<'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outbox' | 'files' | 'state' | 'citizen', number>;
+
+/** A citizen erased on request (GDPR art. 17): everything but the access log. */
+export interface ErasureRepository {
+  /**
+   * Remove every record about the citizen: screenings, referrals, visits, attachments,
+   * coordinations, the citizen. Outbox messages, pending files and turn-state items are about the
+   * citizen when their content holds every string of one of `marks` (e.g. [name, masked CPR],
+   * [CPR], [a case number]): pending messages, files and state items are deleted; a sent message
+   * keeps its id, target and outcome but loses its content, and is returned so the card it posted
+   * can be replaced. The audit log stays.
+   */
+  eraseCitizen(citizenId: string, marks: string[][]): Promise<{ counts: ErasedCounts; sent: OutboxMessage[] }>;
+}
+
 export interface Repositories {
   staff: StaffRepository;
   citizens: CitizenRepository;
@@ -386,6 +401,7 @@ export interface Repositories {
   settings: SettingsRepository;
   files: FileRepository;
   retention: RetentionRepository;
+  erasure: ErasureRepository;
 }
 
 /**
@@ -422,6 +438,11 @@ export interface Store extends Repositories {
   transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** Run `fn` once the transaction in progress has committed (at once when there is none); dropped on rollback. */
   afterCommit(fn: () => void): void;
+  /**
+   * Leave no copy of deleted data in the store's own files: the embedded store folds its log into a
+   * new snapshot (the old logs go); PostgreSQL's deleted rows are the server's to vacuum.
+   */
+  forgetDeleted(): Promise<void>;
   status(): { status: 'ok' | 'error'; detail?: string };
   /** Flush, fold the log into a snapshot, release DATA_DIR. */
   close(): Promise<void>;

@@ -420,4 +420,8 @@ async function administration(b: Book): Promise<void> {
   const request = await b.say('access request: form ("indsigt")', 'indsigt', dpo);
   await b.press('access request: errors at the fields', request, 'accessRequest.export', { cpr: '12345', request: '' }, dpo);
   await b.press('access request: the document', request, 'accessRequest.export', { cpr: CITIZEN.cpr, request: 'Sag 2026-4711: borgerens datter bad om indsigt på borgerens vegne' }, dpo);
+  // Erasure: the form, its errors, and the last question (not pressed: the citizen stays for the cards after).
+  const erasure = await b.say('erasure: form ("slet borger")', 'slet borger', dpo);
+  await b.press('erasure: errors at the fields', erasure, 'erasure.confirm', { cpr: '010150', reason: '' }, dpo);
+  await b.press('erasure: what will go, and the last question', erasure, 'erasure.confirm', { cpr: CITIZEN.cpr, reason: 'Sag 2026-4712: borgeren bad om sletning af alle oplysninger' }, dpo);
 }

@@ -10,8 +10,8 @@ import { createLogger } from '../../src/log.js';
 import { applyRetention } from '../../src/services/retention.js';
 
 export interface ContractHarness {
-  /** A new, empty store on the clock. */
-  open(clock: TestClock): Promise<Store & { reopen(): Promise<Store> }>;
+  /** A new, empty store on the clock; `everything` is every stored value as text (every file, or every row of every table). */
+  open(clock: TestClock): Promise<Store & { reopen(): Promise<Store>; everything(): Promise<string> }>;
 }
 
 const T = '11111111-1111-4111-8111-111111111111';
@@ -263,6 +263,47 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['screening']);
       expect(lines.filter((l) => l.includes('retention applied'))).toHaveLength(2);
       expect(lines.join('\n')).not.toMatch(/Jens|0101501234|010150/);
+      await store.close();
+    });
+  });
+
+  describe(`${name}: erasure`, () => {
+    it('erases every record, outbox payload, file and turn-state item about the citizen, and nothing of anyone else; the audit log stays', async () => {
+      const store = await fresh();
+      await store.transaction(async (tx) => {
+        await tx.citizens.save(citizen('c1', '0101501234', 'Jens Hansen'));
+        await tx.citizens.save(citizen('c2', '0202501234', 'Else Berg'));
+        await tx.screenings.save(screening('s1', { citizenId: 'c1', status: 'done', data: { citizen: { name: 'Jens Hansen' }, problems: [{ activity: 'Gå ture' }] } }));
+        await tx.screenings.save(screening('s2', { citizenId: 'c2', status: 'done', data: { citizen: { name: 'Else Berg' } } }));
+        await tx.referrals.save(referral('r1', { citizenId: 'c1', caseNumber: 'V-2026-0042', data: { direct: { reason: 'Demens' } } }));
+        await tx.visits.save(visit('v1', { citizenId: 'c1', data: { purpose: 'Demensopfølgning' } }));
+        await tx.attachments.save({ id: 'a1', citizenId: 'c1', staff: ALEX, service: 'demens', purpose: 'Demensopfølgning', since: AT, status: 'active' });
+        await tx.coordinations.save({ id: 'k1', citizenId: 'c1', planner: ALEX, plannerVisitId: 'v1', colleague: MEGAN, colleagueVisitId: 'v1', status: 'pending', createdAt: AT });
+        await tx.outbox.save(message('m-pending', { payload: { text: 'Megan har tilknyttet sig Jens Hansen, 010150-xxxx' } }));
+        await tx.outbox.save(message('m-sent', { status: 'sent', payload: { card: { body: [{ text: 'Advis V-2026-0042' }] }, summary: 'Advis' } }));
+        await tx.outbox.save(message('m-other', { payload: { text: 'Else Berg, 020250-xxxx' } }));
+        await tx.outbox.save(message('m-namesake', { payload: { text: 'Jens Hansen, 050560-xxxx (en anden)' } }));
+        await tx.files.save({ id: 'f1', owner: ALEX, name: 'indsigt.txt', contentType: 'text/plain', content: 'Navn: Jens Hansen\nCPR-nummer: 010150-xxxx', createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
+        await tx.state.compareAndSet('state-1', { draft: { name: 'Jens Hansen', cpr: '0101501234' } }, undefined);
+        await tx.state.compareAndSet('state-2', { x: 1 }, undefined);
+        await tx.audit.append(audit('c1', 'screening'));
+      });
+      const marks = [['Jens Hansen', '010150-xxxx'], ['0101501234'], ['V-2026-0042']];
+      const { counts, sent } = await store.transaction((tx) => tx.erasure.eraseCitizen('c1', marks));
+      expect(counts).toEqual({ screenings: 1, referrals: 1, visits: 1, attachments: 1, coordinations: 1, outbox: 2, files: 1, state: 1, citizen: 1 });
+      expect(sent.map((m) => m.id)).toEqual(['m-sent']);
+      await store.forgetDeleted();
+      const all = await store.everything();
+      for (const word of ['Jens Hansen, 010150', '0101501234', '010150-xxxx', 'Gå ture', 'Demensopfølgning', 'V-2026-0042', 'Demens"']) expect(all, word).not.toContain(word);
+      // Another citizen, and a namesake with another birth date, untouched; the audit stays.
+      expect((await store.citizens.get('c2'))?.name).toBe('Else Berg');
+      expect(await store.screenings.get('s2')).toBeDefined();
+      expect((await store.outbox.get('m-other'))?.payload).toEqual({ text: 'Else Berg, 020250-xxxx' });
+      expect((await store.outbox.get('m-namesake'))?.payload.text).toContain('050560-xxxx');
+      expect(await store.outbox.get('m-pending')).toBeUndefined();
+      expect((await store.outbox.get('m-sent'))?.payload).toEqual({});
+      expect(await store.state.get('state-2')).toBeDefined();
+      expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['screening']);
       await store.close();
     });
   });

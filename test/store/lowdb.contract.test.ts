@@ -1,6 +1,6 @@
 // The store contract (test/store/contract.ts) against the embedded lowdb store, on a temporary folder.
 import { afterEach } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLowdbStore } from '../../src/store/lowdb/index.js';
@@ -21,6 +21,10 @@ storeContract('lowdb', {
     const store = await openLowdbStore(dir, { clock });
     open.push(store);
     return Object.assign(store, {
+      async everything() {
+        const read = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(path.join(d, n)).isDirectory() ? read(path.join(d, n)) : [readFileSync(path.join(d, n)).toString('utf8')]));
+        return read(dir).join('\n');
+      },
       async reopen() {
         await store.close();
         const again = await openLowdbStore(dir, { clock });

@@ -30,6 +30,13 @@ storeContract('postgres', {
     const store = await openPostgresStore({ connectionString: db.url, schema, clock });
     open.push(store);
     return Object.assign(store, {
+      // Every row of every table of the store's schema, as text (each text and JSON column).
+      async everything() {
+        const tables = await store.pool.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [schema]);
+        const out: string[] = [];
+        for (const { table_name } of tables.rows) out.push(...(await store.pool.query(`SELECT t::text AS row FROM "${schema}"."${table_name}" t`)).rows.map((r) => r.row as string));
+        return out.join('\n');
+      },
       async reopen() {
         await store.close();
         const again = await openPostgresStore({ connectionString: db.url, schema, clock });

@@ -9,7 +9,9 @@ import { FILE_CONSENT } from '../../src/teams/files.js';
 import { ALEX, MEGAN, type Who } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf } from '../helpers/conversation.js';
 import { TestClock } from '../helpers/clock.js';
-import { referByScreening } from '../helpers/referral.js';
+import { citizenWithRecords } from '../helpers/referral.js';
+
+const withRecords = (teams = false) => citizenWithRecords(seed, teams, [ALEX, ADELE, MEGAN, DORTE]);
 
 afterEach(closeAll);
 
@@ -22,19 +24,6 @@ const seed: RoleSeed[] = [
   { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
 ];
 const text = (card: unknown) => textsOf(card).join(' | ');
-
-async function withRecords(teams = false) {
-  const c = await conversation({ seed, clock: new TestClock('2026-11-22T10:00:00Z'), config: teams ? { credentials: { appId: '99999999-9999-4999-8999-999999999999', type: 'SingleTenant', password: 'x', tenantId: '11111111-1111-4111-8111-111111111111' } } : {} });
-  for (const who of [ALEX, ADELE, MEGAN, DORTE]) await c.say('hej', { from: who });
-  const referral = await referByScreening(c);
-  await c.press('referral.take', { rid: referral.id }, { from: ADELE });
-  const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-  await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab om maden' }, { from: ADELE });
-  await c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service: 'demens', purpose: 'Demensopfølgning', reason: 'Egen læge bad om det' }, { from: MEGAN });
-  const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
-  await c.press('visits.plan', { citizenId: citizen.id, date: '2026-11-25', time: '10:00', purpose: 'Første besøg', openForJoint: 'no', relativesByVideo: 'no' }, { from: MEGAN });
-  return { c, citizen };
-}
 
 describe('an access request', () => {
   it('gives the data-protection officer everything about the citizen in one Danish document, and logs the request', async () => {

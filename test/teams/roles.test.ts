@@ -68,7 +68,7 @@ describe('local mode with nothing configured', () => {
     const c = await conversation();
     const [reply] = await c.say('hjælp', { from: MEGAN });
     expect(textsOf(cardOf(reply)).join(' ')).toMatch(/alle har alle roller/);
-    expect(actionsOf(cardOf(reply))).toHaveLength(9);
+    expect(actionsOf(cardOf(reply))).toHaveLength(10);
   });
 
   it('ends open mode once an admin gives roles, and keeps that admin an admin', async () => {

@@ -50,6 +50,9 @@ export function helpReply(turn: Turn): Reply & { kind: 'card' } {
   if (!shared && can(turn.roles, 'accessRequest')) {
     flows.push({ id: 'accessRequest', title: t(turn.lang, 'flow.accessRequest.title'), description: t(turn.lang, 'flow.accessRequest.description'), button: t(turn.lang, 'flow.accessRequest.button'), verb: 'accessRequest.start', data: {}, allowed: true, requires: '' });
   }
+  if (!shared && can(turn.roles, 'erasure')) {
+    flows.push({ id: 'erasure', title: t(turn.lang, 'flow.erasure.title'), description: t(turn.lang, 'flow.erasure.description'), button: t(turn.lang, 'flow.erasure.button'), verb: 'erasure.start', data: {}, allowed: true, requires: '' });
+  }
   if (!shared && can(turn.roles, 'assign')) {
     flows.push({ id: 'assign', title: t(turn.lang, 'flow.assign.title'), description: t(turn.lang, 'flow.assign.description'), button: t(turn.lang, 'flow.assign.button'), verb: 'visits.assignStart', data: {}, allowed: true, requires: '' });
   }

@@ -327,6 +327,12 @@ export class Engine {
 
   private compacting: Promise<void> | undefined;
 
+  /** A fold that starts after every write so far (one already under way may have begun before them). */
+  async compactAfterWrites(): Promise<void> {
+    await this.compacting?.catch(() => undefined);
+    await this.compact();
+  }
+
   /**
    * Start a new log, then write the snapshot while writes go on into the new log: only the switch
    * holds up writes, not the snapshot, which takes seconds when the store is large. The snapshot

@@ -321,6 +321,47 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           return [...older, ...recent.filter((e) => !seqs.has(e.seq))].sort((a, b) => a.seq - b.seq);
         },
       },
+      erasure: {
+        async eraseCitizen(citizenId, marks) {
+          const about = (value: unknown) => {
+            const text = JSON.stringify(value ?? null);
+            return marks.some((group) => group.length > 0 && group.every((m) => text.includes(m)));
+          };
+          const drop = (c: string, keys: string[]) => {
+            for (const k of keys) del(c, k);
+            return keys.length;
+          };
+          const counts = {
+            screenings: drop('screenings', lookup('screenings', 'byCitizen', citizenId)),
+            referrals: drop('referrals', lookup('referrals', 'byCitizen', citizenId)),
+            visits: drop('visits', lookup('visits', 'byCitizen', citizenId)),
+            attachments: drop('attachments', lookup('attachments', 'byCitizen', citizenId)),
+            coordinations: drop('coordinations', entries<Coordination>('coordinations').filter((k) => k.citizenId === citizenId).map((k) => k.id)),
+            outbox: 0,
+            files: drop('files', entries<PendingFile>('files').filter((f) => about(f.content)).map((f) => f.id)),
+            state: 0,
+            citizen: get<Citizen>('citizens', citizenId) ? 1 : 0,
+          };
+          const sent: OutboxMessage[] = [];
+          for (const m of entries<OutboxMessage>('outbox')) {
+            if (!about(m.payload)) continue;
+            counts.outbox++;
+            if (m.status === 'pending') del('outbox', m.id);
+            else {
+              const emptied = { ...m, payload: {} };
+              put('outbox', m.id, emptied);
+              sent.push(emptied);
+            }
+          }
+          for (const [key, item] of engine.entries<StateItem>('state')) {
+            if (!about(item.value)) continue;
+            del('state', key);
+            counts.state++;
+          }
+          del('citizens', citizenId);
+          return { counts, sent };
+        },
+      },
       retention: {
         async purge(cut) {
           const drop = <T extends { id: string }>(c: string, gone: (x: T) => boolean): number => {
@@ -522,6 +563,8 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
     leases,
     transaction,
     afterCommit: (fn) => afterCommitOf(liveTx(), fn),
+    // Folding the log writes a new snapshot and removes the old logs, which still held what was deleted.
+    forgetDeleted: () => engine.compactAfterWrites(),
     status: () => engine.status(),
     close: async () => {
       // Let transactions under way finish first.

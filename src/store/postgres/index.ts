@@ -303,6 +303,51 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
           return r.rows.map((row) => ({ ...row.doc, seq: Number(row.seq) }) as AuditEntry);
         },
       },
+      erasure: {
+        async eraseCitizen(citizenId, marks) {
+          const about = (value: unknown) => {
+            const text = JSON.stringify(value ?? null);
+            return marks.some((group) => group.length > 0 && group.every((m) => text.includes(m)));
+          };
+          const n = async (sql: string) => (await query(sql, [citizenId])).rowCount ?? 0;
+          // Candidates by the first string of each group (in SQL), then each group whole (here).
+          const firsts = marks.filter((g) => g.length).map((g) => g[0]!);
+          const candidates = async (sql: string) => (firsts.length ? (await query(sql, [firsts])).rows : []);
+          const counts = {
+            screenings: await n('DELETE FROM screenings WHERE citizen_id = $1'),
+            referrals: await n('DELETE FROM referrals WHERE citizen_id = $1'),
+            visits: await n('DELETE FROM visits WHERE citizen_id = $1'),
+            attachments: await n('DELETE FROM attachments WHERE citizen_id = $1'),
+            coordinations: await n(`DELETE FROM coordinations WHERE doc->>'citizenId' = $1`),
+            outbox: 0,
+            files: 0,
+            state: 0,
+            citizen: await n('DELETE FROM citizens WHERE id = $1'),
+          };
+          for (const row of await candidates(`SELECT id, doc FROM files WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) m WHERE strpos(doc::text, m) > 0)`)) {
+            if (!about((row.doc as PendingFile).content)) continue;
+            await query('DELETE FROM files WHERE id = $1', [row.id]);
+            counts.files++;
+          }
+          const sent: OutboxMessage[] = [];
+          for (const row of await candidates(`SELECT id, status, doc FROM outbox WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) m WHERE strpos((doc->'payload')::text, m) > 0)`)) {
+            const m = row.doc as OutboxMessage;
+            if (!about(m.payload)) continue;
+            counts.outbox++;
+            if (row.status === 'pending') await query('DELETE FROM outbox WHERE id = $1', [row.id]);
+            else {
+              await query(`UPDATE outbox SET doc = jsonb_set(doc, '{payload}', '{}'::jsonb) WHERE id = $1`, [row.id]);
+              sent.push({ ...m, payload: {} });
+            }
+          }
+          for (const row of await candidates(`SELECT key, value FROM turn_state WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) m WHERE strpos(value::text, m) > 0)`)) {
+            if (!about(row.value)) continue;
+            await query('DELETE FROM turn_state WHERE key = $1', [row.key]);
+            counts.state++;
+          }
+          return { counts, sent };
+        },
+      },
       retention: {
         async purge(cut) {
           // Dates inside the documents compare as plain text (ISO), byte by byte: COLLATE "C".
@@ -571,6 +616,8 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
     },
     transaction,
     afterCommit: (fn) => afterCommitOf(liveTx(), fn),
+    // Deleted rows leave the tables at once for every reader; their space is the server's autovacuum's.
+    forgetDeleted: async () => undefined,
     status: () => (closed ? { status: 'error', detail: 'the store is closed' } : lastError ? { status: 'error', detail: 'the database did not answer' } : { status: 'ok' }),
     async close() {
       if (closed) return;
