@@ -51,6 +51,21 @@ describe('npm start', () => {
     rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 
+  it('says retention is marked for legal review; never prints the database password, whether the server answers or not', async () => {
+    const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'aa-start-')), 'data');
+    const p = run({ PORT: '0', DATA_DIR: dataDir });
+    await p.waitFor(/listening on/);
+    expect(p.output()).toMatch(/LEGAL REVIEW: rules\/retention\.json/);
+    p.child.kill('SIGTERM');
+    await p.exited;
+    // Nothing listens on port 1: the start fails, and says why without the password.
+    const db = run({ PORT: '0', DATABASE_URL: 'postgres://aktiv:S3cret-Pa55w0rd@127.0.0.1:1/aktiv' });
+    expect(await db.exited).toBe(1);
+    expect(db.output()).toMatch(/could not start/);
+    expect(db.output()).not.toContain('S3cret-Pa55w0rd');
+    rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  });
+
   it('refuses to start on a bad value and names the variable', async () => {
     const p = run({ PORT: '0', BOT_TYPE: 'Multitenant' });
     expect(await p.exited).toBe(2);
