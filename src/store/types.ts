@@ -194,6 +194,8 @@ export interface OutboxMessage {
 export interface StateItem {
   value: Record<string, unknown>;
   eTag: string;
+  /** When it was last written (retention counts from it); items written before it was kept have none. */
+  at?: string;
 }
 
 export type CasResult = { ok: true; eTag: string } | { ok: false; current?: StateItem };
@@ -352,6 +354,8 @@ export interface FileRepository {
   deleteExpired(now: Date): Promise<number>;
 }
 
+export type RetentionKindName = 'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'turnState' | 'citizens';
+
 /** What each kind's period counts from, and what happens when it has passed (rules/retention.json). */
 export interface RetentionRepository {
   /**
@@ -364,10 +368,12 @@ export interface RetentionRepository {
    * - coordinations: from when they were asked;
    * - outboxPayloads: sent and given-up messages lose their content (card, text), from their last
    *   change; id, target and outcome stay, so a channel card can still be updated;
+   * - turnState: teams-ai's conversation and user state, from its last write (items with no date
+   *   count as old);
    * - citizens: a citizen the store holds nothing more about (no screening, referral, visit or
    *   attachment), from the record's last change. Audit entries keep the citizen's id only.
    */
-  purge(cutoffs: Record<'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'citizens', string>): Promise<Record<'drafts' | 'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outboxPayloads' | 'citizens', number>>;
+  purge(cutoffs: Record<RetentionKindName, string>): Promise<Record<RetentionKindName, number>>;
 }
 
 export type ErasedCounts = Record<'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outbox' | 'files' | 'state' | 'citizen', number>;

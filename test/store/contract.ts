@@ -188,7 +188,7 @@ export function storeContract(name: string, harness: ContractHarness): void {
       const OLD = '2024-01-01T00:00:00.000Z';
       const NEW = '2026-11-20T00:00:00.000Z';
       const CUT = '2025-06-01T00:00:00.000Z';
-      const cut = { drafts: CUT, screenings: CUT, referrals: CUT, visits: CUT, attachments: CUT, coordinations: CUT, outboxPayloads: CUT, citizens: CUT };
+      const cut = { drafts: CUT, screenings: CUT, referrals: CUT, visits: CUT, attachments: CUT, coordinations: CUT, outboxPayloads: CUT, turnState: CUT, citizens: CUT };
       await store.transaction(async (tx) => {
         // c1: everything old and finished; c2: old too, but with an open referral; c3: recent.
         await tx.citizens.save({ ...citizen('c1', '0101501234'), updatedAt: OLD });
@@ -215,8 +215,11 @@ export function storeContract(name: string, harness: ContractHarness): void {
         await tx.outbox.save(message('m-pending-old', { status: 'pending', updatedAt: OLD, payload: { text: 'venter' } }));
         await tx.outbox.save(message('m-sent-new', { status: 'sent', updatedAt: NEW, payload: { text: 'ny' } }));
       });
+      // Turn state written now (after the cutoff) stays.
+      await store.state.compareAndSet('state-now', { n: 1 }, undefined);
       const counts = await store.transaction((tx) => tx.retention.purge(cut));
-      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 2, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, citizens: 1 });
+      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 2, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, turnState: 0, citizens: 1 });
+      expect(await store.state.get('state-now')).toBeDefined();
       expect(await store.citizens.get('c1')).toBeUndefined();
       expect((await store.citizens.get('c2'))?.name).toBe('Borger c2');
       expect(await store.citizens.get('c3')).toBeDefined();
@@ -247,6 +250,7 @@ export function storeContract(name: string, harness: ContractHarness): void {
         await tx.visits.save(visit('v1'));
         await tx.outbox.save(message('m1', { status: 'sent', payload: { text: 'Jens Hansen, 010150-xxxx' } }));
         await tx.audit.append(audit('c1', 'screening'));
+        await tx.state.compareAndSet('conversation-1', { step: 'x' }, undefined);
       });
       const lines: string[] = [];
       const log = createLogger('debug', (line) => lines.push(line));
@@ -256,7 +260,8 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(Object.values(await applyRetention(store, rules, clock, log)).every((n) => n === 0)).toBe(true);
       // Three years later everything has.
       clock.set('2029-11-25T09:00:00.000Z');
-      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, citizens: 1, files: 0 });
+      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, turnState: 1, citizens: 1, files: 0 });
+      expect(await store.state.get('conversation-1')).toBeUndefined();
       expect(await store.citizens.findByCpr('0101501234')).toBeUndefined();
       expect((await store.outbox.get('m1'))?.payload).toEqual({});
       // Who looked stays: the access log keeps the citizen's id.

@@ -182,6 +182,12 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       return saved;
     };
 
+    /** A turn-state item as the repository gives it: value and eTag (its date is the store's, for retention). */
+    const stateItem = (key: string): StateItem | undefined => {
+      const item = get<StateItem>('state', key);
+      return item ? { value: item.value, eTag: item.eTag } : undefined;
+    };
+
     const saveCitizen = (c: Citizen): void => {
       const other = lookup('citizens', 'byCpr', c.cpr).find((k) => k !== c.id);
       // The error names the other record, never the CPR number (errors reach the log).
@@ -377,8 +383,15 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
             attachments: drop<Attachment>('attachments', (a) => (a.status === 'detached' && (a.detachedAt ?? a.since) < cut.attachments) || (a.status === 'offered' && a.since < cut.attachments)),
             coordinations: drop<Coordination>('coordinations', (k) => k.createdAt < cut.coordinations),
             outboxPayloads: 0,
+            turnState: 0,
             citizens: 0,
           };
+          for (const [key, item] of engine.entries<StateItem>('state')) {
+            if ((item.at ?? '') < cut.turnState && !tx.changes('state')?.has(key)) {
+              del('state', key);
+              counts.turnState++;
+            }
+          }
           for (const m of entries<OutboxMessage>('outbox')) {
             if (m.status !== 'pending' && m.updatedAt < cut.outboxPayloads && Object.keys(m.payload).length) {
               put('outbox', m.id, { ...m, payload: {} });
@@ -409,21 +422,21 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
         anyInTenant: async (tenantId) => all<ConversationRecord>('conversations', lookup('conversations', 'byTenant', tenantId ?? ''))[0],
       },
       state: {
-        get: async (key) => get<StateItem>('state', key),
+        get: async (key) => stateItem(key),
         async getMany(keys) {
           const items: Record<string, StateItem> = {};
           for (const key of keys) {
-            const item = get<StateItem>('state', key);
+            const item = stateItem(key);
             if (item) items[key] = item;
           }
           return items;
         },
         async compareAndSet(key, value, expected) {
-          const current = get<StateItem>('state', key);
+          const current = stateItem(key);
           // As MemoryStorage: an eTag only guards an item that exists.
           if (expected !== undefined && expected !== '*' && current && current.eTag !== expected) return { ok: false, current };
           const eTag = unique();
-          put('state', key, { value, eTag });
+          put('state', key, { value, eTag, at: clock.now().toISOString() });
           return { ok: true, eTag };
         },
         delete: async (key) => del('state', key),

@@ -364,6 +364,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
             ),
             coordinations: await n(`DELETE FROM coordinations WHERE ${older('createdAt')}`, cut.coordinations),
             outboxPayloads: await n(`UPDATE outbox SET doc = jsonb_set(doc, '{payload}', '{}'::jsonb) WHERE status <> 'pending' AND ${older('updatedAt')} AND doc->'payload' <> '{}'::jsonb`, cut.outboxPayloads),
+            turnState: await n('DELETE FROM turn_state WHERE updated_at IS NULL OR updated_at < $1', cut.turnState),
             citizens: 0,
           };
           counts.citizens = await n(
@@ -411,13 +412,13 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
         async compareAndSet(key, value, expected) {
           const eTag = unique();
           if (expected === undefined || expected === '*') {
-            await query('INSERT INTO turn_state (key, value, etag) VALUES ($1, $2::jsonb, $3) ON CONFLICT (key) DO UPDATE SET value = $2::jsonb, etag = $3', [key, json(value), eTag]);
+            await query('INSERT INTO turn_state (key, value, etag, updated_at) VALUES ($1, $2::jsonb, $3, $4) ON CONFLICT (key) DO UPDATE SET value = $2::jsonb, etag = $3, updated_at = $4', [key, json(value), eTag, clock.now().toISOString()]);
             return { ok: true, eTag };
           }
-          const updated = await query('UPDATE turn_state SET value = $2::jsonb, etag = $3 WHERE key = $1 AND etag = $4', [key, json(value), eTag, expected]);
+          const updated = await query('UPDATE turn_state SET value = $2::jsonb, etag = $3, updated_at = $5 WHERE key = $1 AND etag = $4', [key, json(value), eTag, expected, clock.now().toISOString()]);
           if (updated.rowCount) return { ok: true, eTag };
           // As MemoryStorage: an eTag only guards an item that exists.
-          const inserted = await query('INSERT INTO turn_state (key, value, etag) VALUES ($1, $2::jsonb, $3) ON CONFLICT (key) DO NOTHING', [key, json(value), eTag]);
+          const inserted = await query('INSERT INTO turn_state (key, value, etag, updated_at) VALUES ($1, $2::jsonb, $3, $4) ON CONFLICT (key) DO NOTHING', [key, json(value), eTag, clock.now().toISOString()]);
           if (inserted.rowCount) return { ok: true, eTag };
           const current = await query('SELECT value, etag FROM turn_state WHERE key = $1', [key]);
           return { ok: false, current: current.rows[0] ? { value: current.rows[0].value, eTag: current.rows[0].etag } : undefined };
