@@ -408,6 +408,7 @@ export class Outbox {
     const done: OutboxMessage = { ...message, status: 'sent', attempts: message.attempts + 1, sent, updatedAt: now.toISOString(), lastError: undefined, claim: undefined };
     // The outcome and what its listeners change (a referral marked as announced) are one transaction.
     await this.store.transaction(async () => {
+      if (!(await this.stillThere(message))) return;
       await this.store.outbox.save(done);
       await this.notify(done);
     });
@@ -423,6 +424,7 @@ export class Outbox {
       const backoff = Math.min(this.options.maxDelayMs ?? 15 * 60_000, this.options.retryBaseMs * 2 ** message.attempts);
       const jittered = backoff * (0.8 + Math.random() * 0.4);
       await this.store.transaction(async () => {
+        if (!(await this.stillThere(message))) return;
         await this.reschedule(message, e.retryAfterMs ?? jittered, now, lastError, true);
         await this.notify({ ...message, attempts: message.attempts + 1, lastError }, this.retryListeners);
       });
@@ -432,6 +434,7 @@ export class Outbox {
     const given: OutboxMessage = { ...message, status: 'failed', attempts: message.attempts + 1, lastError, updatedAt: now.toISOString(), claim: undefined };
     // Given up, the report to whoever should hear of it, and the listeners' changes: one transaction.
     await this.store.transaction(async () => {
+      if (!(await this.stillThere(message))) return;
       await this.store.outbox.save(given);
       if (message.reportTo) {
         await this.enqueue({
@@ -443,6 +446,17 @@ export class Outbox {
       await this.notify(given);
     });
     this.log.warn('outbox gave up a message', { id: message.id, status: e.status ?? null, code: e.code ?? null, topic: message.topic?.kind });
+  }
+
+  /**
+   * The message is still in the outbox, waiting: an erasure (src/flows/erasure) may have deleted it
+   * while it was being sent, and the outcome must not bring its content back.
+   */
+  private async stillThere(message: OutboxMessage): Promise<boolean> {
+    const current = await this.store.outbox.get(message.id);
+    if (current?.status === 'pending') return true;
+    this.log.info('outbox message gone while it was being sent (erased); its outcome is not kept', { id: message.id });
+    return false;
   }
 
   private async reschedule(message: OutboxMessage, delayMs: number, now: Date, lastError: OutboxMessage['lastError'], counted: boolean): Promise<void> {
