@@ -1,6 +1,6 @@
 // The daily retention job: what has passed its period in rules/retention.json is deleted or
 // anonymised, in both stores alike (RetentionRepository), and files nobody accepted are deleted.
-// One transaction; run on every instance (it is idempotent: a second run finds nothing). The log
+// One transaction, then the embedded store folds its log so no copy stays in its files; run on every instance (it is idempotent: a second run finds nothing). The log
 // gets counts only, never what was deleted.
 import type { Clock } from '../clock.js';
 import { retentionCutoffs } from '../domain/retention.js';
@@ -16,6 +16,8 @@ export async function applyRetention(store: Store, rules: RetentionRules, clock:
   const counts = await store.transaction((tx) => tx.retention.purge(cutoffs));
   const files = await store.files.deleteExpired(now);
   const all = { ...counts, files };
+  // What was deleted leaves the store's own files too (the embedded store folds its log).
+  if (Object.values(all).some((n) => n > 0)) await store.forgetDeleted();
   log.info('retention applied', all);
   return all;
 }

@@ -362,7 +362,9 @@ export interface RetentionRepository {
    * Delete or anonymise everything past its cutoff; how many of each kind:
    * - drafts: draft and cancelled screenings, from their last change;
    * - screenings: finished screenings, from their last change;
-   * - referrals: refused and closed referrals, from their last change (open and decided ones stay);
+   * - referrals: refused and closed referrals, and decided ones whose follow-up is no longer due
+   *   (answered or reminded), from their last change; open ones, and decided ones awaiting their
+   *   follow-up, stay;
    * - visits: every visit, from the visit's own date;
    * - attachments: detached ones from their end, offers never taken up from the offer;
    * - coordinations: from when they were asked;

@@ -115,6 +115,8 @@ export async function answerFileConsent(context: TurnContext, deps: { store: Sto
       method: 'PUT',
       headers: { 'Content-Range': `bytes 0-${body.length - 1}/${body.length}` },
       body,
+      // A redirect would repeat the PUT, body and all, to a host nobody checked.
+      redirect: 'error',
       signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
     });
     if (!res.ok) {

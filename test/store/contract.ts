@@ -202,7 +202,8 @@ export function storeContract(name: string, harness: ContractHarness): void {
         await tx.referrals.save(referral('r-closed-old', { citizenId: 'c1', status: 'closed', updatedAt: OLD }));
         await tx.referrals.save(referral('r-refused-old', { citizenId: 'c1', status: 'refused', updatedAt: OLD }));
         await tx.referrals.save(referral('r-open-old', { citizenId: 'c2', status: 'taken', updatedAt: OLD }));
-        await tx.referrals.save(referral('r-decided-old', { citizenId: 'c2', status: 'decided', updatedAt: OLD }));
+        await tx.referrals.save(referral('r-decided-old', { citizenId: 'c2', status: 'decided', updatedAt: OLD, followUpDueAt: '2027-06-01T08:00:00.000Z' }));
+        await tx.referrals.save(referral('r-decided-done', { citizenId: 'c1', status: 'decided', updatedAt: OLD }));
         await tx.visits.save(visit('v-old', { citizenId: 'c1', at: OLD, status: 'done' }));
         await tx.visits.save(visit('v-new', { citizenId: 'c3', at: NEW }));
         await tx.attachments.save({ id: 'a-detached-old', citizenId: 'c1', staff: ALEX, service: 'demens', purpose: 'x', since: OLD, status: 'detached', detachedAt: OLD });
@@ -218,7 +219,7 @@ export function storeContract(name: string, harness: ContractHarness): void {
       // Turn state written now (after the cutoff) stays.
       await store.state.compareAndSet('state-now', { n: 1 }, undefined);
       const counts = await store.transaction((tx) => tx.retention.purge(cut));
-      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 2, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, turnState: 0, citizens: 1 });
+      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 3, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, turnState: 0, citizens: 1 });
       expect(await store.state.get('state-now')).toBeDefined();
       expect(await store.citizens.get('c1')).toBeUndefined();
       expect((await store.citizens.get('c2'))?.name).toBe('Borger c2');

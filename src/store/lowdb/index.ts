@@ -378,7 +378,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           const counts = {
             drafts: drop<Screening>('screenings', (s) => (s.status === 'draft' || s.status === 'cancelled') && s.updatedAt < cut.drafts),
             screenings: drop<Screening>('screenings', (s) => s.status === 'done' && s.updatedAt < cut.screenings),
-            referrals: drop<Referral>('referrals', (r) => (r.status === 'refused' || r.status === 'closed') && r.updatedAt < cut.referrals),
+            referrals: drop<Referral>('referrals', (r) => (r.status === 'refused' || r.status === 'closed' || (r.status === 'decided' && !r.followUpDueAt)) && r.updatedAt < cut.referrals),
             visits: drop<Visit>('visits', (v) => v.at < cut.visits),
             attachments: drop<Attachment>('attachments', (a) => (a.status === 'detached' && (a.detachedAt ?? a.since) < cut.attachments) || (a.status === 'offered' && a.since < cut.attachments)),
             coordinations: drop<Coordination>('coordinations', (k) => k.createdAt < cut.coordinations),

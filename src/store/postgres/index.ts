@@ -356,7 +356,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
           const counts = {
             drafts: await n(`DELETE FROM screenings WHERE status IN ('draft', 'cancelled') AND ${older('updatedAt')}`, cut.drafts),
             screenings: await n(`DELETE FROM screenings WHERE status = 'done' AND ${older('updatedAt')}`, cut.screenings),
-            referrals: await n(`DELETE FROM referrals WHERE status IN ('refused', 'closed') AND ${older('updatedAt')}`, cut.referrals),
+            referrals: await n(`DELETE FROM referrals WHERE (status IN ('refused', 'closed') OR (status = 'decided' AND follow_up_due_at IS NULL)) AND ${older('updatedAt')}`, cut.referrals),
             visits: await n('DELETE FROM visits WHERE at < $1', cut.visits),
             attachments: await n(
               `DELETE FROM attachments WHERE (doc->>'status' = 'detached' AND (coalesce(doc->>'detachedAt', since)) COLLATE "C" < $1) OR (doc->>'status' = 'offered' AND since < $1)`,
