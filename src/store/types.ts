@@ -271,6 +271,8 @@ export interface AttachmentRepository {
 export interface CoordinationRepository {
   get(id: string): Promise<Coordination | undefined>;
   save(coordination: Coordination): Promise<Coordination>;
+  /** A citizen's coordinations, oldest first (an access request; not on a turn's path). */
+  listByCitizen(citizenId: string): Promise<Coordination[]>;
 }
 
 export interface VisitEventLog {

@@ -294,6 +294,8 @@ export function storeContract(name: string, harness: ContractHarness): void {
         await tx.state.compareAndSet('state-2', { x: 1 }, undefined);
         await tx.audit.append(audit('c1', 'screening'));
       });
+      expect((await store.coordinations.listByCitizen('c1')).map((k) => k.id)).toEqual(['k1']);
+      expect(await store.coordinations.listByCitizen('c2')).toEqual([]);
       const marks = [['Jens Hansen', '010150-xxxx'], ['0101501234'], ['V-2026-0042']];
       const { counts, sent } = await store.transaction((tx) => tx.erasure.eraseCitizen('c1', marks));
       expect(counts).toEqual({ screenings: 1, referrals: 1, visits: 1, attachments: 1, coordinations: 1, outbox: 2, files: 1, state: 1, citizen: 1 });

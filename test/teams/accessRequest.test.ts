@@ -39,6 +39,7 @@ describe('an access request', () => {
       'Navn: Jens Hansen',
       'CPR-nummer: 010150-xxxx',
       'Screeninger og genvurderinger (1)',
+      'Bor i eget hjem: Ja; behov for særligt personale: Nej; alder: 76',
       'Aktivitet: Gå ture (Aktiv fritid, vigtighed 9), udførelse 4, tilfredshed 3',
       'Målgruppeprofil: støtte til aktiviteter: Omfattende eller fuldstændig støtte',
       'Henvisninger til visitation (1)',
@@ -49,6 +50,7 @@ describe('an access request', () => {
       'Demenskoordinator, Megan Bowen, formål: Første besøg, planlagt',
       'Medarbejdere tilknyttet borgeren (1)',
       'Demenskoordinator, Megan Bowen, formål: Demensopfølgning, fra 22.11.2026 til nu',
+      'Aftaler mellem kolleger om besøg tæt på hinanden (0)',
       'Adgangslog for borger 010150-xxxx',
       'begrundelse: »Egen læge bad om det«',
     ]) expect(doc).toContain(part);

@@ -58,18 +58,19 @@ const verbs = {
     if (Object.keys(errors).length || !cpr.ok) return { card: form(turn, values, errors) };
     const citizen = await services.store.citizens.findByCpr(cpr.digits);
     if (!citizen) return { card: form(turn, values, { cpr: t(L, 'audit.unknownCitizen') }) };
-    const [screenings, referrals, visits, attachments, trail] = await Promise.all([
+    const [screenings, referrals, visits, attachments, coordinations, trail] = await Promise.all([
       services.store.screenings.listByCitizen(citizen.id),
       services.store.referrals.listByCitizen(citizen.id),
       services.store.visits.listByCitizen(citizen.id),
       services.store.attachments.listByCitizen(citizen.id),
+      services.store.coordinations.listByCitizen(citizen.id),
       services.store.audit.forCitizen(citizen.id),
     ]);
     const names = new Map<string, string>();
     for (const m of await services.directory.list(turn.staff.tenantId)) names.set(staffKeyString(m), m.name || m.aadObjectId);
     await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: citizen.id, action: 'export', purpose: PURPOSE, what: t('da', 'access.audit'), reason: request });
     const text = accessDocument(
-      { citizen, screenings, referrals, visits, attachments, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])) },
+      { citizen, screenings, referrals, visits, attachments, coordinations, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])) },
       { at: services.clock.now(), by: turn.user.name ?? '', request },
     );
     const file = { name: `indsigt-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(text), description: t(L, 'access.fileDescription') };

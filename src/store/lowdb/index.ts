@@ -271,6 +271,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       coordinations: {
         get: async (id) => get<Coordination>('coordinations', id),
         save: async (c) => saveVersioned('coordinations', c.id, c),
+        listByCitizen: async (citizenId) => entries<Coordination>('coordinations').filter((k) => k.citizenId === citizenId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
       },
       visitEvents: {
         async append(event) {

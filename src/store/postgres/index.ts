@@ -251,6 +251,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
       coordinations: {
         get: (id) => one<Coordination>('SELECT doc, version FROM coordinations WHERE id = $1', [id]),
         save: (c) => saveVersioned('coordinations', c.id, c, {}),
+        listByCitizen: (citizenId) => many<Coordination>(`SELECT doc, version FROM coordinations WHERE doc->>'citizenId' = $1 ORDER BY (doc->>'createdAt') COLLATE "C"`, [citizenId]),
       },
       visitEvents: {
         async append(event) {
