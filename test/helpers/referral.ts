@@ -6,7 +6,16 @@ import { ALEX, MEGAN, type Who } from './activities.js';
 import { TestClock } from './clock.js';
 import { actionsOf, cardOf, conversation, inputOf, type Conversation } from './conversation.js';
 
-const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
+export const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
+/** The data-protection officer. */
+export const DORTE: Who = { id: '29:dorte', name: 'Dorte Dam', aadObjectId: '00000000-0000-0000-0000-000000000027' };
+/** Roles for citizenWithRecords, with the data-protection officer. */
+export const RECORDS_SEED: RoleSeed[] = [
+  { aadObjectId: ALEX.aadObjectId, roles: ['activityStaff', 'admin'] },
+  { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] },
+  { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
+  { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
+];
 
 /** Alex (activity-centre staff) screens Jens Hansen to a referral (one activity, scored performance 4, satisfaction 3 unless told). */
 export async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }): Promise<Referral> {

@@ -4,25 +4,16 @@
 // log), the request's reference goes into the access log; nobody else may ask; bad input is
 // answered on the same card. Local mode: as cards; Teams: as a file (files.test.ts has the upload).
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RoleSeed } from '../../src/services/directory.js';
 import { FILE_CONSENT } from '../../src/teams/files.js';
-import { ALEX, MEGAN, type Who } from '../helpers/activities.js';
+import { ALEX, MEGAN } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf } from '../helpers/conversation.js';
 import { TestClock } from '../helpers/clock.js';
-import { citizenWithRecords } from '../helpers/referral.js';
+import { ADELE, citizenWithRecords, DORTE, RECORDS_SEED as seed } from '../helpers/referral.js';
 
 const withRecords = (teams = false) => citizenWithRecords(seed, teams, [ALEX, ADELE, MEGAN, DORTE]);
 
 afterEach(closeAll);
 
-const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
-const DORTE: Who = { id: '29:dorte', name: 'Dorte Dam', aadObjectId: '00000000-0000-0000-0000-000000000027' };
-const seed: RoleSeed[] = [
-  { aadObjectId: ALEX.aadObjectId, roles: ['activityStaff', 'admin'] },
-  { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] },
-  { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
-  { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
-];
 const text = (card: unknown) => textsOf(card).join(' | ');
 
 describe('an access request', () => {

@@ -6,21 +6,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RoleSeed } from '../../src/services/directory.js';
-import { ALEX, MEGAN, type Who } from '../helpers/activities.js';
+import { ALEX, MEGAN } from '../helpers/activities.js';
 import { actionsOf, cardOf, closeAll, inputOf, textsOf } from '../helpers/conversation.js';
-import { citizenWithRecords } from '../helpers/referral.js';
+import { ADELE, citizenWithRecords, DORTE, RECORDS_SEED as seed } from '../helpers/referral.js';
 
 afterEach(closeAll);
 
-const ADELE: Who = { id: '29:adele', name: 'Adele Vance', aadObjectId: '00000000-0000-0000-0000-000000000022' };
-const DORTE: Who = { id: '29:dorte', name: 'Dorte Dam', aadObjectId: '00000000-0000-0000-0000-000000000027' };
-const seed: RoleSeed[] = [
-  { aadObjectId: ALEX.aadObjectId, roles: ['activityStaff', 'admin'] },
-  { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] },
-  { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
-  { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
-];
 const text = (card: unknown) => textsOf(card).join(' | ');
 
 /** Every byte of every file under `dir`, as text. */
