@@ -6,8 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FILE_CONSENT } from '../../src/teams/files.js';
 import { ALEX, MEGAN } from '../helpers/activities.js';
-import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf } from '../helpers/conversation.js';
-import { TestClock } from '../helpers/clock.js';
+import { cardOf, closeAll, inputOf, shownText, textsOf } from '../helpers/conversation.js';
 import { ADELE, citizenWithRecords, DORTE, RECORDS_SEED as seed } from '../helpers/referral.js';
 
 const withRecords = (teams = false) => citizenWithRecords(seed, teams, [ALEX, ADELE, MEGAN, DORTE]);
