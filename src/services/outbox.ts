@@ -53,6 +53,8 @@ export interface EnqueueRequest {
   retryOn403?: boolean;
   /** If a message with this key was given up, try it again from the start instead of returning it. */
   renewIfFailed?: boolean;
+  /** The citizen the message is about, if any: an erasure finds it by this, whatever its content. */
+  citizenId?: string;
 }
 
 export type SettledListener = (message: OutboxMessage) => void | Promise<void>;
@@ -141,6 +143,7 @@ export class Outbox {
       reportTo: request.reportTo,
       topic: request.topic,
       retryOn403: request.retryOn403,
+      citizenId: request.citizenId,
       status: 'pending',
       queued: ++this.queuedCount,
       attempts: 0,

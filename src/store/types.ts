@@ -166,6 +166,8 @@ export interface OutboxMessage {
   updates?: string;
   /** What to send, as the Teams layer will post it (text and/or an Adaptive Card, and a preview summary). */
   payload: { text?: string; card?: Record<string, unknown>; summary?: string };
+  /** The citizen it is about (an internal id, kept when retention empties the payload): erasure finds it by this. */
+  citizenId?: string;
   /** Told in their personal chat if the message is given up (403, 404, too many attempts). */
   reportTo?: StaffKey;
   /** Retry on 403 as well: the recipient may not have the app yet. */
@@ -386,8 +388,9 @@ export type ErasedCounts = Record<'screenings' | 'referrals' | 'visits' | 'attac
 export interface ErasureRepository {
   /**
    * Remove every record about the citizen: screenings, referrals, visits, attachments,
-   * coordinations, the citizen. Outbox messages, pending files and turn-state items are about the
-   * citizen when their content holds every string of one of `marks` (e.g. [name, masked CPR],
+   * coordinations, the citizen. Outbox messages are about the citizen when they carry the citizen's
+   * id or their content holds every string of one of `marks`; pending files and turn-state items
+   * when their content does (e.g. [name, masked CPR],
    * [CPR], [a case number]): pending messages, files and state items are deleted; a sent message
    * keeps its id, target and outcome but loses its content, and is returned so the card it posted
    * can be replaced. The audit log stays.

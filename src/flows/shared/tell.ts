@@ -16,7 +16,7 @@ export async function tellStaff(
   to: StaffKey,
   payload: Tidings,
   idempotencyKey: string,
-  options: { reportTo?: StaffKey; topic?: { kind: string; id: string }; waitForApp?: boolean } = {},
+  options: { reportTo?: StaffKey; topic?: { kind: string; id: string }; waitForApp?: boolean; citizenId?: string } = {},
 ): Promise<void> {
   await services.outbox?.enqueue({
     idempotencyKey,
@@ -25,5 +25,6 @@ export async function tellStaff(
     reportTo: options.reportTo,
     topic: options.topic,
     retryOn403: options.waitForApp,
+    citizenId: options.citizenId,
   });
 }

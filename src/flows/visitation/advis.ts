@@ -53,6 +53,7 @@ export async function sendAdvis(services: Services, referral: Referral, citizen:
       ? advisCard(L, referral, advisLines(L, referral, d), [{ kind: 'execute', title: t(L, 'advis.receive'), verb: 'referral.receive', data: { rid: referral.id } }])
       : advisCard(L, referral, advisLines(L, referral, d, citizen));
     await services.outbox.enqueue({
+      citizenId: referral.citizenId,
       idempotencyKey: `advis:${referral.id}:${to.aadObjectId}`,
       target: { kind: 'user', user: to },
       payload: { card, summary: t(L, 'advis.preview', { caseNumber: referral.caseNumber }) },

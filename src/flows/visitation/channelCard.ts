@@ -58,7 +58,7 @@ export function listenForReferralCards(services: Services): void {
   services.outbox?.onRetry('referral.card', async (message) => {
     if (message.attempts !== 1) return;
     const referral = await services.store.referrals.get(message.topic!.id);
-    if (referral) await tell(services, referral.source.by, 'visitation.told.notShownYet', { caseNumber: referral.caseNumber }, `told-pending:${referral.id}`);
+    if (referral) await tell(services, referral.source.by, 'visitation.told.notShownYet', { caseNumber: referral.caseNumber }, `told-pending:${referral.id}`, referral.citizenId);
   });
 }
 

@@ -127,10 +127,10 @@ export const withReferral =
     return isLoaded(loaded) ? fn(turn, services, loaded, data) : loaded;
   };
 
-/** A colleague hears of a change to a referral, in their language, with a neutral preview. */
-export async function tell(services: Services, to: StaffKey, key: string, vars: Record<string, string | number>, idempotencyKey: string): Promise<void> {
+/** A colleague hears of a change to a referral (about `citizenId`), in their language, with a neutral preview. */
+export async function tell(services: Services, to: StaffKey, key: string, vars: Record<string, string | number>, idempotencyKey: string, citizenId: string): Promise<void> {
   const lang = await services.directory.languageOf(to);
-  await tellStaff(services, to, { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') }, idempotencyKey);
+  await tellStaff(services, to, { text: t(lang, key, vars), summary: t(lang, 'visitation.preview.news') }, idempotencyKey, { citizenId });
 }
 
 /**
@@ -139,6 +139,7 @@ export async function tell(services: Services, to: StaffKey, key: string, vars: 
  */
 export async function viaPersonalChat(turn: Turn, services: Services, referral: Referral, card: AdaptiveCardJson, what: string): Promise<ExecuteResult> {
   await services.outbox?.enqueue({
+    citizenId: referral.citizenId,
     idempotencyKey: `referral-${what}:${referral.id}:${turn.staff.aadObjectId}:${services.clock.now().toISOString()}`,
     target: { kind: 'user', user: turn.staff },
     payload: { card, summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },

@@ -100,7 +100,7 @@ export const decideVerbs = {
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.decided', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
     await sendAdvis(services, saved, citizen, decision);
-    await tell(services, saved.source.by, 'visitation.told.decided', { caseNumber: saved.caseNumber }, `told-decided:${saved.id}`);
+    await tell(services, saved.source.by, 'visitation.told.decided', { caseNumber: saved.caseNumber }, `told-decided:${saved.id}`, saved.citizenId);
     const letter = decisionLetter(services, saved, citizen, decision, assessment);
     return {
       card: await detailsCard(turn, services, saved, t(L, 'visitation.decide.done')),

@@ -44,9 +44,10 @@ async function remind(services: Services & { outbox: Outbox }, id: string): Prom
       intro: t('da', 'visitation.followUp.intro'),
       actions: FOLLOW_UP_RESULTS.map((result) => button(t('da', `visitation.followUp.${result}`), 'referral.followUp', { rid, result })),
     });
-    await services.outbox.enqueue({ idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:visitator`, target: { kind: 'user', user: visitator }, payload: { card, summary: t('da', 'visitation.followUp.preview') } });
+    await services.outbox.enqueue({ citizenId: r.citizenId, idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:visitator`, target: { kind: 'user', user: visitator }, payload: { card, summary: t('da', 'visitation.followUp.preview') } });
   }
   await services.outbox.enqueue({
+    citizenId: r.citizenId,
     idempotencyKey: `followup:${rid}:${d.followUp.dueAt}:centre`,
     target: { kind: 'user', user: r.source.by },
     payload: { text: t('da', `visitation.followUp.centre.${kind}`, { caseNumber: r.caseNumber }), summary: t('da', 'visitation.followUp.preview') },

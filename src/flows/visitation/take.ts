@@ -50,6 +50,7 @@ export const takeVerbs = {
     if (turn.scope === 'personal') return { card: await detailsCard(turn, services, referral) };
     // Pressed in the channel: the details go to the presser's personal chat, never to the channel.
     await services.outbox?.enqueue({
+      citizenId: referral.citizenId,
       idempotencyKey: `referral-open:${referral.id}:${turn.staff.aadObjectId}:${services.clock.now().toISOString()}`,
       target: { kind: 'user', user: turn.staff },
       payload: { card: await detailsCard(turn, services, referral), summary: t(turn.lang, 'visitation.card.title', { caseNumber: referral.caseNumber }) },
@@ -78,7 +79,7 @@ export const takeVerbs = {
     }
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.taken', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
-    await tell(services, saved.source.by, 'visitation.told.taken', { caseNumber: saved.caseNumber, name: turn.user.name ?? '' }, `told-taken:${saved.id}:${saved.version}`);
+    await tell(services, saved.source.by, 'visitation.told.taken', { caseNumber: saved.caseNumber, name: turn.user.name ?? '' }, `told-taken:${saved.id}:${saved.version}`, saved.citizenId);
     return answer(turn, services, saved, turn.scope === 'personal' ? undefined : t('da', 'visitation.youTookIt'));
   }),
 
@@ -114,7 +115,7 @@ export const takeVerbs = {
     if (blocked || !saved) return refusedAnswer(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, t('da', 'visitation.cannotRefuse'));
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.refused', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
-    await tell(services, saved.source.by, 'visitation.told.refused', { caseNumber: saved.caseNumber, reason }, `told-refused:${saved.id}`);
+    await tell(services, saved.source.by, 'visitation.told.refused', { caseNumber: saved.caseNumber, reason }, `told-refused:${saved.id}`, saved.citizenId);
     return answer(turn, services, saved);
   }),
 
@@ -146,7 +147,7 @@ export const takeVerbs = {
     if (blocked || !saved) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.handedOver', { caseNumber: saved.caseNumber, name: target.name }));
     await refreshChannelCard(services, saved);
-    await tell(services, target, 'visitation.told.handedOver', { caseNumber: saved.caseNumber, name: turn.user.name ?? '' }, `told-handover:${saved.id}:${saved.version}`);
+    await tell(services, target, 'visitation.told.handedOver', { caseNumber: saved.caseNumber, name: turn.user.name ?? '' }, `told-handover:${saved.id}:${saved.version}`, saved.citizenId);
     return { card: await detailsCard(turn, services, saved, t(turn.lang, 'visitation.handover.done', { name: target.name })) };
   }),
 } satisfies Verbs;

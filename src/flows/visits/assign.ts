@@ -75,7 +75,7 @@ export const assignVerbs = {
         text: t(lang, 'visits.assigned.text', { name: turn.user.name ?? '', citizen: citizenLine(citizen), reason }),
         actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', { offer: offer.id }, 'positive')],
       });
-      await tell(services, to, { card, summary: t(lang, 'visits.preview.assigned') }, `assign:${offer.id}`, turn.staff);
+      await tell(services, to, { card, summary: t(lang, 'visits.preview.assigned') }, `assign:${offer.id}`, citizen.id, turn.staff);
     }
     return { card: await assignForm(turn, services, {}, {}, t(L, 'visits.assign.done', { name: colleague.name ?? '' })) };
   },

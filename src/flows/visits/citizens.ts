@@ -91,7 +91,7 @@ async function tellManagers(turn: Turn, services: Services, citizen: Citizen, se
   for (const m of await services.directory.managersFor(turn.staff.tenantId, service)) {
     if (sameStaff(m, turn.staff)) continue;
     const lang = await langOf(services, m);
-    await tell(services, m, { text: t(lang, 'visits.told.brokeGlass', { name: turn.user.name ?? '', citizen: citizenLine(citizen), service: serviceName(services, service, lang), reason }), summary: t(lang, 'visits.preview.brokeGlass') }, `broke-glass:${attachmentId}:${m.aadObjectId}`);
+    await tell(services, m, { text: t(lang, 'visits.told.brokeGlass', { name: turn.user.name ?? '', citizen: citizenLine(citizen), service: serviceName(services, service, lang), reason }), summary: t(lang, 'visits.preview.brokeGlass') }, `broke-glass:${attachmentId}:${m.aadObjectId}`, citizen.id);
   }
 }
 
@@ -131,7 +131,7 @@ async function attached(turn: Turn, services: Services, citizen: Citizen, attach
   if (auditIt) await audit(turn, services, citizen.id, 'create', t('da', 'audit.visits.attached', { service: serviceName(services, attachment.service, 'da') }), reason || undefined);
   for (const other of (await services.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active' && !sameStaff(a.staff, turn.staff))) {
     const lang = await langOf(services, other.staff);
-    await tell(services, other.staff, { text: t(lang, 'visits.told.attached', { name: turn.user.name ?? '', service: serviceName(services, attachment.service, lang), citizen: citizenLine(citizen), purpose: attachment.purpose }), summary: t(lang, 'visits.preview.colleague') }, `attached:${attachment.id}:${other.staff.aadObjectId}`);
+    await tell(services, other.staff, { text: t(lang, 'visits.told.attached', { name: turn.user.name ?? '', service: serviceName(services, attachment.service, lang), citizen: citizenLine(citizen), purpose: attachment.purpose }), summary: t(lang, 'visits.preview.colleague') }, `attached:${attachment.id}:${other.staff.aadObjectId}`, citizen.id);
   }
   return { card: await citizenCard(turn, services, citizen, t(turn.lang, 'visits.attach.done')) };
 }

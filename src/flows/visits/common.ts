@@ -92,9 +92,12 @@ export const field = (label: string, id: string, values: Record<string, string> 
   error: errors[id] ?? '',
 });
 
-/** Colleagues may not have the app yet: what is told to them waits (and retries) until they can be reached. */
-export const tell = (services: Services, to: StaffKey, payload: Tidings, key: string, reportTo?: StaffKey) =>
-  tellStaff(services, to, payload, key, { reportTo, topic: { kind: 'visits.card', id: key }, waitForApp: true });
+/**
+ * Colleagues may not have the app yet: what is told to them waits (and retries) until they can be
+ * reached. `citizenId`: the citizen it is about (an erasure finds the message by it).
+ */
+export const tell = (services: Services, to: StaffKey, payload: Tidings, key: string, citizenId: string | undefined, reportTo?: StaffKey) =>
+  tellStaff(services, to, payload, key, { reportTo, topic: { kind: 'visits.card', id: key }, waitForApp: true, citizenId });
 
 export const langOf = (services: Services, key: StaffKey): Promise<Lang> => services.directory.languageOf(key);
 

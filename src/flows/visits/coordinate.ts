@@ -57,7 +57,7 @@ export const coordinateVerbs = {
     await event(services, visit.service, 'planned');
     await audit(turn, services, visit.citizenId, 'create', t('da', 'audit.visits.planned'));
     const lang = await langOf(services, other.staff);
-    await tell(services, other.staff, { card: await coordinationCard(lang, services, coordination), summary: t(lang, 'visits.preview.coordinate') }, `coordinate:${coordination.id}`, turn.staff);
+    await tell(services, other.staff, { card: await coordinationCard(lang, services, coordination), summary: t(lang, 'visits.preview.coordinate') }, `coordinate:${coordination.id}`, coordination.citizenId, turn.staff);
     const citizen = await services.store.citizens.get(visit.citizenId);
     return { card: plannedCard(turn, citizen, visit, t(turn.lang, 'visits.planned.pending', { name: await staffName(services, other.staff) })) };
   },
@@ -103,9 +103,9 @@ export const coordinateVerbs = {
     const words = t(plannerLang, `visits.told.answer.${answer}`, { name: turn.user.name ?? '', reason });
     if (c.plannerCard && services.outbox) {
       const card = renderCard('visits/planned', { title: t(plannerLang, 'visits.planned.title'), text: words, note: '', actions: [button(t(plannerLang, 'visits.button.myVisits'), 'visits.week', {})] });
-      await services.outbox.enqueue({ idempotencyKey: `coordination-card:${c.id}`, target: { kind: 'conversation', conversationId: c.plannerCard.conversationId }, operation: 'update', replaces: c.plannerCard, payload: { card, summary: t(plannerLang, 'visits.preview.answer') } });
+      await services.outbox.enqueue({ citizenId: c.citizenId, idempotencyKey: `coordination-card:${c.id}`, target: { kind: 'conversation', conversationId: c.plannerCard.conversationId }, operation: 'update', replaces: c.plannerCard, payload: { card, summary: t(plannerLang, 'visits.preview.answer') } });
     }
-    await tell(services, c.planner, { text: words, summary: t(plannerLang, 'visits.preview.answer') }, `coordination-answer:${c.id}`);
+    await tell(services, c.planner, { text: words, summary: t(plannerLang, 'visits.preview.answer') }, `coordination-answer:${c.id}`, c.citizenId);
     return { card: await coordinationCard(L, services, answered, t(L, 'visits.coord.thanks')) };
   },
 } satisfies Verbs;

@@ -173,7 +173,7 @@ export const planVerbs = {
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.joined'));
     const lang = await langOf(services, other.staff);
     const citizen = await services.store.citizens.get(visit.citizenId);
-    await tell(services, other.staff, { text: t(lang, 'visits.told.joined', { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, other.at) }), summary: t(lang, 'visits.preview.colleague') }, `joined:${other.id}:${turn.staff.aadObjectId}`);
+    await tell(services, other.staff, { text: t(lang, 'visits.told.joined', { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, other.at) }), summary: t(lang, 'visits.preview.colleague') }, `joined:${other.id}:${turn.staff.aadObjectId}`, other.citizenId);
     return { card: plannedCard(turn, citizen, other, t(turn.lang, 'visits.planned.joined', { name: await staffName(services, other.staff) })) };
   },
 } satisfies Verbs;

@@ -64,7 +64,7 @@ export const shareVerbs = {
       text: t(lang, 'visits.shared.text', { name: turn.user.name ?? '', citizen: citizenLine(citizen), reason: values.reason.trim() }),
       actions: [button(t(lang, 'visits.button.attachMe'), 'visits.attachStart', { offer: offer.id }, 'positive')],
     });
-    await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.clock.now().toISOString()}`, turn.staff);
+    await tell(services, colleague, { card, summary: t(lang, 'visits.preview.shared') }, `share:${citizen.id}:${colleague.aadObjectId}:${services.clock.now().toISOString()}`, citizen.id, turn.staff);
     await audit(turn, services, citizen.id, 'read', t('da', 'audit.visits.shared', { name: colleague.name }));
     return { card: await citizenCard(turn, services, citizen, t(L, 'visits.share.done', { name: colleague.name })) };
   },

@@ -37,7 +37,7 @@ async function tellConcerned(turn: Turn, services: Services, visit: Visit, overl
     if (seen.has(k) || sameStaff(o.visit.staff, turn.staff)) continue;
     seen.add(k);
     const lang = await langOf(services, o.visit.staff);
-    await tell(services, o.visit.staff, { text: t(lang, key, { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) }), summary: t(lang, 'visits.preview.colleague') }, `${key}:${visit.id}:${visit.updatedAt}:${k}`);
+    await tell(services, o.visit.staff, { text: t(lang, key, { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) }), summary: t(lang, 'visits.preview.colleague') }, `${key}:${visit.id}:${visit.updatedAt}:${k}`, visit.citizenId);
   }
 }
 

@@ -351,7 +351,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           };
           const sent: OutboxMessage[] = [];
           for (const m of entries<OutboxMessage>('outbox')) {
-            if (!about(m.payload)) continue;
+            if (m.citizenId !== citizenId && !about(m.payload)) continue;
             counts.outbox++;
             if (m.status === 'pending') del('outbox', m.id);
             else {

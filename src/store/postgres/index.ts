@@ -331,9 +331,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
             counts.files++;
           }
           const sent: OutboxMessage[] = [];
-          for (const row of await candidates(`SELECT id, status, doc FROM outbox WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) m WHERE strpos((doc->'payload')::text, m) > 0)`)) {
+          const outboxRows = (
+            await query(`SELECT id, status, doc FROM outbox WHERE doc->>'citizenId' = $1 OR EXISTS (SELECT 1 FROM unnest($2::text[]) m WHERE strpos((doc->'payload')::text, m) > 0)`, [citizenId, firsts])
+          ).rows;
+          for (const row of outboxRows) {
             const m = row.doc as OutboxMessage;
-            if (!about(m.payload)) continue;
+            if (m.citizenId !== citizenId && !about(m.payload)) continue;
             counts.outbox++;
             if (row.status === 'pending') await query('DELETE FROM outbox WHERE id = $1', [row.id]);
             else {
