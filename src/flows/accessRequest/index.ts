@@ -7,9 +7,8 @@ import { can } from '../../domain/roles.js';
 import { copenhagenIsoDay } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { staffKeyString } from '../../store/index.js';
-import { readCprForLookup } from '../shared/cpr.js';
+import { citizenWithReason } from '../shared/cprWithReason.js';
 import { button } from '../shared/form.js';
-import { readFields } from '../shared/inputs.js';
 import { fileReplies, notAllowedReply, personalOnlyLine, personalOnlyReply, withBom } from '../shared/replies.js';
 import type { ExecuteResult, Flow, Reply, Services, Turn, Verbs } from '../types.js';
 import { accessDocument } from './document.js';
@@ -47,17 +46,9 @@ const verbs = {
     const refused = refusal(turn);
     if (refused) return refused;
     const L = turn.lang;
-    const fields = readFields(L, data, { cpr: 20, request: 200 });
-    const { values } = fields;
-    const errors: Record<string, string> = { ...fields.errors };
-    const cpr = readCprForLookup(values.cpr, L, services);
-    if (!cpr.ok) errors.cpr ??= cpr.error;
-    // One line: it goes into the access log.
-    const request = values.request.replace(/\s+/g, ' ').trim();
-    if (!request) errors.request ??= t(L, 'access.requestRequired');
-    if (Object.keys(errors).length || !cpr.ok) return { card: form(turn, values, errors) };
-    const citizen = await services.store.citizens.findByCpr(cpr.digits);
-    if (!citizen) return { card: form(turn, values, { cpr: t(L, 'audit.unknownCitizen') }) };
+    const read = await citizenWithReason(turn, services, data, 'request', 200, 'access.requestRequired');
+    if (!read.ok) return { card: form(turn, read.values, read.errors) };
+    const { citizen, reason: request } = read;
     const [screenings, referrals, visits, attachments, coordinations, trail] = await Promise.all([
       services.store.screenings.listByCitizen(citizen.id),
       services.store.referrals.listByCitizen(citizen.id),

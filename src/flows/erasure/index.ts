@@ -10,9 +10,9 @@ import { maskCpr } from '../../domain/cpr.js';
 import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
 import type { Citizen } from '../../store/index.js';
-import { readCprForLookup } from '../shared/cpr.js';
+import { citizenWithReason } from '../shared/cprWithReason.js';
 import { button } from '../shared/form.js';
-import { readFields, str } from '../shared/inputs.js';
+import { oneLine, str } from '../shared/inputs.js';
 import { notAllowedReply, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Flow, Reply, Services, Turn, Verbs } from '../types.js';
 
@@ -42,19 +42,8 @@ function card(turn: Turn, options: { values?: Record<string, string>; errors?: R
 
 /** The CPR number and reason typed: the citizen, or the form again with what was wrong. */
 async function read(turn: Turn, services: Services, data: Record<string, unknown>): Promise<{ citizen: Citizen; reason: string } | ExecuteResult> {
-  const L = turn.lang;
-  const fields = readFields(L, data, { cpr: 20, reason: 300 });
-  const { values } = fields;
-  const errors: Record<string, string> = { ...fields.errors };
-  const cpr = readCprForLookup(values.cpr, L, services);
-  if (!cpr.ok) errors.cpr ??= cpr.error;
-  // One line: it goes into the access log.
-  const reason = values.reason.replace(/\s+/g, ' ').trim();
-  if (!reason) errors.reason ??= t(L, 'erasure.reasonRequired');
-  if (Object.keys(errors).length || !cpr.ok) return { card: card(turn, { values, errors }) };
-  const citizen = await services.store.citizens.findByCpr(cpr.digits);
-  if (!citizen) return { card: card(turn, { values, errors: { cpr: t(L, 'audit.unknownCitizen') } }) };
-  return { citizen, reason };
+  const got = await citizenWithReason(turn, services, data, 'reason', 300, 'erasure.reasonRequired');
+  return got.ok ? got : { card: card(turn, { values: got.values, errors: got.errors }) };
 }
 
 async function command(turn: Turn): Promise<Reply[]> {
@@ -96,7 +85,7 @@ const verbs = {
     if (refused) return refused;
     const L = turn.lang;
     const cid = str(data.cid);
-    const reason = str(data.reason).replace(/\s+/g, ' ').trim().slice(0, 300);
+    const reason = oneLine(str(data.reason)).slice(0, 300);
     const citizen = /^[0-9a-f-]{36}$/i.test(cid) ? await services.store.citizens.get(cid) : undefined;
     // The card's citizen is gone already (erased by a press a moment ago), or the payload was forged.
     if (!citizen || !reason) return { card: card(turn, { ask: false, intro: t(L, 'erasure.gone'), actions: [button(t(L, 'common.showHelp'), 'help.show', {})] }) };

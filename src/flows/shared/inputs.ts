@@ -36,3 +36,6 @@ export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export function text(v: unknown, max = 200): string {
   return typeof v === 'string' && v.length <= max ? v : '';
 }
+
+/** Text for the access log: one line, so a reason cannot pose as further entries of the log. */
+export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();

@@ -12,7 +12,7 @@ import { actorOf } from '../shared/audit.js';
 import { findOrCreateCitizen } from '../shared/citizens.js';
 import { readCpr } from '../shared/cpr.js';
 import { button } from '../shared/form.js';
-import { readFields } from '../shared/inputs.js';
+import { oneLine, readFields } from '../shared/inputs.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn, Verbs } from '../types.js';
 import { PURPOSE, audit, citizenLine, field, langOf, tell, worksWithCitizens } from './common.js';
@@ -57,8 +57,7 @@ export const assignVerbs = {
     if (!values.name.trim() || values.name.length > 100) errors.name ??= t(L, 'screening.error.nameLength');
     const colleague = values.to ? await services.store.staff.get({ tenantId: turn.staff.tenantId, aadObjectId: values.to }) : undefined;
     if (!colleague || sameStaff(colleague, turn.staff) || !(await worksWithCitizens(services, colleague))) errors.to ??= t(L, 'visits.error.colleague');
-    // One line: a reason cannot pose as further entries of the access log.
-    const reason = values.reason.replace(/\s+/g, ' ').trim();
+    const reason = oneLine(values.reason);
     if (!reason) errors.reason ??= t(L, 'visits.error.assignReason');
     if (Object.keys(errors).length || !cpr.ok || !colleague) return { card: await assignForm(turn, services, values, errors) };
     const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.assignLookup'), created: t('da', 'audit.visits.citizenCreated') });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { MyCitizensCardData } from '../../../cards/visits/types.js';
 import { readCpr } from '../shared/cpr.js';
-import { readFields } from '../shared/inputs.js';
+import { oneLine, readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
 import type { Attachment, Citizen } from '../../store/index.js';
@@ -187,8 +187,7 @@ export const citizenVerbs = {
     // to the managers.
     const known = await services.store.citizens.findByCpr(cpr.cpr.digits);
     const related = known ? (await relationsTo(services.store, turn.staff, known.id)).length > 0 || (await hasGoodOffer(turn, services, known.id)) : false;
-    // One line: a reason cannot pose as further entries of the access log.
-    const reason = values.reason.replace(/\s+/g, ' ').trim();
+    const reason = oneLine(values.reason);
     if (!related && !reason) return { card: attachForm(turn, services, values, { reason: t(L, 'visits.error.glassReason') }, { askReason: true }) };
     const found = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visits.lookup'), created: t('da', 'audit.visits.citizenCreated') });
     const { citizen } = found;

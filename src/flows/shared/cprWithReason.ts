@@ -1,0 +1,25 @@
+// The data-protection officer's forms (access request, erasure): a citizen by CPR number and a
+// reason for the access log, both required. What was wrong comes back per field, with what was typed.
+import { t } from '../../i18n/index.js';
+import type { Citizen } from '../../store/index.js';
+import type { Services, Turn } from '../types.js';
+import { readCprForLookup } from './cpr.js';
+import { oneLine, readFields } from './inputs.js';
+
+export type CprWithReason = { ok: true; citizen: Citizen; reason: string } | { ok: false; values: Record<string, string>; errors: Record<string, string> };
+
+/** `reasonField`: the form's name for the reason, up to `maxLength`; `requiredKey`: the message when it is empty. */
+export async function citizenWithReason(turn: Turn, services: Services, data: Record<string, unknown>, reasonField: string, maxLength: number, requiredKey: string): Promise<CprWithReason> {
+  const L = turn.lang;
+  const fields = readFields(L, data, { cpr: 20, [reasonField]: maxLength });
+  const values = fields.values as Record<string, string>;
+  const errors: Record<string, string> = { ...(fields.errors as Record<string, string>) };
+  const cpr = readCprForLookup(values.cpr ?? '', L, services);
+  if (!cpr.ok) errors.cpr ??= cpr.error;
+  const reason = oneLine(values[reasonField] ?? '');
+  if (!reason) errors[reasonField] ??= t(L, requiredKey);
+  if (Object.keys(errors).length || !cpr.ok) return { ok: false, values, errors };
+  const citizen = await services.store.citizens.findByCpr(cpr.digits);
+  if (!citizen) return { ok: false, values, errors: { cpr: t(L, 'audit.unknownCitizen') } };
+  return { ok: true, citizen, reason };
+}
