@@ -15,7 +15,7 @@ import { button } from '../shared/form.js';
 import { oneLine, readFields } from '../shared/inputs.js';
 import { notAllowedReply, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Services, Turn, Verbs } from '../types.js';
-import { PURPOSE, audit, citizenLine, field, langOf, tell, worksWithCitizens } from './common.js';
+import { PURPOSE, audit, citizenLine, field, langOf, tell, colleagueChoices, worksWithCitizens } from './common.js';
 
 function refusal(turn: Turn): ExecuteResult | undefined {
   const name = t(turn.lang, 'flow.assign.title');
@@ -26,10 +26,7 @@ function refusal(turn: Turn): ExecuteResult | undefined {
 
 async function assignForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}, note = ''): Promise<AdaptiveCardJson> {
   const L = turn.lang;
-  const colleagues = [];
-  for (const m of await services.directory.list(turn.staff.tenantId)) {
-    if (!sameStaff(m, turn.staff) && (await worksWithCitizens(services, m))) colleagues.push({ title: m.name || m.aadObjectId, value: m.aadObjectId });
-  }
+  const colleagues = await colleagueChoices(turn, services);
   return renderCard('visits/assign', {
     title: t(L, 'visits.assign.title'),
     intro: t(L, 'visits.assign.intro'),

@@ -51,6 +51,15 @@ export async function worksWithCitizens(services: Services, member: StaffKey): P
   return services.rules.visits.services.some((s) => s.roles.some((r) => roles.includes(r as Role)));
 }
 
+/** Colleagues a citizen can be shared with or assigned to (they work with citizens), as choices by name. */
+export async function colleagueChoices(turn: Turn, services: Services): Promise<{ title: string; value: string }[]> {
+  const out = [];
+  for (const m of await services.directory.list(turn.staff.tenantId)) {
+    if (!sameStaff(m, turn.staff) && (await worksWithCitizens(services, m))) out.push({ title: m.name || m.aadObjectId, value: m.aadObjectId });
+  }
+  return out;
+}
+
 export function serviceName(services: Services, id: string, lang: Lang): string {
   const s = services.rules.visits.services.find((x) => x.id === id);
   return s ? (lang === 'da' ? s.name : s.nameEn) : id;

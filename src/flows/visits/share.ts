@@ -8,7 +8,7 @@ import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { citizenCard } from './citizens.js';
-import { Id, audit, citizenLine, field, langOf, myAttachment, refusal, str, tell, worksWithCitizens } from './common.js';
+import { Id, audit, citizenLine, field, langOf, myAttachment, refusal, str, tell, colleagueChoices, worksWithCitizens } from './common.js';
 
 async function shareForm(turn: Turn, services: Services, values: Record<string, string> = {}, errors: Record<string, string> = {}): Promise<AdaptiveCardJson> {
   const L = turn.lang;
@@ -17,10 +17,7 @@ async function shareForm(turn: Turn, services: Services, values: Record<string, 
     const c = await services.store.citizens.get(a.citizenId);
     if (c) citizens.push({ title: citizenLine(c), value: c.id });
   }
-  const colleagues = [];
-  for (const m of await services.directory.list(turn.staff.tenantId)) {
-    if (!sameStaff(m, turn.staff) && (await worksWithCitizens(services, m))) colleagues.push({ title: m.name || m.aadObjectId, value: m.aadObjectId });
-  }
+  const colleagues = await colleagueChoices(turn, services);
   return renderCard('visits/share', {
     title: t(L, 'visits.share.title'),
     intro: t(L, 'visits.share.intro'),
