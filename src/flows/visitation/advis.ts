@@ -34,19 +34,23 @@ function advisCard(L: Lang, referral: Referral, lines: string[], actions: Parame
   return renderCard('notice', { title: t(L, 'advis.title', { caseNumber: referral.caseNumber }), lines, actions });
 }
 
+/**
+ * Who gets a direct referral's advis: every activity-centre colleague (at most 20). Stored on the
+ * referral with the decision, so only they may receive the citizen (a forged press is refused).
+ */
+export async function advisRecipients(services: Services, referral: Referral): Promise<StaffKey[]> {
+  const out: StaffKey[] = [];
+  for (const m of await services.directory.list(referral.source.by.tenantId)) {
+    if (can(await services.directory.rolesOf(m), 'screening')) out.push({ tenantId: m.tenantId, aadObjectId: m.aadObjectId });
+  }
+  return out.slice(0, 20);
+}
+
 export async function sendAdvis(services: Services, referral: Referral, citizen: Citizen | undefined, d: Decision): Promise<void> {
   if (!services.outbox || d.offer === 'refused') return;
-  const recipients: StaffKey[] = [];
   const direct = referral.source.kind !== 'screening';
-  if (!direct) recipients.push(referral.source.by);
-  else {
-    for (const m of await services.directory.list(referral.source.by.tenantId)) {
-      if (can(await services.directory.rolesOf(m), 'screening')) recipients.push(m);
-    }
-  }
-  const told = recipients.slice(0, 20).map((m) => ({ tenantId: m.tenantId, aadObjectId: m.aadObjectId }));
-  // Only those told may take the citizen in (a forged press by anyone else is refused).
-  if (direct) await mutate(services, referral.id, (r, rd) => withData(r, { ...rd, advisTo: told }));
+  // A direct referral's recipients were chosen with the decision (advisRecipients) and stored with it.
+  const told = direct ? (dataOf(referral).advisTo ?? []) : [referral.source.by];
   for (const to of told) {
     const L = await services.directory.languageOf(to);
     const card = direct

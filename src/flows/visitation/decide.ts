@@ -13,7 +13,7 @@ import { DECISIONS, SINGLE_SERVICES, dataOf, withData, type DecisionOffer, type 
 import { refreshChannelCard } from './channelCard.js';
 import { actorOf, addYear, audit, mutate, personalOnly, refusedAnswer, tell, today, visitatorOnly, withReferral } from './common.js';
 import { detailsCard } from './details.js';
-import { sendAdvis } from './advis.js';
+import { advisRecipients, sendAdvis } from './advis.js';
 import { decisionLetter } from './letter.js';
 import { assessmentView, triageForm } from './triage.js';
 
@@ -88,9 +88,11 @@ export const decideVerbs = {
       decidedByName: turn.user.name ?? '',
       decidedAt: now,
     };
+    const advisTo = referral.source.kind !== 'screening' && offer !== 'refused' ? await advisRecipients(services, referral) : undefined;
     const saved = await mutate(services, referral.id, (r, rd) => {
       if (r.version !== referral.version) return undefined;
       rd.decision = decision;
+      if (advisTo) rd.advisTo = advisTo;
       rd.history.push({ at: now, by: turn.staff, byName: turn.user.name ?? '', action: 'decided' });
       if (offer !== 'refused') rd.followUp = { kind: offer === 'home' ? 'homeEnd' : 'yearly', dueAt: offer === 'home' ? `${decision.endDate}T08:00:00.000Z` : addYear(now) };
       // A stored field, so the store finds due follow-ups without reading the flow's data.
