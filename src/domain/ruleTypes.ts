@@ -133,7 +133,7 @@ export interface VisitRules extends Dated {
 }
 
 /** The kinds of data the bot deletes or anonymises when their period has passed (rules/retention.json). */
-export const RETENTION_KINDS = ['drafts', 'screenings', 'referrals', 'visits', 'attachments', 'coordinations', 'outboxPayloads', 'turnState', 'citizens'] as const;
+export const RETENTION_KINDS = ['drafts', 'screenings', 'referrals', 'visits', 'attachments', 'coordinations', 'outboxPayloads', 'turnState', 'citizens', 'audit'] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 export interface RetentionPeriod {

@@ -8,14 +8,16 @@ import type { RetentionRules } from '../domain/ruleTypes.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 
-export type RetentionCounts = Awaited<ReturnType<Store['retention']['purge']>> & { files: number };
+export type RetentionCounts = Awaited<ReturnType<Store['retention']['purge']>> & { audit: number; files: number };
 
 export async function applyRetention(store: Store, rules: RetentionRules, clock: Clock, log: Logger): Promise<RetentionCounts> {
   const now = clock.now();
   const cutoffs = retentionCutoffs(rules, now);
   const counts = await store.transaction((tx) => tx.retention.purge(cutoffs));
+  // The access log's own period: after the records it speaks of, so an erasure's entry outlives them.
+  const audit = await store.pruneAuditLog(cutoffs.audit);
   const files = await store.files.deleteExpired(now);
-  const all = { ...counts, files };
+  const all = { ...counts, audit, files };
   // What was deleted leaves the store's own files too (the embedded store folds its log).
   if (Object.values(all).some((n) => n > 0)) await store.forgetDeleted();
   log.info('retention applied', all);

@@ -456,6 +456,12 @@ export interface Store extends Repositories {
    * new snapshot (the old logs go); PostgreSQL's deleted rows are the server's to vacuum.
    */
   forgetDeleted(): Promise<void>;
+  /**
+   * Delete access-log entries dated before `before` (retention; how many went). Not part of a
+   * transaction: the embedded store rewrites its access-log file, crash-safely
+   * (src/store/lowdb/history.ts).
+   */
+  pruneAuditLog(before: string): Promise<number>;
   status(): { status: 'ok' | 'error'; detail?: string };
   /** Flush, fold the log into a snapshot, release DATA_DIR. */
   close(): Promise<void>;

@@ -241,6 +241,27 @@ export function storeContract(name: string, harness: ContractHarness): void {
     });
   });
 
+  describe(`${name}: the access log's own period`, () => {
+    it('entries dated before the cutoff go, and no later entry of any citizen; numbers go on; a restart sees the same', async () => {
+      const store = await fresh();
+      const OLD = '2020-03-01T00:00:00.000Z';
+      const CUT = '2021-11-24T09:00:00.000Z';
+      await store.audit.append({ ...audit('c1', 'gammel 1'), at: OLD });
+      await store.audit.append({ ...audit('c2', 'gammel 2'), at: OLD });
+      await store.audit.append({ ...audit('c1', 'ny 1'), at: AT });
+      const last = await store.audit.append({ ...audit('c2', 'ny 2'), at: CUT });
+      expect(await store.pruneAuditLog(CUT)).toBe(2);
+      expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['ny 1']);
+      expect((await store.audit.forCitizen('c2')).map((e) => e.what)).toEqual(['ny 2']);
+      expect(await store.pruneAuditLog(CUT)).toBe(0);
+      expect(await store.everything()).not.toContain('gammel');
+      const again = await store.reopen();
+      expect((await again.audit.forCitizen('c2')).map((e) => e.what)).toEqual(['ny 2']);
+      expect((await again.audit.append(audit('c1', 'næste'))).seq).toBeGreaterThan(last.seq);
+      await again.close();
+    });
+  });
+
   describe(`${name}: the daily retention job`, () => {
     it('with the clock moved forward past each period, by the shipped rules: deleted, anonymised, counted; the log has counts only', async () => {
       const clock = new TestClock(AT);
@@ -261,13 +282,17 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(Object.values(await applyRetention(store, rules, clock, log)).every((n) => n === 0)).toBe(true);
       // Three years later everything has.
       clock.set('2029-11-25T09:00:00.000Z');
-      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, turnState: 1, citizens: 1, files: 0 });
+      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, turnState: 1, citizens: 1, audit: 0, files: 0 });
       expect(await store.state.get('conversation-1')).toBeUndefined();
       expect(await store.citizens.findByCpr('0101501234')).toBeUndefined();
       expect((await store.outbox.get('m1'))?.payload).toEqual({});
       // Who looked stays: the access log keeps the citizen's id.
       expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['screening']);
-      expect(lines.filter((l) => l.includes('retention applied'))).toHaveLength(2);
+      // Six years later the access log's own period has passed too.
+      clock.set('2032-11-25T09:00:00.000Z');
+      expect((await applyRetention(store, rules, clock, log)).audit).toBe(1);
+      expect(await store.audit.forCitizen('c1')).toEqual([]);
+      expect(lines.filter((l) => l.includes('retention applied'))).toHaveLength(3);
       expect(lines.join('\n')).not.toMatch(/Jens|0101501234|010150/);
       await store.close();
     });

@@ -2,12 +2,13 @@
 // cut off, a graceful close flushes and folds the log, a second process on the same folder is refused.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../src/clock.js';
 import { openLowdbStore } from '../../src/store/lowdb/index.js';
 import { DataDirLockedError } from '../../src/store/lowdb/lock.js';
+import { HistoryFile } from '../../src/store/lowdb/history.js';
 import { projectRoot } from '../../src/paths.js';
 import { clockEnv } from '../helpers/childEnv.js';
 import type { Citizen } from '../../src/store/types.js';
@@ -335,6 +336,101 @@ describe('the audit trail and visit events on disk, not in memory', () => {
     const again2 = await openLowdbStore(dir, { clock: systemClock });
     expect((await again2.audit.forCitizen('c0'))).toHaveLength(15);
     await again2.close();
+  });
+
+  describe('retention of the access log: old entries go by a new generation of the file', () => {
+    const OLD = '2020-01-01T00:00:00.000Z';
+    const CUT = '2022-01-01T00:00:00.000Z';
+    const NEW = '2026-11-20T00:00:00.000Z';
+    const filesIn = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('history-audit')).sort();
+    const everyFile = (dir: string) => readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+
+    it('entries on disk and still in memory alike; the old file goes, no copy stays in any file, and a restart sees the same', async () => {
+      const dir = tempDir();
+      const store = await openLowdbStore(dir, { clock: systemClock });
+      for (let i = 0; i < 6; i++) await store.audit.append({ ...entry(`c${i % 2}`, `gammel ${i} – æøå`), at: OLD });
+      for (let i = 0; i < 4; i++) await store.audit.append({ ...entry(`c${i % 2}`, `ny ${i}`), at: NEW });
+      await (store as any).engine.compact();
+      // Two more after the fold: one old (in memory until the next fold), one new.
+      await store.audit.append({ ...entry('c0', 'gammel i hukommelsen'), at: OLD });
+      await store.audit.append({ ...entry('c0', 'ny i hukommelsen'), at: NEW });
+      expect(await store.pruneAuditLog(CUT)).toBe(7);
+      expect((await store.audit.forCitizen('c0')).map((e) => e.what)).toEqual(['ny 0', 'ny 2', 'ny i hukommelsen']);
+      expect((await store.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['ny 1', 'ny 3']);
+      expect(filesIn(dir)).toEqual(['history-audit.1.jsonl']);
+      expect(everyFile(dir)).not.toContain('gammel');
+      // Nothing more to go: no new generation.
+      expect(await store.pruneAuditLog(CUT)).toBe(0);
+      expect(filesIn(dir)).toEqual(['history-audit.1.jsonl']);
+      const next = await store.audit.append({ ...entry('c1', 'efter'), at: NEW });
+      await store.close();
+
+      const again = await openLowdbStore(dir, { clock: systemClock });
+      expect((await again.audit.forCitizen('c0')).map((e) => e.what)).toEqual(['ny 0', 'ny 2', 'ny i hukommelsen']);
+      expect((await again.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['ny 1', 'ny 3', 'efter']);
+      expect((await again.audit.append({ ...entry('c1', 'næste'), at: '2030-01-01T00:00:00.000Z' })).seq).toBe(next.seq + 1);
+      // A later period: the next generation.
+      expect(await again.pruneAuditLog('2027-01-01T00:00:00.000Z')).toBe(6);
+      expect(filesIn(dir)).toEqual(['history-audit.2.jsonl']);
+      expect((await again.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['næste']);
+      await again.close();
+      const third = await openLowdbStore(dir, { clock: systemClock });
+      expect((await third.audit.forCitizen('c1')).map((e) => e.what)).toEqual(['næste']);
+      expect((await third.audit.forCitizen('c0'))).toEqual([]);
+      await third.close();
+    });
+
+    it('a crash before the snapshot names the new generation: the old one is in force and the new one is removed', async () => {
+      const dir = tempDir();
+      const store = await openLowdbStore(dir, { clock: systemClock });
+      for (let i = 0; i < 4; i++) await store.audit.append({ ...entry('c0', `gammel ${i}`), at: OLD });
+      await store.close();
+      // What a rewrite that died before its snapshot left: a new generation nobody names (here half written).
+      writeFileSync(path.join(dir, 'history-audit.1.jsonl'), '{"k":"0000000001","v":{');
+      const again = await openLowdbStore(dir, { clock: systemClock });
+      expect(filesIn(dir)).toEqual(['history-audit.jsonl']);
+      expect((await again.audit.forCitizen('c0'))).toHaveLength(4);
+      expect(await again.pruneAuditLog(CUT)).toBe(4);
+      await again.close();
+    });
+
+    it('a crash after the snapshot named the new generation, before the old file was deleted: the old one is removed at start', async () => {
+      const dir = tempDir();
+      const store = await openLowdbStore(dir, { clock: systemClock });
+      for (let i = 0; i < 4; i++) await store.audit.append({ ...entry('c0', `gammel ${i}`), at: OLD });
+      await store.audit.append({ ...entry('c0', 'ny'), at: NEW });
+      await store.close();
+      const before = readFileSync(path.join(dir, 'history-audit.jsonl'));
+      const again = await openLowdbStore(dir, { clock: systemClock });
+      expect(await again.pruneAuditLog(CUT)).toBe(4);
+      await again.close();
+      writeFileSync(path.join(dir, 'history-audit.jsonl'), before);
+      const third = await openLowdbStore(dir, { clock: systemClock });
+      expect(filesIn(dir)).toEqual(['history-audit.1.jsonl']);
+      expect((await third.audit.forCitizen('c0')).map((e) => e.what)).toEqual(['ny']);
+      await third.close();
+      expect(everyFile(dir)).not.toContain('gammel');
+    });
+
+    it('reads under way when the generation changes finish on the old file', async () => {
+      const dir = tempDir();
+      const store = await openLowdbStore(dir, { clock: systemClock });
+      for (let i = 0; i < 200; i++) await store.audit.append({ ...entry('c0', `opslag ${i}`), at: i % 2 ? NEW : OLD });
+      await (store as any).engine.compact();
+      const reads = Array.from({ length: 20 }, () => store.audit.forCitizen('c0'));
+      const [pruned, ...trails] = await Promise.all([store.pruneAuditLog(CUT), ...reads]);
+      expect(pruned).toBe(100);
+      for (const trail of trails) expect([200, 100]).toContain(trail.length);
+      expect((await store.audit.forCitizen('c0'))).toHaveLength(100);
+      await store.close();
+      // A generation retired while a read is under way is closed only once the read is done.
+      const file = path.join(dir, 'history-audit.1.jsonl');
+      const history = await HistoryFile.open(dir, 'audit', [{ collection: 'audit', name: 'byCitizen', keys: (v: { citizenId: string }) => [v.citizenId] }], false, statSync(file).size, 1);
+      history.opened();
+      const reading = history.lookup<{ what: string }>('byCitizen', 'c0');
+      await history.retire();
+      expect(await reading).toHaveLength(100);
+    });
   });
 
   it('a history file shorter than its snapshot says is refused, not read as less', async () => {

@@ -11,7 +11,7 @@ import { fsyncDir } from './durableFile.js';
 import { StreamedSnapshot } from './streamedSnapshot.js';
 import type { Clock } from '../../clock.js';
 import { acquireLock } from './lock.js';
-import { HistoryFile } from './history.js';
+import { HistoryFile, historyFilename, removeOtherGenerations } from './history.js';
 
 export type Collection = Record<string, unknown>;
 
@@ -22,6 +22,8 @@ interface Snapshot {
   collections: Record<string, Collection>;
   /** How long each history file was when this snapshot was made. */
   history?: Record<string, number>;
+  /** Which generation of each history file this snapshot's lengths are of (src/store/lowdb/history.ts). */
+  historyGeneration?: Record<string, number>;
 }
 
 /** One change: set a record, or delete it. */
@@ -41,6 +43,12 @@ export interface EngineOptions {
    * added to, never changed or deleted; read through `historyLookup` and `all`, not `get`.
    */
   history?: string[];
+}
+
+/** Which history records a fold keeps (retention). */
+interface Prune {
+  collection: string;
+  keep: (value: unknown) => boolean;
 }
 
 export interface IndexDefinition {
@@ -122,7 +130,9 @@ export class Engine {
       .sort((a, b) => a - b);
     for (const c of this.options.history ?? []) {
       const sizes = this.db.data.history ?? {};
-      this.histories.set(c, await HistoryFile.open(this.dir, c, indexes.filter((d) => d.collection === c), !this.options.unsafeNoSync, sizes[c] ?? 0));
+      const generation = this.db.data.historyGeneration?.[c] ?? 0;
+      removeOtherGenerations(this.dir, c, generation);
+      this.histories.set(c, await HistoryFile.open(this.dir, c, indexes.filter((d) => d.collection === c), !this.options.unsafeNoSync, sizes[c] ?? 0, generation));
     }
     for (const seq of seqs) {
       // Logs older than the snapshot were folded into it; a crash before their removal leaves them.
@@ -321,16 +331,35 @@ export class Engine {
 
   /** Fold the log into a new snapshot (one at a time; a second call joins the one under way). */
   compact(): Promise<void> {
-    this.compacting ??= this.foldLog().finally(() => (this.compacting = undefined));
-    return this.compacting;
+    return (this.compacting ?? this.fold()).then(() => undefined);
   }
 
-  private compacting: Promise<void> | undefined;
+  private compacting: Promise<unknown> | undefined;
 
   /** A fold that starts after every write so far (one already under way may have begun before them). */
   async compactAfterWrites(): Promise<void> {
-    await this.compacting?.catch(() => undefined);
-    await this.compact();
+    await this.fold();
+  }
+
+  /**
+   * Remove a history's records that `keep` rejects, those on disk and those still in memory (a fold
+   * moves these to disk first), crash-safely (src/store/lowdb/history.ts); how many went. For
+   * retention only: history records are otherwise never deleted.
+   */
+  pruneHistory<T>(collection: string, keep: (value: T) => boolean): Promise<number> {
+    if (!this.histories.has(collection)) throw new Error(`${collection} is not a history`);
+    this.assertWritable();
+    return this.fold({ collection, keep: keep as (value: unknown) => boolean });
+  }
+
+  /** A fold after the one under way, if any (folds run one at a time). */
+  private fold(prune?: Prune): Promise<number> {
+    const run = (this.compacting ?? Promise.resolve()).catch(() => undefined).then(() => this.foldLog(prune));
+    this.compacting = run;
+    void run.catch(() => undefined).finally(() => {
+      if (this.compacting === run) this.compacting = undefined;
+    });
+    return run;
   }
 
   /**
@@ -339,7 +368,7 @@ export class Engine {
    * is fuzzy (a record changed meanwhile may be newer in it), and replaying the new log over it
    * gives every record its last state, as after any restart.
    */
-  private async foldLog(): Promise<void> {
+  private async foldLog(prune?: Prune): Promise<number> {
     const { next, moving } = await this.io(async () => {
       // What is in memory now is on disk in the old logs: history records among it may leave memory.
       await this.writeBatch();
@@ -357,11 +386,42 @@ export class Engine {
         delete inMemory[k];
       }
     }
-    if (this.histories.size) this.db.data.history = Object.fromEntries([...this.histories].map(([c, h]) => [c, h.size]));
-    await this.db.write();
+    // Pruned: the kept records go to the history's next generation, which the snapshot then names.
+    let pruned: { collection: string; generation: number; next: HistoryFile; removed: number } | undefined;
+    if (prune) {
+      const generation = (this.db.data.historyGeneration?.[prune.collection] ?? 0) + 1;
+      const rewritten = await this.histories.get(prune.collection)!.rewrite(historyFilename(this.dir, prune.collection, generation), prune.keep);
+      if (rewritten) {
+        pruned = { collection: prune.collection, generation, ...rewritten };
+        await fsyncDir(this.dir);
+      }
+    }
+    const sizes = (swap?: typeof pruned) => Object.fromEntries([...this.histories].map(([c, h]) => [c, (swap?.collection === c ? swap.next : h).size]));
+    const generations = this.db.data.historyGeneration;
+    if (this.histories.size) this.db.data.history = sizes(pruned);
+    if (pruned) this.db.data.historyGeneration = { ...generations, [pruned.collection]: pruned.generation };
+    try {
+      await this.db.write();
+    } catch (err) {
+      if (pruned) {
+        // The snapshot on disk still names the old generation: the new one is dropped (the next run tries again).
+        this.db.data.history = sizes();
+        this.db.data.historyGeneration = generations;
+        await pruned.next.retire();
+        removeOtherGenerations(this.dir, pruned.collection, pruned.generation - 1);
+      }
+      throw err;
+    }
+    if (pruned) {
+      const old = this.histories.get(pruned.collection)!;
+      this.histories.set(pruned.collection, pruned.next);
+      await old.retire();
+      removeOtherGenerations(this.dir, pruned.collection, pruned.generation);
+    }
     for (let seq = this.firstSeqOnDisk; seq < next; seq++) if (existsSync(this.walPath(seq))) unlinkSync(this.walPath(seq));
     this.firstSeqOnDisk = next;
     await fsyncDir(this.dir);
+    return pruned?.removed ?? 0;
   }
 
   private closing = false;

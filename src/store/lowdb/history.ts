@@ -9,7 +9,12 @@
 // replaces the old one, and that snapshot records how long the file is. At start-up the file is cut
 // back to that length (a fold that died midway left its records in the log and the old snapshot),
 // and a record found both here and in the log is kept once.
-import { existsSync } from 'node:fs';
+//
+// Retention removes old records by writing the kept lines to a new generation of the file
+// (`history-<collection>.<n>.jsonl`), fsynced; the next snapshot names that generation, and only
+// then is the old file deleted. A crash before the snapshot leaves the old generation in force (the
+// new one is an orphan, deleted at start-up); after it, the old one is the orphan.
+import { existsSync, readdirSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { IndexDefinition } from './engine.js';
@@ -18,6 +23,19 @@ import type { IndexDefinition } from './engine.js';
 type Place = [offset: number, length: number];
 
 const CHUNK = 1 << 20;
+const NEWLINE = Buffer.from('\n');
+
+/** The file of a history's generation (0: the name from before generations). */
+export function historyFilename(dir: string, collection: string, generation: number): string {
+  return path.join(dir, generation ? `history-${collection}.${generation}.jsonl` : `history-${collection}.jsonl`);
+}
+
+/** Delete a history's files of other generations than `generation` (orphans of a rewrite a crash cut short, or of one that finished). */
+export function removeOtherGenerations(dir: string, collection: string, generation: number): void {
+  const keep = path.basename(historyFilename(dir, collection, generation));
+  const mine = new RegExp(`^history-${collection}(\\.\\d+)?\\.jsonl$`);
+  for (const f of readdirSync(dir)) if (mine.test(f) && f !== keep) unlinkSync(path.join(dir, f));
+}
 
 export class HistoryFile {
   private file!: FileHandle;
@@ -28,6 +46,9 @@ export class HistoryFile {
   private readonly index = new Map<string, Map<string, Place[]>>();
   /** Keys on disk, kept only while the store opens (to drop copies still in the log). */
   private loadingKeys: Set<string> | undefined = new Set();
+  /** Reads under way: a generation replaced by a rewrite is closed once they are done. */
+  private readers = 0;
+  private whenIdle: (() => void) | undefined;
 
   private constructor(
     readonly collection: string,
@@ -43,10 +64,67 @@ export class HistoryFile {
    * after that were appended by a fold that did not finish (its snapshot never replaced the old
    * one); their records are still in the log or the old snapshot, so they are cut off.
    */
-  static async open(dir: string, collection: string, indexes: IndexDefinition[], sync: boolean, validBytes: number): Promise<HistoryFile> {
-    const history = new HistoryFile(collection, path.join(dir, `history-${collection}.jsonl`), indexes, sync);
+  static async open(dir: string, collection: string, indexes: IndexDefinition[], sync: boolean, validBytes: number, generation = 0): Promise<HistoryFile> {
+    const history = new HistoryFile(collection, historyFilename(dir, collection, generation), indexes, sync);
     await history.load(validBytes);
     return history;
+  }
+
+  /**
+   * Write the records `keep` accepts to `filename` (a new generation), durably, and open it. This
+   * file is not changed; the caller switches to the new one once a snapshot names it, then retires
+   * this one. Nothing is written when every record is kept.
+   */
+  async rewrite(filename: string, keep: (value: unknown) => boolean): Promise<{ next: HistoryFile; removed: number } | undefined> {
+    const kept = (line: Buffer) => keep((JSON.parse(line.toString('utf8')) as { v: unknown }).v);
+    let removed = 0;
+    // First count (nothing is written when nothing goes), then copy the kept lines a window at a time.
+    await this.reading(() => this.lines(0, this.size, (line) => void (kept(line) || removed++)));
+    if (!removed) return undefined;
+    const out = await open(filename, 'w', 0o600);
+    let size = 0;
+    try {
+      await this.reading(async () => {
+        for (let from = 0, window = CHUNK; from < this.size; ) {
+          const pieces: Buffer[] = [];
+          const end = await this.lines(from, Math.min(this.size, from + window), (line) => {
+            if (kept(line)) pieces.push(Buffer.from(line), NEWLINE);
+          });
+          // A line longer than the window: a wider one.
+          if (end === from) {
+            window *= 2;
+            continue;
+          }
+          from = end;
+          window = CHUNK;
+          const piece = Buffer.concat(pieces);
+          if (piece.length) await out.write(piece, 0, piece.length, size);
+          size += piece.length;
+        }
+      });
+      if (this.sync) await out.sync();
+    } finally {
+      await out.close();
+    }
+    const next = new HistoryFile(this.collection, filename, this.indexes, this.sync);
+    await next.load(size);
+    next.opened();
+    return { next, removed };
+  }
+
+  /** Close once the reads under way are done (a rewrite replaced this generation). */
+  async retire(): Promise<void> {
+    if (this.readers) await new Promise<void>((resolve) => (this.whenIdle = resolve));
+    await this.file.close();
+  }
+
+  private async reading<T>(read: () => Promise<T>): Promise<T> {
+    this.readers++;
+    try {
+      return await read();
+    } finally {
+      if (--this.readers === 0) this.whenIdle?.();
+    }
   }
 
   private async load(validBytes: number): Promise<void> {
@@ -142,32 +220,38 @@ export class HistoryFile {
   async lookup<T>(indexName: string, indexKey: string): Promise<T[]> {
     const places = this.index.get(indexName)?.get(indexKey);
     if (!places?.length) return [];
-    const out: T[] = [];
-    for (const [offset, length] of places) {
-      const buffer = Buffer.alloc(length);
-      await this.file.read(buffer, 0, length, offset);
-      out.push((JSON.parse(buffer.toString('utf8')) as { v: T }).v);
-    }
-    return out;
+    return this.reading(async () => {
+      const out: T[] = [];
+      for (const [offset, length] of places) {
+        const buffer = Buffer.alloc(length);
+        await this.file.read(buffer, 0, length, offset);
+        out.push((JSON.parse(buffer.toString('utf8')) as { v: T }).v);
+      }
+      return out;
+    });
   }
 
   /** Every record on disk with its key, in the order added. */
   async scanKeyed<T>(): Promise<[string, T][]> {
     const out: [string, T][] = [];
-    await this.lines(0, this.size, (line) => {
-      const { k, v } = JSON.parse(line.toString('utf8')) as { k: string; v: T };
-      out.push([k, v]);
-    });
+    await this.reading(() =>
+      this.lines(0, this.size, (line) => {
+        const { k, v } = JSON.parse(line.toString('utf8')) as { k: string; v: T };
+        out.push([k, v]);
+      }),
+    );
     return out;
   }
 
   /** Every record on disk, in the order added, that `keep` accepts (read a piece at a time). */
   async scan<T>(keep: (value: T) => boolean = () => true): Promise<T[]> {
     const out: T[] = [];
-    await this.lines(0, this.size, (line) => {
-      const value = (JSON.parse(line.toString('utf8')) as { v: T }).v;
-      if (keep(value)) out.push(value);
-    });
+    await this.reading(() =>
+      this.lines(0, this.size, (line) => {
+        const value = (JSON.parse(line.toString('utf8')) as { v: T }).v;
+        if (keep(value)) out.push(value);
+      }),
+    );
     return out;
   }
 

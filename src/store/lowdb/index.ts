@@ -579,6 +579,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
     afterCommit: (fn) => afterCommitOf(liveTx(), fn),
     // Folding the log writes a new snapshot and removes the old logs, which still held what was deleted.
     forgetDeleted: () => engine.compactAfterWrites(),
+    pruneAuditLog: (before) => engine.pruneHistory<AuditEntry>('audit', (e) => e.at >= before),
     status: () => engine.status(),
     close: async () => {
       // Let transactions under way finish first.

@@ -19,6 +19,8 @@ export interface SnapshotData {
   collections: Record<string, Record<string, unknown>>;
   /** How long each history file was when this snapshot was made (src/store/lowdb/history.ts). */
   history?: Record<string, number>;
+  /** Which generation of each history file is in force (0 or absent: the first; src/store/lowdb/history.ts). */
+  historyGeneration?: Record<string, number>;
 }
 
 /** Lines are gathered into writes of about this many bytes. */
@@ -49,7 +51,7 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
     let end: number | undefined;
     const take = (line: string) => {
       if (!line) return;
-      const entry = JSON.parse(line) as { format?: number; walSeq?: number; history?: Record<string, number>; end?: number; c: string; k: string; v: unknown };
+      const entry = JSON.parse(line) as { format?: number; walSeq?: number; history?: Record<string, number>; historyGeneration?: Record<string, number>; end?: number; c: string; k: string; v: unknown };
       if (end !== undefined) throw new Error(`${this.filename} goes on after its last line; restore DATA_DIR from backup`);
       if (typeof entry.end === 'number') {
         end = entry.end;
@@ -60,6 +62,7 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
         if (entry.format !== 2 || typeof entry.walSeq !== 'number') throw new Error(`${this.filename} does not start with a snapshot header`);
         data.walSeq = entry.walSeq;
         if (entry.history) data.history = entry.history;
+        if (entry.historyGeneration) data.historyGeneration = entry.historyGeneration;
         return;
       }
       const collection = (data.collections[entry.c] ??= Object.create(null) as Record<string, unknown>);
@@ -92,7 +95,7 @@ export class StreamedSnapshot implements Adapter<SnapshotData> {
     const tmp = `${this.filename}.tmp`;
     const file = await open(tmp, 'w', 0o600);
     try {
-      let chunk = `${JSON.stringify({ format: 2, walSeq: data.walSeq, ...(data.history ? { history: data.history } : {}) })}\n`;
+      let chunk = `${JSON.stringify({ format: 2, walSeq: data.walSeq, ...(data.history ? { history: data.history } : {}), ...(data.historyGeneration ? { historyGeneration: data.historyGeneration } : {}) })}\n`;
       let count = 0;
       for (const c of Object.keys(data.collections)) {
         const records = data.collections[c]!;
