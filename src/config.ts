@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: optional(z.coerce.number().int().min(1).max(100)),
   DATABASE_AUTH: optional(z.enum(['password', 'managedIdentity'])),
   DATABASE_MANAGED_IDENTITY_CLIENT_ID: optional(z.string().regex(GUID, 'must be the managed identity\'s client id (a GUID)')),
+  CPR_PSEUDONYM_KEY: optional(z.string().min(32, 'must be at least 32 characters (a random secret, e.g. openssl rand -base64 48); keep it in Key Vault, never in git').max(1024)),
   FILE_UPLOAD_HOSTS: optional(z.string().regex(/^[a-z0-9.-]+(,[a-z0-9.-]+)*$/i, 'must be host names or suffixes, comma-separated (sharepoint.com)')),
 });
 
@@ -97,6 +98,11 @@ export interface Config {
    * their subdomains, over https (http only to this machine, for tests).
    */
   fileUploadHosts: string[];
+  /**
+   * The key of the register of former citizens (src/store/pseudonym.ts): with it, a citizen whose
+   * record is gone can still be found by CPR number in the access log. A secret, never logged.
+   */
+  cprPseudonymKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -168,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cardActions: e.CARD_ACTIONS ?? 'submit',
     visitationChannelId: e.VISITATION_CHANNEL_ID,
     fileUploadHosts: (e.FILE_UPLOAD_HOSTS ?? 'sharepoint.com,sharepoint.us').split(',').map((h) => h.toLowerCase()),
+    cprPseudonymKey: e.CPR_PSEUDONYM_KEY,
     database: e.DATABASE_URL
       ? {
           url: e.DATABASE_URL,

@@ -100,6 +100,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
       if (set.legalReview) notices.push(`LEGAL REVIEW: rule set ${set.id} ${set.version} (in force since ${set.effectiveFrom}) is marked for the municipality's legal review: ${set.reviewNote ?? set.legalBasis}`);
     }
     if (rules.retention.reviewNote) notices.push(`LEGAL REVIEW: rules/retention.json (${rules.retention.id} ${rules.retention.version}): ${rules.retention.reviewNote}`);
+    if (!config.cprPseudonymKey) notices.push('NO CPR_PSEUDONYM_KEY: once a citizen\'s record is gone (erased, or by retention), their access log cannot be found by CPR number. Set a random secret of 32 characters or more (README "Retention").');
     if (rules.offers.examplesOnly) notices.push('EXAMPLES: rules/offersCatalogue.json holds example offers only; add the municipality\'s own local offers.');
     if (await directory.openMode()) {
       notices.push('OPEN ROLES: no ADMINS, no ROLES_FILE and no roles given yet, so in local mode every user has every role.');

@@ -51,13 +51,26 @@ describe('npm start', () => {
     rmSync(path.dirname(dataDir), { recursive: true, force: true });
   });
 
-  it('says retention is marked for legal review; never prints the database password, whether the server answers or not', async () => {
+  it('says retention is marked for legal review and whether the register of former citizens is kept; never prints the pseudonym key or the database password', async () => {
     const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'aa-start-')), 'data');
     const p = run({ PORT: '0', DATA_DIR: dataDir });
     await p.waitFor(/listening on/);
     expect(p.output()).toMatch(/LEGAL REVIEW: rules\/retention\.json/);
+    expect(p.output()).toMatch(/NO CPR_PSEUDONYM_KEY: .* cannot be found by CPR number/);
     p.child.kill('SIGTERM');
     await p.exited;
+    // With the register's key: no such notice, and the key is never printed; a short one is refused by name.
+    const KEY = 'Pseudonym-Key-0123456789-abcdefghijklmnop';
+    const keyed = run({ PORT: '0', DATA_DIR: dataDir, CPR_PSEUDONYM_KEY: KEY });
+    await keyed.waitFor(/listening on/);
+    expect(keyed.output()).not.toMatch(/NO CPR_PSEUDONYM_KEY/);
+    keyed.child.kill('SIGTERM');
+    await keyed.exited;
+    expect(keyed.output()).not.toContain(KEY);
+    const short = run({ PORT: '0', DATA_DIR: dataDir, CPR_PSEUDONYM_KEY: 'short-Secret-99' });
+    expect(await short.exited).toBe(2);
+    expect(short.output()).toMatch(/CPR_PSEUDONYM_KEY: must be at least 32 characters/);
+    expect(short.output()).not.toContain('short-Secret-99');
     // Nothing listens on port 1: the start fails, and says why without the password.
     const db = run({ PORT: '0', DATABASE_URL: 'postgres://aktiv:S3cret-Pa55w0rd@127.0.0.1:1/aktiv' });
     expect(await db.exited).toBe(1);

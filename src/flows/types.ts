@@ -38,7 +38,7 @@ export type Reply =
   | { kind: 'text'; text: string; summary?: string }
   | { kind: 'card'; card: AdaptiveCardJson; summary: string }
   /** A file for the person's OneDrive, offered with Teams' file consent card (src/teams/files.ts); `summary` as for a card. */
-  | { kind: 'file'; name: string; contentType: string; content: string; description: string; summary: string };
+  | { kind: 'file'; name: string; contentType: string; content: string; description: string; summary: string; citizenId?: string };
 
 /** What pressing a card button gives: the card that replaces it, and any messages to post after. */
 export interface ExecuteResult {

@@ -4,7 +4,7 @@
 // left open and messages keyed by a version (a referral card's update) go on as before.
 import type { Engine } from './lowdb/engine.js';
 import type { PostgresStore } from './postgres/index.js';
-import type { AuditEntry, Citizen, ConversationRecord, OutboxMessage, PendingFile, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
+import type { AuditEntry, Citizen, ConversationRecord, FormerCitizen, OutboxMessage, PendingFile, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
 import { staffKeyString } from './types.js';
 
 /** Each kind of data: its collection in the embedded store and its table in PostgreSQL. */
@@ -23,6 +23,7 @@ const KINDS = [
   ['state', 'turn_state'],
   ['settings', 'settings'],
   ['files', 'files'],
+  ['formerCitizens', 'former_citizens'],
 ] as const;
 
 /** The kinds people edit, with versions (their collection is their table's name). */
@@ -79,6 +80,7 @@ export async function copyToPostgres(from: Engine, to: PostgresStore): Promise<C
     }
     for (const c of all<ConversationRecord>('conversations')) await tx.conversations.save(c);
     for (const f of all<PendingFile>('files')) await tx.files.save(f);
+    for (const f of all<FormerCitizen>('formerCitizens')) await tx.citizens.addFormer(f);
     for (const [key, item] of from.entries<StateItem>('state')) await tx.state.compareAndSet(key, item.value, undefined);
     for (const [key, stored] of from.entries<unknown>('settings')) {
       const value = stored && typeof stored === 'object' && (stored as { $setting?: number }).$setting === 1 ? (stored as { value: unknown }).value : stored;

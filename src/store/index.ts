@@ -15,16 +15,16 @@ export { DataDirLockedError } from './lowdb/lock.js';
 export { ConflictError, isConflict } from './errors.js';
 
 /** The embedded store in `dataDir` (one process). */
-export async function openStore(dataDir: string, clock: Clock): Promise<Store> {
+export async function openStore(dataDir: string, clock: Clock, cprPseudonymKey?: string): Promise<Store> {
   ensureDataDir(dataDir);
-  return openLowdbStore(dataDir, { clock });
+  return openLowdbStore(dataDir, { clock, cprPseudonymKey });
 }
 
 /** The configured store: PostgreSQL when DATABASE_URL is set (several instances), else the embedded one. */
-export async function openConfiguredStore(config: Pick<Config, 'dataDir' | 'database'>, clock: Clock): Promise<Store> {
+export async function openConfiguredStore(config: Pick<Config, 'dataDir' | 'database' | 'cprPseudonymKey'>, clock: Clock): Promise<Store> {
   const db = config.database;
-  if (!db) return openStore(config.dataDir, clock);
-  return openPostgresStore({ connectionString: db.url, clock, max: db.poolSize, password: databasePassword(db) });
+  if (!db) return openStore(config.dataDir, clock, config.cprPseudonymKey);
+  return openPostgresStore({ connectionString: db.url, clock, max: db.poolSize, password: databasePassword(db), cprPseudonymKey: config.cprPseudonymKey });
 }
 
 /** The password for each new connection: an Entra token, the file's content (so a rotated password needs no restart), or the URL's. */

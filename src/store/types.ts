@@ -230,6 +230,21 @@ export interface CitizenRepository {
   save(citizen: Citizen): Promise<void>;
   delete(id: string): Promise<void>;
   count(): Promise<number>;
+  /**
+   * Ids of citizens once recorded under this CPR number whose record is gone (erased, or deleted by
+   * retention): their access log is still kept under the id (src/store/pseudonym.ts). Empty when
+   * the store has no pseudonym key.
+   */
+  formerIds(cpr: string): Promise<string[]>;
+  /** An entry of the register of former citizens as it is (only for `npm run store:copy`). */
+  addFormer(entry: FormerCitizen): Promise<void>;
+}
+
+/** A citizen whose record is gone, under a keyed pseudonym of the CPR number (src/store/pseudonym.ts). */
+export interface FormerCitizen {
+  pseudonym: string;
+  citizenId: string;
+  at: string;
 }
 
 export interface ScreeningRepository {
@@ -346,6 +361,8 @@ export interface PendingFile {
   contentType: string;
   /** The content as text (UTF-8). */
   content: string;
+  /** The citizen it is about, if one (an erasure deletes it). */
+  citizenId?: string;
   createdAt: string;
   expiresAt: string;
 }
@@ -377,9 +394,12 @@ export interface RetentionRepository {
    * - turnState: teams-ai's conversation and user state, from its last write (items with no date
    *   count as old);
    * - citizens: a citizen the store holds nothing more about (no screening, referral, visit or
-   *   attachment), from the record's last change. Audit entries keep the citizen's id only.
+   *   attachment), from the record's last change. Audit entries keep the citizen's id only; with a
+   *   pseudonym key the id goes into the register of former citizens (`formerIds`);
+   * - formerCitizens: register entries whose id has no audit entry left (the access log's own
+   *   period removed the last; counted, not a kind of its own).
    */
-  purge(cutoffs: Record<RetentionKindName, string>): Promise<Record<RetentionKindName, number>>;
+  purge(cutoffs: Record<RetentionKindName, string>): Promise<Record<RetentionKindName, number> & { formerCitizens: number }>;
 }
 
 export type ErasedCounts = Record<'screenings' | 'referrals' | 'visits' | 'attachments' | 'coordinations' | 'outbox' | 'files' | 'state' | 'citizen', number>;

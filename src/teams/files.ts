@@ -16,7 +16,12 @@ export const FILE_CONSENT = 'application/vnd.microsoft.teams.card.file.consent';
 export const FILE_INFO = 'application/vnd.microsoft.teams.card.file.info';
 /** How long an offered file waits to be accepted. */
 export const FILE_KEEP_MS = 24 * 3600_000;
-const UPLOAD_TIMEOUT_MS = 30_000;
+/**
+ * The upload is made while Teams waits for the consent invoke's answer (bots are reported to get about 15 s
+ * before Teams shows an error), so it must end well before: these documents are a few kilobytes. A slower
+ * OneDrive gets the "try again" answer and the copy stays for another press.
+ */
+const UPLOAD_TIMEOUT_MS = 10_000;
 
 export interface FileToOffer {
   name: string;
@@ -25,6 +30,8 @@ export interface FileToOffer {
   description: string;
   /** The notification's text: neutral. */
   summary: string;
+  /** The citizen it is about, if one (an erasure deletes the file). */
+  citizenId?: string;
 }
 
 /** Keep the content for its owner, and send the consent card. */
@@ -37,6 +44,7 @@ export async function offerFile(context: TurnContext, store: Store, clock: Clock
     name: file.name,
     contentType: file.contentType,
     content: file.content,
+    ...(file.citizenId ? { citizenId: file.citizenId } : {}),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + FILE_KEEP_MS).toISOString(),
   };

@@ -63,11 +63,12 @@ export async function closeAll(): Promise<void> {
 
 export async function conversation(options: ConversationOptions = {}): Promise<Conversation> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'aa-convo-'));
-  const config = { ...loadConfig({ DATA_DIR: dataDir, ...cardActionsEnv(), ...options.env }), ...options.config };
+  // With a register of former citizens, as the README's production settings have it.
+  const config = { ...loadConfig({ DATA_DIR: dataDir, CPR_PSEUDONYM_KEY: 'test-key-for-the-register-of-former-citizens', ...cardActionsEnv(), ...options.env }), ...options.config };
   const logs: string[] = [];
   const log = createLogger('debug', (line) => logs.push(line));
   const clock = options.clock ?? systemClock;
-  const store = await openStore(dataDir, clock);
+  const store = await openStore(dataDir, clock, config.cprPseudonymKey);
   const directory = new Directory(store, { admins: config.admins, seed: options.seed ?? [], localMode: !config.credentials, clock, language: config.language });
   const teamsAdapter = createAdapter(config);
   // The outbox records what the bot would send on its own; it is not started here (HTTP tests deliver).

@@ -11,7 +11,7 @@ import { applyRetention } from '../../src/services/retention.js';
 
 export interface ContractHarness {
   /** A new, empty store on the clock; `everything` is every stored value as text (every file, or every row of every table). */
-  open(clock: TestClock): Promise<Store & { reopen(): Promise<Store>; everything(): Promise<string> }>;
+  open(clock: TestClock, options?: { cprPseudonymKey?: string }): Promise<Store & { reopen(): Promise<Store>; everything(): Promise<string> }>;
 }
 
 const T = '11111111-1111-4111-8111-111111111111';
@@ -219,7 +219,7 @@ export function storeContract(name: string, harness: ContractHarness): void {
       // Turn state written now (after the cutoff) stays.
       await store.state.compareAndSet('state-now', { n: 1 }, undefined);
       const counts = await store.transaction((tx) => tx.retention.purge(cut));
-      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 3, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, turnState: 0, citizens: 1 });
+      expect(counts).toEqual({ drafts: 2, screenings: 1, referrals: 3, visits: 1, attachments: 2, coordinations: 1, outboxPayloads: 1, turnState: 0, citizens: 1, formerCitizens: 0 });
       expect(await store.state.get('state-now')).toBeDefined();
       expect(await store.citizens.get('c1')).toBeUndefined();
       expect((await store.citizens.get('c2'))?.name).toBe('Borger c2');
@@ -262,6 +262,56 @@ export function storeContract(name: string, harness: ContractHarness): void {
     });
   });
 
+  describe(`${name}: the register of former citizens`, () => {
+    const KEY = 'a-key-of-thirty-two-characters-or-more';
+    it('a citizen erased, deleted or removed by retention stays findable by CPR number through a keyed pseudonym, never the number; a new record is not former; the register goes with the last access-log entry', async () => {
+      const store = await harness.open(new TestClock(AT), { cprPseudonymKey: KEY });
+      await store.transaction(async (tx) => {
+        for (const [id, cpr] of [['c1', '0101501234'], ['c2', '0202501234'], ['c3', '0303501234']] as const) {
+          await tx.citizens.save({ ...citizen(id, cpr), updatedAt: '2020-01-01T00:00:00.000Z' });
+          await tx.audit.append({ ...audit(id, `opslag ${id}`), at: '2020-01-01T00:00:00.000Z' });
+        }
+        await tx.screenings.save(screening('s3', { citizenId: 'c3', status: 'done' }));
+      });
+      expect(await store.citizens.formerIds('0101501234')).toEqual([]);
+      await store.transaction((tx) => tx.erasure.eraseCitizen('c1', [['0101501234']]));
+      await store.citizens.delete('c2');
+      const CUT = '2021-01-01T00:00:00.000Z';
+      const cut = { drafts: CUT, screenings: CUT, referrals: CUT, visits: CUT, attachments: CUT, coordinations: CUT, outboxPayloads: CUT, turnState: CUT, citizens: CUT };
+      // c3 still has a screening: kept.
+      expect((await store.transaction((tx) => tx.retention.purge(cut))).citizens).toBe(0);
+      await store.screenings.delete('s3');
+      expect((await store.transaction((tx) => tx.retention.purge(cut))).citizens).toBe(1);
+      expect(await store.citizens.formerIds('0101501234')).toEqual(['c1']);
+      expect(await store.citizens.formerIds('0202501234')).toEqual(['c2']);
+      expect(await store.citizens.formerIds('0303501234')).toEqual(['c3']);
+      expect(await store.citizens.formerIds('0404501234')).toEqual([]);
+      // Recorded again: the new record is found as before, the old one as former.
+      await store.citizens.save(citizen('c4', '0101501234'));
+      expect((await store.citizens.findByCpr('0101501234'))?.id).toBe('c4');
+      expect(await store.citizens.formerIds('0101501234')).toEqual(['c1']);
+      await store.forgetDeleted();
+      const everything = await store.everything();
+      for (const n of ['0202501234', '020250-', '0303501234']) expect(everything).not.toContain(n);
+      const again = await store.reopen();
+      expect(await again.citizens.formerIds('0202501234')).toEqual(['c2']);
+      // The access log's own period removes the last entries; the next run removes their register entries.
+      expect(await again.pruneAuditLog(CUT)).toBe(3);
+      expect((await again.transaction((tx) => tx.retention.purge(cut))).formerCitizens).toBe(3);
+      expect(await again.citizens.formerIds('0202501234')).toEqual([]);
+      await again.close();
+    });
+
+    it('without a key no register is kept', async () => {
+      const store = await fresh();
+      await store.citizens.save(citizen('c1', '0101501234'));
+      await store.audit.append(audit('c1', 'opslag'));
+      await store.transaction((tx) => tx.erasure.eraseCitizen('c1', [['0101501234']]));
+      expect(await store.citizens.formerIds('0101501234')).toEqual([]);
+      await store.close();
+    });
+  });
+
   describe(`${name}: the daily retention job`, () => {
     it('with the clock moved forward past each period, by the shipped rules: deleted, anonymised, counted; the log has counts only', async () => {
       const clock = new TestClock(AT);
@@ -282,7 +332,7 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(Object.values(await applyRetention(store, rules, clock, log)).every((n) => n === 0)).toBe(true);
       // Three years later everything has.
       clock.set('2029-11-25T09:00:00.000Z');
-      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, turnState: 1, citizens: 1, audit: 0, files: 0 });
+      expect(await applyRetention(store, rules, clock, log)).toEqual({ drafts: 0, screenings: 1, referrals: 0, visits: 1, attachments: 0, coordinations: 0, outboxPayloads: 1, turnState: 1, citizens: 1, formerCitizens: 0, audit: 0, files: 0 });
       expect(await store.state.get('conversation-1')).toBeUndefined();
       expect(await store.citizens.findByCpr('0101501234')).toBeUndefined();
       expect((await store.outbox.get('m1'))?.payload).toEqual({});
@@ -317,6 +367,9 @@ export function storeContract(name: string, harness: ContractHarness): void {
         // Sent long ago: retention emptied it, but it still says whom it was about.
         await tx.outbox.save(message('m-old-sent', { status: 'sent', payload: {}, citizenId: 'c1' }));
         await tx.files.save({ id: 'f1', owner: ALEX, name: 'indsigt.txt', contentType: 'text/plain', content: 'Navn: Jens Hansen\nCPR-nummer: 010150-xxxx', createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
+        // An access-log export: the masked number only, but it records whom it is about.
+        await tx.files.save({ id: 'f2', owner: ALEX, name: 'adgangslog.txt', contentType: 'text/plain', content: 'Adgangslog for borger 010150-xxxx', citizenId: 'c1', createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
+        await tx.files.save({ id: 'f3', owner: ALEX, name: 'adgangslog.txt', contentType: 'text/plain', content: 'Adgangslog for borger 020250-xxxx', citizenId: 'c2', createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
         await tx.state.compareAndSet('state-1', { draft: { name: 'Jens Hansen', cpr: '0101501234' } }, undefined);
         await tx.state.compareAndSet('state-2', { x: 1 }, undefined);
         await tx.audit.append(audit('c1', 'screening'));
@@ -325,7 +378,8 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(await store.coordinations.listByCitizen('c2')).toEqual([]);
       const marks = [['Jens Hansen', '010150-xxxx'], ['0101501234'], ['V-2026-0042']];
       const { counts, sent } = await store.transaction((tx) => tx.erasure.eraseCitizen('c1', marks));
-      expect(counts).toEqual({ screenings: 1, referrals: 1, visits: 1, attachments: 1, coordinations: 1, outbox: 3, files: 1, state: 1, citizen: 1 });
+      expect(counts).toEqual({ screenings: 1, referrals: 1, visits: 1, attachments: 1, coordinations: 1, outbox: 3, files: 2, state: 1, citizen: 1 });
+      expect(await store.files.get('f3')).toBeDefined();
       expect(sent.map((m) => m.id).sort()).toEqual(['m-old-sent', 'm-sent']);
       await store.forgetDeleted();
       const all = await store.everything();

@@ -29,9 +29,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const KEY = 'the-register-key-of-thirty-two-characters';
+
 async function embeddedWithData(at: string) {
   mkdirSync(at, { recursive: true });
-  const store = await openLowdbStore(at, { clock });
+  const store = await openLowdbStore(at, { clock, cprPseudonymKey: KEY });
   await store.transaction(async (tx) => {
     const member = await tx.staff.touch(ALEX, { name: 'Alex Wilber' }, AT);
     await tx.staff.save({ ...member, roles: ['visitator'] });
@@ -48,6 +50,9 @@ async function embeddedWithData(at: string) {
     await tx.conversations.save({ id: 'a:1', kind: 'personal', tenantId: 't', user: ALEX, reference: { r: 1 }, updatedAt: AT });
     await tx.state.compareAndSet('state-key', { n: 1 }, undefined);
     await tx.settings.set('visitationChannel', { conversationId: '19:x' });
+    // A former citizen (in the register, under a pseudonym of the CPR number).
+    await tx.citizens.save({ id: 'c9', cpr: '0909501234', name: 'Tidligere Borger', createdAt: AT, updatedAt: AT });
+    await tx.citizens.delete('c9');
     await tx.files.save({ id: 'f1', owner: ALEX, name: 'statistik.csv', contentType: 'text/csv', content: 'a;b', createdAt: AT, expiresAt: '2099-01-01T00:00:00.000Z' });
   });
   // Edited twice since: version 3.
@@ -58,10 +63,11 @@ async function embeddedWithData(at: string) {
 describe('moving the embedded store into PostgreSQL', () => {
   it('copies every kind of data, the counts match, and case numbers go on from where they were', async () => {
     const from = await embeddedWithData(path.join(dir, 'a'));
-    const to = await openPostgresStore({ connectionString: db.url, schema: db.schema(), clock });
+    const to = await openPostgresStore({ connectionString: db.url, schema: db.schema(), clock, cprPseudonymKey: KEY });
     try {
       const report = await copyToPostgres(from.engine, to);
       expect(report.ok).toBe(true);
+      expect(await to.citizens.formerIds('0909501234')).toEqual(['c9']);
       expect(report.kinds.every((k) => k.embedded > 0)).toBe(true);
       expect(await to.staff.get(ALEX)).toMatchObject({ name: 'Alex Wilber', roles: ['visitator'], version: (await from.staff.get(ALEX))!.version });
       // Versions as they were: a card or a message key that carries one means the same after the move.

@@ -15,10 +15,10 @@ afterEach(async () => {
 });
 
 storeContract('lowdb', {
-  async open(clock) {
+  async open(clock, options = {}) {
     const dir = mkdtempSync(path.join(tmpdir(), 'aa-contract-'));
     dirs.push(dir);
-    const store = await openLowdbStore(dir, { clock });
+    const store = await openLowdbStore(dir, { clock, ...options });
     open.push(store);
     return Object.assign(store, {
       async everything() {
@@ -27,7 +27,7 @@ storeContract('lowdb', {
       },
       async reopen() {
         await store.close();
-        const again = await openLowdbStore(dir, { clock });
+        const again = await openLowdbStore(dir, { clock, ...options });
         open.push(again);
         return again;
       },

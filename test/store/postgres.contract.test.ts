@@ -25,9 +25,9 @@ afterEach(async () => {
 });
 
 storeContract('postgres', {
-  async open(clock) {
+  async open(clock, options = {}) {
     const schema = db.schema();
-    const store = await openPostgresStore({ connectionString: db.url, schema, clock });
+    const store = await openPostgresStore({ connectionString: db.url, schema, clock, ...options });
     open.push(store);
     return Object.assign(store, {
       // Every row of every table of the store's schema, as text (each text and JSON column).
@@ -39,7 +39,7 @@ storeContract('postgres', {
       },
       async reopen() {
         await store.close();
-        const again = await openPostgresStore({ connectionString: db.url, schema, clock });
+        const again = await openPostgresStore({ connectionString: db.url, schema, clock, ...options });
         open.push(again);
         return again;
       },

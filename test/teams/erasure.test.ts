@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALEX, MEGAN } from '../helpers/activities.js';
-import { actionsOf, cardOf, closeAll, inputOf, textsOf } from '../helpers/conversation.js';
+import { actionsOf, cardOf, closeAll, inputOf, shownText, textsOf } from '../helpers/conversation.js';
 import { ADELE, citizenWithRecords, DORTE, RECORDS_SEED as seed } from '../helpers/referral.js';
 
 afterEach(closeAll);
@@ -65,6 +65,35 @@ describe('erasing a citizen on request', () => {
     expect(await c.store.attachments.listByCitizen(else_.id)).toHaveLength(1);
     // Pressed again: nothing left to erase, said so.
     expect(text((await c.press('erasure.erase', erase.data, { from: DORTE })).body.value)).toContain('findes ikke (længere)');
+    // Asked again by CPR number: already erased, only the access log is kept.
+    const again = await c.press('erasure.confirm', { cpr: '010150-1234', reason: 'Sag 2026-4712' }, { from: DORTE });
+    expect(inputOf(again.body.value, 'cpr').error ?? text(again.body.value)).toContain('allerede slettet');
+  });
+
+  it('after the erasure, the access log is still found by CPR number (through a keyed pseudonym, never the number), for the access-log export and an access request', async () => {
+    const { c, citizen } = await citizenWithRecords(seed, false, [ALEX, ADELE, MEGAN, DORTE]);
+    const sure = await c.press('erasure.confirm', { cpr: '010150-1234', reason: 'Sag 7' }, { from: DORTE });
+    await c.press('erasure.erase', actionsOf(sure.body.value).find((a) => a.verb === 'erasure.erase').data, { from: DORTE });
+    const before = (await c.store.audit.forCitizen(citizen.id)).length;
+    // The export of the look-up trail: every entry, the erasure last.
+    const exported = await c.press('audit.export', { cpr: '010150-1234' }, { from: DORTE });
+    expect(text(exported.body.value)).toContain(`Adgangsloggen for 010150-xxxx er sendt herunder (${before} registreringer)`);
+    const trailText = exported.others.map(shownText).join('\n');
+    expect(trailText).toContain(`Adgangslog for borger 010150-xxxx (${before} registreringer):`);
+    expect(trailText).toContain('Sag 7');
+    // The access request: no record, the access log only, said so.
+    const access = await c.press('accessRequest.export', { cpr: '010150-1234', request: 'Anmodning 9' }, { from: DORTE });
+    const document = access.others.map(shownText).join('\n');
+    expect(document).toContain('Kun adgangsloggen er gemt');
+    expect(document).not.toContain('Jens Hansen');
+    expect(document).toContain('Sag 7');
+    // Both exports are in the citizen's trail.
+    expect((await c.store.audit.forCitizen(citizen.id)).slice(-2).map((e) => e.action)).toEqual(['export', 'export']);
+    // A CPR number never recorded is still unknown.
+    const unknown = await c.press('audit.export', { cpr: '020250-1234' }, { from: DORTE });
+    expect(text(unknown.body.value)).toContain('ingen oplysninger om en borger med det CPR-nummer');
+    // The register holds no CPR number: every file was read above for the first erasure; here the pseudonym.
+    expect(everyFile(c.dataDir).some((f) => f.text.includes('0101501234') || f.text.includes('010150-'))).toBe(false);
   });
 
   it('cards already posted about the citizen are replaced by a notice that names nobody', async () => {

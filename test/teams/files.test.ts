@@ -129,5 +129,13 @@ describe('files in Teams (file consent)', () => {
     const text = uploads.at(-1)!.body.subarray(3).toString('utf8');
     expect(text).toContain('010150-xxxx');
     expect(text).not.toContain('010150-1234');
+    // A second export waits unanswered: it names neither the name nor the whole number, yet an
+    // erasure of the citizen deletes it (the file records which citizen it is about).
+    const waiting = consentOf((await c.press('audit.export', { cpr: '010150-1234' }, { from: ALEX })).others).attachments[0].content.acceptContext.fileId;
+    const pending = (await c.store.files.get(waiting))!;
+    expect(pending.content).not.toMatch(/Jens|0101501234/);
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    await c.store.transaction((tx) => tx.erasure.eraseCitizen(citizen.id, [['Jens Hansen', '010150-xxxx'], ['0101501234']]));
+    expect(await c.store.files.get(waiting)).toBeUndefined();
   });
 });

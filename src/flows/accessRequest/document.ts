@@ -19,7 +19,10 @@ interface ScreeningData {
 }
 
 export interface CitizenRecords {
-  citizen: Citizen;
+  /** The record; none when it is gone (erased, or deleted by retention) and only the access log is kept. */
+  citizen: Citizen | undefined;
+  /** The CPR number asked about. */
+  cpr: string;
   screenings: Screening[];
   referrals: Referral[];
   visits: Visit[];
@@ -55,9 +58,9 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
     d('access.doc.request', { request: meta.request }),
     '',
     d('access.doc.citizen'),
-    d('access.doc.name', { name: r.citizen.name }),
-    d('access.doc.cpr', { cpr: maskCpr(r.citizen.cpr) }),
-    d('access.doc.since', { date: day(r.citizen.createdAt) }),
+    ...(r.citizen
+      ? [d('access.doc.name', { name: r.citizen.name }), d('access.doc.cpr', { cpr: maskCpr(r.cpr) }), d('access.doc.since', { date: day(r.citizen.createdAt) })]
+      : [d('access.doc.cpr', { cpr: maskCpr(r.cpr) }), d('access.doc.gone')]),
   ];
   const screenings = r.screenings.flatMap((s) => {
     const x = s.data as ScreeningData;
@@ -118,7 +121,7 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
     ...section(d('access.doc.attachments'), r.attachments.length, attachments),
     ...section(d('access.doc.coordinations'), r.coordinations.length, coordinations),
     '',
-    formatTrail('da', maskCpr(r.citizen.cpr), r.trail),
+    formatTrail('da', maskCpr(r.cpr), r.trail),
     '',
     d('access.doc.notHere'),
   ].join('\n');

@@ -48,23 +48,27 @@ const verbs = {
     const L = turn.lang;
     const read = await citizenWithReason(turn, services, data, 'request', 200, 'access.requestRequired');
     if (!read.ok) return { card: form(turn, read.values, read.errors) };
-    const { citizen, reason: request } = read;
+    const { citizen, formerIds, cpr, reason: request } = read;
+    // The record, and any former ones under the same CPR number (erased or deleted: their access log is kept).
+    const ids = [...formerIds, ...(citizen ? [citizen.id] : [])];
+    const each = async <T>(list: (id: string) => Promise<T[]>) => (await Promise.all(ids.map(list))).flat();
     const [screenings, referrals, visits, attachments, coordinations, trail] = await Promise.all([
-      services.store.screenings.listByCitizen(citizen.id),
-      services.store.referrals.listByCitizen(citizen.id),
-      services.store.visits.listByCitizen(citizen.id),
-      services.store.attachments.listByCitizen(citizen.id),
-      services.store.coordinations.listByCitizen(citizen.id),
-      services.store.audit.forCitizen(citizen.id),
+      each((id) => services.store.screenings.listByCitizen(id)),
+      each((id) => services.store.referrals.listByCitizen(id)),
+      each((id) => services.store.visits.listByCitizen(id)),
+      each((id) => services.store.attachments.listByCitizen(id)),
+      each((id) => services.store.coordinations.listByCitizen(id)),
+      each((id) => services.store.audit.forCitizen(id)),
     ]);
+    trail.sort((a, b) => a.seq - b.seq);
     const names = new Map<string, string>();
     for (const m of await services.directory.list(turn.staff.tenantId)) names.set(staffKeyString(m), m.name || m.aadObjectId);
-    await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: citizen.id, action: 'export', purpose: PURPOSE, what: t('da', 'access.audit'), reason: request });
+    for (const id of ids) await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: id, action: 'export', purpose: PURPOSE, what: t('da', 'access.audit'), reason: request });
     const text = accessDocument(
-      { citizen, screenings, referrals, visits, attachments, coordinations, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])) },
+      { citizen, cpr, screenings, referrals, visits, attachments, coordinations, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])) },
       { at: services.clock.now(), by: turn.user.name ?? '', request },
     );
-    const file = { name: `indsigt-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(text), description: t(L, 'access.fileDescription') };
+    const file = { name: `indsigt-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(text), description: t(L, 'access.fileDescription'), citizenId: ids.at(-1) };
     return {
       card: form(turn, {}, {}, t(L, turn.localMode ? 'access.doneBelow' : 'access.doneFile')),
       also: fileReplies(turn, file, { titleKey: 'access.docTitle', text }, 'access.docTitle'),

@@ -55,23 +55,21 @@ const auditVerbs = {
     if (fields.errors.cpr) return formCard(turn, typed, fields.errors.cpr);
     const parsed = readCprForLookup(typed, turn.lang, services);
     if (!parsed.ok) return formCard(turn, typed, parsed.error);
-    const citizen = await services.store.citizens.findByCpr(parsed.digits);
-    if (!citizen) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));
-    const entries = await services.store.audit.forCitizen(citizen.id);
-    await services.store.audit.append({
-      actor: { ...turn.staff, name: turn.user.name },
-      citizenId: citizen.id,
-      action: 'export',
-      purpose: t('da', 'audit.purpose'),
-      what: t('da', 'audit.what'),
-    });
-    const masked = maskCpr(citizen.cpr);
+    const [citizen, formerIds] = await Promise.all([services.store.citizens.findByCpr(parsed.digits), services.store.citizens.formerIds(parsed.digits)]);
+    // The record, and any former ones under the same CPR number (erased or deleted: their access log is kept).
+    const ids = [...formerIds, ...(citizen ? [citizen.id] : [])];
+    if (!ids.length) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));
+    const entries = (await Promise.all(ids.map((id) => services.store.audit.forCitizen(id)))).flat().sort((a, b) => a.seq - b.seq);
+    for (const id of ids) {
+      await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: id, action: 'export', purpose: t('da', 'audit.purpose'), what: t('da', 'audit.what') });
+    }
+    const masked = maskCpr(parsed.digits);
     return {
       card: formCard(turn, '', '', t(turn.lang, 'audit.done', { cpr: masked, count: entries.length })).card,
       // A file named by its date only: the name shows in the chat and the feed.
       also: fileReplies(
         turn,
-        { name: `adgangslog-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(formatTrail(turn.lang, masked, entries)), description: t(turn.lang, 'files.audit.description') },
+        { name: `adgangslog-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(formatTrail(turn.lang, masked, entries)), description: t(turn.lang, 'files.audit.description'), citizenId: ids.at(-1) },
         { titleKey: 'audit.title', text: formatTrail(turn.lang, masked, entries) },
         'audit.title',
       ),

@@ -43,7 +43,10 @@ function card(turn: Turn, options: { values?: Record<string, string>; errors?: R
 /** The CPR number and reason typed: the citizen, or the form again with what was wrong. */
 async function read(turn: Turn, services: Services, data: Record<string, unknown>): Promise<{ citizen: Citizen; reason: string } | ExecuteResult> {
   const got = await citizenWithReason(turn, services, data, 'reason', 300, 'erasure.reasonRequired');
-  return got.ok ? got : { card: card(turn, { values: got.values, errors: got.errors }) };
+  if (!got.ok) return { card: card(turn, { values: got.values, errors: got.errors }) };
+  // Erased already (or deleted by retention): only the access log is left, and it stays.
+  if (!got.citizen) return { card: card(turn, { values: { cpr: str(data.cpr), reason: got.reason }, errors: { cpr: t(turn.lang, 'erasure.alreadyGone') } }) };
+  return { citizen: got.citizen, reason: got.reason };
 }
 
 async function command(turn: Turn): Promise<Reply[]> {

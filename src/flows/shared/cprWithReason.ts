@@ -1,12 +1,19 @@
 // The data-protection officer's forms (access request, erasure): a citizen by CPR number and a
-// reason for the access log, both required. What was wrong comes back per field, with what was typed.
+// reason for the access log, both required. A citizen whose record is gone is still found by the
+// register of former citizens (src/store/pseudonym.ts), for the access log kept about them. What was wrong comes back per field, with what was typed.
 import { t } from '../../i18n/index.js';
 import type { Citizen } from '../../store/index.js';
 import type { Services, Turn } from '../types.js';
 import { readCprForLookup } from './cpr.js';
 import { oneLine, readFields } from './inputs.js';
 
-export type CprWithReason = { ok: true; citizen: Citizen; reason: string } | { ok: false; values: Record<string, string>; errors: Record<string, string> };
+/**
+ * Found: the citizen (if the record is there) and the ids of former records under the same CPR
+ * number (erased, or deleted by retention; their access log is kept), at least one of the two.
+ */
+export type CprWithReason =
+  | { ok: true; citizen: Citizen | undefined; formerIds: string[]; cpr: string; reason: string }
+  | { ok: false; values: Record<string, string>; errors: Record<string, string> };
 
 /** `reasonField`: the form's name for the reason, up to `maxLength`; `requiredKey`: the message when it is empty. */
 export async function citizenWithReason(turn: Turn, services: Services, data: Record<string, unknown>, reasonField: string, maxLength: number, requiredKey: string): Promise<CprWithReason> {
@@ -19,7 +26,7 @@ export async function citizenWithReason(turn: Turn, services: Services, data: Re
   const reason = oneLine(values[reasonField] ?? '');
   if (!reason) errors[reasonField] ??= t(L, requiredKey);
   if (Object.keys(errors).length || !cpr.ok) return { ok: false, values, errors };
-  const citizen = await services.store.citizens.findByCpr(cpr.digits);
-  if (!citizen) return { ok: false, values, errors: { cpr: t(L, 'audit.unknownCitizen') } };
-  return { ok: true, citizen, reason };
+  const [citizen, formerIds] = await Promise.all([services.store.citizens.findByCpr(cpr.digits), services.store.citizens.formerIds(cpr.digits)]);
+  if (!citizen && !formerIds.length) return { ok: false, values, errors: { cpr: t(L, 'audit.unknownCitizen') } };
+  return { ok: true, citizen, formerIds, cpr: cpr.digits, reason };
 }

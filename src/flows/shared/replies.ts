@@ -47,7 +47,7 @@ function literalLine(line: string): string {
  * OneDrive (the file consent card; src/teams/files.ts); in local mode, where the Agents Playground
  * has no OneDrive to put it in, the document as cards (`documentReplies`) and a line saying so.
  */
-export function fileReplies(turn: Turn, file: { name: string; contentType: string; content: string; description: string }, document: { titleKey: string; text: string }, summaryKey: string): Reply[] {
+export function fileReplies(turn: Turn, file: { name: string; contentType: string; content: string; description: string; citizenId?: string }, document: { titleKey: string; text: string }, summaryKey: string): Reply[] {
   if (turn.localMode) return [...documentReplies(turn, document.titleKey, document.text, summaryKey), { kind: 'text', text: t(turn.lang, 'files.localMode') }];
   return [{ kind: 'file', ...file, summary: t(turn.lang, summaryKey) }];
 }

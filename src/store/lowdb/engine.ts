@@ -233,6 +233,11 @@ export class Engine {
     return this.histories.get(collection)?.scan<T>(keep) ?? Promise.resolve([]);
   }
 
+  /** Whether a history's records on disk include one an index finds under `indexKey`. */
+  historyHas(collection: string, indexName: string, indexKey: string): boolean {
+    return this.histories.get(collection)?.has(indexName, indexKey) ?? false;
+  }
+
   /** The greatest key of a history on disk. */
   historyLastKey(collection: string): string | undefined {
     return this.histories.get(collection)?.lastKey;

@@ -172,6 +172,11 @@ export class HistoryFile {
     this.loadingKeys = undefined;
   }
 
+  /** Whether an index finds any record under `indexKey`. */
+  has(indexName: string, indexKey: string): boolean {
+    return !!this.index.get(indexName)?.get(indexKey)?.length;
+  }
+
   get count(): number {
     return this.records;
   }

@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type {
+  FormerCitizen,
   Attachment,
   AuditEntry,
   Citizen,
@@ -34,6 +35,7 @@ import { ConflictError } from '../errors.js';
 import { afterCommitOf, joinedRepositories, runAfterCommit } from '../joined.js';
 import { claimable, nextClaimableAt } from '../outboxClaims.js';
 import { Engine, type EngineOptions, type IndexDefinition, type Op } from './engine.js';
+import { cprPseudonymizer } from '../pseudonym.js';
 
 const INDEXES: IndexDefinition[] = [
   { collection: 'citizens', name: 'byCpr', keys: (c: Citizen) => [c.cpr] },
@@ -51,6 +53,7 @@ const INDEXES: IndexDefinition[] = [
   { collection: 'outbox', name: 'pendingByUser', keys: (m: OutboxMessage) => (m.status === 'pending' && m.target.kind === 'user' ? [staffKeyString(m.target.user)] : []) },
   { collection: 'outbox', name: 'byTopic', keys: (m: OutboxMessage) => (m.topic ? [`${m.topic.kind}|${m.topic.id}`] : []) },
   { collection: 'audit', name: 'byCitizen', keys: (a: AuditEntry) => [a.citizenId] },
+  { collection: 'formerCitizens', name: 'byPseudonym', keys: (f: FormerCitizen) => [f.pseudonym] },
   { collection: 'conversations', name: 'personal', keys: (c: ConversationRecord) => (c.kind === 'personal' && c.user ? [staffKeyString(c.user)] : []) },
   { collection: 'conversations', name: 'byTenant', keys: (c: ConversationRecord) => [c.tenantId ?? ''] },
 ];
@@ -107,8 +110,9 @@ interface SettingEntry {
 }
 const isSettingEntry = (x: unknown): x is SettingEntry => !!x && typeof x === 'object' && (x as SettingEntry).$setting === 1;
 
-export async function openLowdbStore(dir: string, options: EngineOptions): Promise<Store & { engine: Engine }> {
+export async function openLowdbStore(dir: string, options: EngineOptions & { cprPseudonymKey?: string }): Promise<Store & { engine: Engine }> {
   const { clock } = options;
+  const pseudonym = cprPseudonymizer(options.cprPseudonymKey);
   // The audit trail and visit events only grow: kept on disk, not in memory, once the log is folded.
   const engine = await Engine.open(dir, INDEXES, { ...options, history: ['audit', 'visitEvents'] });
   await backfillFollowUpDueDates(engine);
@@ -188,6 +192,14 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
       return item ? { value: item.value, eTag: item.eTag } : undefined;
     };
 
+    /** Delete a citizen's record; with a pseudonym key, the id stays findable by CPR number for the access log. */
+    const forgetCitizen = (c: Citizen): void => {
+      del('citizens', c.id);
+      if (!pseudonym) return;
+      const p = pseudonym(c.cpr);
+      put('formerCitizens', `${p}|${c.id}`, { pseudonym: p, citizenId: c.id, at: clock.now().toISOString() } satisfies FormerCitizen);
+    };
+
     const saveCitizen = (c: Citizen): void => {
       const other = lookup('citizens', 'byCpr', c.cpr).find((k) => k !== c.id);
       // The error names the other record, never the CPR number (errors reach the log).
@@ -222,8 +234,19 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
           return { citizen, created: true };
         },
         save: async (c) => saveCitizen(c),
-        delete: async (id) => del('citizens', id),
+        async delete(id) {
+          const c = get<Citizen>('citizens', id);
+          if (c) forgetCitizen(c);
+        },
         count: async () => entries('citizens').length,
+        addFormer: async (f) => put('formerCitizens', `${f.pseudonym}|${f.citizenId}`, f),
+        async formerIds(cpr) {
+          if (!pseudonym) return [];
+          return all<FormerCitizen>('formerCitizens', lookup('formerCitizens', 'byPseudonym', pseudonym(cpr)))
+            .sort((a, b) => a.at.localeCompare(b.at))
+            .map((f) => f.citizenId)
+            .filter((id) => !get<Citizen>('citizens', id));
+        },
       },
       screenings: {
         get: async (id) => get<Screening>('screenings', id),
@@ -345,7 +368,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
             attachments: drop('attachments', lookup('attachments', 'byCitizen', citizenId)),
             coordinations: drop('coordinations', entries<Coordination>('coordinations').filter((k) => k.citizenId === citizenId).map((k) => k.id)),
             outbox: 0,
-            files: drop('files', entries<PendingFile>('files').filter((f) => about(f.content)).map((f) => f.id)),
+            files: drop('files', entries<PendingFile>('files').filter((f) => f.citizenId === citizenId || about(f.content)).map((f) => f.id)),
             state: 0,
             citizen: get<Citizen>('citizens', citizenId) ? 1 : 0,
           };
@@ -365,7 +388,8 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
             del('state', key);
             counts.state++;
           }
-          del('citizens', citizenId);
+          const gone = get<Citizen>('citizens', citizenId);
+          if (gone) forgetCitizen(gone);
           return { counts, sent };
         },
       },
@@ -399,10 +423,15 @@ export async function openLowdbStore(dir: string, options: EngineOptions): Promi
               counts.outboxPayloads++;
             }
           }
-          counts.citizens = drop<Citizen>('citizens', (c) =>
-            c.updatedAt < cut.citizens && !(['screenings', 'referrals', 'visits', 'attachments'] as const).some((col) => lookup(col, 'byCitizen', c.id).length > 0),
+          const unused = entries<Citizen>('citizens').filter(
+            (c) => c.updatedAt < cut.citizens && !(['screenings', 'referrals', 'visits', 'attachments'] as const).some((col) => lookup(col, 'byCitizen', c.id).length > 0),
           );
-          return counts;
+          for (const c of unused) forgetCitizen(c);
+          counts.citizens = unused.length;
+          // A former citizen with no access-log entry left (their last went by the log's own period).
+          const orphans = [...engine.entries<FormerCitizen>('formerCitizens')].filter(([, f]) => !lookup('audit', 'byCitizen', f.citizenId).length && !engine.historyHas('audit', 'byCitizen', f.citizenId));
+          for (const [k] of orphans) del('formerCitizens', k);
+          return { ...counts, formerCitizens: orphans.length };
         },
       },
       files: {

@@ -5,6 +5,7 @@
 // repositories join the transaction of their async context (AsyncLocalStorage), as in the embedded
 // store. Records people edit are saved with compare-and-set on their version (`UPDATE … WHERE
 // version = $read`), so a change someone else made in between, on any instance, is refused.
+import { cprPseudonymizer } from '../pseudonym.js';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -48,6 +49,8 @@ export interface PostgresOptions {
   password?: () => Promise<string>;
   /** Run the migrations when opening (the default), or leave them to `npm run migrate`. */
   migrate?: boolean;
+  /** The key of the register of former citizens (src/store/pseudonym.ts); none: no register. */
+  cprPseudonymKey?: string;
 }
 
 type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
@@ -103,6 +106,7 @@ const withVersion = <T>(row: { doc: T; version?: number }): T => (row.version ==
 export type PostgresStore = Store & { pool: pg.Pool; restoreVersion(table: string, id: string, version: number): Promise<void> };
 
 export async function openPostgresStore(options: PostgresOptions): Promise<PostgresStore> {
+  const pseudonym = cprPseudonymizer(options.cprPseudonymKey);
   if (options.migrate !== false) await migrate(options);
   // A statement the server does not answer in 30 s fails (the turn apologises) rather than hanging; migrations have no such limit.
   const pool = new pg.Pool({ ...clientConfig({ ...options, max: options.max ?? 10 }), query_timeout: 30_000 });
@@ -116,6 +120,17 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
   const unique = () => `${prefix}.${(++counter).toString(36)}`;
 
   function repositories(tx: Tx | undefined, query: Query): Repositories {
+    /** Delete citizens (`sql` returns their id and cpr); with a pseudonym key, their ids stay findable by CPR number for the access log. */
+    const forgetCitizens = async (sql: string, values: unknown[]): Promise<number> => {
+      const gone = (await query(sql, values)).rows as { id: string; cpr: string }[];
+      if (pseudonym && gone.length) {
+        await query(
+          `INSERT INTO former_citizens (pseudonym, citizen_id, at) SELECT p, id, $3 FROM unnest($1::text[], $2::text[]) AS g(p, id) ON CONFLICT DO NOTHING`,
+          [gone.map((c) => pseudonym(c.cpr)), gone.map((c) => c.id), clock.now().toISOString()],
+        );
+      }
+      return gone.length;
+    };
     const one = async <T>(text: string, values: unknown[]): Promise<T | undefined> => {
       const r = await query(text, values);
       return r.rows[0] ? withVersion(r.rows[0]) : undefined;
@@ -210,8 +225,16 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
           return { citizen: theirs, created: false };
         },
         save: (c) => saveCitizen(c),
-        delete: async (id) => void (await query('DELETE FROM citizens WHERE id = $1', [id])),
+        delete: async (id) => void (await forgetCitizens('DELETE FROM citizens WHERE id = $1 RETURNING id, cpr', [id])),
         count: async () => Number((await query('SELECT count(*)::int AS n FROM citizens')).rows[0].n),
+        async addFormer(f) {
+          await query('INSERT INTO former_citizens (pseudonym, citizen_id, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [f.pseudonym, f.citizenId, f.at]);
+        },
+        async formerIds(cpr) {
+          if (!pseudonym) return [];
+          const r = await query('SELECT f.citizen_id FROM former_citizens f WHERE f.pseudonym = $1 AND NOT EXISTS (SELECT 1 FROM citizens c WHERE c.id = f.citizen_id) ORDER BY f.at', [pseudonym(cpr)]);
+          return r.rows.map((row) => row.citizen_id as string);
+        },
       },
       screenings: {
         get: (id) => one<Screening>('SELECT doc, version FROM screenings WHERE id = $1', [id]),
@@ -323,10 +346,12 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
             outbox: 0,
             files: 0,
             state: 0,
-            citizen: await n('DELETE FROM citizens WHERE id = $1'),
+            citizen: await forgetCitizens('DELETE FROM citizens WHERE id = $1 RETURNING id, cpr', [citizenId]),
           };
-          for (const row of await candidates(`SELECT id, doc FROM files WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) m WHERE strpos(doc::text, m) > 0)`)) {
-            if (!about((row.doc as PendingFile).content)) continue;
+          const fileRows = (await query(`SELECT id, doc FROM files WHERE doc->>'citizenId' = $1 OR EXISTS (SELECT 1 FROM unnest($2::text[]) m WHERE strpos(doc::text, m) > 0)`, [citizenId, firsts])).rows;
+          for (const row of fileRows) {
+            const f = row.doc as PendingFile;
+            if (f.citizenId !== citizenId && !about(f.content)) continue;
             await query('DELETE FROM files WHERE id = $1', [row.id]);
             counts.files++;
           }
@@ -371,13 +396,16 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
             turnState: await n('DELETE FROM turn_state WHERE updated_at IS NULL OR updated_at < $1', cut.turnState),
             citizens: 0,
           };
-          counts.citizens = await n(
+          counts.citizens = await forgetCitizens(
             `DELETE FROM citizens c WHERE ${older('updatedAt')}
                AND NOT EXISTS (SELECT 1 FROM screenings x WHERE x.citizen_id = c.id) AND NOT EXISTS (SELECT 1 FROM referrals x WHERE x.citizen_id = c.id)
-               AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.citizen_id = c.id) AND NOT EXISTS (SELECT 1 FROM attachments x WHERE x.citizen_id = c.id)`,
-            cut.citizens,
+               AND NOT EXISTS (SELECT 1 FROM visits x WHERE x.citizen_id = c.id) AND NOT EXISTS (SELECT 1 FROM attachments x WHERE x.citizen_id = c.id)
+             RETURNING id, cpr`,
+            [cut.citizens],
           );
-          return counts;
+          // A former citizen with no access-log entry left (their last went by the log's own period).
+          const formerCitizens = (await query('DELETE FROM former_citizens f WHERE NOT EXISTS (SELECT 1 FROM audit a WHERE a.citizen_id = f.citizen_id)', [])).rowCount ?? 0;
+          return { ...counts, formerCitizens };
         },
       },
       files: {
