@@ -23,6 +23,8 @@ export type CardAction =
   | { kind: 'url'; title: string; url: string };
 
 export interface HelpCardData {
+  /** Said first when typed text named no command; empty otherwise. */
+  notUnderstood: string;
   title: string;
   intro: string;
   notice: string;

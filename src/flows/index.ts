@@ -4,7 +4,7 @@
 import { accessRequestFlow } from './accessRequest/index.js';
 import { erasureFlow } from './erasure/index.js';
 import { auditTrailFlow } from './auditTrail/index.js';
-import { flowRefusal, helpCommand, helpReply } from './help/index.js';
+import { flowRefusal, helpCommand, helpReply, notUnderstoodCommand } from './help/index.js';
 import { languageFlow } from './language/index.js';
 import { rolesFlow } from './roles/index.js';
 import { screeningFlow } from './screening/index.js';
@@ -92,10 +92,11 @@ export function verbHandler(verb: string): VerbHandler | undefined {
   return Object.hasOwn(VERB_HANDLERS, verb) ? VERB_HANDLERS[verb as Verb] : undefined;
 }
 
-/** What answers typed text: the command it names, or the help card. */
+/** What answers typed text: the command it names, or the help card (saying it was not understood). */
 export function textHandler(text: string | undefined): TextHandler {
   const command = recognise(text);
-  return command ? COMMAND_HANDLERS[command] : helpCommand;
+  if (command) return COMMAND_HANDLERS[command];
+  return text?.trim() ? notUnderstoodCommand : helpCommand;
 }
 
 export { listenForReferralCards, remindFollowUps } from './visitation/index.js';

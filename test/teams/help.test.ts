@@ -39,11 +39,15 @@ describe('help and install', () => {
     expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'refer', 'queue', 'visits', 'roles.start', 'audit.start', 'accessRequest.start', 'erasure.start', 'visits.assignStart', 'language.show']);
   });
 
-  it('answers text it does not understand with the help card, not silence', async () => {
+  it('answers text it does not understand by saying so, then the help card; never repeating what was typed', async () => {
     const c = await conversation();
-    const [reply] = await c.say('kan du bage en kage?');
-    expect(cardOf(reply)).toBeDefined();
-    expect(textsOf(cardOf(reply))[0]).toBe('Aktiv Assistent');
+    const [reply] = await c.say('kan du bage en kage? 010150-1234');
+    expect(textsOf(cardOf(reply)).slice(0, 2)).toEqual(['Det forstod jeg ikke. Vælg herunder, hvad du vil gøre, eller skriv et af ordene nederst på kortet.', 'Aktiv Assistent']);
+    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toContain('screening');
+    expect(JSON.stringify(reply)).not.toMatch(/kage|010150/);
+    // Asked for, the help card says nothing of the kind.
+    const [help] = await c.say('hjælp');
+    expect(textsOf(cardOf(help))[0]).toBe('Aktiv Assistent');
   });
 
   it('says so plainly in local mode that no real citizen data belongs here', async () => {

@@ -288,8 +288,13 @@ describe('Back, Cancel, drafts', () => {
     await s.press('screening.cancel');
     expect(text(s.card)).toContain('Udkastet til screeningen af Jens Hansen slettes');
     await s.press('screening.cancelYes');
-    expect(text(s.card)).toContain('Udkastet er slettet');
+    // The title says what happened, no longer the question.
+    expect(textsOf(s.card).slice(0, 2)).toEqual(['Udkastet er slettet', 'Intet er gemt om screeningen.']);
     expect(await s.c.store.citizens.count()).toBe(0);
+    // "fortsæt" with nothing started says so in its title too.
+    const [none] = await s.c.say('fortsæt');
+    expect(textsOf(cardOf(none)).slice(0, 2)).toEqual(['Ingen påbegyndt screening', 'Der er ikke noget at fortsætte. Start en ny screening, eller gå tilbage til menuen.']);
+    expect(actionsOf(cardOf(none)).map((a) => a.title)).toEqual(['Ny screening', 'Tilbage']);
     expect(await s.c.store.screenings.draftsBy({ tenantId: '11111111-1111-4111-8111-111111111111', aadObjectId: ALEX.aadObjectId })).toHaveLength(0);
   });
 

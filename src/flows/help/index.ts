@@ -8,7 +8,7 @@ import { FLOWS, type FlowId, type Reply, type Turn } from '../types.js';
 
 const PERMISSION: Record<FlowId, Permission> = { screening: 'screening', refer: 'refer', queue: 'queue', visits: 'visits' };
 
-export function helpReply(turn: Turn): Reply & { kind: 'card' } {
+export function helpReply(turn: Turn, options: { notUnderstood?: boolean } = {}): Reply & { kind: 'card' } {
   const shared = turn.scope !== 'personal';
   const flows: HelpCardData['flows'] = FLOWS.map((id) => ({
     id,
@@ -71,6 +71,7 @@ export function helpReply(turn: Turn): Reply & { kind: 'card' } {
   }
   const notices = [turn.localMode ? t(turn.lang, 'help.localMode') : '', turn.openMode ? t(turn.lang, 'help.openMode') : ''].filter(Boolean);
   const card = renderCard('help', {
+    notUnderstood: options.notUnderstood ? t(turn.lang, 'help.notUnderstood') : '',
     title: t(turn.lang, 'help.title'),
     intro: t(turn.lang, shared ? 'help.introShared' : 'help.intro'),
     notice: notices.join(' '),
@@ -89,5 +90,8 @@ export function flowRefusal(turn: Turn, flow: FlowId): (Reply & { kind: 'card' }
   return undefined;
 }
 
-/** "hjælp", and anything not understood: the help card. */
+/** "hjælp" (or a message with no text): the help card. */
 export const helpCommand = async (turn: Turn): Promise<Reply[]> => [helpReply(turn)];
+
+/** Text that names no command: said so (without repeating it: it may hold a CPR number), then the help card. */
+export const notUnderstoodCommand = async (turn: Turn): Promise<Reply[]> => [helpReply(turn, { notUnderstood: true })];

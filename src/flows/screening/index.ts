@@ -40,7 +40,7 @@ async function resumeCommand(turn: Turn, services: Services): Promise<Reply[]> {
   const drafts = await services.store.screenings.draftsBy(turn.staff);
   const latest = drafts.at(-1);
   if (!latest) {
-    return [notice(turn, 'screening.title.resume', [t(turn.lang, 'screening.resume.none')], [newScreeningAction(turn), backToHelp(turn)])];
+    return [notice(turn, 'screening.title.noDraft', [t(turn.lang, 'screening.resume.none')], [newScreeningAction(turn), backToHelp(turn)])];
   }
   return [asReply(turn, { card: stepCard(turn, services, latest, draftOf(latest)) })];
 }
@@ -128,7 +128,7 @@ const screeningVerbs = {
 
   'screening.cancelYes': withDraft(async (turn, services, loaded) => {
     await discard(turn, services, loaded);
-    return { card: notice(turn, 'screening.title.cancel', [t(turn.lang, 'screening.cancelled')], [newScreeningAction(turn), backToHelp(turn)]).card };
+    return { card: notice(turn, 'screening.title.cancelled', [t(turn.lang, 'screening.cancelled')], [newScreeningAction(turn), backToHelp(turn)]).card };
   }),
 
   'screening.confirm': withDraft(async (turn, services, loaded) => confirmOutcome(turn, services, loaded, undefined)),
