@@ -106,6 +106,7 @@ const CatalogueOfferSchema = z
     subAreas: z.array(z.enum(COPM_SUB_AREAS as [CopmSubArea, ...CopmSubArea[]])).min(1, 'must name at least one COPM sub-area'),
     where: text,
     contact: text.optional(),
+    audience: text.optional(),
   })
   .strict();
 exactly<typeof CatalogueOfferSchema, CatalogueOffer>(CatalogueOfferSchema);

@@ -12,6 +12,8 @@ import type { CopmSubArea } from './copm.js';
 export function offersFor(subAreas: readonly CopmSubArea[], catalogue: OffersCatalogue): { offer: CatalogueOffer; matched: CopmSubArea[] }[] {
   const wanted = [...new Set(subAreas)];
   return catalogue.offers
+    // An offer only for some citizens (its audience) is not for the screening to propose.
+    .filter((offer) => !offer.audience)
     .map((offer) => ({ offer, matched: wanted.filter((s) => offer.subAreas.includes(s)) }))
     .filter((m) => m.matched.length > 0)
     // Stable sort: equal counts keep catalogue order.

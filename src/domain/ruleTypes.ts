@@ -57,6 +57,11 @@ export interface CatalogueOffer {
   subAreas: CopmSubArea[];
   where: string;
   contact?: string;
+  /**
+   * Whom the offer is only for (a demenscafé: citizens with dementia and their relatives). The
+   * screening does not assess that, so such an offer is never proposed by a screening's outcome.
+   */
+  audience?: string;
 }
 
 export interface OffersCatalogue extends Dated {

@@ -40,6 +40,12 @@ describe('offersFor', () => {
     expect(r).toEqual([{ offer: catalogue.offers[0], matched: ['functionalMobility', 'activeRecreation'] }]);
   });
 
+  it('never proposes an offer meant only for some citizens (its audience): the screening does not assess that', () => {
+    const withCafe: OffersCatalogue = { ...catalogue, offers: [...catalogue.offers, { id: 'cafe', name: 'Demenscafé', description: 'Mødested', subAreas: ['socialisation'], where: 'Caféen', audience: 'Borgere med demens og deres pårørende' }] };
+    expect(ids(offersFor(['socialisation'], withCafe))).toEqual(['cards', 'cook', 'meal']);
+    expect(ids(offersFor(['socialisation'], loadOffersCatalogue()))).not.toContain('demenscafe');
+  });
+
   it('finds nothing for areas no offer covers, or no areas', () => {
     expect(offersFor(['paidUnpaidWork', 'playSchool'], catalogue)).toEqual([]);
     expect(offersFor([], catalogue)).toEqual([]);

@@ -124,6 +124,9 @@ describe('a whole screening', () => {
     expect(outcome).toMatch(/Lokale tilbud, der passer til borgerens aktiviteter/);
     expect(outcome).toMatch(/\(eksempel\)/);
     expect(outcome).toContain('kataloget indeholder kun eksempler');
+    // Every answer at the club level: no answer "needs the most support".
+    expect(outcome).toContain('Afgjort af: intet svar kræver mere end et klubtilbud.');
+    expect(outcome).not.toContain('kræver mest støtte');
   });
 
   it('referral: extensive support decides, confirming creates a referral in the visitation queue (status new)', async () => {

@@ -160,6 +160,16 @@ export function answersText(L: Lang, answers: readonly ProfileAnswer[]): string 
   return formatList(L, answers.map((a) => t(L, `screening.answer.${a}`)));
 }
 
+/**
+ * What decided the proposal: the answers needing the most support; when every answer is at the club
+ * level (no support needed anywhere), there is no "most", and it says so. `prefix`: the card's or
+ * the summary document's keys.
+ */
+export function decidedByText(L: Lang, outcome: Exclude<Outcome, { kind: 'outside' }>, prefix: 'screening.outcome' | 'summary.doc'): string {
+  if (outcome.level === 'club') return t(L, `${prefix}.decidedByNoSupport`);
+  return t(L, `${prefix}.decidedBy`, { answers: answersText(L, outcome.decidedBy) });
+}
+
 type Proposal = Omit<OutcomeStepCardData, 'stepLabel' | 'title' | 'intro' | 'notice' | 'override' | 'actions'>;
 
 /** The proposed offer, what decided it, what follows from it, and for a club the local offers. */
@@ -191,7 +201,7 @@ function proposal(L: Lang, services: Services, draft: ScreeningDraft, outcome: E
         ]
       : [],
     proposal: t(L, 'screening.outcome.proposal', { offer: t(L, `screening.offer.${outcome.kind}`) }),
-    decidedBy: t(L, 'screening.outcome.decidedBy', { answers: answersText(L, outcome.decidedBy) }),
+    decidedBy: decidedByText(L, outcome, 'screening.outcome'),
     notes,
     offersHeading,
     offers,

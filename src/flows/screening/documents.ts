@@ -6,7 +6,7 @@ import { formatDate } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
 import type { Services } from '../types.js';
-import { answersText, decimal, signed } from './cards.js';
+import { decidedByText, decimal, signed } from './cards.js';
 import { type ScreeningDraft } from './draft.js';
 
 /** The reassessment summary for the care record: Danish, each problem's change on its own line. */
@@ -80,7 +80,7 @@ export function summaryText(services: Services, screening: Screening, draft: Scr
     d('summary.doc.profileLine', { question: d('screening.field.careDuringHours').replace(/\?$/, ''), answer: d(`screening.choice.${pr.careDuringHours ? 'yes' : 'no'}`).toLowerCase() }),
     d('summary.doc.profileLine', { question: d('screening.field.transport'), answer: d(`screening.transport.${pr.transport}`).toLowerCase() }),
   );
-  lines.push('', d('summary.doc.proposal', { offer: d(`screening.offer.${outcome.kind}`) }), d('summary.doc.decidedBy', { answers: answersText('da', outcome.decidedBy) }));
+  lines.push('', d('summary.doc.proposal', { offer: d(`screening.offer.${outcome.kind}`) }), decidedByText('da', outcome, 'summary.doc'));
   if (decision.chosen !== outcome.kind) lines.push(d('summary.doc.overridden', { offer: d(`screening.offer.${decision.chosen}`), reason: decision.overrideReason ?? '' }));
   else lines.push(d('summary.doc.confirmed'));
   if (decision.chosen === 'preventive') {
