@@ -268,7 +268,15 @@ describe('taking, refusing, handing over', () => {
     const done = await c.press('referral.handover', { rid: referral.id, to: MEGAN.aadObjectId }, { from: ADELE });
     expect(text(done.body.value)).toContain('Sagen er overdraget til Megan Bowen.');
     expect((await c.store.referrals.get(referral.id))!.holder).toMatchObject(key(MEGAN));
-    expect((await pending(c, toUser(MEGAN))).some((m) => m.payload.text?.includes('overdraget af Adele Vance'))).toBe(true);
+    // Megan is told with a card: one press opens the case (or the queue); the preview names nobody.
+    const told = (await pending(c, toUser(MEGAN))).find((m) => m.idempotencyKey.startsWith('told-handover:'))!;
+    expect(text(told.payload.card)).toContain(`Adele Vance har overdraget sag ${referral.caseNumber} til dig.`);
+    expect(told.payload.summary).toBe('Nyt om en henvisning');
+    const open = actionsOf(told.payload.card).find((a) => a.verb === 'referral.open');
+    expect(actionsOf(told.payload.card).map((a) => a.title)).toEqual(['Åbn sagen', 'Visitationskøen']);
+    const opened = await c.press(open.verb, open.data, { from: MEGAN });
+    expect(text(opened.body.value)).toContain(referral.caseNumber);
+    expect(text(opened.body.value)).toContain('Jens Hansen');
     const triage = await c.press('referral.triageStart', { rid: referral.id }, { from: ADELE });
     expect(text(triage.body.value)).toContain('Det kan kun den visitator, der har sagen.');
   });

@@ -4,7 +4,8 @@ import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
 import { t } from '../../i18n/index.js';
-import type { Referral } from '../../store/index.js';
+import type { Referral, StaffKey } from '../../store/index.js';
+import { tellStaff } from '../shared/tell.js';
 import { sameStaff } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn , Verbs } from '../types.js';
@@ -38,6 +39,20 @@ async function handoverForm(turn: Turn, services: Services, referral: Referral, 
     to: { label: t(L, 'visitation.handover.to'), value: '', error, placeholder: t(L, 'screening.select'), choices: people },
     actions: [...(people.length ? [button(t(L, 'visitation.handover.submit'), 'referral.handover', { rid: referral.id }, 'positive')] : []), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
   });
+}
+
+/** The new holder is told with a card: the case opens, or the queue, with one press (no typing). */
+async function tellHandedOver(services: Services, to: StaffKey, referral: Referral, byName: string): Promise<void> {
+  const L = await services.directory.languageOf(to);
+  const card = renderCard('notice', {
+    title: t(L, 'visitation.told.handedOverTitle', { caseNumber: referral.caseNumber }),
+    lines: [t(L, 'visitation.told.handedOver', { caseNumber: referral.caseNumber, name: byName })],
+    actions: [
+      { kind: 'execute', title: t(L, 'visitation.told.openCase'), verb: 'referral.open', data: { rid: referral.id } },
+      { kind: 'execute', title: t(L, 'visitation.button.queue'), verb: 'queue.show', data: {} },
+    ],
+  });
+  await tellStaff(services, to, { card, summary: t(L, 'visitation.preview.news') }, `told-handover:${referral.id}:${referral.version}`, { citizenId: referral.citizenId });
 }
 
 export const takeVerbs = {
@@ -147,7 +162,7 @@ export const takeVerbs = {
     if (blocked || !saved) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.handedOver', { caseNumber: saved.caseNumber, name: target.name }));
     await refreshChannelCard(services, saved);
-    await tell(services, target, 'visitation.told.handedOver', { caseNumber: saved.caseNumber, name: turn.user.name ?? '' }, `told-handover:${saved.id}:${saved.version}`, saved.citizenId);
+    await tellHandedOver(services, target, saved, turn.user.name ?? '');
     return { card: await detailsCard(turn, services, saved, t(turn.lang, 'visitation.handover.done', { name: target.name })) };
   }),
 } satisfies Verbs;
