@@ -257,8 +257,14 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(await store.everything()).not.toContain('gammel');
       const again = await store.reopen();
       expect((await again.audit.forCitizen('c2')).map((e) => e.what)).toEqual(['ny 2']);
-      expect((await again.audit.append(audit('c1', 'næste'))).seq).toBeGreaterThan(last.seq);
+      const next = await again.audit.append(audit('c1', 'næste'));
+      expect(next.seq).toBeGreaterThan(last.seq);
+      // Every entry gone: after a restart, numbers still go on, never handed out twice.
+      expect(await again.pruneAuditLog('2100-01-01T00:00:00.000Z')).toBe(3);
       await again.close();
+      const third = await store.reopen();
+      expect((await third.audit.append(audit('c1', 'efter alt'))).seq).toBeGreaterThan(next.seq);
+      await third.close();
     });
   });
 
@@ -344,6 +350,28 @@ export function storeContract(name: string, harness: ContractHarness): void {
       expect(await store.audit.forCitizen('c1')).toEqual([]);
       expect(lines.filter((l) => l.includes('retention applied'))).toHaveLength(3);
       expect(lines.join('\n')).not.toMatch(/Jens|0101501234|010150/);
+      await store.close();
+    });
+  });
+
+  describe(`${name}: the daily retention job, when a step fails`, () => {
+    it('the other steps still run, and the log names the step that failed (counts only)', async () => {
+      const clock = new TestClock(AT);
+      const store = await harness.open(clock);
+      await store.transaction(async (tx) => {
+        await tx.screenings.save(screening('s1', { citizenId: 'c1', status: 'done' }));
+        await tx.files.save({ id: 'f1', owner: ALEX, name: 'statistik.csv', contentType: 'text/csv', content: 'a;b', createdAt: AT, expiresAt: '2026-11-25T09:00:00.000Z' });
+      });
+      const lines: string[] = [];
+      const log = createLogger('debug', (line) => lines.push(line));
+      clock.set('2029-11-25T09:00:00.000Z');
+      const broken: Store = { ...store, pruneAuditLog: async () => Promise.reject(new Error('disk full')) };
+      const counts = await applyRetention(broken, loadRetentionRules(), clock, log);
+      expect(counts).toMatchObject({ screenings: 1, audit: 0, files: 1 });
+      expect(await store.screenings.get('s1')).toBeUndefined();
+      expect(await store.files.get('f1')).toBeUndefined();
+      expect(lines.some((l) => l.includes('retention: access log failed'))).toBe(true);
+      expect(lines.find((l) => l.includes('retention applied'))).toContain('access log');
       await store.close();
     });
   });

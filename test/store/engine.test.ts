@@ -2,7 +2,7 @@
 // cut off, a graceful close flushes and folds the log, a second process on the same folder is refused.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { systemClock } from '../../src/clock.js';
@@ -410,6 +410,34 @@ describe('the audit trail and visit events on disk, not in memory', () => {
       expect((await third.audit.forCitizen('c0')).map((e) => e.what)).toEqual(['ny']);
       await third.close();
       expect(everyFile(dir)).not.toContain('gammel');
+    });
+
+    it('a snapshot write that fails after its rename (the new generation may be named or not): nothing is deleted, and either way a restart finds every entry it should', async () => {
+      for (const crash of [false, true]) {
+        const dir = tempDir();
+        const store = await openLowdbStore(dir, { clock: systemClock });
+        for (let i = 0; i < 4; i++) await store.audit.append({ ...entry('c0', `gammel ${i}`), at: OLD });
+        for (let i = 0; i < 3; i++) await store.audit.append({ ...entry('c0', `ny ${i}`), at: NEW });
+        await (store as any).engine.compact();
+        // The old one-document snapshot's name taken by a folder: the write fails after the rename.
+        mkdirSync(path.join(dir, 'snapshot.json', 'x'), { recursive: true });
+        await expect(store.pruneAuditLog(CUT)).rejects.toThrow();
+        // Here the old generation is still in force, with every entry; both files are kept.
+        expect((await store.audit.forCitizen('c0'))).toHaveLength(7);
+        expect(filesIn(dir)).toEqual(['history-audit.1.jsonl', 'history-audit.jsonl']);
+        await store.audit.append({ ...entry('c0', 'efter fejlen'), at: NEW });
+        rmSync(path.join(dir, 'snapshot.json'), { recursive: true });
+        if (crash) await (store as any).engine.close({ compact: false });
+        else await store.close();
+        const again = await openLowdbStore(dir, { clock: systemClock });
+        const whats = (await again.audit.forCitizen('c0')).map((e) => e.what);
+        // A crash: the snapshot on disk names the new generation (old entries gone); a clean stop names the old one.
+        expect(whats).toEqual([...(crash ? [] : ['gammel 0', 'gammel 1', 'gammel 2', 'gammel 3']), 'ny 0', 'ny 1', 'ny 2', 'efter fejlen']);
+        expect(filesIn(dir)).toHaveLength(1);
+        expect(await again.pruneAuditLog(CUT)).toBe(crash ? 0 : 4);
+        expect((await again.audit.forCitizen('c0')).map((e) => e.what)).toEqual(['ny 0', 'ny 1', 'ny 2', 'efter fejlen']);
+        await again.close();
+      }
     });
 
     it('reads under way when the generation changes finish on the old file', async () => {

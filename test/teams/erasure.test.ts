@@ -65,9 +65,10 @@ describe('erasing a citizen on request', () => {
     expect(await c.store.attachments.listByCitizen(else_.id)).toHaveLength(1);
     // Pressed again: nothing left to erase, said so.
     expect(text((await c.press('erasure.erase', erase.data, { from: DORTE })).body.value)).toContain('findes ikke (længere)');
-    // Asked again by CPR number: already erased, only the access log is kept.
-    const again = await c.press('erasure.confirm', { cpr: '010150-1234', reason: 'Sag 2026-4712' }, { from: DORTE });
+    // Asked again by CPR number: already erased, only the access log is kept; that she looked is in it.
+    const again = await c.press('erasure.confirm', { cpr: '010150-1234', reason: 'Sag 2026-4712, igen' }, { from: DORTE });
     expect(inputOf(again.body.value, 'cpr').error ?? text(again.body.value)).toContain('allerede slettet');
+    expect((await c.store.audit.forCitizen(citizen.id)).at(-1)).toMatchObject({ action: 'read', reason: 'Sag 2026-4712, igen', actor: { aadObjectId: DORTE.aadObjectId } });
   });
 
   it('after the erasure, the access log is still found by CPR number (through a keyed pseudonym, never the number), for the access-log export and an access request', async () => {
@@ -92,6 +93,12 @@ describe('erasing a citizen on request', () => {
     // A CPR number never recorded is still unknown.
     const unknown = await c.press('audit.export', { cpr: '020250-1234' }, { from: DORTE });
     expect(text(unknown.body.value)).toContain('ingen oplysninger om en borger med det CPR-nummer');
+    // To an administrator without the data-protection role, the erased citizen is unknown too: whether
+    // someone erased was ever in the bot is the data-protection officer's to learn, and nothing is logged.
+    const trailBefore = (await c.store.audit.forCitizen(citizen.id)).length;
+    const admin = await c.press('audit.export', { cpr: '010150-1234' }, { from: ALEX });
+    expect(text(admin.body.value)).toContain('ingen oplysninger om en borger med det CPR-nummer');
+    expect(await c.store.audit.forCitizen(citizen.id)).toHaveLength(trailBefore);
     // The register holds no CPR number: every file was read above for the first erasure; here the pseudonym.
     expect(everyFile(c.dataDir).some((f) => f.text.includes('0101501234') || f.text.includes('010150-'))).toBe(false);
   });

@@ -55,7 +55,12 @@ const auditVerbs = {
     if (fields.errors.cpr) return formCard(turn, typed, fields.errors.cpr);
     const parsed = readCprForLookup(typed, turn.lang, services);
     if (!parsed.ok) return formCard(turn, typed, parsed.error);
-    const [citizen, formerIds] = await Promise.all([services.store.citizens.findByCpr(parsed.digits), services.store.citizens.formerIds(parsed.digits)]);
+    // Whether an erased citizen was ever known is for the data-protection role to learn (an access
+    // request), not for every administrator: to them an erased citizen is unknown, as before.
+    const [citizen, formerIds] = await Promise.all([
+      services.store.citizens.findByCpr(parsed.digits),
+      can(turn.roles, 'accessRequest') ? services.store.citizens.formerIds(parsed.digits) : Promise.resolve([]),
+    ]);
     // The record, and any former ones under the same CPR number (erased or deleted: their access log is kept).
     const ids = [...formerIds, ...(citizen ? [citizen.id] : [])];
     if (!ids.length) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));

@@ -44,8 +44,12 @@ function card(turn: Turn, options: { values?: Record<string, string>; errors?: R
 async function read(turn: Turn, services: Services, data: Record<string, unknown>): Promise<{ citizen: Citizen; reason: string } | ExecuteResult> {
   const got = await citizenWithReason(turn, services, data, 'reason', 300, 'erasure.reasonRequired');
   if (!got.ok) return { card: card(turn, { values: got.values, errors: got.errors }) };
-  // Erased already (or deleted by retention): only the access log is left, and it stays.
-  if (!got.citizen) return { card: card(turn, { values: { cpr: str(data.cpr), reason: got.reason }, errors: { cpr: t(turn.lang, 'erasure.alreadyGone') } }) };
+  // Erased already (or deleted by retention): only the access log is left, and it stays. That the
+  // officer learned so is in the log too.
+  if (!got.citizen) {
+    for (const id of got.formerIds) await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: id, action: 'read', purpose: PURPOSE, what: t('da', 'erasure.auditLookup'), reason: got.reason });
+    return { card: card(turn, { values: { cpr: str(data.cpr), reason: got.reason }, errors: { cpr: t(turn.lang, 'erasure.alreadyGone') } }) };
+  }
   return { citizen: got.citizen, reason: got.reason };
 }
 

@@ -12,7 +12,12 @@ import type { Services, Verbs } from '../types.js';
 import { ANSWERS, type Answer, Id, audit, citizenLine, event, isVisit, langOf, loadOwnVisit, overlapsFor, staffName, staleVisit, str, tell, vdata, when, withStaff } from './common.js';
 import { plannedCard } from './plan.js';
 
-/** The colleague's card; `done` thanks them once answered, `error` is what was wrong with the reason. */
+/** An answer's words: a joint visit says when (it is the colleague's own visit the planner joins). */
+function answerLabel(lang: Lang, answer: Answer, theirs: Visit | undefined): string {
+  return t(lang, `visits.answer.${answer}`, { when: theirs ? when(lang, theirs.at) : '' }).trim();
+}
+
+/** The colleague's card; `done` thanks them once answered (their answer repeated), `error` is what was wrong with the reason. */
 async function coordinationCard(lang: Lang, services: Services, c: Coordination, done = '', error = ''): Promise<AdaptiveCardJson> {
   const planned = await services.store.visits.get(c.plannerVisitId);
   const theirs = await services.store.visits.get(c.colleagueVisitId);
@@ -26,9 +31,10 @@ async function coordinationCard(lang: Lang, services: Services, c: Coordination,
       { title: t(lang, 'visits.coord.citizen'), value: citizen ? citizenLine(citizen) : '' },
       { title: t(lang, 'visits.coord.planner'), value: `${await staffName(services, c.planner)}: ${planned ? `${when(lang, planned.at)} – ${vdata(planned).purpose}` : ''}` },
       { title: t(lang, 'visits.coord.yours'), value: theirs ? `${when(lang, theirs.at)} – ${vdata(theirs).purpose}` : '' },
+      ...(c.answer ? [{ title: t(lang, 'visits.coord.yourAnswer'), value: [answerLabel(lang, c.answer, theirs), c.reason].filter(Boolean).join(': ') }] : []),
     ],
     reason: { label: t(lang, 'visits.field.bothReason'), value: '', error },
-    answers: pending ? ANSWERS.map((a) => button(t(lang, `visits.answer.${a}`), 'visits.answer', { cid: c.id, answer: a }, a === 'joint' ? 'positive' : 'default')) : [],
+    answers: pending ? ANSWERS.map((a) => button(answerLabel(lang, a, theirs), 'visits.answer', { cid: c.id, answer: a }, a === 'joint' ? 'positive' : 'default')) : [],
   });
 }
 
@@ -100,7 +106,9 @@ export const coordinateVerbs = {
     await audit(turn, services, c.citizenId, 'update', t('da', 'audit.visits.answered'));
     // The planner's card changes with the answer, and a message says it in words.
     const plannerLang = await langOf(services, c.planner);
-    const words = t(plannerLang, `visits.told.answer.${answer}`, { name: turn.user.name ?? '', reason });
+    // When the visit that stays is: the colleague's (joint, or they visit for both), or the planner's own.
+    const kept = answer === 'youTakeIt' || answer === 'bothNeeded' ? planned : theirs;
+    const words = t(plannerLang, `visits.told.answer.${answer}`, { name: turn.user.name ?? '', reason, when: when(plannerLang, kept.at) });
     if (c.plannerCard && services.outbox) {
       const card = renderCard('visits/planned', { title: t(plannerLang, 'visits.planned.title'), text: words, note: '', actions: [button(t(plannerLang, 'visits.button.myVisits'), 'visits.week', {})] });
       await services.outbox.enqueue({ citizenId: c.citizenId, idempotencyKey: `coordination-card:${c.id}`, target: { kind: 'conversation', conversationId: c.plannerCard.conversationId }, operation: 'update', replaces: c.plannerCard, payload: { card, summary: t(plannerLang, 'visits.preview.answer') } });

@@ -6,14 +6,14 @@ import { dateInputValue, DATE_FIELD_LENGTH, readDate, TIME_FIELD_LENGTH } from '
 import { readFields } from '../shared/inputs.js';
 import { parseTypedTime } from '../../domain/dates.js';
 import { type Overlap } from '../../domain/overlap.js';
-import { copenhagenParts, fromCopenhagen } from '../../i18n/format.js';
+import { copenhagenParts, formatList, fromCopenhagen } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Visit } from '../../store/index.js';
 import { sameStaff, staffKeyString } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { myCitizensCard } from './citizens.js';
-import { audit, citizenLine, field, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, tell, vdata, when } from './common.js';
+import { audit, citizenLine, field, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, staffName, tell, vdata, when } from './common.js';
 import { plannedCard } from './plan.js';
 
 function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
@@ -52,7 +52,9 @@ export const weekVerbs = {
     for (const v of mine) {
       const citizen = await services.store.citizens.get(v.citizenId);
       const overlaps = await overlapsFor(services, v);
-      const joint = v.jointWith?.length ? t(L, 'visits.week.joint') : '';
+      // A joint visit names who else comes (the owner too, when it is a colleague's visit I joined).
+      const others = [v.staff, ...(v.jointWith ?? [])].filter((s) => !sameStaff(s, turn.staff));
+      const joint = v.jointWith?.length ? t(L, 'visits.week.joint', { names: formatList(L, await Promise.all(others.map((s) => staffName(services, s)))) }) : '';
       const mark = overlaps.length ? t(L, 'visits.week.overlap', { count: overlaps.length }) : '';
       visits.push({ at: `${when(L, v.at)}${joint}`, details: [citizen ? citizenLine(citizen) : '', vdata(v).purpose, mark].filter(Boolean).join(' · '), change: { title: t(L, 'visits.button.change'), verb: 'visits.changeStart', data: { vid: v.id } } });
     }

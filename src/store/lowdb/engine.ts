@@ -11,7 +11,7 @@ import { fsyncDir } from './durableFile.js';
 import { StreamedSnapshot } from './streamedSnapshot.js';
 import type { Clock } from '../../clock.js';
 import { acquireLock } from './lock.js';
-import { HistoryFile, historyFilename, removeOtherGenerations } from './history.js';
+import { HistoryFile, historyFilename, historyGenerations, removeOtherGenerations } from './history.js';
 
 export type Collection = Record<string, unknown>;
 
@@ -131,8 +131,11 @@ export class Engine {
     for (const c of this.options.history ?? []) {
       const sizes = this.db.data.history ?? {};
       const generation = this.db.data.historyGeneration?.[c] ?? 0;
-      removeOtherGenerations(this.dir, c, generation);
+      // A new generation is never numbered like one already on disk (a snapshot may name it).
+      this.nextGeneration.set(c, Math.max(generation, ...historyGenerations(this.dir, c)) + 1);
+      // The generation the snapshot names opens (and is checked) first; only then do the others go.
       this.histories.set(c, await HistoryFile.open(this.dir, c, indexes.filter((d) => d.collection === c), !this.options.unsafeNoSync, sizes[c] ?? 0, generation));
+      removeOtherGenerations(this.dir, c, generation);
     }
     for (const seq of seqs) {
       // Logs older than the snapshot were folded into it; a crash before their removal leaves them.
@@ -160,6 +163,8 @@ export class Engine {
   }
 
   private currentSeq = 1;
+  /** The number the next rewrite of each history takes. */
+  private readonly nextGeneration = new Map<string, number>();
 
   private replay(seq: number): void {
     const file = this.walPath(seq);
@@ -394,7 +399,8 @@ export class Engine {
     // Pruned: the kept records go to the history's next generation, which the snapshot then names.
     let pruned: { collection: string; generation: number; next: HistoryFile; removed: number } | undefined;
     if (prune) {
-      const generation = (this.db.data.historyGeneration?.[prune.collection] ?? 0) + 1;
+      const generation = this.nextGeneration.get(prune.collection)!;
+      this.nextGeneration.set(prune.collection, generation + 1);
       const rewritten = await this.histories.get(prune.collection)!.rewrite(historyFilename(this.dir, prune.collection, generation), prune.keep);
       if (rewritten) {
         pruned = { collection: prune.collection, generation, ...rewritten };
@@ -409,11 +415,12 @@ export class Engine {
       await this.db.write();
     } catch (err) {
       if (pruned) {
-        // The snapshot on disk still names the old generation: the new one is dropped (the next run tries again).
+        // The old generation stays in force here. Which one the snapshot on disk names is not known
+        // (the write may have failed after its rename), so neither file is deleted: the next start
+        // opens the one named and removes the other; the next prune takes a new number.
         this.db.data.history = sizes();
         this.db.data.historyGeneration = generations;
         await pruned.next.retire();
-        removeOtherGenerations(this.dir, pruned.collection, pruned.generation - 1);
       }
       throw err;
     }

@@ -15,7 +15,7 @@
 // then is the old file deleted. A crash before the snapshot leaves the old generation in force (the
 // new one is an orphan, deleted at start-up); after it, the old one is the orphan.
 import { existsSync, readdirSync, unlinkSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { IndexDefinition } from './engine.js';
 
@@ -30,11 +30,18 @@ export function historyFilename(dir: string, collection: string, generation: num
   return path.join(dir, generation ? `history-${collection}.${generation}.jsonl` : `history-${collection}.jsonl`);
 }
 
+/** The generations of a history found on disk. */
+export function historyGenerations(dir: string, collection: string): number[] {
+  const mine = new RegExp(`^history-${collection}(?:\\.(\\d+))?\\.jsonl$`);
+  return readdirSync(dir).flatMap((f) => {
+    const m = mine.exec(f);
+    return m ? [Number(m[1] ?? 0)] : [];
+  });
+}
+
 /** Delete a history's files of other generations than `generation` (orphans of a rewrite a crash cut short, or of one that finished). */
 export function removeOtherGenerations(dir: string, collection: string, generation: number): void {
-  const keep = path.basename(historyFilename(dir, collection, generation));
-  const mine = new RegExp(`^history-${collection}(\\.\\d+)?\\.jsonl$`);
-  for (const f of readdirSync(dir)) if (mine.test(f) && f !== keep) unlinkSync(path.join(dir, f));
+  for (const g of historyGenerations(dir, collection)) if (g !== generation) unlinkSync(historyFilename(dir, collection, g));
 }
 
 export class HistoryFile {
@@ -83,6 +90,7 @@ export class HistoryFile {
     if (!removed) return undefined;
     const out = await open(filename, 'w', 0o600);
     let size = 0;
+    let written = false;
     try {
       await this.reading(async () => {
         for (let from = 0, window = CHUNK; from < this.size; ) {
@@ -103,8 +111,11 @@ export class HistoryFile {
         }
       });
       if (this.sync) await out.sync();
+      written = true;
     } finally {
       await out.close();
+      // A rewrite that failed (a full disk) leaves no half copy taking space.
+      if (!written) await unlink(filename).catch(() => undefined);
     }
     const next = new HistoryFile(this.collection, filename, this.indexes, this.sync);
     await next.load(size);

@@ -122,7 +122,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
   const counters = new Map<string, number>();
   let auditSeq = 0;
   for (const [key] of engine.entries('audit')) auditSeq = Math.max(auditSeq, Number(key));
-  auditSeq = Math.max(auditSeq, Number(engine.historyLastKey('audit') ?? 0));
+  auditSeq = Math.max(auditSeq, Number(engine.historyLastKey('audit') ?? 0), engine.get<number>('meta', 'auditSeq') ?? 0);
   counters.set('audit', auditSeq);
   let eTagCounter = 0;
   // Unique across restarts without reading a clock: a random prefix per opening, then a counter.
@@ -608,7 +608,11 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
     afterCommit: (fn) => afterCommitOf(liveTx(), fn),
     // Folding the log writes a new snapshot and removes the old logs, which still held what was deleted.
     forgetDeleted: () => engine.compactAfterWrites(),
-    pruneAuditLog: (before) => engine.pruneHistory<AuditEntry>('audit', (e) => e.at >= before),
+    async pruneAuditLog(before) {
+      // Numbers are never handed out twice, also when retention removed every entry up to the last.
+      await engine.put('meta', 'auditSeq', counters.get('audit') ?? 0);
+      return engine.pruneHistory<AuditEntry>('audit', (e) => e.at >= before);
+    },
     status: () => engine.status(),
     close: async () => {
       // Let transactions under way finish first.
