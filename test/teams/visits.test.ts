@@ -337,14 +337,15 @@ describe('coordinating with the colleague', () => {
     expect(text(card)).toContain('Borger Jens Hansen, 010150-xxxx');
     expect(text(card)).toContain('Kollegaens besøg Lee Gu: 27.11.2026 kl. 13.30 – Besøg 2026-11-27');
     expect(request.payload.summary).toBe('En kollega vil koordinere et besøg');
-    expect(actionsOf(card).map((a: any) => a.title)).toEqual(['Fælles besøg', 'Jeg tager den', 'Tag du den', 'Begge besøg er nødvendige']);
+    // The joint visit is Megan's own: its button says when.
+    expect(actionsOf(card).map((a: any) => a.title)).toEqual(['Fælles besøg 24.11.2026 kl. 10.00', 'Jeg besøger for os begge', 'Du besøger for os begge', 'Begge besøg er nødvendige']);
     expect(request.reportTo).toMatchObject(key(LEE));
   });
 
   it.each([
-    ['joint', 'svarede: fælles besøg', (lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.jointWith).toEqual([key(LEE)])],
-    ['iTakeIt', 'svarede: jeg tager den', (_lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(LEE)] })],
-    ['youTakeIt', 'svarede: tag du den', (lee: Visit[], megan: Visit[]) => {
+    ['joint', 'svarede: fælles besøg. I kommer sammen på Megan Bowens besøg 24.11.2026 kl. 10.00, og dit eget besøg er aflyst.', (lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.jointWith).toEqual([key(LEE)])],
+    ['iTakeIt', 'svarede, at Megan Bowen besøger borgeren for jer begge 24.11.2026 kl. 10.00. Dit besøg er aflyst.', (_lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(LEE)] })],
+    ['youTakeIt', 'svarede, at du besøger borgeren for jer begge 27.11.2026 kl. 13.30. Megan Bowens besøg er aflyst.', (lee: Visit[], megan: Visit[]) => {
       expect(lee.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(MEGAN)] });
       expect(megan[0]!.status).toBe('cancelled');
     }],
@@ -353,12 +354,23 @@ describe('coordinating with the colleague', () => {
     const button = actionsOf(request.payload.card).find((a: any) => a.data.answer === answer);
     const res = await c.press('visits.answer', button.data, { from: MEGAN });
     expect(text(res.body.value)).toContain('Tak, kollegaen har fået dit svar.');
+    // The card keeps her answer, in the words of its button.
+    expect(text(res.body.value)).toContain(`Dit svar ${button.title}`);
     check(await visitsOf(c, LEE), await c.store.visits.listByStaff(key(MEGAN)));
     const toLee = await pendingFor(c, LEE);
     expect(toLee.some((m) => m.payload.text?.includes(`Megan Bowen ${words}`))).toBe(true);
     const update = (await c.store.outbox.due(dayAfter(c))).find((m) => m.operation === 'update')!;
     expect(text(update.payload.card)).toContain(`Megan Bowen ${words}`);
     expect(update.replaces).toEqual({ conversationId: expect.any(String), activityId: 'lee-card-1' });
+  });
+
+  it('a joint visit says with whom on each one\'s list of visits, and when', async () => {
+    const { c, request } = await coordinating();
+    await c.press('visits.answer', actionsOf(request.payload.card).find((a: any) => a.data.answer === 'joint').data, { from: MEGAN });
+    const [lees] = await c.say('mine besøg', { from: LEE });
+    expect(text(lees!.attachments![0]!.content)).toContain('24.11.2026 kl. 10.00 (fælles besøg med Megan Bowen)');
+    const [megans] = await c.say('mine besøg', { from: MEGAN });
+    expect(text(megans!.attachments![0]!.content)).toContain('24.11.2026 kl. 10.00 (fælles besøg med Lee Gu)');
   });
 
   it('"begge besøg er nødvendige" needs a reason; only the colleague may answer', async () => {
