@@ -147,6 +147,15 @@ export interface ChangeCardData {
   actions: Button[];
 }
 
+/** Cancelling a visit: why (a choice, required; the colleagues whose visits are near are told) and a note. */
+export interface CancelCardData {
+  title: string;
+  intro: string;
+  why: ChoiceField;
+  note: Field;
+  actions: Button[];
+}
+
 /** Sharing one of my citizens with a colleague, and why. */
 export interface ShareCardData {
   title: string;
@@ -195,6 +204,7 @@ export interface VisitsCards {
   'visits/coordination': CoordinationCardData;
   'visits/week': WeekCardData;
   'visits/change': ChangeCardData;
+  'visits/cancel': CancelCardData;
   'visits/share': ShareCardData;
   'visits/assign': AssignCardData;
   /** What a colleague receives when a citizen is shared with them. */

@@ -53,6 +53,7 @@ export const VERBS = [
   'visits.week',
   'visits.changeStart',
   'visits.move',
+  'visits.cancelStart',
   'visits.cancel',
   'visits.shareStart',
   'visits.share',

@@ -369,7 +369,9 @@ async function visits(b: Book, clock: TestClock): Promise<void> {
   await b.deliver('visits: moved');
   const megansWeek = await b.say('visits: my visits (a joint visit)', 'mine besøg', megan);
   const change = await b.press(undefined, megansWeek, 'visits.changeStart', {}, megan);
-  await b.press('visits: cancelled', change, 'visits.cancel', {}, megan);
+  const ask = await b.press('visits: cancel, asked why', change, 'visits.cancelStart', {}, megan);
+  const noReason = await b.press('visits: cancel, no reason given', ask, 'visits.cancel', { why: '', note: '' }, megan);
+  await b.press('visits: cancelled', noReason, 'visits.cancel', { why: 'citizenCancelled', note: 'Ringede i morges' }, megan);
   await b.deliver('visits: cancelled');
   // Sharing and detaching.
   card = await b.invoke('visits: share form', 'visits.shareStart', { citizenId }, megan);

@@ -377,7 +377,7 @@ async function buildWorld(): Promise<World> {
   const lw = (await press('visits.week', {}, LEE)).card;
   const leeVisits = JSON.stringify(lw).match(/"vid":"([0-9a-f-]{36})"/g)!.map((m) => m.slice(7, -1));
   const cancelledVisit = leeVisits.at(-1)!;
-  await press('visits.cancel', { vid: cancelledVisit }, LEE);
+  await press('visits.cancel', { vid: cancelledVisit, why: 'notNeeded' }, LEE);
   expect(later).toBeDefined();
   await quiet();
   const coordination = coordinationId();
@@ -457,7 +457,8 @@ const VERBS: Record<string, string[]> = {
   'visits.answer': ['cid', 'answer', 'reason'],
   'visits.changeStart': ['vid'],
   'visits.move': ['vid', 'date', 'time'],
-  'visits.cancel': ['vid'],
+  'visits.cancelStart': ['vid'],
+  'visits.cancel': ['vid', 'why', 'note'],
   'visits.shareStart': ['citizenId'],
   'visits.share': ['citizenId', 'to', 'reason'],
   'roles.start': [],
@@ -694,7 +695,8 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       ['referral.decide', { rid: w.decided, v: 3, offer: 'centre', purpose: 'x' }, NESTOR],
       ['referral.followUp', { rid: w.decided, result: 'E3' }, MEGAN],
       ['visits.move', { vid: w.meganVisit, date: '2031-01-01', time: '10:00' }, LEE],
-      ['visits.cancel', { vid: w.meganVisit }, LEE],
+      ['visits.cancel', { vid: w.meganVisit, why: 'notNeeded' }, LEE],
+      ['visits.cancelStart', { vid: w.meganVisit }, LEE],
       ['visits.changeStart', { vid: w.meganVisit }, LEE],
       ['visits.discard', { vid: w.meganVisit }, LEE],
       ['visits.merge', { vid: w.leeVisit, with: w.meganVisit }, MEGAN],

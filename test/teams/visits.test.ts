@@ -313,7 +313,7 @@ describe('planning and the double-visit check', () => {
   it('"Planlæg alligevel" after the colleague\'s visit was cancelled meanwhile plans the visit without asking for a reason', async () => {
     const { c, card } = await overlapping();
     const megans = (await visitsOf(c, MEGAN))[0]!;
-    await c.press('visits.cancel', { vid: megans.id }, { from: MEGAN });
+    await c.press('visits.cancel', { vid: megans.id, why: 'notNeeded' }, { from: MEGAN });
     const res = await c.press('visits.keep', { ...actionsOf(card).find((a: any) => a.verb === 'visits.keep').data, reason: '' }, { from: LEE });
     expect(textsOf(res.body.value)[0]).toBe('Besøget er planlagt');
     expect(text(res.body.value)).toContain('Kollegaens besøg er flyttet eller aflyst i mellemtiden');
@@ -397,8 +397,33 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     expect((await pendingFor(c, MEGAN)).some((m) => m.payload.text?.includes('Lee Gu har flyttet sit besøg hos Jens Hansen, 010150-xxxx til 30.12.2026 kl. 09.00.'))).toBe(true);
     const megans = (await visitsOf(c, MEGAN))[0]!;
     await plan(c, LEE, '2026-11-25'); // a draft next to Megan's again, then cancel Megan's: Lee is not concerned by drafts
-    await c.press('visits.cancel', { vid: megans.id }, { from: MEGAN });
+    await c.press('visits.cancel', { vid: megans.id, why: 'citizenCancelled' }, { from: MEGAN });
     expect((await c.store.visits.get(megans.id))!.status).toBe('cancelled');
+  });
+
+  it('"Aflys besøget" asks why first; nothing is cancelled without a reason; the colleagues close by are told it', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.keep', { ...actionsOf(card).find((a: any) => a.verb === 'visits.keep').data, reason: 'Nødvendigt' }, { from: LEE });
+    const megans = (await visitsOf(c, MEGAN))[0]!;
+    const change = await c.press('visits.changeStart', { vid: megans.id }, { from: MEGAN });
+    const ask = await c.press('visits.cancelStart', actionsOf(change.body.value).find((a: any) => a.title === 'Aflys besøget').data, { from: MEGAN });
+    expect(textsOf(ask.body.value).slice(0, 2)).toEqual(['Aflys besøget?', 'Besøget hos Jens Hansen, 010150-xxxx 24.11.2026 kl. 10.00 aflyses. Kolleger med et besøg hos borgeren tæt på får besked med begrundelsen.']);
+    expect(inputOf(ask.body.value, 'why').choices.map((x: any) => x.title)).toContain('Borgeren har meldt afbud');
+    expect(actionsOf(ask.body.value).map((a: any) => a.title)).toEqual(['Aflys besøget', 'Fortryd']);
+    expect((await c.store.visits.get(megans.id))!.status).toBe('planned');
+    // No reason: asked again, nothing changed; "Andet" needs a note, and what was typed stays.
+    const none = await c.press('visits.cancel', { vid: megans.id, why: '' }, { from: MEGAN });
+    expect(inputOf(none.body.value, 'why').error ?? text(none.body.value)).toContain('Vælg, hvorfor besøget aflyses.');
+    const other = await c.press('visits.cancel', { vid: megans.id, why: 'other', note: '' }, { from: MEGAN });
+    expect(text(other.body.value)).toContain('Skriv kort, hvorfor besøget aflyses.');
+    expect(inputOf(other.body.value, 'why').value).toBe('other');
+    expect((await c.store.visits.get(megans.id))!.status).toBe('planned');
+    expect((await pendingFor(c, LEE)).some((m) => m.payload.text?.includes('har aflyst'))).toBe(false);
+    await c.press('visits.cancel', { vid: megans.id, why: 'citizenCancelled', note: 'Ringede i morges' }, { from: MEGAN });
+    expect((await c.store.visits.get(megans.id))!.status).toBe('cancelled');
+    const told = (await pendingFor(c, LEE)).find((m) => m.payload.text?.includes('har aflyst'))!;
+    expect(told.payload.text).toBe('Megan Bowen har aflyst sit besøg hos Jens Hansen, 010150-xxxx 24.11.2026 kl. 10.00. Begrundelse: Borgeren har meldt afbud: Ringede i morges');
+    expect(told.payload.summary).not.toMatch(/Jens|010150|afbud/);
   });
 
   it('shares a citizen with a colleague: name, sender and reason, nothing of the service or health, and a button to attach', async () => {

@@ -3,11 +3,11 @@
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import type { WeekCardData } from '../../../cards/visits/types.js';
 import { dateInputValue, DATE_FIELD_LENGTH, readDate, TIME_FIELD_LENGTH } from '../shared/dates.js';
-import { readFields } from '../shared/inputs.js';
+import { oneLine, readFields } from '../shared/inputs.js';
 import { parseTypedTime } from '../../domain/dates.js';
 import { type Overlap } from '../../domain/overlap.js';
 import { copenhagenParts, formatList, fromCopenhagen } from '../../i18n/format.js';
-import { t } from '../../i18n/index.js';
+import { t, type Lang } from '../../i18n/index.js';
 import type { Visit } from '../../store/index.js';
 import { sameStaff, staffKeyString } from '../../store/index.js';
 import { button } from '../shared/form.js';
@@ -24,12 +24,32 @@ function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {
     intro: t(L, 'visits.change.intro', { when: when(L, visit.at) }),
     date: { ...field(t(L, 'visits.field.date'), 'date', values, errors, `${p.year}-${p.month}-${p.day}`), value: dateInputValue(values.date ?? `${p.year}-${p.month}-${p.day}`), placeholder: t(L, 'date.placeholder') },
     time: { ...field(t(L, 'visits.field.time'), 'time', values, errors, `${p.hour}:${p.minute}`), value: values.time === undefined ? `${p.hour}:${p.minute}` : (parseTypedTime(values.time) ?? values.time) },
-    actions: [button(t(L, 'visits.button.move'), 'visits.move', { vid: visit.id }, 'positive'), button(t(L, 'visits.button.cancelVisit'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'common.back'), 'visits.week', {})],
+    actions: [button(t(L, 'visits.button.move'), 'visits.move', { vid: visit.id }, 'positive'), button(t(L, 'visits.button.cancelVisit'), 'visits.cancelStart', { vid: visit.id }, 'destructive'), button(t(L, 'common.back'), 'visits.week', {})],
   });
 }
 
+/** Why a visit is cancelled: a choice (the colleagues are told it), and a note. */
+const CANCEL_REASONS = ['citizenCancelled', 'citizenAway', 'notNeeded', 'staffAbsent', 'other'] as const;
+
+function cancelForm(turn: Turn, visit: Visit, citizenName: string, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
+  const L = turn.lang;
+  return renderCard('visits/cancel', {
+    title: t(L, 'visits.cancel.title'),
+    intro: t(L, 'visits.cancel.intro', { citizen: citizenName, when: when(L, visit.at) }),
+    why: { label: t(L, 'visits.cancel.why'), value: values.why ?? '', error: errors.why ?? '', choices: CANCEL_REASONS.map((r) => ({ title: t(L, `visits.cancel.reason.${r}`), value: r })) },
+    note: { label: t(L, 'visits.cancel.note'), value: values.note ?? '', error: errors.note ?? '' },
+    actions: [button(t(L, 'visits.cancel.confirm'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'visits.cancel.keep'), 'visits.changeStart', { vid: visit.id })],
+  });
+}
+
+/** Why, as told to a colleague: the reason chosen, with the note if any ("Andet": the note is the reason). */
+function cancelReasonText(lang: Lang, why: { reason: string; note: string }): string {
+  if (why.reason === 'other') return t(lang, 'visits.told.because.other', { note: why.note });
+  return t(lang, why.note ? 'visits.told.because.note' : 'visits.told.because', { reason: t(lang, `visits.cancel.reason.${why.reason}`), note: why.note });
+}
+
 /** Colleagues whose visits the change concerned (before or after) hear of it. */
-async function tellConcerned(turn: Turn, services: Services, visit: Visit, overlaps: Overlap[], key: string): Promise<void> {
+async function tellConcerned(turn: Turn, services: Services, visit: Visit, overlaps: Overlap[], key: string, why?: { reason: string; note: string }): Promise<void> {
   const citizen = await services.store.citizens.get(visit.citizenId);
   const seen = new Set<string>();
   for (const o of overlaps) {
@@ -37,7 +57,8 @@ async function tellConcerned(turn: Turn, services: Services, visit: Visit, overl
     if (seen.has(k) || sameStaff(o.visit.staff, turn.staff)) continue;
     seen.add(k);
     const lang = await langOf(services, o.visit.staff);
-    await tell(services, o.visit.staff, { text: t(lang, key, { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) }), summary: t(lang, 'visits.preview.colleague') }, `${key}:${visit.id}:${visit.updatedAt}:${k}`, visit.citizenId);
+    const because = why ? cancelReasonText(lang, why) : '';
+    await tell(services, o.visit.staff, { text: `${t(lang, key, { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) })}${because}`, summary: t(lang, 'visits.preview.colleague') }, `${key}:${visit.id}:${visit.updatedAt}:${k}`, visit.citizenId);
   }
 }
 
@@ -99,13 +120,32 @@ export const weekVerbs = {
     return { card: plannedCard(turn, citizen, moved, after.length ? t(L, 'visits.planned.stillOverlaps', { count: after.length }) : '') };
   },
 
+  // Nothing is cancelled until the reason is given and confirmed.
+  'visits.cancelStart': async (turn, services, data) => {
+    const visit = await loadOwnVisit(turn, services, data, ['planned']);
+    if (!isVisit(visit)) return visit;
+    const citizen = await services.store.citizens.get(visit.citizenId);
+    return { card: cancelForm(turn, visit, citizen ? citizenLine(citizen) : '') };
+  },
+
   'visits.cancel': async (turn, services, data) => {
     const visit = await loadOwnVisit(turn, services, data, ['planned']);
     if (!isVisit(visit)) return visit;
+    const L = turn.lang;
+    const fields = readFields(L, data, { why: 40, note: 200 });
+    const why = fields.values.why;
+    const note = oneLine(fields.values.note);
+    const errors: Record<string, string> = { ...fields.errors };
+    if (!(CANCEL_REASONS as readonly string[]).includes(why)) errors.why ??= t(L, 'visits.cancel.whyRequired');
+    if (why === 'other' && !note) errors.note ??= t(L, 'visits.cancel.noteRequired');
+    if (Object.keys(errors).length) {
+      const citizen = await services.store.citizens.get(visit.citizenId);
+      return { card: cancelForm(turn, visit, citizen ? citizenLine(citizen) : '', { why, note: fields.values.note }, errors) };
+    }
     const concerned = await overlapsFor(services, visit);
-    await services.store.visits.save({ ...visit, status: 'cancelled', updatedAt: services.clock.now().toISOString() });
+    await services.store.visits.save({ ...visit, status: 'cancelled', updatedAt: services.clock.now().toISOString(), data: { ...visit.data, cancelled: { reason: why, ...(note ? { note } : {}) } } });
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.cancelled'));
-    await tellConcerned(turn, services, visit, concerned, 'visits.told.cancelled');
+    await tellConcerned(turn, services, visit, concerned, 'visits.told.cancelled', { reason: why, note });
     return { card: await myCitizensCard(turn, services, t(turn.lang, 'visits.cancelled')) };
   },
 } satisfies Verbs;
