@@ -426,6 +426,19 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     expect(told.payload.summary).not.toMatch(/Jens|010150|afbud/);
   });
 
+  it('"del borger" does not offer a colleague already attached to the citizen, and refuses a forged pick of one', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens', 'Demensudredning');
+    await attach(c, LEE, 'forebyggende');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    const form = await c.press('visits.shareStart', { citizenId: citizen.id }, { from: MEGAN });
+    expect(inputOf(form.body.value, 'to').choices.map((x: any) => x.title)).not.toContain('Lee Gu');
+    const refused = await c.press('visits.share', { citizenId: citizen.id, to: LEE.aadObjectId, reason: 'Hun bor alene' }, { from: MEGAN });
+    expect(text(refused.body.value)).toContain('Lee Gu er allerede tilknyttet borgeren. Vælg en anden kollega.');
+    expect(inputOf(refused.body.value, 'reason').value).toBe('Hun bor alene');
+    expect((await pendingFor(c, LEE)).some((m) => m.payload.card && text(m.payload.card).includes('vil dele en borger'))).toBe(false);
+  });
+
   it('shares a citizen with a colleague: name, sender and reason, nothing of the service or health, and a button to attach', async () => {
     const c = await setup();
     await attach(c, MEGAN, 'demens', 'Demensudredning');

@@ -17,7 +17,9 @@ async function shareForm(turn: Turn, services: Services, values: Record<string, 
     const c = await services.store.citizens.get(a.citizenId);
     if (c) citizens.push({ title: citizenLine(c), value: c.id });
   }
-  const colleagues = await colleagueChoices(turn, services);
+  // With the citizen known, colleagues already attached to them are not offered (sharing tells them nothing new).
+  const attached = values.citizenId && Id.safeParse(values.citizenId).success ? (await services.store.attachments.listByCitizen(values.citizenId)).filter((a) => a.status === 'active') : [];
+  const colleagues = (await colleagueChoices(turn, services)).filter((c) => !attached.some((a) => a.staff.tenantId === turn.staff.tenantId && a.staff.aadObjectId === c.value));
   return renderCard('visits/share', {
     title: t(L, 'visits.share.title'),
     intro: t(L, 'visits.share.intro'),
@@ -46,6 +48,9 @@ export const shareVerbs = {
     if (!mine) errors.citizenId ??= t(L, 'visits.error.citizen');
     const colleague = values.to ? await services.store.staff.get({ tenantId: turn.staff.tenantId, aadObjectId: values.to }) : undefined;
     if (!colleague || sameStaff(colleague, turn.staff) || !(await worksWithCitizens(services, colleague))) errors.to ??= t(L, 'visits.error.colleague');
+    else if (mine && (await services.store.attachments.listByCitizen(mine.citizenId)).some((a) => a.status === 'active' && sameStaff(a.staff, colleague))) {
+      errors.to ??= t(L, 'visits.error.alreadyAttached', { name: colleague.name });
+    }
     if (!values.reason.trim()) errors.reason ??= t(L, 'visits.error.shareReason');
     if (Object.keys(errors).length || !mine || !colleague) return { card: await shareForm(turn, services, values, errors) };
     const citizen = (await services.store.citizens.get(mine.citizenId))!;
