@@ -186,7 +186,8 @@ export function renderCard<K extends keyof CardTypes>(name: K, data: CardTypes[K
  */
 export function withBanner(card: AdaptiveCardJson, text: string): AdaptiveCardJson {
   const body = Array.isArray(card.body) ? card.body : [];
-  return { ...card, body: [{ type: 'TextBlock', text, wrap: true, weight: 'Bolder', color: 'Attention' }, ...body] };
+  // A notice in an emphasis container with dark text and an icon: Teams' red is under 4.5:1 on its dark theme.
+  return { ...card, body: [{ type: 'Container', style: 'emphasis', items: [{ type: 'TextBlock', text: `⚠ ${text}`, wrap: true, weight: 'Bolder' }] }, ...body] };
 }
 
 function plainDefaultButtons(node: unknown): void {

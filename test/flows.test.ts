@@ -39,7 +39,10 @@ describe('the routing table', () => {
       expect(textHandler(words('da', `commands.${c}`)[0])).toBe(COMMAND_HANDLERS[c]);
       expect(textHandler(words('en', `commands.${c}`)[0])).toBe(COMMAND_HANDLERS[c]);
     }
-    expect(textHandler('noget helt andet')).toBe(COMMAND_HANDLERS.help);
+    // Text that names no command: the help card, saying it was not understood; no text at all: the help card.
+    expect(textHandler('noget helt andet')).not.toBe(COMMAND_HANDLERS.help);
+    expect(textHandler('')).toBe(COMMAND_HANDLERS.help);
+    expect(textHandler(undefined)).toBe(COMMAND_HANDLERS.help);
   });
 });
 

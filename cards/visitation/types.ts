@@ -109,7 +109,7 @@ export interface TriageCardData {
   caseTitle: string;
   title: string;
   intro: string;
-  /** Why the scoring is asked again (Attention), or ''. */
+  /** Why the scoring is asked again (shown in bold with ⚠), or ''. */
   note: string;
   /** The legal-review warning, or ''. */
   legalReview: string;

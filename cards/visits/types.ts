@@ -12,7 +12,7 @@ export interface LineButton {
   data: Record<string, unknown>;
 }
 
-/** An input's label and value; `error` is '' or shown right under it in Attention colour. */
+/** An input's label and value; `error` is '' or shown right under it, in bold with ⚠ (readable in both themes). */
 export interface Field {
   label: string;
   value: string;

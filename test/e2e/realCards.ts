@@ -369,8 +369,8 @@ async function visits(b: Book, clock: TestClock): Promise<void> {
   await b.deliver('visits: moved');
   const megansWeek = await b.say('visits: my visits (a joint visit)', 'mine besøg', megan);
   const change = await b.press(undefined, megansWeek, 'visits.changeStart', {}, megan);
-  const ask = await b.press('visits: cancel, asked why', change, 'visits.cancelStart', {}, megan);
-  const noReason = await b.press('visits: cancel, no reason given', ask, 'visits.cancel', { why: '', note: '' }, megan);
+  const whyCancel = await b.press('visits: cancel, asked why', change, 'visits.cancelStart', {}, megan);
+  const noReason = await b.press('visits: cancel, no reason given', whyCancel, 'visits.cancel', { why: '', note: '' }, megan);
   await b.press('visits: cancelled', noReason, 'visits.cancel', { why: 'citizenCancelled', note: 'Ringede i morges' }, megan);
   await b.deliver('visits: cancelled');
   // Sharing and detaching.

@@ -1,13 +1,15 @@
 // Runs after every test file (vitest setupFiles): the cards the bot sent in that file must be cards
 // Teams can show and whose buttons work. Each Action.Execute verb must have a handler in the routing
 // table, and the adaptivecards renderer must parse each card without a warning (Teams' own Chart.*
-// elements aside). A wrong verb or element fails the file that sent it.
+// elements aside), and every text on it must be readable in Teams' light and dark themes
+// (test/helpers/contrast.ts). A wrong verb or element, or unreadable text, fails the file that sent it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { runInNewContext } from 'node:vm';
 import { afterAll, expect } from 'vitest';
 import { VERB_HANDLERS } from '../../src/flows/index.js';
 import { recordedCards, recordedPreviews, typedCitizenNames } from '../helpers/cardRecorder.js';
+import { contrastProblems, teamsHostConfig } from '../helpers/contrast.js';
 
 const require = createRequire(import.meta.url);
 let renderer: any;
@@ -77,4 +79,13 @@ afterAll(() => {
     }
   }
   expect([...new Set(problems)].slice(0, 20), `${cards.length} cards checked`).toEqual([]);
+  // Every text readable in Teams' light and dark themes: at least 4.5:1 against its background (issue 17).
+  const unreadable: string[] = [];
+  for (const theme of ['light', 'dark'] as const) {
+    const host = teamsHostConfig(theme);
+    for (const { where, card } of cards) {
+      for (const p of contrastProblems(card, host)) unreadable.push(`${theme}: "${p.text}" (${p.colour} on ${p.style}) is ${p.ratio}:1 (${where})`);
+    }
+  }
+  expect([...new Set(unreadable)].slice(0, 20), `${cards.length} cards checked for contrast`).toEqual([]);
 });

@@ -168,7 +168,7 @@ describe('taking, refusing, handing over', () => {
       return save(r);
     };
     const res = await c.press('referral.take', { rid: referral.id }, { ...inChannel, from: ADELE });
-    expect(textsOf(res.body.value)[0]).toBe('Nogen andre ændrede det samme, mens du arbejdede, så det, du gjorde, er ikke gemt. Sådan ser det ud nu. Se det igennem, og gør det igen, hvis det stadig er nødvendigt.');
+    expect(textsOf(res.body.value)[0]).toBe('⚠ Nogen andre ændrede det samme, mens du arbejdede, så det, du gjorde, er ikke gemt. Sådan ser det ud nu. Se det igennem, og gør det igen, hvis det stadig er nødvendigt.');
     expect(text(res.body.value)).toContain('Taget af Megan Bowen');
     const stored = (await c.store.referrals.get(referral.id))!;
     expect(stored).toMatchObject({ holder: key(MEGAN), version: referral.version! + 1 });
