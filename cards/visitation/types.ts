@@ -25,13 +25,12 @@ export interface Field {
 /** One rule set's verdict on the scores: met or not, each criterion in words, its legal basis. */
 export interface AssessedSetView {
   met: boolean;
-  /** "✓ Opfylder kriterierne for …" (bold; green when met). */
+  /** "✓ Opfylder kriterierne for …" (bold). */
   verdict: string;
   /** One line per criterion, indented with no-break spaces. */
   criteria: string[];
+  /** The legal basis in words (no rule-set ids: staff know the offer by its name). */
   basis: string;
-  /** The legal-review warning, or ''. */
-  review: string;
 }
 
 /** A referral's details (personal chat only): who, from where, its state so far, and what this person may do. */
@@ -126,6 +125,8 @@ export interface AssessmentCardData {
   title: string;
   intro: string;
   sets: AssessedSetView[];
+  /** The legal-review warning, once for all the rule sets it concerns, or ''. */
+  review: string;
   actions: Button[];
 }
 
@@ -135,6 +136,8 @@ export interface DecideCardData {
   title: string;
   intro: string;
   sets: AssessedSetView[];
+  /** The legal-review warning, once for all the rule sets it concerns, or ''. */
+  review: string;
   offer: Field & { choices: Choice[] };
   purpose: Field;
   /** A date picker: its value YYYY-MM-DD (or, to correct, what was typed where it is a text field); the placeholder shows how to type one. */

@@ -311,6 +311,12 @@ describe('Fælles Sprog triage and decision', () => {
     expect(text(card)).toContain('✗ 5. Aktivitet: 9, ikke relevant (kræver mindst 3)');
     expect(text(card)).toContain('✓ 6. Socialt samvær og netværk: 3 (kræver mindst 3)');
     expect(inputOf(card, 'offer').choices.map((x: any) => x.value)).toEqual(['centre', 'single', 'refused']);
+    // The legal-review note once, though both rule sets carry it; no rule-set ids, the legal basis in words.
+    const review = textsOf(card).filter((s: string) => s.includes('kommunens jurister skal gennemgå'));
+    expect(review).toHaveLength(1);
+    expect(review[0]).toMatch(/^⚠ /);
+    expect(JSON.stringify(card)).not.toMatch(/aeldreloven-vedligeholdende|version 1\b/);
+    expect(text(card)).toContain('Lovgrundlag: ');
     const forged = await c.press('referral.decide', { ...actionsOf(card).find((a) => a.verb === 'referral.decide').data, offer: 'home', purpose: 'x' }, { from: ADELE });
     expect(text(forged.body.value)).toContain('Vælg et af de tilbud, kriterierne giver');
     expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
@@ -364,7 +370,9 @@ describe('Fælles Sprog triage and decision', () => {
     const { c, referral } = await taken();
     const form = await c.press('referral.triageStart', { rid: referral.id }, { from: ALEX });
     expect(text(form.body.value)).toContain('Foreløbig vurdering (vejledende)');
-    await c.press('referral.triage', { rid: referral.id, fs_3: '2', fs_5: '3', fs_6: '3', fs_7: '1' }, { from: ALEX });
+    const saved = await c.press('referral.triage', { rid: referral.id, fs_3: '2', fs_5: '3', fs_6: '3', fs_7: '1' }, { from: ALEX });
+    // What it would meet, with the legal-review note once.
+    expect(textsOf(saved.body.value).filter((s: string) => s.includes('kommunens jurister skal gennemgå'))).toHaveLength(1);
     expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ preTriage: { scores: { '5': 3 } } });
     const details = await c.press('referral.open', { rid: referral.id }, { from: ADELE });
     expect(text(details.body.value)).toContain('Foreløbig vurdering fra centret (Alex Wilber): Mobilitet 2, Aktivitet 3, Socialt samvær og netværk 3, Mental/psykisk tilstand 1');

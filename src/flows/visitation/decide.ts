@@ -15,7 +15,7 @@ import { actorOf, addYear, audit, mutate, personalOnly, refusedAnswer, tell, tod
 import { detailsCard } from './details.js';
 import { advisRecipients, sendAdvis } from './advis.js';
 import { decisionLetter } from './letter.js';
-import { assessmentView, triageForm } from './triage.js';
+import { assessmentView, reviewOf, triageForm } from './triage.js';
 
 export function decisionForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
@@ -30,6 +30,7 @@ export function decisionForm(turn: Turn, services: Services, referral: Referral,
     title: t(L, 'visitation.decide.title'),
     intro: t(L, 'visitation.decide.intro'),
     sets: assessmentView(L, assessment),
+    review: reviewOf(L, assessment),
     offer: { ...field('offer', t(L, 'visitation.decide.offer')), choices: offers.map((o) => ({ title: t(L, `visitation.decision.${o}`), value: o })) },
     purpose: field('purpose', t(L, 'visitation.decide.purpose')),
     startDate: { ...field('startDate', t(L, 'visitation.decide.startDate')), value: dateInputValue(values.startDate ?? ''), placeholder: t(L, 'date.placeholder') },

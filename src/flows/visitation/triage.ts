@@ -21,7 +21,7 @@ export function triageForm(turn: Turn, services: Services, referral: Referral, v
   return renderCard('visitation/triage', {
     caseTitle: t(L, 'visitation.card.title', { caseNumber: referral.caseNumber }),
     title: t(L, preliminary ? 'visitation.triage.preTitle' : 'visitation.triage.title'),
-    intro: t(L, preliminary ? 'visitation.triage.preIntro' : 'visitation.triage.intro', { sets: sets.map((s) => `${s.title} (${s.version})`).join('; ') }),
+    intro: t(L, preliminary ? 'visitation.triage.preIntro' : 'visitation.triage.intro', { sets: sets.map((s) => s.title).join('; ') }),
     note,
     legalReview: sets.some((s) => s.legalReview) ? t(L, 'visitation.triage.legalReview') : '',
     scale: scaleOf(sets).map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })),
@@ -57,9 +57,13 @@ export function assessmentView(L: Lang, assessment: AssessedSet[]): AssessedSetV
     verdict: `${a.evaluation.met ? '✓' : '✗'} ${t(L, a.evaluation.met ? 'visitation.assess.met' : 'visitation.assess.notMet', { offer: t(L, `visitation.decision.${a.set.offer}`) })}`,
     // Indentation with no-break spaces, which cards do not trim.
     criteria: explain(L, a.evaluation.explanation).map((line) => line.replace(/^( +)/, (m) => '\u00a0\u00a0'.repeat(m.length / 2))),
-    basis: t(L, 'visitation.assess.basis', { id: a.set.id, version: a.set.version, basis: a.set.legalBasis }),
-    review: a.set.legalReview ? (a.set.reviewNote ?? t(L, 'visitation.triage.legalReview')) : '',
+    basis: t(L, 'visitation.assess.basis', { basis: a.set.legalBasis }),
   }));
+}
+
+/** The legal-review warning of the rule sets in force, each different note once (two sets often share one). */
+export function reviewOf(L: Lang, assessment: AssessedSet[]): string {
+  return [...new Set(assessment.filter((a) => a.set.legalReview).map((a) => a.set.reviewNote ?? t(L, 'visitation.triage.legalReview')))].join(' ');
 }
 
 export const triageVerbs = {
@@ -113,6 +117,7 @@ export const triageVerbs = {
         title: t(L, 'visitation.triage.preSaved'),
         intro: t(L, 'visitation.triage.preSavedText'),
         sets: assessmentView(L, assessment),
+        review: reviewOf(L, assessment),
         actions: [button(t(L, 'common.showHelp'), 'help.show', {})],
       }),
     };
