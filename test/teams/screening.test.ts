@@ -441,6 +441,9 @@ describe('reassessment', () => {
     expect(compare).toMatch(/Udførelse 5,5 → 6,0 \(\+0,5\)/);
     const charts = JSON.stringify(s.card).match(/"Chart\.VerticalBar"/g);
     expect(charts).toHaveLength(2);
+    // Each chart says what it shows, in a heading of its own above it.
+    expect(compare).toContain('Udførelse før og nu, pr. aktivitet (1-10)');
+    expect(compare).toContain('Tilfredshed før og nu, pr. aktivitet (1-10)');
     const done = await s.press('screening.confirm');
     const summary = shownText(done.others[0]);
     expect(summary.split('\n')[0]).toBe('Sammendrag af genvurdering (COPM)');

@@ -252,8 +252,9 @@ export function comparison(L: Lang, r: Reassessment): Pick<CompareCardData, 'pro
     averagesHeading,
     averages,
     charts: [
-      { title: t(L, 'screening.outcome.performance'), data: bars('performance') },
-      { title: t(L, 'screening.outcome.satisfaction'), data: bars('satisfaction') },
+      // Titled above the chart in a text of its own: not every client draws a chart's own title.
+      { title: t(L, 'screening.compare.chart.performance'), data: bars('performance') },
+      { title: t(L, 'screening.compare.chart.satisfaction'), data: bars('satisfaction') },
     ],
   };
 }
