@@ -13,6 +13,7 @@ import {
   type CatalogueOffer,
   type CriteriaNode,
   type OffersCatalogue,
+  type Centre,
   type Organisation,
   type ReferralUnit,
   type RetentionPeriod,
@@ -255,16 +256,27 @@ const ReferralUnitSchema = z
   .strict();
 exactly<typeof ReferralUnitSchema, ReferralUnit>(ReferralUnitSchema);
 
+const CentreSchema = z
+  .object({
+    /** Stored with the decision: stable and plain. */
+    id,
+    name: text,
+  })
+  .strict();
+exactly<typeof CentreSchema, Centre>(CentreSchema);
+
 /** The municipality's organisation (rules/organisation.json): the units a direct referral can come from. */
 export const OrganisationSchema = z
   .object({
     ...dated,
     referralUnits: z.array(ReferralUnitSchema).min(1, 'must list at least one unit'),
+    centres: z.array(CentreSchema).min(1, 'must list at least one activity centre'),
   })
   .strict()
   .superRefine((v, ctx) => {
     toAfterFrom(v, ctx);
     uniqueIds(v.referralUnits, 'referralUnits', 'unit', ctx);
+    uniqueIds(v.centres, 'centres', 'centre', ctx);
   });
 exactly<typeof OrganisationSchema, Organisation>(OrganisationSchema);
 

@@ -117,9 +117,18 @@ export interface ReferralUnit {
   nameEn: string;
 }
 
+/** An activity centre a maintenance offer or single services can be granted at (rules/organisation.json). */
+export interface Centre {
+  id: string;
+  /** As the citizen's letter and the staff see it. */
+  name: string;
+}
+
 /** The municipality's own organisation, as the bot needs it. */
 export interface Organisation extends Dated {
   referralUnits: ReferralUnit[];
+  /** The activity centres visitation grants offers at. */
+  centres: Centre[];
 }
 
 export interface VisitService {

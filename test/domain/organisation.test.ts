@@ -17,6 +17,12 @@ describe('the shipped rules/organisation.json', () => {
     for (const u of o.referralUnits) expect(u).toEqual({ id: expect.stringMatching(/^[a-z0-9-]+$/), name: expect.any(String), nameEn: expect.any(String) });
     expect(o.referralUnits.map((u) => u.name)).toContain('Hjemmeplejen');
   });
+
+  it('lists the activity centres visitation grants offers at, marked as examples until the municipality names its own', () => {
+    const o = loadOrganisation();
+    expect(o.centres.length).toBeGreaterThan(0);
+    for (const c of o.centres) expect(c).toEqual({ id: expect.stringMatching(/^[a-z0-9-]+$/), name: expect.stringContaining('(eksempel)') });
+  });
 });
 
 describe('a bad rules/organisation.json is refused, naming the field', () => {
@@ -44,6 +50,10 @@ describe('a bad rules/organisation.json is refused, naming the field', () => {
     expect(messageOf(() => loadOrganisation(dir))).toMatch(/referralUnits\.0\.name: must not be empty/);
     write({ ...shipped(), referralUnits: [{ id: 'Hjemmeplejen Nord', name: 'Hjemmeplejen Nord', nameEn: 'Home care North' }] });
     expect(messageOf(() => loadOrganisation(dir))).toMatch(/referralUnits\.0\.id: must be lower-case letters, digits and dashes/);
+    write({ ...shipped(), centres: [] });
+    expect(messageOf(() => loadOrganisation(dir))).toMatch(/centres: must list at least one activity centre/);
+    write({ ...shipped(), centres: [{ id: 'nord', name: 'Nord' }, { id: 'nord', name: 'Nord igen' }] });
+    expect(messageOf(() => loadOrganisation(dir))).toMatch(/centres\.1\.id: duplicate centre id "nord"/);
     write({ ...shipped(), managers: [] });
     expect(messageOf(() => loadOrganisation(dir))).toMatch(/Unrecognized key/);
   });
