@@ -120,7 +120,7 @@ export interface ProfileStepCardData extends StepCardData {
 
 /** The last step of a first screening: the proposal and why, and choosing another offer with a reason. */
 export interface OutcomeStepCardData extends StepCardData {
-  /** The offer proposed: a referral is shown as a warning, the others as good news. */
+  /** The offer proposed. */
   kind: 'club' | 'preventive' | 'referral';
   /** The COPM averages, or none. */
   scores: Fact[];
@@ -134,6 +134,8 @@ export interface OutcomeStepCardData extends StepCardData {
   /** The catalogue holds examples only, or ''. */
   examples: string;
   override: { offer: PickField; reason: Field };
+  /** With a referral proposed: a note to visitation (optional); label '' otherwise. */
+  referralNote: Field;
 }
 
 /** The last step when the citizen is outside all three offers: that, and why. */

@@ -42,6 +42,8 @@ export interface DetailsCardData {
   /** The heading of the screening part, or '' when the referral did not come from a screening. */
   screeningTitle: string;
   screeningFacts: Fact[];
+  /** The screening's content: each chosen activity with its COPM scores, the profile answers, the centre's reasons and note. */
+  screeningLines: string[];
   /** Who asked and why, for a direct referral; [] otherwise. */
   directFacts: Fact[];
   /** Each line, or '' when there is none. */
@@ -110,6 +112,9 @@ export interface TriageCardData {
   intro: string;
   /** Why the scoring is asked again (shown in bold with ⚠), or ''. */
   note: string;
+  /** What the screening said (activities and scores, profile, the centre's note), to score beside; [] for a direct referral. */
+  screeningTitle: string;
+  screeningLines: string[];
   /** The legal-review warning, or ''. */
   legalReview: string;
   /** The scale every area is scored on, and the prompt of its pick list. */
@@ -144,6 +149,11 @@ export interface DecideCardData {
   startDate: Field & { placeholder: string };
   trainingByCarer: Field & { choices: Choice[] };
   services: Field & { choices: Choice[] };
+  /** At a centre (a maintenance offer or single services): which, how many days a week, transport. */
+  centreHeading: string;
+  centre: Field & { choices: Choice[]; placeholder: string };
+  daysPerWeek: Field & { choices: Choice[] };
+  transport: Field & { choices: Choice[] };
   actions: Button[];
 }
 

@@ -43,6 +43,12 @@ export interface ReferralData {
     endDate?: string;
     trainingByCarer?: boolean;
     singleServices?: (typeof SINGLE_SERVICES)[number][];
+    /** Where (a maintenance offer or single services at a centre): the centre as named on the decision day. */
+    centre?: { id: string; name: string };
+    /** How many days a week (a maintenance offer at a centre). */
+    daysPerWeek?: number;
+    /** Whether transport to and from the centre is granted. */
+    transport?: boolean;
     ruleSets: AssessedSet['set'][];
     met: { id: string; met: boolean }[];
     scores: Scores;

@@ -418,6 +418,12 @@ describe('Agents Playground in Chromium', () => {
       expect(await triage.innerText()).toContain(t(L, 'visitation.assess.met', { offer: t(L, 'visitation.decision.centre') }));
       await triage.getByRole('radiogroup', { name: new RegExp(t(L, 'visitation.decide.offer')) }).getByLabel(t(L, 'visitation.decision.centre'), { exact: true }).check();
       await triage.getByLabel(t(L, 'visitation.decide.purpose')).fill('Komme ud og mødes med andre');
+      // Where, how often, and transport: picked, not typed.
+      const label = (key: string) => new RegExp(`^${t(L, key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+      await triage.getByRole('combobox', { name: label('visitation.decide.centre') }).click();
+      await p.getByRole('option', { name: 'Aktivitetscenter Nord (eksempel)', exact: true }).click();
+      await triage.getByRole('radiogroup', { name: label('visitation.decide.daysPerWeek') }).getByLabel(t(L, 'visitation.days.many', { n: 2 }), { exact: true }).check();
+      await triage.getByRole('radiogroup', { name: label('visitation.decide.transport') }).getByLabel(t(L, 'visitation.decide.transportYes'), { exact: true }).check();
       await shot('4-decision');
       await triage.getByRole('button', { name: t(L, 'visitation.decide.submit'), exact: true }).click();
       await expect.poll(() => triage.innerText(), { timeout: 15_000 }).toContain(t(L, 'visitation.decide.done'));
@@ -426,6 +432,10 @@ describe('Agents Playground in Chromium', () => {
         const all = await bodyText(p);
         return all.includes('UDKAST TIL AFGØRELSE') && all.includes(`Advis: henvisning ${caseNumber} er afgjort af visitationen`) ? true : undefined;
       });
+      // The letter says where, how often and from when, and the assessment in words.
+      const shownLetter = await bodyText(p);
+      expect(shownLetter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Nord (eksempel), 2 dage om ugen, fra');
+      expect(shownLetter).toContain('Mobilitet: svære begrænsninger (3)');
       await shot('5-letter-and-advis');
 
       // The shared card says "Afgjort" for everyone.

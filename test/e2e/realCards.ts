@@ -302,8 +302,8 @@ async function visitation(b: Book): Promise<void> {
   const [triage] = await b.deliver('visitation: "Vurdér" in the channel');
   card = await b.press('visitation: triage, a score missing', triage!.card, 'referral.triage', { fs_3: '3' }, { from: ADELE });
   card = await b.press('visitation: decision (what the scores meet)', card, 'referral.triage', { fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-  card = await b.press('visitation: decision, no purpose', card, 'referral.decide', { offer: 'centre', purpose: '' }, { from: ADELE });
-  await b.press('visitation: decided', card, 'referral.decide', { offer: 'centre', purpose: 'Komme ud og mødes med andre to gange om ugen' }, { from: ADELE });
+  card = await b.press('visitation: decision, no purpose', card, 'referral.decide', { offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: '' }, { from: ADELE });
+  await b.press('visitation: decided', card, 'referral.decide', { offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Komme ud og mødes med andre to gange om ugen' }, { from: ADELE });
   await b.deliver('visitation: decided');
 
   // A direct referral from home care, handed over to another visitator and refused by her.

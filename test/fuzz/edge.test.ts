@@ -359,7 +359,7 @@ async function buildWorld(): Promise<World> {
   const decided = referrals[0]!;
   let v = (await press('referral.take', { rid: decided }, ADELE)).card;
   v = (await press('referral.triage', { rid: decided, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, ADELE)).card;
-  await press('referral.decide', { ...actionOf(v, 'referral.decide'), offer: 'centre', purpose: 'Fællesskab' }, ADELE);
+  await press('referral.decide', { ...actionOf(v, 'referral.decide'), offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab' }, ADELE);
   await press('referral.createDirect', { cpr: '020245-3333', name: 'Karen Holm', askedBy: 'citizen', reason: 'Vil gerne i gang' }, LEE);
   const open = (await listReferrals()).find((r) => r !== decided)!;
   // Megan and Lee follow Jens; their visits overlap; Lee asks Megan to coordinate; one visit cancelled.
@@ -437,7 +437,7 @@ const VERBS: Record<string, string[]> = {
   'referral.handover': ['rid', 'to'],
   'referral.triageStart': ['rid'],
   'referral.triage': ['rid', 'fs_3', 'fs_5', 'fs_6', 'fs_7'],
-  'referral.decide': ['rid', 'v', 'offer', 'purpose', 'startDate', 'trainingByCarer', 'services'],
+  'referral.decide': ['rid', 'v', 'offer', 'purpose', 'startDate', 'trainingByCarer', 'services', 'centre', 'daysPerWeek', 'transport'],
   'referral.followUp': ['rid', 'result'],
   'visitation.setChannel': [],
   'visits.mine': [],
@@ -675,7 +675,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       ['referral.refuse', { rid: w.decided, reason: 'for sent' }, ADELE],
       ['referral.handover', { rid: w.decided, to: MEGAN.aadObjectId }, ADELE],
       ['referral.triage', { rid: w.decided, fs_3: '2', fs_5: '2', fs_6: '2', fs_7: '2' }, ADELE],
-      ['referral.decide', { rid: w.decided, v: 1, offer: 'centre', purpose: 'igen' }, ADELE],
+      ['referral.decide', { rid: w.decided, v: 1, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'igen' }, ADELE],
       ['visits.move', { vid: w.cancelledVisit, date: '2031-01-01', time: '10:00' }, LEE],
       ['visits.cancel', { vid: w.cancelledVisit }, LEE],
       ['visits.keep', { vid: w.cancelledVisit, reason: 'gammel' }, LEE],
@@ -692,7 +692,7 @@ describe('ten thousand hostile requests against the bot as a child process', () 
       ['referral.take', { rid: w.open }, NESTOR],
       ['referral.take', { rid: w.open }, ALEX],
       ['referral.refuse', { rid: w.open, reason: 'nej' }, LEE],
-      ['referral.decide', { rid: w.decided, v: 3, offer: 'centre', purpose: 'x' }, NESTOR],
+      ['referral.decide', { rid: w.decided, v: 3, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'x' }, NESTOR],
       ['referral.followUp', { rid: w.decided, result: 'E3' }, MEGAN],
       ['visits.move', { vid: w.meganVisit, date: '2031-01-01', time: '10:00' }, LEE],
       ['visits.cancel', { vid: w.meganVisit, why: 'notNeeded' }, LEE],

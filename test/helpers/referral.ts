@@ -18,7 +18,7 @@ export const RECORDS_SEED: RoleSeed[] = [
 ];
 
 /** Alex (activity-centre staff) screens Jens Hansen to a referral (one activity, scored performance 4, satisfaction 3 unless told). */
-export async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }): Promise<Referral> {
+export async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }, note = ''): Promise<Referral> {
   const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => {
     const ref = actionsOf(card).find((a) => a.verb === verb)!.data;
     return (await c.press(verb, { ...ref, ...inputs }, { from: ALEX })).body.value;
@@ -31,7 +31,7 @@ export async function referByScreening(c: Conversation, scores: { performance: s
   const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
   card = await press(card, 'screening.submit', { [perf]: scores.performance, [perf.replace('perf_', 'sat_')]: scores.satisfaction });
   card = await press(card, 'screening.submit', { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' });
-  await press(card, 'screening.confirm');
+  await press(card, 'screening.confirm', note ? { note } : {});
   const [referral] = await c.store.referrals.listOpen();
   return referral!;
 }
@@ -47,7 +47,7 @@ export async function citizenWithRecords(seed: RoleSeed[], teams: boolean, peopl
   const referral = await referByScreening(c);
   await c.press('referral.take', { rid: referral.id }, { from: ADELE });
   const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-  await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab om maden' }, { from: ADELE });
+  await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab om maden' }, { from: ADELE });
   await c.press('visits.attach', { cpr: '010150-1234', name: 'Jens Hansen', service: 'demens', purpose: 'Demensopfølgning', reason: 'Egen læge bad om det' }, { from: MEGAN });
   const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
   await c.press('visits.plan', { citizenId: citizen.id, date: '2026-11-25', time: '10:00', purpose: 'Første besøg', openForJoint: 'no', relativesByVideo: 'no' }, { from: MEGAN });

@@ -320,12 +320,25 @@ describe('Fælles Sprog triage and decision', () => {
     const forged = await c.press('referral.decide', { ...actionsOf(card).find((a) => a.verb === 'referral.decide').data, offer: 'home', purpose: 'x' }, { from: ADELE });
     expect(text(forged.body.value)).toContain('Vælg et af de tilbud, kriterierne giver');
     expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
-    const decided = await c.press('referral.decide', { ...actionsOf(card).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Komme ud og mødes med andre to gange om ugen' }, { from: ADELE });
+    // An offer at a centre needs the centre, the days and transport; what was typed stays.
+    const decideRef = actionsOf(card).find((a) => a.verb === 'referral.decide').data;
+    expect(inputOf(card, 'centre').choices.map((x: any) => x.title)).toEqual(['Aktivitetscenter Nord (eksempel)', 'Aktivitetscenter Syd (eksempel)', 'Lokalcentret (eksempel)']);
+    const incomplete = await c.press('referral.decide', { ...decideRef, offer: 'centre', purpose: 'Komme ud', centre: '', daysPerWeek: '', transport: '' }, { from: ADELE });
+    expect(text(incomplete.body.value)).toContain('⚠ Vælg centret.');
+    expect(text(incomplete.body.value)).toContain('⚠ Vælg, hvor mange dage om ugen.');
+    expect(text(incomplete.body.value)).toContain('⚠ Vælg, om kørsel er bevilget.');
+    expect(inputOf(incomplete.body.value, 'purpose').value).toBe('Komme ud');
+    const forgedCentre = await c.press('referral.decide', { ...decideRef, offer: 'centre', purpose: 'Komme ud', centre: 'et-andet-sted', daysPerWeek: '9', transport: 'yes' }, { from: ADELE });
+    expect(text(forgedCentre.body.value)).toContain('⚠ Vælg centret.');
+    expect(text(forgedCentre.body.value)).toContain('⚠ Vælg, hvor mange dage om ugen.');
+    expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
+    const decided = await c.press('referral.decide', { ...decideRef, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Komme ud og mødes med andre to gange om ugen', startDate: '2026-12-01' }, { from: ADELE });
     expect(text(decided.body.value)).toContain('Afgørelsen er gemt');
     const stored = await c.store.referrals.get(referral.id);
     expect(stored!.status).toBe('decided');
     const decision = (stored!.data as any).decision;
-    expect(decision).toMatchObject({ offer: 'centre', scores: { '3': 3, '5': 9, '6': 3, '7': 2 }, decidedBy: key(ADELE) });
+    expect(decision).toMatchObject({ offer: 'centre', centre: { id: 'nord', name: 'Aktivitetscenter Nord (eksempel)' }, daysPerWeek: 2, transport: true, scores: { '3': 3, '5': 9, '6': 3, '7': 2 }, decidedBy: key(ADELE) });
+    expect(text(decided.body.value)).toContain('Vedligeholdende tilbud på aktivitetscenter: Aktivitetscenter Nord (eksempel), 2 dage om ugen, med kørsel');
     expect(decision.ruleSets.map((s: any) => s.id)).toEqual(['aeldreloven-vedligeholdende-center-2025', 'aeldreloven-vedligeholdende-hjem-2025']);
     // Recomputed from what was stored, the decision's basis comes out the same.
     const { assess } = await import('../../src/domain/faellesSprog.js');
@@ -334,12 +347,20 @@ describe('Fælles Sprog triage and decision', () => {
     expect(again.map((a) => ({ id: a.set.id, met: a.evaluation.met }))).toEqual(decision.met);
     expect((stored!.data as any).followUp).toMatchObject({ kind: 'yearly', dueAt: '2027-11-22T10:00:00.000Z' });
     const letter = shownText(decided.others[0]);
-    expect(letter).toContain('UDKAST TIL AFGØRELSE');
-    expect(letter).toContain('Afgørelse: Du er bevilget et vedligeholdende tilbud på et aktivitetscenter.');
-    expect(letter).toContain('Formål, aftalt med dig: Komme ud og mødes med andre to gange om ugen');
+    // A letter to the citizen: where, how often, from when, transport; the assessment in words; the placeholders.
+    expect(letter.split('\n').slice(0, 6)).toEqual(['UDKAST TIL AFGØRELSE (kopiér ind i kommunens brevskabelon)', `Sag ${referral.caseNumber} · 22.11.2026`, 'Til Jens Hansen (CPR 010150-xxxx)', '', 'Kære Jens Hansen', '']);
+    expect(letter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Nord (eksempel), 2 dage om ugen, fra 01.12.2026.');
+    expect(letter).toContain('Du er bevilget kørsel til og fra centret.');
+    expect(letter).toContain('Formålet, som vi har aftalt med dig: Komme ud og mødes med andre to gange om ugen');
+    expect(letter).toContain('• Mobilitet: svære begrænsninger (3)');
+    expect(letter).toContain('• Aktivitet: ikke relevant for dig');
+    expect(letter).toContain('• Mental/psykisk tilstand: moderate begrænsninger (2)');
+    expect(letter).not.toMatch(/\b[357]: \d/);
     expect(letter).toContain('Klagevejledning: [KOMMUNEN UDFYLDER');
+    expect(letter.split('\n').slice(-3)).toEqual(['Med venlig hilsen', 'Adele Vance', 'Visitationen']);
     const advis = (await pending(c, toUser(ALEX))).find((m) => m.topic?.kind === 'referral.advis')!;
     expect(text(advis.payload.card)).toContain('Bevilget: Vedligeholdende tilbud på aktivitetscenter');
+    expect(text(advis.payload.card)).toContain('Hvor og hvor tit: Aktivitetscenter Nord (eksempel), 2 dage om ugen, med kørsel');
     expect(text(advis.payload.card)).not.toMatch(/Aktivitet: 9|Mobilitet/); // no function scores in the advis
     expect(text((await pending(c, (m) => m.operation === 'update')).at(-1)!.payload.card)).toContain('Status Afgjort');
   });
@@ -352,7 +373,7 @@ describe('Fælles Sprog triage and decision', () => {
     expect(text(bad.body.value)).toContain('Skriv datoen som DD.MM.ÅÅÅÅ');
     const ok = await c.press('referral.decide', { ...ref, offer: 'home', purpose: 'Klare trappen', startDate: '2026-11-30', trainingByCarer: 'yes' }, { from: ADELE });
     expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { endDate: '2027-02-28', trainingByCarer: true } });
-    expect(shownText(ok.others[0])).toContain('til og med 28.02.2027 (højst 3 måneder)');
+    expect(shownText(ok.others[0])).toContain('fra 30.11.2026 til og med 28.02.2027 (højst 3 måneder)');
     expect(shownText(ok.others[0])).toContain('Træning ved hjælper');
   });
 
@@ -361,9 +382,32 @@ describe('Fælles Sprog triage and decision', () => {
     const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
     const ref = actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data;
     await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-    const stale = await c.press('referral.decide', { ...ref, offer: 'centre', purpose: 'x' }, { from: ADELE });
+    const stale = await c.press('referral.decide', { ...ref, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'x' }, { from: ADELE });
     expect(text(stale.body.value)).toContain('Sagen er ændret imens');
     expect((await c.store.referrals.get(referral.id))!.status).toBe('taken');
+  });
+
+  it('the visitator decides seeing what the screening found: each activity with its COPM scores, the profile answers, transport and the centre\'s note; a visitator with no relation sees none of it', async () => {
+    const c = await setup();
+    const referral = await referByScreening(c, { performance: '4', satisfaction: '3' }, 'Borgeren er nyligt blevet enke og kommer sjældent ud');
+    const lines = [
+      'Gå ture (Aktiv fritid): vigtighed 9, udførelse 4, tilfredshed 3',
+      'Støtte til aktiviteter: Omfattende eller fuldstændig støtte',
+      'Støtte til sociale relationer: Ingen støtte',
+      'Pleje og omsorg i timerne: Ja',
+      'Transport: Har brug for transport pga. nedsat mobilitet',
+      'Bemærkning fra centret: Borgeren er nyligt blevet enke og kommer sjældent ud',
+    ];
+    // Before taking it: the queue's facts only.
+    const before = await c.press('referral.open', { rid: referral.id }, { from: ADELE });
+    for (const l of lines) expect(text(before.body.value)).not.toContain(l);
+    await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+    const details = await c.press('referral.open', { rid: referral.id }, { from: ADELE });
+    for (const l of lines) expect(text(details.body.value)).toContain(`• ${l}`);
+    // Beside the scoring too.
+    const triage = await c.press('referral.triageStart', { rid: referral.id }, { from: ADELE });
+    expect(text(triage.body.value)).toContain('Fra screeningen');
+    for (const l of lines) expect(text(triage.body.value)).toContain(`• ${l}`);
   });
 
   it('centre staff who referred may add an indicative pre-triage, which the visitator sees', async () => {
@@ -392,7 +436,7 @@ describe('Fælles Sprog triage and decision', () => {
     expect(text(res)).toContain('✓ Opfylder kriterierne for Vedligeholdende tilbud på aktivitetscenter');
     expect(text(res)).toContain('✓ Ikke dette:');
     expect(inputOf(res, 'offer').choices.map((x: any) => x.value)).toEqual(['centre', 'single', 'refused']);
-    await c.press('referral.decide', { ...actionsOf(res).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Energi i hverdagen' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(res).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Energi i hverdagen' }, { from: ADELE });
     expect((await c.store.referrals.get(referral.id))!.data).toMatchObject({ decision: { ruleSets: [{ id: 'test-fs3-vedligeholdende-center' }], scores: { 'J3.8': 3 } } });
   });
 
@@ -449,7 +493,7 @@ describe('direct referrals, the queue and follow-ups', () => {
     const rid = referral!.id;
     await c.press('referral.take', { rid }, { from: ADELE });
     const triaged = await c.press('referral.triage', { rid, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab om maden' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab om maden' }, { from: ADELE });
     for (const who of [ALEX, NESTOR]) {
       const advis = (await pending(c, toUser(who))).find((m) => m.topic?.kind === 'referral.advis')!;
       expect(advis.payload.summary).toBe('Advis om henvisning V-2026-0001');
@@ -491,7 +535,7 @@ describe('direct referrals, the queue and follow-ups', () => {
     const rid = referral!.id;
     await c.press('referral.take', { rid }, { from: ADELE });
     const triaged = await c.press('referral.triage', { rid, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab' }, { from: ADELE });
     expect((await c.store.referrals.get(rid))!.data).toHaveProperty('advisTo');
     // A centre colleague the bot met only after the advis went out was not told.
     const PATTI: Who = { id: '29:patti', name: 'Patti Fernandez', aadObjectId: '00000000-0000-0000-0000-000000000025' };
@@ -533,7 +577,7 @@ describe('direct referrals, the queue and follow-ups', () => {
     const referral = await referByScreening(c);
     await c.press('referral.take', { rid: referral.id }, { from: ADELE });
     const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-    await c.press('referral.decide', { ...actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab' }, { from: ADELE });
     expect(await remindFollowUps(c.bot.services)).toBe(0);
     clock.set('2027-11-23T10:00:00Z');
     expect(await remindFollowUps(c.bot.services)).toBe(1);
@@ -563,7 +607,7 @@ describe('direct referrals, the queue and follow-ups', () => {
       noName((await c.press(verb, { rid: referral.id, ...extra }, { from: MEGAN })).body.value);
     }
     const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
-    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', purpose: 'Fællesskab' }, { from: ADELE });
+    await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab' }, { from: ADELE });
     noName((await c.press('referral.open', { rid: referral.id }, { from: MEGAN })).body.value);
     expect((await c.store.audit.forCitizen(referral.citizenId)).some((e) => e.actor.aadObjectId === MEGAN.aadObjectId)).toBe(false);
     // The one who decided still sees it all.

@@ -8,15 +8,8 @@ import { t } from '../../i18n/index.js';
 import type { Attachment, AuditEntry, Citizen, Coordination, Referral, Screening, Visit } from '../../store/index.js';
 import { dataOf } from '../../services/referrals.js';
 import { formatTrail } from '../shared/trail.js';
-
-/** What the document reads of a screening's data (the screening flow's draft; read only). */
-interface ScreeningData {
-  kind?: 'first' | 'reassessment';
-  citizen?: { livesAtHome?: string; specialStaff?: string; under65Reason?: string; age?: number };
-  problems?: { activity: string; subArea: string; importance: number; performance?: number; satisfaction?: number }[];
-  profile?: Record<string, string | boolean>;
-  decision?: { chosen: string; overrideReason?: string };
-}
+import { PROFILE_ANSWERS, profileAnswerText, type ScreeningContent } from '../shared/screeningContent.js';
+import { arrangementText } from '../visitation/common.js';
 
 export interface CitizenRecords {
   /** The record; none when it is gone (erased, or deleted by retention) and only the access log is kept. */
@@ -39,16 +32,6 @@ const d = (key: string, vars?: Record<string, string | number>) => t('da', key, 
 const day = (iso: string | undefined) => (iso ? formatIsoDay('da', iso.slice(0, 10)) : '-');
 const section = (title: string, count: number, lines: string[]) => ['', `${title} (${count})`, ...(count ? lines : [d('access.doc.none')])];
 
-const PROFILE_ANSWERS = ['activitySupport', 'relationSupport', 'careDuringHours', 'transport'] as const;
-
-/** A profile answer in words: support levels, transport, and yes or no. */
-function answerText(key: (typeof PROFILE_ANSWERS)[number], value: string | boolean): string {
-  if (typeof value === 'boolean') return d(`screening.choice.${value ? 'yes' : 'no'}`);
-  if (key === 'transport') return d(`screening.transport.${value}`);
-  if (key === 'careDuringHours') return d(`screening.choice.${value === 'yes' ? 'yes' : 'no'}`);
-  return d(`screening.support.${value}`);
-}
-
 export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; request: string }): string {
   const who = (k: { tenantId: string; aadObjectId: string } | undefined) => (k ? (r.names.get(`${k.tenantId}|${k.aadObjectId}`) ?? d('access.doc.unknownStaff')) : '-');
   const service = (id: string) => r.services.get(id) ?? id;
@@ -63,7 +46,7 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
       : [d('access.doc.cpr', { cpr: maskCpr(r.cpr) }), d('access.doc.gone')]),
   ];
   const screenings = r.screenings.flatMap((s) => {
-    const x = s.data as ScreeningData;
+    const x = s.data as ScreeningContent;
     const lines = [`- ${day(s.createdAt)}: ${d(x.kind === 'reassessment' ? 'access.doc.reassessment' : 'access.doc.screening')}, ${d(`access.doc.status.${s.status}`)}, ${who(s.author)}`];
     const c = x.citizen;
     if (c && (c.livesAtHome || c.specialStaff)) {
@@ -75,10 +58,11 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
       const scored = p.performance !== undefined ? d('access.doc.scores', { performance: p.performance, satisfaction: p.satisfaction ?? '-' }) : '';
       lines.push(`  ${d('access.doc.activity', { activity: p.activity, area: d(`copm.sub.${p.subArea}`), importance: p.importance })}${scored}`);
     }
-    const profile = PROFILE_ANSWERS.filter((k) => x.profile?.[k] !== undefined).map((k) => `${d(`screening.answer.${k}`)}: ${answerText(k, x.profile![k]!)}`);
+    const profile = PROFILE_ANSWERS.filter((k) => x.profile?.[k] !== undefined).map((k) => `${d(`screening.answer.${k}`)}: ${profileAnswerText('da', k, x.profile![k]!)}`);
     if (profile.length) lines.push(`  ${d('access.doc.profile', { answers: profile.join('; ') })}`);
     if (x.decision) lines.push(`  ${d('access.doc.proposal', { offer: d(`screening.offerShort.${x.decision.chosen === 'outside' ? 'referral' : x.decision.chosen}`) })}`);
     if (x.decision?.overrideReason) lines.push(`  ${d('access.doc.override', { reason: x.decision.overrideReason })}`);
+    if (x.referralNote) lines.push(`  ${d('access.doc.referralNote', { note: x.referralNote })}`);
     return lines;
   });
   const referrals = r.referrals.flatMap((ref) => {
@@ -92,6 +76,7 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
     if (dec) {
       lines.push(`  ${d('access.doc.decision', { offer: d(`visitation.decision.${dec.offer}`), date: day(dec.decidedAt), purpose: dec.purpose })}`);
       if (dec.startDate || dec.endDate) lines.push(`  ${d('access.doc.decisionPeriod', { from: dec.startDate ? day(dec.startDate) : '-', to: dec.endDate ? day(dec.endDate) : '-' })}`);
+      if (arrangementText('da', dec)) lines.push(`  ${d('access.doc.arrangement', { arrangement: arrangementText('da', dec) })}`);
       if (dec.singleServices?.length) lines.push(`  ${d('access.doc.singleServices', { services: dec.singleServices.map((x) => d(`visitation.single.${x}`)).join(', ') })}`);
       for (const set of dec.ruleSets) lines.push(`  ${d('access.doc.ruleSet', { title: set.title, version: set.version, basis: set.legalBasis })}`);
     }

@@ -134,6 +134,7 @@ export function stepCard(turn: Turn, services: Services, screening: Screening, d
           offer: { ...field('offer', 'screening.field.override', ''), choices: others.map((k) => ({ title: t(L, `screening.offerShort.${k}`), value: k })), placeholder },
           reason: field('reason', 'screening.field.overrideReason', ''),
         },
+        referralNote: outcome.kind === 'referral' ? field('note', 'screening.field.referralNote', '') : { label: '', value: '', error: '' },
         actions: [confirm, button(t(L, 'screening.button.override'), 'screening.override', ref), back, cancel],
       });
     }
@@ -170,7 +171,7 @@ export function decidedByText(L: Lang, outcome: Exclude<Outcome, { kind: 'outsid
   return t(L, `${prefix}.decidedBy`, { answers: answersText(L, outcome.decidedBy) });
 }
 
-type Proposal = Omit<OutcomeStepCardData, 'stepLabel' | 'title' | 'intro' | 'notice' | 'override' | 'actions'>;
+type Proposal = Omit<OutcomeStepCardData, 'stepLabel' | 'title' | 'intro' | 'notice' | 'override' | 'referralNote' | 'actions'>;
 
 /** The proposed offer, what decided it, what follows from it, and for a club the local offers. */
 function proposal(L: Lang, services: Services, draft: ScreeningDraft, outcome: Exclude<Outcome, { kind: 'outside' }>, scores: Scores | undefined): Proposal {

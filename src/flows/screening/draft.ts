@@ -57,6 +57,8 @@ export interface ScreeningDraft {
     decidedAt: string;
   };
   reassessment?: { result: Reassessment; at: string };
+  /** With a referral: what the centre wrote to visitation (optional). */
+  referralNote?: string;
 }
 
 const Ref = z.object({ sid: z.string().uuid(), rev: z.coerce.number().int().min(0) });

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderCard } from '../../../cards/index.js';
 import { maskCpr } from '../../domain/cpr.js';
-import { readFields } from '../shared/inputs.js';
+import { oneLine, readFields, str } from '../shared/inputs.js';
 import { formatDateTime } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
@@ -131,7 +131,12 @@ const screeningVerbs = {
     return { card: notice(turn, 'screening.title.cancelled', [t(turn.lang, 'screening.cancelled')], [newScreeningAction(turn), backToHelp(turn)]).card };
   }),
 
-  'screening.confirm': withDraft(async (turn, services, loaded) => confirmOutcome(turn, services, loaded, undefined)),
+  'screening.confirm': withDraft(async (turn, services, loaded, data) => {
+    // A note to visitation goes with a referral; too long, it comes back with what was typed.
+    const fields = readFields(turn.lang, data, { note: 500 });
+    if (fields.errors.note) return { card: stepCard(turn, services, loaded.screening, loaded.draft, { errors: { note: fields.errors.note }, values: fields.values }) };
+    return confirmOutcome(turn, services, loaded, undefined, oneLine(fields.values.note));
+  }),
 
   'screening.override': withDraft(async (turn, services, loaded, data) => {
     const L = turn.lang;
@@ -143,7 +148,7 @@ const screeningVerbs = {
     if (!values.reason.trim()) errors.reason ??= t(L, 'screening.error.reason');
     if (outcome.kind === 'outside' || loaded.draft.step !== 'outcome') return { card: stepCard(turn, services, loaded.screening, loaded.draft, { notice: t(L, 'screening.stale') }) };
     if (Object.keys(errors).length) return { card: stepCard(turn, services, loaded.screening, loaded.draft, { errors, values }) };
-    return confirmOutcome(turn, services, loaded, { offer: values.offer as OfferKind, reason: values.reason.trim() });
+    return confirmOutcome(turn, services, loaded, { offer: values.offer as OfferKind, reason: values.reason.trim() }, oneLine(str(data.note)).slice(0, 500));
   }),
 
   'screening.fullCpr': async (turn, services, data) => {

@@ -26,7 +26,7 @@ export function evaluate(services: Services, draft: ScreeningDraft): { outcome: 
   return { outcome, scores: copmScores(chosenProblems(draft)) };
 }
 
-export async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, override: { offer: OfferKind; reason: string } | undefined): Promise<ExecuteResult> {
+export async function confirmOutcome(turn: Turn, services: Services, loaded: Loaded, override: { offer: OfferKind; reason: string } | undefined, referralNote = ''): Promise<ExecuteResult> {
   const L = turn.lang;
   const { screening, draft } = loaded;
   if (draft.step === 'compare') return confirmReassessment(turn, services, loaded);
@@ -47,6 +47,8 @@ export async function confirmOutcome(turn: Turn, services: Services, loaded: Loa
   }
   const transportGranted = chosen === 'preventive' ? (draft.profile.transport ? services.rules.targetGroups.transportGrantedFor.includes(draft.profile.transport) : false) : undefined;
   draft.decision = { proposed, chosen, overrideReason: override?.reason, outcome, scores, transportGranted, referral, decidedAt: now };
+  // The centre's note to visitation, kept with the screening the visitator reads.
+  if (referral && referralNote) draft.referralNote = referralNote;
   draft.rev += 1;
   const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };
   await services.store.screenings.save(done);

@@ -14,7 +14,7 @@ import { sameStaff } from '../../store/index.js';
 import { backToHelp, notAllowedReply, notice } from '../shared/replies.js';
 import type { Services, Verbs } from '../types.js';
 import { dataOf, withData, type ReferralData } from '../../services/referrals.js';
-import { actorOf, audit, mutate, personalOnly, withReferral } from './common.js';
+import { actorOf, arrangementText, audit, mutate, personalOnly, withReferral } from './common.js';
 
 type Decision = NonNullable<ReferralData['decision']>;
 
@@ -23,6 +23,7 @@ function advisLines(L: Lang, referral: Referral, d: Decision, citizen?: Citizen)
   return [
     ...(citizen ? [t(L, 'advis.citizen', { name: citizen.name, cpr: maskCpr(citizen.cpr) })] : []),
     t(L, 'advis.offer', { offer: t(L, `visitation.decision.${d.offer}`) }) + (d.endDate ? ` ${t(L, 'visitation.decision.until', { date: formatIsoDay(L, d.endDate) })}` : ''),
+    ...(arrangementText(L, d) ? [t(L, 'advis.arrangement', { arrangement: arrangementText(L, d) })] : []),
     ...(citizen ? [t(L, 'advis.purpose', { purpose: d.purpose })] : []),
     t(L, 'advis.start', { date: d.startDate ? formatIsoDay(L, d.startDate) : t(L, 'advis.startUnknown') }),
     t(L, 'advis.visitator', { name: d.decidedByName }),

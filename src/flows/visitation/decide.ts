@@ -17,6 +17,8 @@ import { advisRecipients, sendAdvis } from './advis.js';
 import { decisionLetter } from './letter.js';
 import { assessmentView, reviewOf, triageForm } from './triage.js';
 
+const DAYS_PER_WEEK = [1, 2, 3, 4, 5] as const;
+
 export function decisionForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
   const L = turn.lang;
   const d = dataOf(referral);
@@ -39,6 +41,10 @@ export function decisionForm(turn: Turn, services: Services, referral: Referral,
       choices: [{ title: t(L, 'screening.choice.yes'), value: 'yes' }, { title: t(L, 'screening.choice.no'), value: 'no' }],
     },
     services: { ...field('services', t(L, 'visitation.decide.services')), choices: SINGLE_SERVICES.map((s) => ({ title: t(L, `visitation.single.${s}`), value: s })) },
+    centreHeading: t(L, 'visitation.decide.centreHeading'),
+    centre: { ...field('centre', t(L, 'visitation.decide.centre')), placeholder: t(L, 'screening.select'), choices: services.rules.organisation.centres.map((c) => ({ title: c.name, value: c.id })) },
+    daysPerWeek: { ...field('daysPerWeek', t(L, 'visitation.decide.daysPerWeek')), choices: DAYS_PER_WEEK.map((n) => ({ title: t(L, n === 1 ? 'visitation.days.one' : 'visitation.days.many', { n }), value: String(n) })) },
+    transport: { ...field('transport', t(L, 'visitation.decide.transport')), choices: [{ title: t(L, 'visitation.decide.transportYes'), value: 'yes' }, { title: t(L, 'visitation.decide.transportNo'), value: 'no' }] },
     actions: [button(t(L, 'visitation.decide.submit'), 'referral.decide', { rid: referral.id, v: referral.version }, 'positive'), button(t(L, 'visitation.triage.again'), 'referral.triageStart', { rid: referral.id }), button(t(L, 'common.back'), 'referral.open', { rid: referral.id })],
   });
 }
@@ -50,13 +56,13 @@ export const decideVerbs = {
     const L = turn.lang;
     const d = dataOf(referral);
     if (!(referral.status === 'taken' && sameStaff(referral.holder, turn.staff)) || !d.triage) return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
-    const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: DATE_FIELD_LENGTH, trainingByCarer: 3, services: 500 });
+    const fields = readFields(L, data, { offer: 20, purpose: 1000, startDate: DATE_FIELD_LENGTH, trainingByCarer: 3, services: 500, centre: 64, daysPerWeek: 2, transport: 3 });
     const values = { ...fields.values, trainingByCarer: fields.values.trainingByCarer || 'no' };
     const errors: Record<string, string> = { ...fields.errors };
     const decisionDate = today(services);
     if (validateScores(inForce(services.rules.visitation, decisionDate), d.triage.scores).length) {
       // The rule sets changed since the scoring (another vocabulary): score again by the ones in force.
-      return { card: triageForm(turn, services, referral, {}, {}, t(L, 'visitation.decide.rulesChanged')) };
+      return { card: await triageForm(turn, services, referral, {}, {}, t(L, 'visitation.decide.rulesChanged')) };
     }
     const assessment = assess(services.rules.visitation, d.triage.scores, decisionDate);
     const centreMet = assessment.some((a) => a.set.offer === 'centre' && a.evaluation.met);
@@ -70,6 +76,13 @@ export const decideVerbs = {
     if (!startDate.ok) errors.startDate ??= startDate.error;
     const singles = values.services.split(',').map((s) => s.trim()).filter(Boolean);
     if (offer === 'single' && (!singles.length || singles.some((s) => !(SINGLE_SERVICES as readonly string[]).includes(s)))) errors.services ??= t(L, 'visitation.decide.pickServices');
+    // At a centre: which one (from the municipality's list), how many days (the offer), transport or not.
+    const atCentre = offer === 'centre' || offer === 'single';
+    const centre = services.rules.organisation.centres.find((c) => c.id === values.centre);
+    const days = Number(values.daysPerWeek);
+    if (atCentre && !centre) errors.centre ??= t(L, 'visitation.decide.pickCentre');
+    if (offer === 'centre' && !(DAYS_PER_WEEK as readonly number[]).includes(days)) errors.daysPerWeek ??= t(L, 'visitation.decide.pickDays');
+    if (atCentre && values.transport !== 'yes' && values.transport !== 'no') errors.transport ??= t(L, 'visitation.decide.pickTransport');
     if (Number(data.v) !== referral.version) errors.offer = t(L, 'visitation.changedMeanwhile');
     if (Object.keys(errors).length) return { card: decisionForm(turn, services, referral, values, errors) };
     const now = services.clock.now().toISOString();
@@ -82,6 +95,9 @@ export const decideVerbs = {
       endDate: offer === 'home' ? homeOfferEnd(start) : undefined,
       trainingByCarer: offer === 'home' ? values.trainingByCarer === 'yes' : undefined,
       singleServices: offer === 'single' ? (singles as (typeof SINGLE_SERVICES)[number][]) : undefined,
+      centre: atCentre && centre ? { id: centre.id, name: centre.name } : undefined,
+      daysPerWeek: offer === 'centre' ? days : undefined,
+      transport: atCentre ? values.transport === 'yes' : undefined,
       ruleSets: assessment.map((a) => a.set),
       met: assessment.map((a) => ({ id: a.set.id, met: a.evaluation.met })),
       scores: d.triage.scores,

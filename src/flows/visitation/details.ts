@@ -14,7 +14,8 @@ import { button } from '../shared/form.js';
 import type { Services, Turn } from '../types.js';
 import { dataOf, type ReferralData } from '../../services/referrals.js';
 import { relationsTo } from '../../services/access.js';
-import { actorOf, audit, holderName, sourceLabel, statusLabel } from './common.js';
+import { screeningContentLines, type ScreeningContent } from '../shared/screeningContent.js';
+import { actorOf, arrangementText, audit, holderName, sourceLabel, statusLabel } from './common.js';
 
 export async function detailsCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
   if (!(await relationsTo(services.store, turn.staff, referral.citizenId)).length) return caseCard(turn, services, referral, note);
@@ -56,6 +57,7 @@ export async function detailsCard(turn: Turn, services: Services, referral: Refe
     facts,
     screeningTitle: d.screening ? t(L, 'visitation.details.screening') : '',
     screeningFacts,
+    screeningLines: await screeningLinesOf(L, services, referral),
     directFacts: d.direct
       ? [
           { title: t(L, 'visitation.details.askedBy'), value: t(L, `visitation.askedBy.${d.direct.askedBy}`) },
@@ -97,6 +99,7 @@ async function caseCard(turn: Turn, services: Services, referral: Referral, note
     facts,
     screeningTitle: '',
     screeningFacts: [],
+    screeningLines: [],
     directFacts: [],
     preTriage: '',
     triage: '',
@@ -104,6 +107,15 @@ async function caseCard(turn: Turn, services: Services, referral: Referral, note
     decision: '',
     actions,
   });
+}
+
+/** The referring screening's content, for those with a relation to the citizen (the caller checks). */
+export async function screeningLinesOf(L: Lang, services: Services, referral: Referral): Promise<string[]> {
+  const id = referral.source.kind === 'screening' ? referral.source.screeningId : undefined;
+  const screening = id ? await services.store.screenings.get(id) : undefined;
+  // Only the screening that made this referral, about this citizen (deleted by retention: nothing).
+  if (!screening || screening.citizenId !== referral.citizenId) return [];
+  return screeningContentLines(L, screening.data as ScreeningContent);
 }
 
 /**
@@ -148,6 +160,7 @@ function scoresText(services: Services, scores: Scores, date: string): string {
 
 function decisionLine(L: Lang, d: NonNullable<ReferralData['decision']>): string {
   const offer = t(L, `visitation.decision.${d.offer}`);
+  const where = arrangementText(L, d);
   const end = d.endDate ? ` ${t(L, 'visitation.decision.until', { date: formatIsoDay(L, d.endDate) })}` : '';
-  return t(L, 'visitation.details.decided', { offer: `${offer}${end}`, name: d.decidedByName, date: formatDate(L, d.decidedAt) });
+  return t(L, 'visitation.details.decided', { offer: `${offer}${where ? `: ${where}` : ''}${end}`, name: d.decidedByName, date: formatDate(L, d.decidedAt) });
 }

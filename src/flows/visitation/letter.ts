@@ -1,30 +1,62 @@
-// The draft decision letter (Danish, plain text for the care record), marked for legal review.
+// The draft decision letter to the citizen (Danish, plain text to copy into the municipality's letter
+// template): what is granted, where, how often, from when; the purpose; why, with the functional
+// assessment in words (each area and its score as the scale names it); payment and appeal left for
+// the municipality to fill in. Marked as a draft for legal review.
 import { maskCpr } from '../../domain/cpr.js';
-import { type AssessedSet } from '../../domain/faellesSprog.js';
-import { formatDate, formatIsoDay } from '../../i18n/format.js';
+import { areasOf, inForce, scaleOf, type AssessedSet, type Scores } from '../../domain/faellesSprog.js';
+import { copenhagenIsoDay, formatDate, formatIsoDay, formatList } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral } from '../../store/index.js';
 import type { Services } from '../types.js';
 import { type ReferralData } from '../../services/referrals.js';
 
+type Decision = NonNullable<ReferralData['decision']>;
+
+/**
+ * Each area scored, in words, by the vocabulary of the rule sets in force on `date`: "Mobilitet:
+ * svære begrænsninger (3)"; a score marked not relevant says so.
+ */
+export function assessmentInWords(L: Lang, services: Services, scores: Scores, date: string): string[] {
+  const sets = inForce(services.rules.visitation, date);
+  const scale = scaleOf(sets);
+  return areasOf(sets)
+    .filter((a) => scores[a.code] !== undefined)
+    .map((a) => {
+      const score = scores[a.code]!;
+      const step = scale.find((s) => s.value === score);
+      const words = step ? step.label.charAt(0).toLowerCase() + step.label.slice(1) : String(score);
+      return t(L, step?.notRelevant ? 'letter.areaNotRelevant' : 'letter.area', { area: a.name, words, score });
+    });
+}
+
 /** The draft decision letter: Danish, reasons from the criteria, placeholders the municipality fills in. */
-export function decisionLetter(services: Services, referral: Referral, citizen: Citizen | undefined, d: NonNullable<ReferralData['decision']>, assessment: AssessedSet[]): string {
+export function decisionLetter(services: Services, referral: Referral, citizen: Citizen | undefined, d: Decision, assessment: AssessedSet[]): string {
   const L: Lang = 'da';
+  const start = formatIsoDay(L, d.startDate ?? d.decidedAt.slice(0, 10));
+  const name = citizen?.name ?? '';
   const lines = [
     t(L, 'letter.title'),
-    t(L, 'letter.to', { name: citizen?.name ?? '', cpr: citizen ? maskCpr(citizen.cpr) : '' }),
     t(L, 'letter.case', { caseNumber: referral.caseNumber, date: formatDate(L, d.decidedAt) }),
+    t(L, 'letter.to', { name, cpr: citizen ? maskCpr(citizen.cpr) : '' }),
     '',
-    t(L, `letter.decision.${d.offer}`, { end: d.endDate ? formatIsoDay(L, d.endDate) : '' }),
+    t(L, 'letter.dear', { name }),
+    '',
+    t(L, `letter.decision.${d.offer}`, {
+      end: d.endDate ? formatIsoDay(L, d.endDate) : '',
+      start,
+      centre: d.centre?.name ?? t(L, 'letter.centreUnnamed'),
+      days: d.daysPerWeek ? t(L, d.daysPerWeek === 1 ? 'visitation.days.one' : 'visitation.days.many', { n: d.daysPerWeek }) : '',
+    }),
   ];
+  if (d.offer === 'single' && d.singleServices?.length) lines.push(t(L, 'letter.singleServices', { services: formatList(L, d.singleServices.map((s) => t(L, `visitation.single.${s}`).toLowerCase())) }));
+  if (d.transport !== undefined) lines.push(t(L, d.transport ? 'letter.transportYes' : 'letter.transportNo'));
   if (d.offer === 'home' && d.trainingByCarer) lines.push(t(L, 'letter.trainingByCarer'));
-  if (d.offer === 'single' && d.singleServices?.length) lines.push(t(L, 'letter.singleServices', { services: d.singleServices.map((s) => t(L, `visitation.single.${s}`).toLowerCase()).join(' og ') }));
   lines.push('', t(L, d.offer === 'refused' ? 'letter.reasonRefused' : 'letter.purpose', { purpose: d.purpose }));
+  lines.push('', t(L, 'letter.assessment'), ...assessmentInWords(L, services, d.scores, copenhagenIsoDay(new Date(d.decidedAt))).map((l) => `- ${l}`));
   lines.push('', t(L, 'letter.grounds'));
   for (const a of assessment) {
-    lines.push(t(L, a.evaluation.met ? 'letter.groundMet' : 'letter.groundNotMet', { offer: t(L, `visitation.decision.${a.set.offer}`).toLowerCase(), basis: a.set.legalBasis }));
+    lines.push(`- ${t(L, a.evaluation.met ? 'letter.groundMet' : 'letter.groundNotMet', { offer: t(L, `visitation.decision.${a.set.offer}`).toLowerCase(), basis: a.set.legalBasis })}`);
   }
-  lines.push(t(L, 'letter.scores', { scores: Object.entries(d.scores).map(([code, v]) => `${code}: ${v}`).join(', ') }));
-  lines.push('', t(L, 'letter.payment'), '', t(L, 'letter.appeal'), '', t(L, 'letter.signature', { name: d.decidedByName }));
+  lines.push('', t(L, 'letter.payment'), '', t(L, 'letter.appeal'), '', t(L, 'letter.regards'), d.decidedByName, t(L, 'letter.unit'));
   return lines.join('\n');
 }

@@ -12,8 +12,9 @@ import type { Services, Turn , Verbs } from '../types.js';
 import { withData } from '../../services/referrals.js';
 import { actorOf, audit, mutate, personalOnly, refusedAnswer, str, today, viaPersonalChat, withReferral } from './common.js';
 import { decisionForm } from './decide.js';
+import { screeningLinesOf } from './details.js';
 
-export function triageForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}, note = ''): AdaptiveCardJson {
+export async function triageForm(turn: Turn, services: Services, referral: Referral, values: Record<string, string> = {}, errors: Record<string, string> = {}, note = ''): Promise<AdaptiveCardJson> {
   const L = turn.lang;
   const date = today(services);
   const sets = inForce(services.rules.visitation, date);
@@ -23,6 +24,9 @@ export function triageForm(turn: Turn, services: Services, referral: Referral, v
     title: t(L, preliminary ? 'visitation.triage.preTitle' : 'visitation.triage.title'),
     intro: t(L, preliminary ? 'visitation.triage.preIntro' : 'visitation.triage.intro', { sets: sets.map((s) => s.title).join('; ') }),
     note,
+    // What the screening said, beside the scoring (the holder and the referring centre have a relation).
+    screeningTitle: t(L, 'visitation.details.screening'),
+    screeningLines: await screeningLinesOf(L, services, referral),
     legalReview: sets.some((s) => s.legalReview) ? t(L, 'visitation.triage.legalReview') : '',
     scale: scaleOf(sets).map((s) => ({ title: `${s.value} – ${s.label}`, value: String(s.value) })),
     placeholder: t(L, 'screening.select'),
@@ -74,7 +78,7 @@ export const triageVerbs = {
       if (!can(turn.roles, 'queue')) return { card: notAllowedReply(turn, t(turn.lang, 'flow.queue.title'), 'queue').card };
       return refusedAnswer(turn, services, referral, t('da', 'visitation.notHolder'));
     }
-    const form = triageForm({ ...turn, scope: 'personal' }, services, referral);
+    const form = await triageForm({ ...turn, scope: 'personal' }, services, referral);
     return turn.scope === 'personal' ? { card: form } : viaPersonalChat(turn, services, referral, form, 'triage');
   }),
 
@@ -97,7 +101,7 @@ export const triageVerbs = {
     const problems = validateScores(sets, scores);
     if (problems.length) {
       const errors = Object.fromEntries(problems.map((p) => [`fs_${p.code}`, t(L, 'visitation.triage.pickScore')]));
-      return { card: triageForm(turn, services, referral, values, errors) };
+      return { card: await triageForm(turn, services, referral, values, errors) };
     }
     const at = services.clock.now().toISOString();
     const saved = await mutate(services, referral.id, (r, d) => {
