@@ -307,7 +307,9 @@ export const VisitRulesSchema = z
       .object({
         km: z.number().nonnegative(),
         staffHours: z.number().nonnegative(),
-        /** Where the figures come from, shown beside the savings. */
+        /** True once the municipality has set its own figures: until then no km or hours saved are shown. */
+        setByMunicipality: z.boolean(),
+        /** Where the figures come from (for whoever maintains this file; not shown to staff). */
         note: text,
       })
       .strict(),

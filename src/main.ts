@@ -101,6 +101,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
     }
     if (rules.retention.reviewNote) notices.push(`LEGAL REVIEW: rules/retention.json (${rules.retention.id} ${rules.retention.version}): ${rules.retention.reviewNote}`);
     if (!config.cprPseudonymKey) notices.push('NO CPR_PSEUDONYM_KEY: once a citizen\'s record is gone (erased, or by retention), their access log cannot be found by CPR number. Set a random secret of 32 characters or more (README "Retention").');
+    if (!rules.visits.perVisit.setByMunicipality) notices.push('PLACEHOLDERS: rules/visits.json perVisit holds no figures of the municipality\'s own yet; the statistics show no km or hours saved until it sets them and setByMunicipality is true.');
     if (rules.offers.examplesOnly) notices.push('EXAMPLES: rules/offersCatalogue.json holds example offers only; add the municipality\'s own local offers.');
     if (await directory.openMode()) {
       notices.push('OPEN ROLES: no ADMINS, no ROLES_FILE and no roles given yet, so in local mode every user has every role.');

@@ -143,7 +143,7 @@ export interface VisitRules extends Dated {
   windowDays: number;
   timeZone: string;
   services: VisitService[];
-  perVisit: { km: number; staffHours: number; note: string };
+  perVisit: { km: number; staffHours: number; setByMunicipality: boolean; note: string };
 }
 
 /** The kinds of data the bot deletes or anonymises when their period has passed (rules/retention.json). */

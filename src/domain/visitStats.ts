@@ -77,8 +77,10 @@ function cell(value: string): string {
  * splits on semicolons), decimal comma, one row per StatsRow, Danish column names. Lines end in
  * "\n", the last one too.
  */
-export function statsCsv(rows: readonly StatsRow[]): string {
-  const lines = [HEADER.join(';')];
+export function statsCsv(rows: readonly StatsRow[], options: { savings?: boolean } = {}): string {
+  // Without the municipality's own figures per visit, no savings columns (a placeholder is no figure).
+  const savings = options.savings !== false;
+  const lines = [(savings ? HEADER : HEADER.slice(0, -2)).join(';')];
   for (const r of rows) {
     lines.push(
       [
@@ -89,8 +91,7 @@ export function statsCsv(rows: readonly StatsRow[]): string {
         String(r.avoidedJoint),
         String(r.avoidedHandedOver),
         String(r.keptWithReason),
-        decimal(r.kmSaved),
-        decimal(r.hoursSaved),
+        ...(savings ? [decimal(r.kmSaved), decimal(r.hoursSaved)] : []),
       ].join(';'),
     );
   }

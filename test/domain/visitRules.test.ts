@@ -31,9 +31,9 @@ describe('the shipped rules/visits.json', () => {
     for (const role of r.services.flatMap((s) => s.roles)) expect(rolesFor('visits')).toContain(role);
   });
 
-  it('per-visit savings are marked as the municipality\'s own estimates, with the seed\'s only figure for scale', () => {
-    expect(r.perVisit).toMatchObject({ km: 12, staffHours: 1 });
-    expect(r.perVisit.note).toMatch(/skøn/);
+  it('per-visit savings ship as placeholders, not the municipality\'s own figures (none shown until it sets them), with the seed\'s only figure for scale', () => {
+    expect(r.perVisit).toMatchObject({ km: 12, staffHours: 1, setByMunicipality: false });
+    expect(r.perVisit.note).toMatch(/Pladsholdere/);
     expect(r.perVisit.note).toContain('52.647 km');
     expect(r.perVisit.note).toContain('2022');
   });

@@ -88,6 +88,13 @@ describe('statsCsv', () => {
     );
   });
 
+  it('without the municipality\'s own figures per visit, no savings columns', () => {
+    expect(statsCsv([row()], { savings: false }).split('\n').slice(0, 2)).toEqual([
+      'Måned;Tilbud;Planlagte besøg;Dobbeltbesøg fundet;Undgået: fælles besøg;Undgået: overdraget;Fastholdt med begrundelse',
+      '2026-03;forebyggende;5;3;1;1;1',
+    ]);
+  });
+
   it('only the header when there are no rows', () => {
     expect(statsCsv([]).split('\n')).toHaveLength(2);
   });

@@ -52,6 +52,8 @@ export interface ConversationOptions {
   clock?: Clock;
   /** Another folder of visitation rule sets (e.g. the Fælles Sprog III fixture). */
   visitationRulesDir?: string;
+  /** Rules as a municipality might have them (the shipped ones, changed). */
+  adjustRules?: (rules: ReturnType<typeof loadRules>) => ReturnType<typeof loadRules>;
 }
 
 const open: Conversation[] = [];
@@ -78,7 +80,8 @@ export async function conversation(options: ConversationOptions = {}): Promise<C
     giveUpAfterMs: 3600_000,
     reportText: async () => 'report',
   });
-  const rules = loadRules(options.visitationRulesDir);
+  const loaded = loadRules(options.visitationRulesDir);
+  const rules = options.adjustRules ? options.adjustRules(loaded) : loaded;
   const bot = createBot({ config, log, store, directory, adapter: teamsAdapter, outbox, rules, extend: options.extend, clock });
   const adapter = new RecordingTestAdapter((ctx) => bot.run(ctx));
   adapter.onTurnError = bot.adapter.onTurnError;

@@ -22,8 +22,11 @@ const text = (card: any) => textsOf(card).join(' | ');
 const key = (w: Who) => ({ tenantId: TENANT, aadObjectId: w.aadObjectId });
 const NOW = '2026-11-22T10:00:00Z';
 
-async function setup() {
-  const c = await conversation({ seed, clock: new TestClock(NOW) });
+/** The municipality has set its own figures for what an avoided visit saves (the shipped ones are placeholders). */
+const OWN_FIGURES = (r: any) => ({ ...r, visits: { ...r.visits, perVisit: { ...r.visits.perVisit, setByMunicipality: true } } });
+
+async function setup(options: { ownFigures?: boolean } = {}) {
+  const c = await conversation({ seed, clock: new TestClock(NOW), ...(options.ownFigures ? { adjustRules: OWN_FIGURES } : {}) });
   for (const who of [ALEX, MEGAN, LEE, NESTOR]) await c.say('hej', { from: who });
   return c;
 }
@@ -50,8 +53,8 @@ async function pendingFor(c: Conversation, who: Who): Promise<OutboxMessage[]> {
 }
 
 /** Megan has a visit on 24 Nov; Lee plans one on 27 Nov: the overlap card. */
-async function overlapping() {
-  const c = await setup();
+async function overlapping(options: { ownFigures?: boolean } = {}) {
+  const c = await setup(options);
   await attach(c, MEGAN, 'demens');
   await attach(c, LEE, 'forebyggende');
   await plan(c, MEGAN, '2026-11-24');
@@ -507,7 +510,7 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
   });
 
   it('gives managers counts only, as a chart and as CSV; others are refused', async () => {
-    const { c, card } = await overlapping();
+    const { c, card } = await overlapping({ ownFigures: true });
     await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
     const [refused] = await c.say('statistik', { from: LEE });
     expect(textsOf(refused!.attachments![0]!.content)[0]).toBe('Det kræver en anden rolle');
@@ -518,6 +521,21 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     expect(JSON.stringify(statsCard)).not.toMatch(/Jens|0101/);
     const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
     expect(shownText(csv.others[0]).split('\n')[0]).toMatch(/;/);
+    // What the figures rest on: the municipality's own per-visit figures, nobody else's.
+    expect(text(statsCard)).toContain('Sparet er et skøn ud fra kommunens egne tal: 12,0 km og 1,0 timer pr. undgået besøg.');
+    expect(text(statsCard)).not.toMatch(/Aabenraa|Grundlaget/);
+  });
+
+  it('with the shipped placeholders, shows no km or hours saved, and says when it will', async () => {
+    const { c, card } = await overlapping();
+    await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
+    const [stats] = await c.say('statistik', { from: NESTOR });
+    const statsCard = stats!.attachments![0]!.content;
+    expect(text(statsCard)).toContain('Undgået (fælles eller overdraget) 1');
+    expect(text(statsCard)).not.toMatch(/Sparede km \(skøn\)|Sparede timer \(skøn\)|12,0/);
+    expect(text(statsCard)).toContain('Sparede km og timer vises, når kommunen har sat sine egne tal');
+    const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
+    expect(shownText(csv.others[0]).split('\n')[0]).not.toContain('Sparede');
   });
 });
 
@@ -525,7 +543,7 @@ describe('numbers and dates as people read them', () => {
   const chartOf = (card: any) => card.body.flatMap((b: any) => b.items ?? []).find((i: any) => i.type === 'Chart.VerticalBar');
 
   it('statistics: a decimal comma and Danish months in Danish, a point and English months in English, as the CSV has it', async () => {
-    const { c, card } = await overlapping();
+    const { c, card } = await overlapping({ ownFigures: true });
     await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
     const [da] = await c.say('statistik', { from: NESTOR });
     const daCard = da!.attachments![0]!.content;

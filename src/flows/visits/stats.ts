@@ -20,7 +20,10 @@ export const statsVerbs = {
     const sum = (k: 'planned' | 'doubleFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason' | 'kmSaved' | 'hoursSaved') => rows.reduce((a, r) => a + r[k], 0);
     // A document card, as the care-record texts: the notification shows the title, not the table.
     // In Teams a file (UTF-8 with BOM, ';'-separated: Danish Excel opens it as it is).
-    const csv = statsCsv(rows);
+    // Savings only from the municipality's own figures per avoided visit (rules/visits.json), never a placeholder.
+    const perVisit = services.rules.visits.perVisit;
+    const own = perVisit.setByMunicipality;
+    const csv = statsCsv(rows, { savings: own });
     const file = { name: `besoegsstatistik-${copenhagenIsoDay(services.clock.now())}.csv`, contentType: 'text/csv; charset=utf-8', content: withBom(csv), description: t(L, 'files.stats.description') };
     const also: Reply[] = data.csv === true || data.csv === 'yes' ? fileReplies(turn, file, { titleKey: 'visits.stats.csvTitle', text: csv }, 'visits.stats.title') : [];
     const card = renderCard('visits/stats', {
@@ -31,12 +34,16 @@ export const statsVerbs = {
         { title: t(L, 'visits.stats.found'), value: formatInteger(L, sum('doubleFound')) },
         { title: t(L, 'visits.stats.avoided'), value: formatInteger(L, sum('avoidedJoint') + sum('avoidedHandedOver')) },
         { title: t(L, 'visits.stats.kept'), value: formatInteger(L, sum('keptWithReason')) },
-        { title: t(L, 'visits.stats.km'), value: formatDecimal(L, sum('kmSaved')) },
-        { title: t(L, 'visits.stats.hours'), value: formatDecimal(L, sum('hoursSaved')) },
+        ...(own
+          ? [
+              { title: t(L, 'visits.stats.km'), value: formatDecimal(L, sum('kmSaved')) },
+              { title: t(L, 'visits.stats.hours'), value: formatDecimal(L, sum('hoursSaved')) },
+            ]
+          : []),
       ],
       // The chart takes numbers (y) and labels (x): a month as "nov. 2026", short enough not to be cut.
       chart: { title: t(L, 'visits.stats.chart'), data: months.map((m) => ({ x: formatMonth(L, m), y: rows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) })) },
-      note: services.rules.visits.perVisit.note,
+      note: own ? t(L, 'visits.stats.ownFigures', { km: formatDecimal(L, perVisit.km), hours: formatDecimal(L, perVisit.staffHours) }) : t(L, 'visits.stats.noFigures'),
       actions: [button(t(L, 'visits.button.csv'), 'visits.stats', { csv: 'yes' }), button(t(L, 'common.showHelp'), 'help.show', {})],
     });
     return { card, also };
