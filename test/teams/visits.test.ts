@@ -551,6 +551,8 @@ describe('numbers and dates as people read them', () => {
     expect(text(daCard)).toContain('Sparede timer (skøn) 1,0');
     expect(text(daCard)).not.toMatch(/\b12\.0\b|\b1\.0\b/);
     expect(chartOf(daCard).data).toEqual([{ x: 'nov. 2026', y: 1 }]);
+    // The chart's title in a heading of its own, above it (not every client draws a chart's title).
+    expect(text(daCard)).toContain('Undgåede dobbeltbesøg pr. måned');
     const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
     expect(shownText(csv.others[0])).toContain(';12,0;1,0');
     // English is Nestor's own choice ("sprog"); the Teams client's en-US alone does not change it.
