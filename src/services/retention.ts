@@ -28,7 +28,8 @@ export async function applyRetention(store: Store, rules: RetentionRules, clock:
   const none = Object.fromEntries([...RETENTION_KINDS.filter((k) => k !== 'audit'), 'formerCitizens'].map((k) => [k, 0])) as Awaited<ReturnType<Store['retention']['purge']>>;
   const counts = await step('records', none, () => store.transaction((tx) => tx.retention.purge(cutoffs)));
   // The access log's own period: after the records it speaks of, so an erasure's entry outlives them.
-  const audit = await step('access log', 0, () => store.pruneAuditLog(cutoffs.audit));
+  // (Not when the records step failed: the log of records still held must stay with them.)
+  const audit = failed.includes('records') ? 0 : await step('access log', 0, () => store.pruneAuditLog(cutoffs.audit));
   const files = await step('files', 0, () => store.files.deleteExpired(now));
   const all = { ...counts, audit, files };
   // What was deleted leaves the store's own files too (the embedded store folds its log).

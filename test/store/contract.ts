@@ -376,6 +376,20 @@ export function storeContract(name: string, harness: ContractHarness): void {
     });
   });
 
+  describe(`${name}: the daily retention job, when the records step fails`, () => {
+    it('the access log is not pruned: the log of records still held stays with them', async () => {
+      const clock = new TestClock(AT);
+      const store = await harness.open(clock);
+      await store.audit.append({ ...audit('c1', 'gammel'), at: '2020-01-01T00:00:00.000Z' });
+      const log = createLogger('error', () => undefined);
+      clock.set('2029-11-25T09:00:00.000Z');
+      const broken: Store = { ...store, transaction: async () => Promise.reject(new Error('database timeout')) };
+      expect((await applyRetention(broken, loadRetentionRules(), clock, log)).audit).toBe(0);
+      expect(await store.audit.forCitizen('c1')).toHaveLength(1);
+      await store.close();
+    });
+  });
+
   describe(`${name}: erasure`, () => {
     it('erases every record, outbox payload, file and turn-state item about the citizen, and nothing of anyone else; the audit log stays', async () => {
       const store = await fresh();

@@ -349,7 +349,7 @@ describe('Fælles Sprog triage and decision', () => {
     const letter = shownText(decided.others[0]);
     // A letter to the citizen: where, how often, from when, transport; the assessment in words; the placeholders.
     expect(letter.split('\n').slice(0, 6)).toEqual(['UDKAST TIL AFGØRELSE (kopiér ind i kommunens brevskabelon)', `Sag ${referral.caseNumber} · 22.11.2026`, 'Til Jens Hansen (CPR 010150-xxxx)', '', 'Kære Jens Hansen', '']);
-    expect(letter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Nord (eksempel), 2 dage om ugen, fra 01.12.2026.');
+    expect(letter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Nord (eksempel), 2 dage om ugen fra 01.12.2026.');
     expect(letter).toContain('Du er bevilget kørsel til og fra centret.');
     expect(letter).toContain('Formålet, som vi har aftalt med dig: Komme ud og mødes med andre to gange om ugen');
     expect(letter).toContain('• Mobilitet: svære begrænsninger (3)');
@@ -363,6 +363,18 @@ describe('Fælles Sprog triage and decision', () => {
     expect(text(advis.payload.card)).toContain('Hvor og hvor tit: Aktivitetscenter Nord (eksempel), 2 dage om ugen, med kørsel');
     expect(text(advis.payload.card)).not.toMatch(/Aktivitet: 9|Mobilitet/); // no function scores in the advis
     expect(text((await pending(c, (m) => m.operation === 'update')).at(-1)!.payload.card)).toContain('Status Afgjort');
+  });
+
+  it('with no start date chosen, the letter says the centre agrees the start with the citizen, and names no date', async () => {
+    const { c, referral } = await taken();
+    const res = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+    const ref = actionsOf(res.body.value).find((a) => a.verb === 'referral.decide').data;
+    const ok = await c.press('referral.decide', { ...ref, offer: 'centre', centre: 'syd', daysPerWeek: '1', transport: 'no', purpose: 'Træne balancen' }, { from: ADELE });
+    const letter = shownText(ok.others[0]);
+    expect(letter).toContain('Du er bevilget et vedligeholdende tilbud på Aktivitetscenter Syd (eksempel), 1 dag om ugen. Tilbuddet');
+    expect(letter).toContain('Centret aftaler med dig, hvornår du begynder.');
+    expect(letter).toContain('Kørsel er ikke bevilget; du sørger selv for at komme til og fra centret.');
+    expect(letter).not.toMatch(/om ugen,? fra /);
   });
 
   it('a home course ends at most 3 months after its start, printed on the letter', async () => {

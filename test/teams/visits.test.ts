@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RoleSeed } from '../../src/services/directory.js';
 import type { OutboxMessage, Visit } from '../../src/store/index.js';
+import { sameStaff } from '../../src/store/index.js';
 import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
 import { actionsOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
 import { DAY_MS, TestClock } from '../helpers/clock.js';
@@ -257,7 +258,7 @@ describe('planning and the double-visit check', () => {
   it('"Slå sammen" joins the colleague\'s open visit: one joint visit, and the colleague is told', async () => {
     const { c, card } = await overlapping();
     const res = await c.press('visits.merge', actionsOf(card).find((a: any) => a.verb === 'visits.merge').data, { from: LEE });
-    expect(text(res.body.value)).toContain('Du er med på Megan Bowens besøg: ét fælles besøg.');
+    expect(text(res.body.value)).toContain('Du er med på det besøg, Megan Bowen har planlagt: ét fælles besøg.');
     const [megans] = await visitsOf(c, MEGAN);
     expect(megans!.jointWith).toEqual([key(LEE)]);
     expect((await visitsOf(c, LEE)).map((v) => v.id)).toEqual([megans!.id]); // Lee's own draft is gone
@@ -346,9 +347,9 @@ describe('coordinating with the colleague', () => {
   });
 
   it.each([
-    ['joint', 'svarede: fælles besøg. I kommer sammen på Megan Bowens besøg 24.11.2026 kl. 10.00, og dit eget besøg er aflyst.', (lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.jointWith).toEqual([key(LEE)])],
+    ['joint', 'svarede: fælles besøg 24.11.2026 kl. 10.00. I kommer sammen på det besøg, Megan Bowen havde planlagt, og dit eget besøg er aflyst.', (lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.jointWith).toEqual([key(LEE)])],
     ['iTakeIt', 'svarede, at Megan Bowen besøger borgeren for jer begge 24.11.2026 kl. 10.00. Dit besøg er aflyst.', (_lee: Visit[], megan: Visit[]) => expect(megan.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(LEE)] })],
-    ['youTakeIt', 'svarede, at du besøger borgeren for jer begge 27.11.2026 kl. 13.30. Megan Bowens besøg er aflyst.', (lee: Visit[], megan: Visit[]) => {
+    ['youTakeIt', 'svarede, at du besøger borgeren for jer begge 27.11.2026 kl. 13.30. Det besøg, Megan Bowen havde planlagt, er aflyst.', (lee: Visit[], megan: Visit[]) => {
       expect(lee.find((v) => v.status === 'planned')!.data).toMatchObject({ onBehalfOf: [key(MEGAN)] });
       expect(megan[0]!.status).toBe('cancelled');
     }],
@@ -374,6 +375,31 @@ describe('coordinating with the colleague', () => {
     expect(text(lees!.attachments![0]!.content)).toContain('24.11.2026 kl. 10.00 (fælles besøg med Megan Bowen)');
     const [megans] = await c.say('mine besøg', { from: MEGAN });
     expect(text(megans!.attachments![0]!.content)).toContain('24.11.2026 kl. 10.00 (fælles besøg med Lee Gu)');
+  });
+
+  it('an answer on a coordination card left open after either visit was cancelled changes nothing', async () => {
+    const { c, request } = await coordinating();
+    const megans = (await visitsOf(c, MEGAN))[0]!;
+    await c.press('visits.cancel', { vid: megans.id, why: 'notNeeded' }, { from: MEGAN });
+    const before = await visitsOf(c, LEE);
+    const res = await c.press('visits.answer', actionsOf(request.payload.card).find((a: any) => a.data.answer === 'joint').data, { from: MEGAN });
+    expect(text(res.body.value)).toContain('Intet er ændret');
+    expect(await visitsOf(c, LEE)).toEqual(before);
+    expect((await pendingFor(c, LEE)).some((m) => m.payload.text?.includes('svarede'))).toBe(false);
+  });
+
+  it('when a visit others relied on is cancelled (they joined it, or theirs was cancelled for it), they are told and asked to plan again', async () => {
+    for (const answer of ['joint', 'iTakeIt'] as const) {
+      const { c, request } = await coordinating();
+      await c.press('visits.answer', actionsOf(request.payload.card).find((a: any) => a.data.answer === answer).data, { from: MEGAN });
+      // Lee's own visit is cancelled; Megan's is the one for them both. Megan now cancels it.
+      const megans = (await c.store.visits.listByStaff(key(MEGAN))).find((v) => v.status === 'planned' && sameStaff(v.staff, key(MEGAN)))!;
+      await c.press('visits.cancel', { vid: megans.id, at: megans.at, why: 'staffAbsent' }, { from: MEGAN });
+      const told = (await pendingFor(c, LEE)).filter((m) => m.payload.text?.includes('har aflyst'));
+      expect(told.map((m) => m.payload.text)).toEqual([
+        'Megan Bowen har aflyst besøget hos Jens Hansen, 010150-xxxx 24.11.2026 kl. 10.00, som I havde aftalt i stedet for dit eget. Borgeren har nu intet besøg: planlæg et nyt, hvis det stadig er nødvendigt. Begrundelse: Medarbejderen er forhindret og planlægger et nyt besøg.',
+      ]);
+    }
   });
 
   it('"begge besøg er nødvendige" needs a reason; only the colleague may answer', async () => {
@@ -410,7 +436,7 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const megans = (await visitsOf(c, MEGAN))[0]!;
     const change = await c.press('visits.changeStart', { vid: megans.id }, { from: MEGAN });
     const ask = await c.press('visits.cancelStart', actionsOf(change.body.value).find((a: any) => a.title === 'Aflys besøget').data, { from: MEGAN });
-    expect(textsOf(ask.body.value).slice(0, 2)).toEqual(['Aflys besøget?', 'Besøget hos Jens Hansen, 010150-xxxx 24.11.2026 kl. 10.00 aflyses. Kolleger med et besøg hos borgeren tæt på får besked med begrundelsen.']);
+    expect(textsOf(ask.body.value).slice(0, 2)).toEqual(['Aflys besøget?', 'Besøget hos Jens Hansen, 010150-xxxx 24.11.2026 kl. 10.00 aflyses, når du trykker "Aflys besøget". Kolleger med et besøg hos borgeren tæt på får besked med begrundelsen.']);
     expect(inputOf(ask.body.value, 'why').choices.map((x: any) => x.title)).toContain('Borgeren har meldt afbud');
     expect(actionsOf(ask.body.value).map((a: any) => a.title)).toEqual(['Aflys besøget', 'Fortryd']);
     expect((await c.store.visits.get(megans.id))!.status).toBe('planned');
@@ -427,6 +453,30 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const told = (await pendingFor(c, LEE)).find((m) => m.payload.text?.includes('har aflyst'))!;
     expect(told.payload.text).toBe('Megan Bowen har aflyst sit besøg hos Jens Hansen, 010150-xxxx 24.11.2026 kl. 10.00. Begrundelse: Borgeren har meldt afbud: Ringede i morges');
     expect(told.payload.summary).not.toMatch(/Jens|010150|afbud/);
+  });
+
+  it('"del borger" with a citizen one is not attached to tells nothing of who is (a forged citizen id)', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens');
+    await attach(c, LEE, 'forebyggende');
+    const citizen = (await c.store.citizens.findByCpr('0101501234'))!;
+    await c.press('visits.detach', { citizenId: citizen.id, reason: 'Forløbet er slut' }, { from: MEGAN });
+    expect((await c.store.attachments.listByCitizen(citizen.id)).filter((a) => a.status === 'active').map((a) => a.staff.aadObjectId)).toEqual([LEE.aadObjectId]);
+    const form = await c.press('visits.shareStart', { citizenId: citizen.id }, { from: MEGAN });
+    expect(inputOf(form.body.value, 'to').choices.map((x: any) => x.title)).toContain('Lee Gu');
+  });
+
+  it('a cancel card left open while the visit was moved cancels nothing', async () => {
+    const c = await setup();
+    await attach(c, MEGAN, 'demens');
+    await plan(c, MEGAN, '2026-11-24');
+    const visit = (await visitsOf(c, MEGAN))[0]!;
+    const ask = await c.press('visits.cancelStart', { vid: visit.id }, { from: MEGAN });
+    await c.press('visits.move', { vid: visit.id, date: '2026-11-26', time: '09:00' }, { from: MEGAN });
+    const old = actionsOf(ask.body.value).find((a: any) => a.verb === 'visits.cancel').data;
+    const res = await c.press('visits.cancel', { ...old, why: 'notNeeded' }, { from: MEGAN });
+    expect(text(res.body.value)).toContain('Intet er ændret');
+    expect((await c.store.visits.get(visit.id))!.status).toBe('planned');
   });
 
   it('"del borger" does not offer a colleague already attached to the citizen, and refuses a forged pick of one', async () => {
@@ -522,7 +572,7 @@ describe('my visits, moving, cancelling, sharing, statistics', () => {
     const csv = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
     expect(shownText(csv.others[0]).split('\n')[0]).toMatch(/;/);
     // What the figures rest on: the municipality's own per-visit figures, nobody else's.
-    expect(text(statsCard)).toContain('Sparet er et skøn ud fra kommunens egne tal: 12,0 km og 1,0 timer pr. undgået besøg.');
+    expect(text(statsCard)).toContain('Besparelsen er skønnet ud fra kommunens egne tal: 12,0 km og 1,0 timer pr. undgået besøg.');
     expect(text(statsCard)).not.toMatch(/Aabenraa|Grundlaget/);
   });
 

@@ -9,7 +9,7 @@ import type { Attachment, AuditEntry, Citizen, Coordination, Referral, Screening
 import { dataOf } from '../../services/referrals.js';
 import { formatTrail } from '../shared/trail.js';
 import { PROFILE_ANSWERS, profileAnswerText, type ScreeningContent } from '../shared/screeningContent.js';
-import { arrangementText } from '../visitation/common.js';
+import { arrangementText } from '../shared/arrangement.js';
 
 export interface CitizenRecords {
   /** The record; none when it is gone (erased, or deleted by retention) and only the access log is kept. */
@@ -84,10 +84,11 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
     return lines;
   });
   const visits = r.visits.flatMap((v) => {
-    const vd = v.data as { purpose?: string; overlapNote?: { reason?: string } };
+    const vd = v.data as { purpose?: string; overlapNote?: { reason?: string }; cancelled?: { reason: string; note?: string } };
     const lines = [`- ${formatDateTime('da', v.at)}: ${service(v.service)}, ${who(v.staff)}, ${d('access.doc.purpose', { purpose: vd.purpose ?? '' })}, ${d(`access.doc.visit.${v.status}`)}`];
     if (v.jointWith?.length) lines.push(`  ${d('access.doc.joint', { names: v.jointWith.map(who).join(', ') })}`);
     if (vd.overlapNote?.reason) lines.push(`  ${d('access.doc.keptReason', { reason: vd.overlapNote.reason })}`);
+    if (vd.cancelled) lines.push(`  ${d('access.doc.cancelled', { reason: [d(`visits.cancel.reason.${vd.cancelled.reason}`), vd.cancelled.note].filter(Boolean).join(': ') })}`);
     return lines;
   });
   const coordinations = r.coordinations.map(

@@ -14,7 +14,8 @@ import { sameStaff } from '../../store/index.js';
 import { backToHelp, notAllowedReply, notice } from '../shared/replies.js';
 import type { Services, Verbs } from '../types.js';
 import { dataOf, withData, type ReferralData } from '../../services/referrals.js';
-import { actorOf, arrangementText, audit, mutate, personalOnly, withReferral } from './common.js';
+import { actorOf, audit, mutate, personalOnly, withReferral } from './common.js';
+import { arrangementText } from '../shared/arrangement.js';
 
 type Decision = NonNullable<ReferralData['decision']>;
 

@@ -149,15 +149,6 @@ export async function viaPersonalChat(turn: Turn, services: Services, referral: 
 }
 
 
-/** Where and how often a decision's offer is given: "Aktivitetscenter Nord, 2 dage om ugen, med kørsel" ('' for none). */
-export function arrangementText(L: Lang, d: NonNullable<ReferralData['decision']>): string {
-  const parts: string[] = [];
-  if (d.centre) parts.push(d.centre.name);
-  if (d.daysPerWeek) parts.push(t(L, d.daysPerWeek === 1 ? 'visitation.days.one' : 'visitation.days.many', { n: d.daysPerWeek }));
-  if (d.transport !== undefined) parts.push(t(L, d.transport ? 'visitation.arrangement.transportYes' : 'visitation.arrangement.transportNo'));
-  return parts.join(', ');
-}
-
 export function addYear(iso: string): string {
   const d = new Date(iso);
   d.setUTCFullYear(d.getUTCFullYear() + 1);

@@ -15,7 +15,8 @@ import type { Services, Turn } from '../types.js';
 import { dataOf, type ReferralData } from '../../services/referrals.js';
 import { relationsTo } from '../../services/access.js';
 import { screeningContentLines, type ScreeningContent } from '../shared/screeningContent.js';
-import { actorOf, arrangementText, audit, holderName, sourceLabel, statusLabel } from './common.js';
+import { actorOf, audit, holderName, sourceLabel, statusLabel } from './common.js';
+import { arrangementText } from '../shared/arrangement.js';
 
 export async function detailsCard(turn: Turn, services: Services, referral: Referral, note?: string): Promise<AdaptiveCardJson> {
   if (!(await relationsTo(services.store, turn.staff, referral.citizenId)).length) return caseCard(turn, services, referral, note);

@@ -32,7 +32,10 @@ export function assessmentInWords(L: Lang, services: Services, scores: Scores, d
 /** The draft decision letter: Danish, reasons from the criteria, placeholders the municipality fills in. */
 export function decisionLetter(services: Services, referral: Referral, citizen: Citizen | undefined, d: Decision, assessment: AssessedSet[]): string {
   const L: Lang = 'da';
-  const start = formatIsoDay(L, d.startDate ?? d.decidedAt.slice(0, 10));
+  // No start date chosen: a home course starts on the decision day (its end is counted from it, in
+  // Danish time); at a centre the start is agreed with the citizen, and the letter says so.
+  const homeStart = formatIsoDay(L, d.startDate ?? copenhagenIsoDay(new Date(d.decidedAt)));
+  const from = d.startDate ? t(L, 'letter.from', { date: formatIsoDay(L, d.startDate) }) : '';
   const name = citizen?.name ?? '';
   const lines = [
     t(L, 'letter.title'),
@@ -43,11 +46,13 @@ export function decisionLetter(services: Services, referral: Referral, citizen: 
     '',
     t(L, `letter.decision.${d.offer}`, {
       end: d.endDate ? formatIsoDay(L, d.endDate) : '',
-      start,
+      start: homeStart,
+      from,
       centre: d.centre?.name ?? t(L, 'letter.centreUnnamed'),
       days: d.daysPerWeek ? t(L, d.daysPerWeek === 1 ? 'visitation.days.one' : 'visitation.days.many', { n: d.daysPerWeek }) : '',
     }),
   ];
+  if ((d.offer === 'centre' || d.offer === 'single') && !d.startDate) lines.push(t(L, 'letter.startAgreed'));
   if (d.offer === 'single' && d.singleServices?.length) lines.push(t(L, 'letter.singleServices', { services: formatList(L, d.singleServices.map((s) => t(L, `visitation.single.${s}`).toLowerCase())) }));
   if (d.transport !== undefined) lines.push(t(L, d.transport ? 'letter.transportYes' : 'letter.transportNo'));
   if (d.offer === 'home' && d.trainingByCarer) lines.push(t(L, 'letter.trainingByCarer'));

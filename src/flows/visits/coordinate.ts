@@ -82,7 +82,8 @@ export const coordinateVerbs = {
     if ((answer === 'bothNeeded' && !reason) || fields.errors.reason) return { card: await coordinationCard(L, services, c, '', fields.errors.reason ?? t(L, 'visits.error.bothReason')) };
     const planned = await services.store.visits.get(c.plannerVisitId);
     const theirs = await services.store.visits.get(c.colleagueVisitId);
-    if (!planned || !theirs) return { card: staleVisit(turn) };
+    // Either visit cancelled (or gone) meanwhile: the answer would act on a visit that will not happen.
+    if (!planned || !theirs || planned.status !== 'planned' || theirs.status !== 'planned') return { card: staleVisit(turn) };
     const now = services.clock.now().toISOString();
     const cancel = (v: Visit): Visit => ({ ...v, status: 'cancelled', updatedAt: now });
     if (answer === 'joint') {

@@ -18,7 +18,9 @@ async function shareForm(turn: Turn, services: Services, values: Record<string, 
     if (c) citizens.push({ title: citizenLine(c), value: c.id });
   }
   // With the citizen known, colleagues already attached to them are not offered (sharing tells them nothing new).
-  const attached = values.citizenId && Id.safeParse(values.citizenId).success ? (await services.store.attachments.listByCitizen(values.citizenId)).filter((a) => a.status === 'active') : [];
+  // Only for a citizen of one's own: who else is attached is not for someone without a relation to learn.
+  const own = values.citizenId && Id.safeParse(values.citizenId).success ? await myAttachment(services, turn.staff, values.citizenId) : undefined;
+  const attached = own ? (await services.store.attachments.listByCitizen(own.citizenId)).filter((a) => a.status === 'active') : [];
   const colleagues = (await colleagueChoices(turn, services)).filter((c) => !attached.some((a) => a.staff.tenantId === turn.staff.tenantId && a.staff.aadObjectId === c.value));
   return renderCard('visits/share', {
     title: t(L, 'visits.share.title'),

@@ -13,7 +13,7 @@ import { sameStaff, staffKeyString } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import type { Services, Turn, Verbs } from '../types.js';
 import { myCitizensCard } from './citizens.js';
-import { audit, citizenLine, field, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, staffName, tell, vdata, when } from './common.js';
+import { audit, citizenLine, field, isVisit, langOf, loadOwnVisit, overlapsFor, refusal, staffName, staleVisit, tell, vdata, when } from './common.js';
 import { plannedCard } from './plan.js';
 
 function changeForm(turn: Turn, visit: Visit, values: Record<string, string> = {}, errors: Record<string, string> = {}): AdaptiveCardJson {
@@ -38,7 +38,8 @@ function cancelForm(turn: Turn, visit: Visit, citizenName: string, values: Recor
     intro: t(L, 'visits.cancel.intro', { citizen: citizenName, when: when(L, visit.at) }),
     why: { label: t(L, 'visits.cancel.why'), value: values.why ?? '', error: errors.why ?? '', choices: CANCEL_REASONS.map((r) => ({ title: t(L, `visits.cancel.reason.${r}`), value: r })) },
     note: { label: t(L, 'visits.cancel.note'), value: values.note ?? '', error: errors.note ?? '' },
-    actions: [button(t(L, 'visits.cancel.confirm'), 'visits.cancel', { vid: visit.id }, 'destructive'), button(t(L, 'visits.cancel.keep'), 'visits.changeStart', { vid: visit.id })],
+    // The visit's time goes with the press: a card left open while the visit was moved cancels nothing.
+    actions: [button(t(L, 'visits.cancel.confirm'), 'visits.cancel', { vid: visit.id, at: visit.at }, 'destructive'), button(t(L, 'visits.cancel.keep'), 'visits.changeStart', { vid: visit.id })],
   });
 }
 
@@ -46,6 +47,24 @@ function cancelForm(turn: Turn, visit: Visit, citizenName: string, values: Recor
 function cancelReasonText(lang: Lang, why: { reason: string; note: string }): string {
   if (why.reason === 'other') return t(lang, 'visits.told.because.other', { note: why.note });
   return t(lang, why.note ? 'visits.told.because.note' : 'visits.told.because', { reason: t(lang, `visits.cancel.reason.${why.reason}`), note: why.note });
+}
+
+/**
+ * Colleagues who relied on the cancelled visit (they joined it, or it was made on their behalf and
+ * their own visit cancelled for it) and were not told already: the citizen may now get no visit, so
+ * they are asked to plan one again.
+ */
+async function tellReliant(turn: Turn, services: Services, visit: Visit, told: Overlap[], why: { reason: string; note: string }): Promise<void> {
+  const citizen = await services.store.citizens.get(visit.citizenId);
+  const seen = new Set(told.map((o) => staffKeyString(o.visit.staff)));
+  for (const who of [...(visit.jointWith ?? []), ...(vdata(visit).onBehalfOf ?? [])]) {
+    const k = staffKeyString(who);
+    if (seen.has(k) || sameStaff(who, turn.staff)) continue;
+    seen.add(k);
+    const lang = await langOf(services, who);
+    const text = `${t(lang, 'visits.told.cancelledReliant', { name: turn.user.name ?? '', citizen: citizen ? citizenLine(citizen) : '', when: when(lang, visit.at) })}${cancelReasonText(lang, why)}`;
+    await tell(services, who, { text, summary: t(lang, 'visits.preview.colleague') }, `visits.told.cancelledReliant:${visit.id}:${k}`, visit.citizenId);
+  }
 }
 
 /** Colleagues whose visits the change concerned (before or after) hear of it. */
@@ -131,6 +150,7 @@ export const weekVerbs = {
   'visits.cancel': async (turn, services, data) => {
     const visit = await loadOwnVisit(turn, services, data, ['planned']);
     if (!isVisit(visit)) return visit;
+    if (data.at !== undefined && data.at !== visit.at) return { card: staleVisit(turn) };
     const L = turn.lang;
     const fields = readFields(L, data, { why: 40, note: 200 });
     const why = fields.values.why;
@@ -146,6 +166,7 @@ export const weekVerbs = {
     await services.store.visits.save({ ...visit, status: 'cancelled', updatedAt: services.clock.now().toISOString(), data: { ...visit.data, cancelled: { reason: why, ...(note ? { note } : {}) } } });
     await audit(turn, services, visit.citizenId, 'update', t('da', 'audit.visits.cancelled'));
     await tellConcerned(turn, services, visit, concerned, 'visits.told.cancelled', { reason: why, note });
+    await tellReliant(turn, services, visit, concerned, { reason: why, note });
     return { card: await myCitizensCard(turn, services, t(turn.lang, 'visits.cancelled')) };
   },
 } satisfies Verbs;
