@@ -34,7 +34,10 @@ describe('an access request', () => {
       'Målgruppeprofil: støtte til aktiviteter: Omfattende eller fuldstændig støtte',
       'Henvisninger til visitation (1)',
       'V-2026-0001, modtaget 22.11.2026, Afgjort',
+      // The scores in words, as the citizen's letter has them; where, how often, transport.
+      'Fælles Sprog-vurdering 22.11.2026: Mobilitet: svære begrænsninger (3); Aktivitet: svære begrænsninger (3); Socialt samvær og netværk: svære begrænsninger (3); Mental/psykisk tilstand: svære begrænsninger (3)',
       'Afgørelse 22.11.2026: Vedligeholdende tilbud på aktivitetscenter. Formål: Fællesskab om maden',
+      'Hvor og hvor tit: Aktivitetscenter Nord (eksempel), 2 dage om ugen, med kørsel',
       'hjemmel:',
       'Hjemmebesøg (1)',
       'Demenskoordinator, Megan Bowen, formål: Første besøg, planlagt',

@@ -10,6 +10,9 @@ import { dataOf } from '../../services/referrals.js';
 import { formatTrail } from '../shared/trail.js';
 import { PROFILE_ANSWERS, profileAnswerText, type ScreeningContent } from '../shared/screeningContent.js';
 import { arrangementText } from '../shared/arrangement.js';
+import { assessmentInWords } from '../shared/assessment.js';
+import type { Scores } from '../../domain/faellesSprog.js';
+import type { VisitationRuleSet } from '../../domain/ruleTypes.js';
 
 export interface CitizenRecords {
   /** The record; none when it is gone (erased, or deleted by retention) and only the access log is kept. */
@@ -26,6 +29,8 @@ export interface CitizenRecords {
   names: Map<string, string>;
   /** Service ids to their Danish names. */
   services: Map<string, string>;
+  /** The visitation rule sets, to write Fælles Sprog scores in words. */
+  visitationRules: readonly VisitationRuleSet[];
 }
 
 const d = (key: string, vars?: Record<string, string | number>) => t('da', key, vars);
@@ -69,8 +74,9 @@ export function accessDocument(r: CitizenRecords, meta: { at: Date; by: string; 
     const data = dataOf(ref);
     const lines = [`- ${ref.caseNumber}, ${d('access.doc.received', { date: day(ref.createdAt) })}, ${d(`visitation.status.${ref.status === 'taken' ? 'taken' : ref.status}`, { name: who(ref.holder) })}`];
     if (data.direct) lines.push(`  ${d('access.doc.directReason', { reason: data.direct.reason, askedBy: d(`visitation.askedBy.${data.direct.askedBy}`) })}`);
-    if (data.preTriage) lines.push(`  ${d('access.doc.preTriage', { scores: Object.entries(data.preTriage.scores).map(([code, v]) => `${code}: ${v}`).join(', '), date: day(data.preTriage.date) })}`);
-    if (data.triage) lines.push(`  ${d('access.doc.triage', { scores: Object.entries(data.triage.scores).map(([code, v]) => `${code}: ${v}`).join(', '), date: day(data.triage.date) })}`);
+    const inWords = (scores: Scores, date: string) => assessmentInWords('da', r.visitationRules, scores, date).join('; ');
+    if (data.preTriage) lines.push(`  ${d('access.doc.preTriage', { scores: inWords(data.preTriage.scores, data.preTriage.date), date: day(data.preTriage.date) })}`);
+    if (data.triage) lines.push(`  ${d('access.doc.triage', { scores: inWords(data.triage.scores, data.triage.date), date: day(data.triage.date) })}`);
     if (data.refusal) lines.push(`  ${d('access.doc.refusal', { reason: data.refusal.reason })}`);
     const dec = data.decision;
     if (dec) {

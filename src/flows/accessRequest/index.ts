@@ -65,7 +65,7 @@ const verbs = {
     for (const m of await services.directory.list(turn.staff.tenantId)) names.set(staffKeyString(m), m.name || m.aadObjectId);
     for (const id of ids) await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: id, action: 'export', purpose: PURPOSE, what: t('da', 'access.audit'), reason: request });
     const text = accessDocument(
-      { citizen, cpr, screenings, referrals, visits, attachments, coordinations, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])) },
+      { citizen, cpr, screenings, referrals, visits, attachments, coordinations, trail, names, services: new Map(services.rules.visits.services.map((s) => [s.id, s.name])), visitationRules: services.rules.visitation },
       { at: services.clock.now(), by: turn.user.name ?? '', request },
     );
     const file = { name: `indsigt-${copenhagenIsoDay(services.clock.now())}.txt`, contentType: 'text/plain; charset=utf-8', content: withBom(text), description: t(L, 'access.fileDescription'), citizenId: ids.at(-1) };

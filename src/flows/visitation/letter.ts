@@ -3,7 +3,8 @@
 // assessment in words (each area and its score as the scale names it); payment and appeal left for
 // the municipality to fill in. Marked as a draft for legal review.
 import { maskCpr } from '../../domain/cpr.js';
-import { areasOf, inForce, scaleOf, type AssessedSet, type Scores } from '../../domain/faellesSprog.js';
+import { type AssessedSet } from '../../domain/faellesSprog.js';
+import { assessmentInWords } from '../shared/assessment.js';
 import { copenhagenIsoDay, formatDate, formatIsoDay, formatList } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Citizen, Referral } from '../../store/index.js';
@@ -11,23 +12,6 @@ import type { Services } from '../types.js';
 import { type ReferralData } from '../../services/referrals.js';
 
 type Decision = NonNullable<ReferralData['decision']>;
-
-/**
- * Each area scored, in words, by the vocabulary of the rule sets in force on `date`: "Mobilitet:
- * svære begrænsninger (3)"; a score marked not relevant says so.
- */
-export function assessmentInWords(L: Lang, services: Services, scores: Scores, date: string): string[] {
-  const sets = inForce(services.rules.visitation, date);
-  const scale = scaleOf(sets);
-  return areasOf(sets)
-    .filter((a) => scores[a.code] !== undefined)
-    .map((a) => {
-      const score = scores[a.code]!;
-      const step = scale.find((s) => s.value === score);
-      const words = step ? step.label.charAt(0).toLowerCase() + step.label.slice(1) : String(score);
-      return t(L, step?.notRelevant ? 'letter.areaNotRelevant' : 'letter.area', { area: a.name, words, score });
-    });
-}
 
 /** The draft decision letter: Danish, reasons from the criteria, placeholders the municipality fills in. */
 export function decisionLetter(services: Services, referral: Referral, citizen: Citizen | undefined, d: Decision, assessment: AssessedSet[]): string {
@@ -57,7 +41,7 @@ export function decisionLetter(services: Services, referral: Referral, citizen: 
   if (d.transport !== undefined) lines.push(t(L, d.transport ? 'letter.transportYes' : 'letter.transportNo'));
   if (d.offer === 'home' && d.trainingByCarer) lines.push(t(L, 'letter.trainingByCarer'));
   lines.push('', t(L, d.offer === 'refused' ? 'letter.reasonRefused' : 'letter.purpose', { purpose: d.purpose }));
-  lines.push('', t(L, 'letter.assessment'), ...assessmentInWords(L, services, d.scores, copenhagenIsoDay(new Date(d.decidedAt))).map((l) => `- ${l}`));
+  lines.push('', t(L, 'letter.assessment'), ...assessmentInWords(L, services.rules.visitation, d.scores, copenhagenIsoDay(new Date(d.decidedAt))).map((l) => `- ${l}`));
   lines.push('', t(L, 'letter.grounds'));
   for (const a of assessment) {
     lines.push(`- ${t(L, a.evaluation.met ? 'letter.groundMet' : 'letter.groundNotMet', { offer: t(L, `visitation.decision.${a.set.offer}`).toLowerCase(), basis: a.set.legalBasis })}`);
