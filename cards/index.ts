@@ -1,12 +1,13 @@
 // Adaptive Card templates (cards/**/*.json, schema 1.5) and the type of the data each one binds.
 // Every template is read and compiled once, when this module loads (at start-up); a card is then one
 // expansion with its data. Handlers never build card JSON by hand. A flow's screens live in their
-// own folder (cards/screening/, cards/visitation/, cards/visits/) with their types beside them.
+// own folder (cards/screening/, cards/visitation/, cards/visits/, cards/figures/) with their types beside them.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { cardsDir } from '../src/paths.js';
 import type { Verb } from '../src/flows/verbs.js';
+import type { FiguresCards } from './figures/types.js';
 import type { ScreeningCards } from './screening/types.js';
 import type { VisitationCards } from './visitation/types.js';
 import type { VisitsCards } from './visits/types.js';
@@ -72,6 +73,10 @@ export interface RolesEditCardData {
   rolesLabel: string;
   selected: string;
   choices: { title: string; value: string }[];
+  /** The activity centre the person works at ('none': none), from the municipality's list. */
+  centreLabel: string;
+  centre: string;
+  centres: { title: string; value: string }[];
   error: string;
   note: string;
   person: string;
@@ -145,7 +150,7 @@ interface CommonCards {
 }
 
 /** Every template by name (its path under cards/ without .json), with the type of its data. */
-export interface CardTypes extends CommonCards, ScreeningCards, VisitationCards, VisitsCards {}
+export interface CardTypes extends CommonCards, ScreeningCards, VisitationCards, VisitsCards, FiguresCards {}
 
 /** Compiled once: every .json under cards/, by its path without the extension ('notice', 'visits/plan'). */
 const templates: ReadonlyMap<string, ACData.Template> = (() => {

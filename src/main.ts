@@ -47,7 +47,7 @@ export async function start(env: NodeJS.ProcessEnv = process.env, options: Start
   const clock = options.clock ?? systemClock;
   const seed = config.rolesFile ? loadRolesFile(config.rolesFile) : [];
   const rules = loadRules();
-  if (config.rolesFile) checkManages(config.rolesFile, seed, rules.visits.services.map((s) => s.id));
+  if (config.rolesFile) checkManages(config.rolesFile, seed, rules.visits.services.map((s) => s.id), rules.organisation.centres.map((c) => c.id));
   const store = await openConfiguredStore(config, clock);
   try {
     const directory = new Directory(store, { admins: config.admins, seed, localMode: !config.credentials, clock, language: config.language });

@@ -50,7 +50,7 @@ describe('each flow a folder', () => {
   it('src/flows holds only the routing table, the shared types and the folders', () => {
     const loose = readdirSync(flowsDir).filter((f) => f.endsWith('.ts'));
     expect(loose.sort()).toEqual(['index.ts', 'types.ts', 'verbs.ts']);
-    expect(FLOW_FOLDERS.sort()).toEqual(['accessRequest', 'auditTrail', 'erasure', 'help', 'language', 'roles', 'screening', 'visitation', 'visits']);
+    expect(FLOW_FOLDERS.sort()).toEqual(['accessRequest', 'auditTrail', 'erasure', 'figures', 'help', 'language', 'roles', 'screening', 'visitation', 'visits']);
   });
 
   it.each(FLOW_FOLDERS)('%s has an index.ts that opens with what the flow does', (folder) => {

@@ -183,15 +183,6 @@ export interface AssignCardData {
 }
 
 /** The managers' figures: counts, avoided double visits by month as a chart, and how savings are estimated. */
-export interface StatsCardData {
-  title: string;
-  intro: string;
-  figures: { title: string; value: string }[];
-  chart: { title: string; data: { x: string; y: number }[] };
-  note: string;
-  actions: Button[];
-}
-
 /** Template name ('visits/<screen>') -> its data. */
 export interface VisitsCards {
   'visits/myCitizens': MyCitizensCardData;
@@ -209,7 +200,6 @@ export interface VisitsCards {
   'visits/assign': AssignCardData;
   /** What a colleague receives when a citizen is shared with them. */
   'visits/shared': VisitNoticeCardData;
-  'visits/stats': StatsCardData;
   'visits/notAttached': VisitNoticeCardData;
   'visits/stale': VisitNoticeCardData;
 }

@@ -13,7 +13,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'assign' | 'roles' | 'auditExport' | 'accessRequest' | 'erasure';
+export type Permission = 'screening' | 'queue' | 'refer' | 'visits' | 'statistics' | 'countingWeek' | 'assign' | 'roles' | 'auditExport' | 'accessRequest' | 'erasure';
 
 /** Who may do what. Every staff member may refer a citizen to visitation (seed 001). */
 const ALLOWED: Record<Permission, readonly Role[]> = {
@@ -22,6 +22,8 @@ const ALLOWED: Record<Permission, readonly Role[]> = {
   refer: ['staff', 'activityStaff', 'visitator', 'dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'manager', 'dataProtection', 'admin'],
   visits: ['dementiaCoordinator', 'preventiveVisitor', 'networkWorker', 'activityStaff'],
   statistics: ['manager'],
+  /** A centre's counting week (Tabel 1): the centre's staff count, a manager may correct. */
+  countingWeek: ['activityStaff', 'manager'],
   /** A manager assigns a colleague to a citizen: the colleague's relation to the citizen (issue 15). */
   assign: ['manager'],
   roles: ['admin'],

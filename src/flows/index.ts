@@ -18,6 +18,7 @@ import type { ConflictError } from '../store/errors.js';
 import type { Verb } from './verbs.js';
 import { visitationFlow } from './visitation/index.js';
 import { visitsFlow } from './visits/index.js';
+import { figuresFlow } from './figures/index.js';
 
 /** The first card of each flow on the help card. */
 const FIRST_STEP: Record<FlowId, Verb> = {
@@ -43,6 +44,7 @@ export const VERB_HANDLERS = {
   ...screeningFlow.verbs,
   ...visitationFlow.verbs,
   ...visitsFlow.verbs,
+  ...figuresFlow.verbs,
   ...rolesFlow.verbs,
   ...auditTrailFlow.verbs,
   ...accessRequestFlow.verbs,
@@ -56,6 +58,7 @@ export const COMMAND_HANDLERS = {
   ...screeningFlow.commands,
   ...visitationFlow.commands,
   ...visitsFlow.commands,
+  ...figuresFlow.commands,
   ...rolesFlow.commands,
   ...auditTrailFlow.commands,
   ...accessRequestFlow.commands,

@@ -60,6 +60,8 @@ export const VERBS = [
   'visits.assignStart',
   'visits.assign',
   'visits.stats',
+  'figures.countStart',
+  'figures.count',
   'roles.start',
   'roles.pick',
   'roles.save',

@@ -17,6 +17,8 @@ const RolesFile = z.object({
       roles: z.array(z.enum(ROLES)).min(1),
       /** A manager's services (ids from rules/visits.json): she, not every manager, hears of a break of the glass there. */
       manages: z.array(z.string().min(1)).optional(),
+      /** The activity centre the person works at (an id in rules/organisation.json centres): their screenings count there. */
+      centre: z.string().min(1).optional(),
     }),
   ),
 });
@@ -27,14 +29,19 @@ export interface RoleSeed {
   name?: string;
   roles: Role[];
   manages?: string[];
+  centre?: string;
 }
 
 export class RolesFileError extends Error {}
 
-/** The services a roles file says a manager manages must be services the rules know, and the person a manager. */
-export function checkManages(file: string, seed: RoleSeed[], serviceIds: readonly string[]): void {
+/**
+ * The services a roles file says a manager manages must be services the rules know, and the person a
+ * manager; a person's centre must be one of the municipality's centres.
+ */
+export function checkManages(file: string, seed: RoleSeed[], serviceIds: readonly string[], centreIds: readonly string[] = []): void {
   const problems: string[] = [];
   seed.forEach((s, i) => {
+    if (s.centre !== undefined && !centreIds.includes(s.centre)) problems.push(`  - staff.${i}.centre: "${s.centre}" is not a centre in rules/organisation.json (${centreIds.join(', ')})`);
     if (s.manages?.length && !s.roles.includes('manager')) problems.push(`  - staff.${i}.manages: only a manager manages services (roles: ${s.roles.join(', ')})`);
     for (const id of s.manages ?? []) if (!serviceIds.includes(id)) problems.push(`  - staff.${i}.manages: "${id}" is not a service in rules/visits.json (${serviceIds.join(', ')})`);
   });
@@ -128,8 +135,17 @@ export class Directory {
     return normaliseRoles(roles);
   }
 
-  /** An admin sets a colleague's roles; the change is kept and wins over the roles file. */
-  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[]): Promise<StaffMember> {
+  /**
+   * The activity centre a person works at: as an admin set it with the roles, else as the roles file
+   * says; undefined if neither does.
+   */
+  async centreOf(key: StaffKey): Promise<string | undefined> {
+    const member = await this.store.staff.get(key);
+    return member?.rolesSetBy?.by === 'admin' ? member.centre : this.seedFor(key)?.centre;
+  }
+
+  /** An admin sets a colleague's roles (and centre); the change is kept and wins over the roles file. */
+  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[], centre?: string): Promise<StaffMember> {
     const now = this.options.clock.now();
     const member = await this.store.staff.get(target);
     if (!member) throw new Error('Unknown staff member');
@@ -137,6 +153,7 @@ export class Directory {
     const updated: StaffMember = {
       ...member,
       roles: normaliseRoles(roles),
+      centre,
       rolesSetBy: { by: 'admin', adminAadObjectId: admin.aadObjectId, at: now.toISOString() },
     };
     await this.store.staff.save(updated);

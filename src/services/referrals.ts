@@ -81,7 +81,8 @@ export class Referrals {
     this.listeners.push(listener);
   }
 
-  async create(actor: { staff: StaffKey; name?: string }, input: { citizenId: string; source: Referral['source']; data: Partial<ReferralData> }): Promise<Referral> {
+  /** `centre`: the activity centre the referral counts for in the managers' figures, if any. */
+  async create(actor: { staff: StaffKey; name?: string }, input: { citizenId: string; source: Referral['source']; data: Partial<ReferralData>; centre?: string }): Promise<Referral> {
     const now = this.clock.now().toISOString();
     const caseNumber = await this.store.referrals.nextCaseNumber(Number(copenhagenParts(this.clock.now()).year));
     const referral: Referral = {
@@ -95,6 +96,7 @@ export class Referrals {
       data: { notified: false, history: [{ at: now, by: actor.staff, byName: actor.name ?? '', action: 'created' }], ...input.data } as Record<string, unknown>,
     };
     const stored = await this.store.referrals.save(referral);
+    await this.store.caseEvents.append({ at: now, kind: 'referred', source: input.source.kind, ...(input.centre ? { centre: input.centre } : {}) });
     await this.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId: referral.citizenId, action: 'create', purpose: 'visitation', what: t('da', 'audit.visitation.referral', { caseNumber }) });
     for (const listener of this.listeners) {
       try {

@@ -4,7 +4,7 @@
 // left open and messages keyed by a version (a referral card's update) go on as before.
 import type { Engine } from './lowdb/engine.js';
 import type { PostgresStore } from './postgres/index.js';
-import type { AuditEntry, Citizen, ConversationRecord, FormerCitizen, OutboxMessage, PendingFile, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
+import type { AuditEntry, CaseEventRecord, Citizen, ConversationRecord, FormerCitizen, OutboxMessage, PendingFile, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
 import { staffKeyString } from './types.js';
 
 /** Each kind of data: its collection in the embedded store and its table in PostgreSQL. */
@@ -17,6 +17,7 @@ const KINDS = [
   ['attachments', 'attachments'],
   ['coordinations', 'coordinations'],
   ['visitEvents', 'visit_events'],
+  ['caseEvents', 'case_events'],
   ['outbox', 'outbox'],
   ['audit', 'audit'],
   ['conversations', 'conversations'],
@@ -71,6 +72,10 @@ export async function copyToPostgres(from: Engine, to: PostgresStore): Promise<C
     for (const e of (await from.all<VisitEventRecord>('visitEvents')).sort((a, b) => a.at.localeCompare(b.at))) {
       const { id: _id, ...event } = e;
       await tx.visitEvents.append(event);
+    }
+    for (const e of (await from.all<CaseEventRecord>('caseEvents')).sort((a, b) => a.at.localeCompare(b.at))) {
+      const { id: _id, ...event } = e;
+      await tx.caseEvents.append(event);
     }
     for (const m of all<OutboxMessage>('outbox')) await tx.outbox.save(m);
     // In the order of their numbers, so the trail reads the same (the numbers themselves are new).

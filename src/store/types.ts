@@ -1,6 +1,9 @@
 // What the bot keeps, and the repositories it keeps it in. Callers ask for what they need; nothing
 // outside src/store knows how or where it is stored (lowdb today, PostgreSQL to follow).
+import type { CaseEvent } from '../domain/caseStats.js';
 import type { Role } from '../domain/roles.js';
+
+export type { CaseEvent };
 
 /** A staff member is known by tenant + Entra object id. */
 export interface StaffKey {
@@ -13,6 +16,11 @@ export interface StaffMember extends StaffKey, Versioned {
   userId?: string;
   name: string;
   roles: Role[];
+  /**
+   * The activity centre the person works at (an id in rules/organisation.json centres), given with
+   * the roles: their screenings and referrals count for that centre in the managers' figures.
+   */
+  centre?: string;
   /** Where the roles came from: the seed file, an admin, or nobody yet. */
   rolesSetBy?: { by: 'file' | 'admin'; adminAadObjectId?: string; at: string };
   locale?: string;
@@ -124,6 +132,12 @@ export interface VisitEventRecord {
   service: string;
   kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason';
 }
+
+/**
+ * One countable step of a case, for the managers' figures (issue 17; src/domain/caseStats.ts): no
+ * citizen, no staff member and no text, so retention and erasure leave the counts.
+ */
+export type CaseEventRecord = CaseEvent & { id: string };
 
 export type AuditAction = 'read' | 'create' | 'update' | 'delete' | 'export';
 
@@ -297,6 +311,11 @@ export interface VisitEventLog {
   since(iso: string): Promise<VisitEventRecord[]>;
 }
 
+export interface CaseEventLog {
+  append(event: CaseEvent): Promise<void>;
+  since(iso: string): Promise<CaseEventRecord[]>;
+}
+
 export interface OutboxRepository {
   get(id: string): Promise<OutboxMessage | undefined>;
   findByIdempotencyKey(key: string): Promise<OutboxMessage | undefined>;
@@ -427,6 +446,7 @@ export interface Repositories {
   attachments: AttachmentRepository;
   coordinations: CoordinationRepository;
   visitEvents: VisitEventLog;
+  caseEvents: CaseEventLog;
   outbox: OutboxRepository;
   audit: AuditLog;
   conversations: ConversationRepository;

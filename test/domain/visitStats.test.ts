@@ -1,6 +1,6 @@
 // The managers' visit-coordination figures: months cut in Copenhagen time, counts per service, savings from the per-visit estimates, and the CSV Danish Excel opens.
 import { describe, expect, it } from 'vitest';
-import { statsCsv, visitStats, type StatsRow, type VisitEvent } from '../../src/domain/visitStats.js';
+import { visitStats, type StatsRow, type VisitEvent } from '../../src/domain/visitStats.js';
 
 const perVisit = { km: 12, staffHours: 1 };
 const ev = (at: string, service: string, kind: VisitEvent['kind']): VisitEvent => ({ at, service, kind });
@@ -60,53 +60,5 @@ describe('visitStats', () => {
 
   it('no events, no rows', () => {
     expect(visitStats([], perVisit)).toEqual([]);
-  });
-});
-
-describe('statsCsv', () => {
-  const row = (over: Partial<StatsRow> = {}): StatsRow => ({
-    month: '2026-03',
-    service: 'forebyggende',
-    planned: 5,
-    doubleFound: 3,
-    avoidedJoint: 1,
-    avoidedHandedOver: 1,
-    keptWithReason: 1,
-    kmSaved: 24,
-    hoursSaved: 2.5,
-    ...over,
-  });
-
-  it('a Danish header, semicolons, decimal commas, one line per row', () => {
-    expect(statsCsv([row(), row({ month: '2026-04', service: 'demens', kmSaved: 1234.5, hoursSaved: 0 })])).toBe(
-      [
-        'Måned;Tilbud;Planlagte besøg;Dobbeltbesøg fundet;Undgået: fælles besøg;Undgået: overdraget;Fastholdt med begrundelse;Sparede km;Sparede timer',
-        '2026-03;forebyggende;5;3;1;1;1;24,0;2,5',
-        '2026-04;demens;5;3;1;1;1;1234,5;0,0',
-        '',
-      ].join('\n'),
-    );
-  });
-
-  it('without the municipality\'s own figures per visit, no savings columns', () => {
-    expect(statsCsv([row()], { savings: false }).split('\n').slice(0, 2)).toEqual([
-      'Måned;Tilbud;Planlagte besøg;Dobbeltbesøg fundet;Undgået: fælles besøg;Undgået: overdraget;Fastholdt med begrundelse',
-      '2026-03;forebyggende;5;3;1;1;1',
-    ]);
-  });
-
-  it('only the header when there are no rows', () => {
-    expect(statsCsv([]).split('\n')).toHaveLength(2);
-  });
-
-  it('a service name with a separator or quote is quoted; one Excel would run as a formula is made text', () => {
-    const lines = statsCsv([row({ service: 'a;b "c"' }), row({ service: '=HYPERLINK("x")' })]).split('\n');
-    expect(lines[1]).toBe('2026-03;"a;b ""c""";5;3;1;1;1;24,0;2,5');
-    expect(lines[2]).toBe(`2026-03;"'=HYPERLINK(""x"")";5;3;1;1;1;24,0;2,5`);
-  });
-
-  it('goes straight from visitStats', () => {
-    const csv = statsCsv(visitStats([ev('2026-01-31T23:30:00Z', 'demens', 'avoidedHandedOver')], perVisit));
-    expect(csv.split('\n')[1]).toBe('2026-02;demens;0;0;0;1;0;12,0;1,0');
   });
 });

@@ -47,9 +47,9 @@ describe('files over HTTP', () => {
     const pressed = await bot.post(execute('visits.stats', { csv: 'yes' }, where()), signed());
     expect(pressed.status).toBe(200);
     const consent = connector.calls.find((c) => c.body?.attachments?.[0]?.contentType === FILE_CONSENT)!;
-    expect(consent.body.summary).toBe('Besøgsstatistik');
+    expect(consent.body.summary).toBe('Nøgletal');
     const { name, content } = consent.body.attachments[0];
-    expect(name).toMatch(/^besoegsstatistik-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(name).toMatch(/^noegletal-\d{4}-\d{2}-\d{2}\.csv$/);
     const uploadInfo = { name, uploadUrl: `${connector.url}upload/${name}`, contentUrl: `https://contoso-my.sharepoint.com/personal/nestor/Documents/${name}`, uniqueId: 'unique-1', fileType: 'csv' };
     const accepted = await bot.post(fileConsent('accept', content.acceptContext.fileId, uploadInfo, where()), signed());
     expect(accepted.status).toBe(200);

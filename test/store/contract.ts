@@ -149,6 +149,15 @@ export function storeContract(name: string, harness: ContractHarness): void {
       await store.visitEvents.append({ at: AT, service: 'dementia', kind: 'planned' });
       await store.visitEvents.append({ at: '2026-10-01T00:00:00.000Z', service: 'dementia', kind: 'planned' });
       expect(await store.visitEvents.since('2026-11-01T00:00:00.000Z')).toHaveLength(2);
+      await store.caseEvents.append({ at: AT, kind: 'screened', outcome: 'club', centre: 'nord' });
+      await store.caseEvents.append({ at: AT, kind: 'counted', centre: 'syd', year: 2026, season: 'autumn', users: 17 });
+      await store.caseEvents.append({ at: '2026-10-01T00:00:00.000Z', kind: 'referred', source: 'direct' });
+      const cases = await store.caseEvents.since('2026-11-01T00:00:00.000Z');
+      expect(cases.map(({ id: _id, ...e }) => e)).toEqual([
+        { at: AT, kind: 'screened', outcome: 'club', centre: 'nord' },
+        { at: AT, kind: 'counted', centre: 'syd', year: 2026, season: 'autumn', users: 17 },
+      ]);
+      expect(new Set(cases.map((e) => e.id)).size).toBe(2);
       await store.close();
     });
 

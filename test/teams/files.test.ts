@@ -46,7 +46,7 @@ async function setup(): Promise<Conversation> {
 }
 
 const consentOf = (activities: any[]) => activities.find((a) => a.attachments?.[0]?.contentType === FILE_CONSENT);
-const uploadInfo = (path: string, name = 'besoegsstatistik-2026-11-22.csv') => ({ name, uploadUrl: `${base}${path}`, contentUrl: `https://contoso-my.sharepoint.com/personal/nestor/Documents/${name}`, uniqueId: 'unique-1', fileType: 'csv' });
+const uploadInfo = (path: string, name = 'noegletal-2026-11-22.csv') => ({ name, uploadUrl: `${base}${path}`, contentUrl: `https://contoso-my.sharepoint.com/personal/nestor/Documents/${name}`, uniqueId: 'unique-1', fileType: 'csv' });
 const texts = (sent: any[]) => sent.filter((a) => a.type === 'message' && a.text).map((a) => a.text);
 
 async function csvOffered(c: Conversation) {
@@ -60,10 +60,10 @@ describe('files in Teams (file consent)', () => {
   it('the statistics CSV: a consent card naming no one; accepted, uploaded as UTF-8 with BOM and ";", the file\'s card posted, the bot\'s copy deleted', async () => {
     const c = await setup();
     const consent = await csvOffered(c);
-    expect(consent.summary).toBe('Besøgsstatistik');
+    expect(consent.summary).toBe('Nøgletal');
     const att = consent.attachments[0];
-    expect(att.name).toBe('besoegsstatistik-2026-11-22.csv');
-    expect(att.content.description).toBe('Besøgsstatistik (kun tal), til Excel');
+    expect(att.name).toBe('noegletal-2026-11-22.csv');
+    expect(att.content.description).toBe('Nøgletal (kun antal), til Excel');
     const fileId = att.content.acceptContext.fileId;
     expect(att.content.declineContext.fileId).toBe(fileId);
     const stored = (await c.store.files.get(fileId))!;
@@ -78,7 +78,7 @@ describe('files in Teams (file consent)', () => {
     expect(csv.split('\n')[0]).toMatch(/^Måned;Tilbud;Planlagte besøg;/);
     expect(uploads[0]!.headers['content-range']).toBe(`bytes 0-${body.length - 1}/${body.length}`);
     const info = sent.find((a) => a.attachments?.[0]?.contentType === FILE_INFO);
-    expect(info.attachments[0]).toMatchObject({ name: 'besoegsstatistik-2026-11-22.csv', contentUrl: uploadInfo('/upload/ok').contentUrl, content: { uniqueId: 'unique-1', fileType: 'csv' } });
+    expect(info.attachments[0]).toMatchObject({ name: 'noegletal-2026-11-22.csv', contentUrl: uploadInfo('/upload/ok').contentUrl, content: { uniqueId: 'unique-1', fileType: 'csv' } });
     expect(await c.store.files.get(fileId)).toBeUndefined();
     // Accepted again (a second press, or a replay): gone, nothing uploaded twice.
     const again = await c.send(fileConsent('accept', fileId, uploadInfo('/upload/ok'), { serviceUrl: 'https://smba.example.test/', from: NESTOR }) as never);

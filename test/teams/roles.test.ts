@@ -52,7 +52,8 @@ describe('roles from the roles file', () => {
   it('the example roles file shipped in env/ is valid', () => {
     const seed = loadRolesFile(path.join(projectRoot, 'env/roles.example.json'));
     expect(seed.length).toBeGreaterThanOrEqual(5);
-    expect(() => checkManages('env/roles.example.json', seed, loadRules().visits.services.map((s) => s.id))).not.toThrow();
+    expect(() => checkManages('env/roles.example.json', seed, loadRules().visits.services.map((s) => s.id), loadRules().organisation.centres.map((c) => c.id))).not.toThrow();
+    expect(seed.find((s) => s.roles.includes('activityStaff'))?.centre).toBe('nord');
   });
 
   it('refuses a manager\'s service the rules do not know, and "manages" on someone who is not a manager', () => {
@@ -61,6 +62,13 @@ describe('roles from the roles file', () => {
     expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['manager'], manages: ['dementia'] }], services)).toThrow(/staff\.0\.manages: "dementia" is not a service in rules\/visits\.json \(forebyggende, demens/);
     expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['visitator'], manages: ['demens'] }], services)).toThrow(/only a manager manages services/);
   });
+
+  it('refuses a centre that is not one of the municipality\'s centres', () => {
+    const services = loadRules().visits.services.map((s) => s.id);
+    const centres = loadRules().organisation.centres.map((c) => c.id);
+    expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'], centre: 'nord' }], services, centres)).not.toThrow();
+    expect(() => checkManages('roles.json', [{ aadObjectId: ALEX.aadObjectId, roles: ['activityStaff'], centre: 'vest' }], services, centres)).toThrow(/staff\.0\.centre: "vest" is not a centre in rules\/organisation\.json \(nord, syd, lokalcentret\)/);
+  });
 });
 
 describe('local mode with nothing configured', () => {
@@ -68,7 +76,7 @@ describe('local mode with nothing configured', () => {
     const c = await conversation();
     const [reply] = await c.say('hjælp', { from: MEGAN });
     expect(textsOf(cardOf(reply)).join(' ')).toMatch(/alle har alle roller/);
-    expect(actionsOf(cardOf(reply))).toHaveLength(10);
+    expect(actionsOf(cardOf(reply))).toHaveLength(12);
   });
 
   it('ends open mode once an admin gives roles, and keeps that admin an admin', async () => {

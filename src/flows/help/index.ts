@@ -56,6 +56,12 @@ export function helpReply(turn: Turn, options: { notUnderstood?: boolean } = {})
   if (!shared && can(turn.roles, 'assign')) {
     flows.push({ id: 'assign', title: t(turn.lang, 'flow.assign.title'), description: t(turn.lang, 'flow.assign.description'), button: t(turn.lang, 'flow.assign.button'), verb: 'visits.assignStart', data: {}, allowed: true, requires: '' });
   }
+  // The figures: a manager's key figures, a centre's counting week.
+  for (const [id, verb, permission] of [['stats', 'visits.stats', 'statistics'], ['countingWeek', 'figures.countStart', 'countingWeek']] as const) {
+    if (!shared && can(turn.roles, permission)) {
+      flows.push({ id, title: t(turn.lang, `flow.${id}.title`), description: t(turn.lang, `flow.${id}.description`), button: t(turn.lang, `flow.${id}.button`), verb, data: {}, allowed: true, requires: '' });
+    }
+  }
   // Everyone may choose the language the bot writes to them in.
   if (!shared) {
     flows.push({

@@ -9,7 +9,7 @@ import { notAllowedReply, personalOnlyLine, personalOnlyReply, roleNames } from 
 import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
 
 const PickData = z.object({ person: z.string().min(1).max(100) });
-const SaveData = z.object({ person: z.string().min(1).max(100), roles: z.string().max(500).optional() });
+const SaveData = z.object({ person: z.string().min(1).max(100), roles: z.string().max(500).optional(), centre: z.string().max(100).optional() });
 
 /** Roles an admin can give; everyone is staff anyway. */
 const GIVABLE = ROLES.filter((r) => r !== 'staff');
@@ -39,15 +39,19 @@ async function pickCard(turn: Turn, services: Services, error = '', selected = '
   return { card };
 }
 
-async function editCard(turn: Turn, services: Services, person: StaffMember, saved = '', error = ''): Promise<ExecuteResult> {
+async function editCard(turn: Turn, services: Services, person: StaffMember, saved = '', error = '', typed?: { roles: string; centre: string }): Promise<ExecuteResult> {
   const roles = await services.directory.rolesOf(person);
+  const centre = (await services.directory.centreOf(person)) ?? 'none';
   const card = renderCard('rolesEdit', {
     title: t(turn.lang, 'roles.editTitle', { name: person.name || person.aadObjectId }),
     intro: t(turn.lang, 'roles.editIntro'),
     saved,
     rolesLabel: t(turn.lang, 'roles.rolesLabel'),
-    selected: roles.filter((r) => r !== 'staff').join(','),
+    selected: typed?.roles ?? roles.filter((r) => r !== 'staff').join(','),
     choices: GIVABLE.map((r) => ({ title: t(turn.lang, `role.${r}`), value: r })),
+    centreLabel: t(turn.lang, 'roles.centreLabel'),
+    centre: typed?.centre ?? centre,
+    centres: [{ title: t(turn.lang, 'roles.noCentre'), value: 'none' }, ...services.rules.organisation.centres.map((c) => ({ title: c.name, value: c.id }))],
     error,
     note: t(turn.lang, turn.openMode ? 'roles.noteOpenMode' : 'roles.note'),
     person: person.aadObjectId,
@@ -92,14 +96,17 @@ const rolesVerbs = {
     const person = await findPerson(turn, services, parsed.data.person);
     if (!person) return pickCard(turn, services, t(turn.lang, 'roles.unknownPerson'));
     const asked = (parsed.data.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
+    const typed = { roles: parsed.data.roles ?? '', centre: parsed.data.centre || 'none' };
     const unknown = asked.filter((r) => !(GIVABLE as readonly string[]).includes(r));
     if (unknown.length) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownRole'));
+    const centre = typed.centre === 'none' ? undefined : services.rules.organisation.centres.find((c) => c.id === typed.centre)?.id;
+    if (typed.centre !== 'none' && !centre) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownCentre'), typed);
     const isSelf = person.aadObjectId === turn.staff.aadObjectId;
     if (isSelf && !asked.includes('admin') && !turn.openMode) {
       // An admin cannot lock themself out by accident; another admin can take the role.
-      return editCard(turn, services, person, '', t(turn.lang, 'roles.keepOwnAdmin'));
+      return editCard(turn, services, person, '', t(turn.lang, 'roles.keepOwnAdmin'), typed);
     }
-    const updated = await services.directory.setRoles(turn.staff, person, asked as Role[]);
+    const updated = await services.directory.setRoles(turn.staff, person, asked as Role[], centre);
     const names = roleNames(turn.lang, updated.roles);
     services.log.info('roles changed', { by: turn.staff.aadObjectId, for: person.aadObjectId, roles: updated.roles.join(',') });
     if (services.outbox && !isSelf) {
@@ -110,7 +117,9 @@ const rolesVerbs = {
         payload: { text: t(lang, 'roles.told', { roles: roleNames(lang, updated.roles) }), summary: t(lang, 'roles.toldSummary') },
       });
     }
-    return editCard(turn, services, updated, t(turn.lang, 'roles.saved', { name: person.name || person.aadObjectId, roles: names }));
+    const centreName = services.rules.organisation.centres.find((c) => c.id === centre)?.name;
+    const savedText = [t(turn.lang, 'roles.saved', { name: person.name || person.aadObjectId, roles: names }), centreName ? t(turn.lang, 'roles.savedCentre', { centre: centreName }) : ''].filter(Boolean).join(' ');
+    return editCard(turn, services, updated, savedText);
   },
 } satisfies Verbs;
 

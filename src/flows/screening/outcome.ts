@@ -37,8 +37,11 @@ export async function confirmOutcome(turn: Turn, services: Services, loaded: Loa
   const now = services.clock.now().toISOString();
   let referral: { id: string; caseNumber: string } | undefined;
   const citizenId = screening.citizenId!;
+  // The managers' figures count the screening (and a referral) for the screener's centre.
+  const centre = await services.directory.centreOf(turn.staff);
   if (chosen === 'referral') {
     const created = await services.referrals.create({ staff: turn.staff, name: turn.user.name }, {
+      centre,
       citizenId,
       source: { kind: 'screening', screeningId: screening.id, by: turn.staff },
       data: { screening: { proposed, chosen, scores, decidedBy: outcome.kind === 'outside' ? [] : outcome.decidedBy } },
@@ -52,6 +55,7 @@ export async function confirmOutcome(turn: Turn, services: Services, loaded: Loa
   draft.rev += 1;
   const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };
   await services.store.screenings.save(done);
+  await services.store.caseEvents.append({ at: now, kind: 'screened', outcome: chosen, ...(centre ? { centre } : {}) });
   await audit(turn, services, citizenId, 'update', t('da', 'audit.screening.done'));
   return doneResult(turn, services, done, draft, false);
 }

@@ -1,7 +1,7 @@
 // Typed text -> the command it names, in Danish or English, forgiving of case, punctuation and spacing.
 import { wordsInAnyLanguage } from '../../i18n/index.js';
 
-export const COMMANDS = ['help', 'screening', 'resume', 'reassess', 'refer', 'queue', 'setChannel', 'visits', 'myCitizens', 'planVisit', 'shareCitizen', 'assignCitizen', 'stats', 'roles', 'auditTrail', 'accessRequest', 'erasure', 'language'] as const;
+export const COMMANDS = ['help', 'screening', 'resume', 'reassess', 'refer', 'queue', 'setChannel', 'visits', 'myCitizens', 'planVisit', 'shareCitizen', 'assignCitizen', 'stats', 'countingWeek', 'roles', 'auditTrail', 'accessRequest', 'erasure', 'language'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export function normaliseText(text: string): string {

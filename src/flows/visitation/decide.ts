@@ -116,6 +116,9 @@ export const decideVerbs = {
       return withData({ ...r, status: offer === 'refused' ? 'refused' : 'decided', followUpDueAt: rd.followUp?.dueAt }, rd);
     });
     if (!saved || saved.version === referral.version) return { card: decisionForm(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, values, { offer: t(L, 'visitation.changedMeanwhile') }) };
+    // Counted for the centre of the offer, else for the centre that referred (the managers' figures).
+    const countedFor = decision.centre?.id ?? (await services.directory.centreOf(saved.source.by));
+    await services.store.caseEvents.append({ at: now, kind: 'decided', offer, ...(countedFor ? { centre: countedFor } : {}) });
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.decided', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
     await sendAdvis(services, saved, citizen, decision);

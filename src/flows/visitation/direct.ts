@@ -60,6 +60,7 @@ export const directVerbs = {
     if (Object.keys(errors).length || !cpr.ok) return { card: directForm(turn, services, values, errors) };
     const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visitation.lookup'), created: t('da', 'audit.visitation.citizen') });
     const referral = await services.referrals.create(actorOf(turn), {
+      centre: await services.directory.centreOf(turn.staff),
       citizenId: citizen.id,
       source: { kind: 'direct', unit: unit || undefined, by: turn.staff },
       data: { direct: { askedBy: values.askedBy as (typeof DIRECT_ASKED_BY)[number], reason: values.reason.trim(), unit } },

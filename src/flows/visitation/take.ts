@@ -128,6 +128,8 @@ export const takeVerbs = {
       return withData({ ...r, status: 'refused' }, d);
     });
     if (blocked || !saved) return refusedAnswer(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, t('da', 'visitation.cannotRefuse'));
+    const centre = await services.directory.centreOf(saved.source.by);
+    await services.store.caseEvents.append({ at: saved.updatedAt, kind: 'decided', offer: 'notCase', ...(centre ? { centre } : {}) });
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.refused', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
     await tell(services, saved.source.by, 'visitation.told.refused', { caseNumber: saved.caseNumber, reason }, `told-refused:${saved.id}`, saved.citizenId);

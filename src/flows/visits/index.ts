@@ -1,6 +1,6 @@
 // Visit coordination (seed 002, goal 16): staff attach themselves to citizens through a service, plan
 // home visits, and are stopped before a double visit with three choices: coordinate, join, or plan
-// anyway with a reason. Citizens can be shared; managers see the figures.
+// anyway with a reason. Citizens can be shared (the managers' figures: src/flows/figures).
 //   common.ts      who may do what (services by role, citizens by attachment), shared helpers
 //   citizens.ts    my citizens, attaching and detaching, a citizen's visits
 //   plan.ts        planning, the double-visit warning and its choices
@@ -8,7 +8,6 @@
 //   week.ts        my visits, moving and cancelling (colleagues concerned are told)
 //   share.ts       sharing a citizen with a colleague
 //   assign.ts      a manager assigns a colleague to a citizen
-//   stats.ts       the managers' figures
 // Each screen's look is its own template, cards/visits/<screen>.json, with its data typed in
 // cards/visits/types.ts; the code here chooses what a screen shows (texts, values, errors, buttons).
 import { cardCommand } from '../shared/replies.js';
@@ -18,10 +17,9 @@ import { citizenVerbs } from './citizens.js';
 import { coordinateVerbs } from './coordinate.js';
 import { planVerbs } from './plan.js';
 import { shareVerbs } from './share.js';
-import { statsVerbs } from './stats.js';
 import { weekVerbs } from './week.js';
 
-const verbs = { ...citizenVerbs, ...planVerbs, ...coordinateVerbs, ...weekVerbs, ...shareVerbs, ...assignVerbs, ...statsVerbs };
+const verbs = { ...citizenVerbs, ...planVerbs, ...coordinateVerbs, ...weekVerbs, ...shareVerbs, ...assignVerbs };
 
 export const visitsFlow = {
   commands: {
@@ -29,7 +27,6 @@ export const visitsFlow = {
     myCitizens: cardCommand('visits', verbs['visits.mine'], 'flow.visits.title'),
     planVisit: cardCommand('visits', verbs['visits.planStart'], 'flow.visits.title'),
     shareCitizen: cardCommand('visits', verbs['visits.shareStart'], 'flow.visits.title'),
-    stats: cardCommand('visits', verbs['visits.stats'], 'flow.visits.title'),
     assignCitizen: cardCommand('assignCitizen', verbs['visits.assignStart'], 'flow.assign.title'),
   },
   verbs,

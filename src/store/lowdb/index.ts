@@ -29,6 +29,7 @@ import type {
   Versioned,
   Visit,
   VisitEventRecord,
+  CaseEventRecord,
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 import { ConflictError } from '../errors.js';
@@ -114,7 +115,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
   const { clock } = options;
   const pseudonym = cprPseudonymizer(options.cprPseudonymKey);
   // The audit trail and visit events only grow: kept on disk, not in memory, once the log is folded.
-  const engine = await Engine.open(dir, INDEXES, { ...options, history: ['audit', 'visitEvents'] });
+  const engine = await Engine.open(dir, INDEXES, { ...options, history: ['audit', 'visitEvents', 'caseEvents'] });
   await backfillFollowUpDueDates(engine);
 
   // Sequences live in memory and are taken at once (a number given to a transaction that rolls back
@@ -305,6 +306,18 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
           // Those in memory (and this transaction's), then those on disk, in the same tick: each is seen.
           const recent = entries<VisitEventRecord>('visitEvents').filter((e) => e.at >= iso);
           const older = await engine.historyScan<VisitEventRecord>('visitEvents', (e) => e.at >= iso);
+          const ids = new Set(older.map((e) => e.id));
+          return [...older, ...recent.filter((e) => !ids.has(e.id))];
+        },
+      },
+      caseEvents: {
+        async append(event) {
+          const id = `${event.at}:${unique()}`;
+          put('caseEvents', id, { ...event, id });
+        },
+        async since(iso) {
+          const recent = entries<CaseEventRecord>('caseEvents').filter((e) => e.at >= iso);
+          const older = await engine.historyScan<CaseEventRecord>('caseEvents', (e) => e.at >= iso);
           const ids = new Set(older.map((e) => e.id));
           return [...older, ...recent.filter((e) => !ids.has(e.id))];
         },

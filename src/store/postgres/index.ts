@@ -34,6 +34,7 @@ import type {
   Versioned,
   Visit,
   VisitEventRecord,
+  CaseEventRecord,
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 
@@ -282,6 +283,13 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
           await query('INSERT INTO visit_events (at, doc) VALUES ($1, $2::jsonb)', [event.at, json(record)]);
         },
         since: (iso) => many<VisitEventRecord>('SELECT doc FROM visit_events WHERE at >= $1 ORDER BY id', [iso]),
+      },
+      caseEvents: {
+        async append(event) {
+          const record: CaseEventRecord = { ...event, id: `${event.at}:${randomUUID()}` };
+          await query('INSERT INTO case_events (at, doc) VALUES ($1, $2::jsonb)', [event.at, json(record)]);
+        },
+        since: (iso) => many<CaseEventRecord>('SELECT doc FROM case_events WHERE at >= $1 ORDER BY id', [iso]),
       },
       outbox: {
         get: (id) => one<OutboxMessage>('SELECT doc FROM outbox WHERE id = $1', [id]),

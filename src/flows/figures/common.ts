@@ -1,0 +1,55 @@
+// What the figures' screens share: the counting-week line of a centre, and the CSV's rows.
+import { caseRows, usersPerWeek, type CentreYear } from '../../domain/caseStats.js';
+import { figuresCsv as toCsv, type FigureRow } from '../../domain/figuresCsv.js';
+import type { StatsRow } from '../../domain/visitStats.js';
+import { formatInteger } from '../../i18n/format.js';
+import { t, type Lang } from '../../i18n/index.js';
+import type { CaseEventRecord } from '../../store/index.js';
+import type { Services } from '../types.js';
+
+/** The filter value for figures that belong to no centre (a direct referral from home care, say). */
+export const NO_CENTRE = 'none';
+
+/** "23 in 2026 (spring 20, autumn 26)", or what is missing. */
+export function centreUsersLine(L: Lang, year: CentreYear | undefined): string {
+  if (!year) return t(L, 'figures.users.none');
+  const n = (v: number) => formatInteger(L, v);
+  if (year.average !== undefined) return t(L, 'figures.users.both', { average: n(year.average), year: String(year.year), spring: n(year.spring!), autumn: n(year.autumn!) });
+  if (year.spring !== undefined) return t(L, 'figures.users.springOnly', { year: String(year.year), spring: n(year.spring) });
+  return t(L, 'figures.users.autumnOnly', { year: String(year.year), autumn: n(year.autumn!) });
+}
+
+/**
+ * Everything on the card, for all centres, services and the 12 months, as CSV lines in Danish (the
+ * file is for the municipality's Excel): counting weeks, case events, then visits.
+ */
+export function figuresCsv(services: Services, events: readonly CaseEventRecord[], visitRows: readonly StatsRow[], options: { savings: boolean; months: readonly string[] }): string {
+  const da = (key: string, vars?: Record<string, string>) => t('da', key, vars);
+  const centreName = (id: string | undefined) => (id === undefined ? da('figures.noCentre') : (services.rules.organisation.centres.find((c) => c.id === id)?.name ?? id));
+  const rows: FigureRow[] = [];
+  for (const y of usersPerWeek(events)) {
+    const centre = centreName(y.centre);
+    const area = da('figures.csv.countingWeek');
+    if (y.spring !== undefined) rows.push({ period: `${y.year} ${da('figures.season.spring')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.spring });
+    if (y.autumn !== undefined) rows.push({ period: `${y.year} ${da('figures.season.autumn')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.autumn });
+    if (y.average !== undefined) rows.push({ period: String(y.year), centre, area, measure: da('figures.csv.usersPerWeek'), value: y.average });
+  }
+  for (const r of caseRows(events.filter((e) => e.kind !== 'counted'))) {
+    if (!options.months.includes(r.month)) continue;
+    rows.push({ period: r.month, centre: centreName(r.centre), area: da(`figures.csv.${r.kind}`), measure: da(`figures.${r.kind}.${r.value}`), value: r.count });
+  }
+  const serviceName = (id: string) => services.rules.visits.services.find((s) => s.id === id)?.name ?? id;
+  for (const r of visitRows) {
+    const at = { period: r.month, centre: '', area: serviceName(r.service) };
+    rows.push(
+      { ...at, measure: da('visits.stats.planned'), value: r.planned },
+      { ...at, measure: da('visits.stats.found'), value: r.doubleFound },
+      { ...at, measure: da('figures.csv.avoidedJoint'), value: r.avoidedJoint },
+      { ...at, measure: da('figures.csv.avoidedHandedOver'), value: r.avoidedHandedOver },
+      { ...at, measure: da('visits.stats.kept'), value: r.keptWithReason },
+    );
+    // Without the municipality's own figures per visit, no savings (a placeholder is no figure).
+    if (options.savings) rows.push({ ...at, measure: da('visits.stats.km'), value: r.kmSaved, decimals: 1 }, { ...at, measure: da('visits.stats.hours'), value: r.hoursSaved, decimals: 1 });
+  }
+  return toCsv(rows);
+}

@@ -1,0 +1,246 @@
+// The managers' figures and the centres' counting weeks, through the real Application: what a
+// screening, a referral and a decision add, per centre and month; the counting week (Tabel 1);
+// filters, forged values and roles; the CSV. Counts only: no citizen on any card or in any event.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RoleSeed } from '../../src/services/directory.js';
+import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
+import { TestClock } from '../helpers/clock.js';
+import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
+import { ADELE, referByScreening } from '../helpers/referral.js';
+
+afterEach(closeAll);
+
+const NESTOR: Who = { id: '29:nestor', name: 'Nestor Wilke', aadObjectId: '00000000-0000-0000-0000-000000000024' };
+const LEE: Who = { id: '29:lee', name: 'Lee Gu', aadObjectId: '00000000-0000-0000-0000-000000000023' };
+const seed: RoleSeed[] = [
+  { aadObjectId: ALEX.aadObjectId, roles: ['activityStaff', 'admin'], centre: 'syd' },
+  { aadObjectId: ADELE.aadObjectId, roles: ['visitator'] },
+  { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
+  { aadObjectId: LEE.aadObjectId, roles: ['activityStaff'] },
+  { aadObjectId: NESTOR.aadObjectId, roles: ['manager'] },
+];
+const text = (card: any) => textsOf(card).join(' | ');
+const SYD = 'Aktivitetscenter Syd (eksempel)';
+const NORD = 'Aktivitetscenter Nord (eksempel)';
+
+async function setup(now = '2026-11-22T10:00:00Z'): Promise<Conversation> {
+  const c = await conversation({ seed, clock: new TestClock(now) });
+  for (const who of [ALEX, ADELE, MEGAN, LEE, NESTOR]) await c.say('hej', { from: who });
+  return c;
+}
+
+/** Nestor's figures card, with the filters given. */
+async function figures(c: Conversation, filters: Record<string, unknown> = {}) {
+  return (await c.press('visits.stats', filters, { from: NESTOR })).body.value;
+}
+
+/** Alex's screening (centre Syd) to a referral, decided by Adele at Nord; Megan's direct referral, turned down. */
+async function aMonthOfCases(c: Conversation) {
+  const referral = await referByScreening(c);
+  await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+  const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+  await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre: 'nord', daysPerWeek: '2', transport: 'yes', purpose: 'Fællesskab om maden' }, { from: ADELE });
+  await c.press('referral.createDirect', { cpr: '020250-2345', name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig', unit: 'hjemmeplejen' }, { from: MEGAN });
+  const direct = (await c.store.referrals.listOpen()).find((r) => r.source.kind === 'direct')!;
+  await c.press('referral.refuse', { rid: direct.id, reason: 'Borgeren har allerede et tilbud' }, { from: ADELE });
+}
+
+describe('the managers\' figures', () => {
+  it('counts a screening, its referral and the decision for the centres they belong to, per month, with nothing of the citizen', async () => {
+    const c = await setup();
+    await aMonthOfCases(c);
+    const all = await figures(c);
+    expect(text(all)).toContain('Viser: Alle centre, seneste 12 måneder');
+    expect(text(all)).toContain('Screeninger efter udfald | Klubtilbud 0 | Forebyggende tilbud 0 | Henvist til visitation 1 | Uden for målgruppen 0 | I alt 1');
+    expect(text(all)).toContain('Henvisninger til visitation | Fra en screening 1 | Direkte henvisninger 1');
+    expect(text(all)).toContain('Afgørelser efter tilbud | Vedligeholdende tilbud på center 1 | Vedligeholdende tilbud i hjemmet 0 | Enkeltydelser 0 | Afslag 0 | Henvisning afvist (ikke en sag for visitationen) 1');
+    // The screening and its referral count for Alex's centre (Syd); the decision for the centre of the offer (Nord).
+    const syd = await figures(c, { centre: 'syd', month: 'all' });
+    expect(text(syd)).toContain(`Viser: ${SYD}, seneste 12 måneder`);
+    expect(text(syd)).toContain('Henvist til visitation 1 | Uden for målgruppen 0 | I alt 1');
+    expect(text(syd)).toContain('Fra en screening 1 | Direkte henvisninger 0');
+    expect(text(syd)).toContain('Vedligeholdende tilbud på center 0');
+    expect(inputOf(syd, 'centre').value).toBe('syd');
+    const nord = await figures(c, { centre: 'nord' });
+    expect(text(nord)).toContain('I alt 0');
+    expect(text(nord)).toContain('Vedligeholdende tilbud på center 1');
+    // Megan has no centre: her direct referral, and Adele's turning it down, belong to none.
+    const none = await figures(c, { centre: 'none' });
+    expect(text(none)).toContain('Fra en screening 0 | Direkte henvisninger 1');
+    expect(text(none)).toContain('Henvisning afvist (ikke en sag for visitationen) 1');
+    expect(text(none)).not.toContain('Brugere pr. uge');
+    // One month: November has them, October none; no charts over one month.
+    const november = await figures(c, { centre: 'all', month: '2026-11' });
+    expect(text(november)).toContain('Viser: Alle centre, nov. 2026');
+    expect(text(november)).toContain('I alt 1');
+    const october = await figures(c, { month: '2026-10' });
+    expect(text(october)).toContain('I alt 0');
+    expect(JSON.stringify(october)).not.toContain('Chart.');
+    // Over 12 months: screenings per month, a bar for each month with its number beside it.
+    const chart = all.body.flatMap((b: any) => b.items ?? []).find((i: any) => i.type === 'Chart.HorizontalBar');
+    expect(chart.displayMode).toBe('AbsoluteNoAxis');
+    expect(chart.data.at(-1)).toEqual({ x: 'nov. 2026', y: 1 });
+    expect(chart.data.slice(0, -1).every((b: any) => b.y === 0)).toBe(true);
+    for (const card of [all, syd, nord, none, november]) expect(JSON.stringify(card)).not.toMatch(/Jens|Else|0101|0202|Alex|Megan|Adele/);
+    // The events the figures are made of hold no citizen, no person and no text.
+    const events = await c.store.caseEvents.since('2000-01-01');
+    expect(events.map((e) => e.kind).sort()).toEqual(['decided', 'decided', 'referred', 'referred', 'screened']);
+    const citizens = await Promise.all(['0101501234', '0202502345'].map((cpr) => c.store.citizens.findByCpr(cpr)));
+    for (const id of [...citizens.map((x) => x!.id), ALEX.aadObjectId, MEGAN.aadObjectId, ADELE.aadObjectId]) expect(JSON.stringify(events)).not.toContain(id);
+    expect(JSON.stringify(events)).not.toMatch(/Jens|Else|Isolerer|tilbud"/);
+  });
+
+  it('the CSV file has every figure per month, centre and area, in Danish for Excel', async () => {
+    const c = await setup();
+    await aMonthOfCases(c);
+    await c.press('figures.count', { centre: 'syd', week: '2026-autumn', users: '26' }, { from: ALEX });
+    await c.press('figures.count', { centre: 'syd', week: '2026-spring', users: '20' }, { from: ALEX });
+    const pressed = await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR });
+    const csv = shownText(pressed.others[0]);
+    const lines = csv.split('\n');
+    expect(lines[0]).toBe('Periode;Center;Område;Nøgletal;Antal');
+    expect(lines).toContain(`2026 forår;${SYD};Tælleuge;Brugere i ugen;20`);
+    expect(lines).toContain(`2026 efterår;${SYD};Tælleuge;Brugere i ugen;26`);
+    expect(lines).toContain(`2026;${SYD};Tælleuge;Brugere pr. uge (gennemsnit);23`);
+    expect(lines).toContain(`2026-11;${SYD};Screening;Henvist til visitation;1`);
+    expect(lines).toContain(`2026-11;${SYD};Henvisning;Fra en screening;1`);
+    expect(lines).toContain(`2026-11;${NORD};Afgørelse;Vedligeholdende tilbud på center;1`);
+    expect(lines).toContain('2026-11;Uden center;Henvisning;Direkte henvisninger;1');
+    expect(lines).toContain('2026-11;Uden center;Afgørelse;Henvisning afvist (ikke en sag for visitationen);1');
+    expect(csv).not.toMatch(/Jens|Else|0101|0202/);
+  });
+
+  it('a forged or stale filter gets its message on the card, and all is shown', async () => {
+    const c = await setup();
+    await aMonthOfCases(c);
+    const centre = await figures(c, { centre: 'mars', month: '2026-11' });
+    expect(text(centre)).toContain('⚠ Vælg et center på listen.');
+    expect(text(centre)).toContain('Viser: Alle centre, nov. 2026');
+    expect(inputOf(centre, 'month').value).toBe('2026-11');
+    // A month the card no longer offers (a card left open for a year), or no month at all.
+    for (const month of ['2025-11', '2026-12', 'nov', 7]) {
+      const stale = await figures(c, { month });
+      expect(text(stale)).toContain('Viser: Alle centre, seneste 12 måneder');
+      if (typeof month === 'string') expect(text(stale)).toContain('⚠ Vælg en af de seneste 12 måneder.');
+    }
+    const odd = await figures(c, { centre: { $gt: '' }, month: ['2026-11'] });
+    expect(text(odd)).toContain('Viser: Alle centre, seneste 12 måneder');
+  });
+
+  it('only a manager sees the figures, only in a personal chat, and finds them on the help card', async () => {
+    const c = await setup();
+    const [refused] = await c.say('nøgletal', { from: ALEX });
+    expect(textsOf(cardOf(refused))[0]).toBe('Det kræver en anden rolle');
+    const [inChannel] = await c.say('statistik', { from: NESTOR, conversationType: 'channel' });
+    expect(shownText(inChannel)).toMatch(/personlig/);
+    const [help] = await c.say('hjælp', { from: NESTOR });
+    const buttons = actionsOf(cardOf(help)).map((a) => a.verb);
+    expect(buttons).toContain('visits.stats');
+    expect(buttons).toContain('figures.countStart');
+    const [alexHelp] = await c.say('hjælp', { from: ALEX });
+    expect(actionsOf(cardOf(alexHelp)).map((a) => a.verb)).toContain('figures.countStart');
+    expect(actionsOf(cardOf(alexHelp)).map((a) => a.verb)).not.toContain('visits.stats');
+  });
+});
+
+describe('the counting week (Tabel 1)', () => {
+  it('centre staff record spring and autumn; the figure per week is their average; a week counted again replaces its number', async () => {
+    const c = await setup();
+    const [start] = await c.say('tælleuge', { from: ALEX });
+    const card = cardOf(start);
+    // Alex works at Syd (the roles file); in November this year's autumn week comes first.
+    expect(inputOf(card, 'centre').value).toBe('syd');
+    expect(inputOf(card, 'week').value).toBe('2026-autumn');
+    expect(inputOf(card, 'week').choices.map((w: any) => w.title)).toEqual(['Efterår 2026', 'Forår 2026', 'Efterår 2025', 'Forår 2025']);
+    expect(text(card)).toContain(`${SYD} ingen tælling endnu`);
+    const autumn = (await c.press('figures.count', { centre: 'syd', week: '2026-autumn', users: '26' }, { from: ALEX })).body.value;
+    expect(text(autumn)).toContain(`✓ Gemt: 26 brugere i ${SYD}, Efterår 2026.`);
+    expect(text(autumn)).toContain(`${SYD} efterår 2026: 26 (forårets tælling mangler)`);
+    expect(inputOf(autumn, 'users').value).toBeUndefined();
+    const spring = (await c.press('figures.count', { centre: 'syd', week: '2026-spring', users: 20 }, { from: ALEX })).body.value;
+    expect(text(spring)).toContain(`${SYD} 23 i 2026 (forår 20, efterår 26)`);
+    const again = (await c.press('figures.count', { centre: 'syd', week: '2026-spring', users: '22' }, { from: ALEX })).body.value;
+    expect(text(again)).toContain(`✓ Gemt: 22 brugere i ${SYD}, Forår 2026. Det erstatter det tidligere tal, 20.`);
+    expect(text(again)).toContain(`${SYD} 24 i 2026 (forår 22, efterår 26)`);
+    // Last year's count stays last year's: this year's is the one shown.
+    await c.press('figures.count', { centre: 'syd', week: '2025-autumn', users: '300' }, { from: ALEX });
+    const stats = await figures(c);
+    expect(text(stats)).toContain(`Brugere pr. uge (tælleuger) | ${NORD} ingen tælling endnu | ${SYD} 24 i 2026 (forår 22, efterår 26)`);
+    const syd = await figures(c, { centre: 'syd' });
+    expect(text(syd)).not.toContain(NORD + ' ingen');
+  });
+
+  it('a wrong number, week or centre is said on the same card, keeps what was typed, and saves nothing', async () => {
+    const c = await setup();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ centre: 'syd', week: '2026-autumn', users: 'mange' }, '⚠ Skriv antallet af forskellige brugere som et helt tal fra 0 til 5.000.'],
+      [{ centre: 'syd', week: '2026-autumn', users: '-3' }, '⚠ Skriv antallet af forskellige brugere som et helt tal fra 0 til 5.000.'],
+      [{ centre: 'syd', week: '2026-autumn', users: '12,5' }, '⚠ Skriv antallet af forskellige brugere som et helt tal fra 0 til 5.000.'],
+      [{ centre: 'syd', week: '2026-autumn', users: '5001' }, '⚠ Skriv antallet af forskellige brugere som et helt tal fra 0 til 5.000.'],
+      [{ centre: 'syd', week: '2026-autumn', users: '' }, '⚠ Skriv antallet af forskellige brugere som et helt tal fra 0 til 5.000.'],
+      [{ centre: 'syd', week: '2027-spring', users: '30' }, '⚠ Vælg en tælleuge på listen.'],
+      [{ centre: 'syd', week: '2024-autumn', users: '30' }, '⚠ Vælg en tælleuge på listen.'],
+      [{ centre: 'vest', week: '2026-autumn', users: '30' }, '⚠ Vælg et center på listen.'],
+      [{ centre: ['syd'], week: { year: 2026 }, users: '30' }, '⚠ Vælg et center på listen.'],
+    ];
+    for (const [data, error] of cases) {
+      const res = (await c.press('figures.count', data, { from: ALEX })).body.value;
+      expect(text(res)).toContain(error);
+      if (typeof data.week === 'string') expect(inputOf(res, 'week').value).toBe(data.week);
+      if (data.users === '30') expect(inputOf(res, 'users').value).toBe(30);
+    }
+    expect(await c.store.caseEvents.since('2000-01-01')).toEqual([]);
+  });
+
+  it('only centre staff and managers record, only in a personal chat', async () => {
+    const c = await setup();
+    const refused = (await c.press('figures.count', { centre: 'syd', week: '2026-autumn', users: '30' }, { from: MEGAN })).body.value;
+    expect(textsOf(refused)[0]).toBe('Det kræver en anden rolle');
+    const [typed] = await c.say('tælleuge', { from: MEGAN });
+    expect(textsOf(cardOf(typed))[0]).toBe('Det kræver en anden rolle');
+    const channel = (await c.press('figures.count', { centre: 'syd', week: '2026-autumn', users: '30' }, { from: ALEX, conversationType: 'channel' })).body.value;
+    expect(text(channel)).not.toContain('Gemt');
+    expect(await c.store.caseEvents.since('2000-01-01')).toEqual([]);
+    // A manager may record (or correct) a centre's count; with no centre of her own, she picks one.
+    const [manager] = await c.say('tælleuge', { from: NESTOR });
+    expect(inputOf(cardOf(manager), 'centre').value).toBe('');
+    const saved = (await c.press('figures.count', { centre: 'nord', week: '2026-spring', users: '310' }, { from: NESTOR })).body.value;
+    expect(text(saved)).toContain(`✓ Gemt: 310 brugere i ${NORD}, Forår 2026.`);
+  });
+
+  it('in spring, the autumn week of this year is not offered yet', async () => {
+    const c = await setup('2027-03-10T10:00:00Z');
+    const [start] = await c.say('tælleuge', { from: ALEX });
+    expect(inputOf(cardOf(start), 'week').choices.map((w: any) => w.value)).toEqual(['2027-spring', '2026-autumn', '2026-spring']);
+    const future = (await c.press('figures.count', { centre: 'syd', week: '2027-autumn', users: '30' }, { from: ALEX })).body.value;
+    expect(text(future)).toContain('⚠ Vælg en tælleuge på listen.');
+  });
+});
+
+describe('a colleague\'s centre', () => {
+  it('an admin sets it with the roles; a centre not on the list is refused and nothing changes; screenings then count there', async () => {
+    const c = await setup();
+    const forged = (await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff', centre: 'mars' }, { from: ALEX })).body.value;
+    expect(text(forged)).toContain('⚠ Det center kender jeg ikke. Vælg et center på listen.');
+    expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: LEE.aadObjectId })).toBeUndefined();
+    const saved = (await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff', centre: 'lokalcentret' }, { from: ALEX })).body.value;
+    expect(text(saved)).toContain('Screeninger tæller for Lokalcentret (eksempel).');
+    expect(inputOf(saved, 'centre').value).toBe('lokalcentret');
+    // Lee screens a citizen to a club offer: it counts for Lokalcentret.
+    const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => (await c.press(verb, { ...actionsOf(card).find((a) => a.verb === verb)!.data, ...inputs }, { from: LEE })).body.value;
+    let card = cardOf((await c.say('ny screening', { from: LEE }))[0]);
+    card = await press(card, 'screening.submit', { cpr: '030350-3456', name: 'Ole Olsen', livesAtHome: 'yes', specialStaff: 'no' });
+    card = await press(card, 'screening.add', { activity: 'Kortspil', subArea: 'activeRecreation', importance: '7' });
+    card = await press(card, 'screening.submit');
+    card = await press(card, 'screening.submit', { chosen: inputOf(card, 'chosen').value });
+    const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
+    card = await press(card, 'screening.submit', { [perf]: '6', [perf.replace('perf_', 'sat_')]: '6' });
+    card = await press(card, 'screening.submit', { activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
+    await press(card, 'screening.confirm');
+    const lokal = await figures(c, { centre: 'lokalcentret' });
+    expect(text(lokal)).toContain('Screeninger efter udfald | Klubtilbud 1 | Forebyggende tilbud 0 | Henvist til visitation 0 | Uden for målgruppen 0 | I alt 1');
+    // And "Intet center" takes it away again.
+    await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff', centre: 'none' }, { from: ALEX });
+    expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: LEE.aadObjectId })).toBeUndefined();
+  });
+});
