@@ -14,6 +14,8 @@ export interface FigureSection {
 export interface CountChart {
   title: string;
   data: { x: string; y: number }[];
+  /** '' or, when every bar is 0, the line shown instead of twelve empty bars. */
+  empty: string;
 }
 
 export interface StatsCardData {

@@ -3,7 +3,8 @@
 // "hjælp", get the help card, open a flow, go back; screen a citizen by clicking through the cards
 // (three activities on one card: the fields stay put and empty, the area list keeps its areas);
 // a referral reaches the visitators' channel and is decided; a visit is planned, the double-visit
-// warning shown and coordinated; and a screening clicked through on a tablet-sized page (768 px),
+// warning shown and coordinated; a counting week recorded and the figures read, a centre picked;
+// and a screening clicked through on a tablet-sized page (768 px),
 // where every card must fit without scrolling sideways. The Playground reports no failed call to the bot.
 //
 // The Playground (0.2.x) sends locale en-US on messages and invokes. The bot answers in Danish all
@@ -22,7 +23,7 @@ import { t, type Lang } from '../../src/i18n/index.js';
 import { execute, message, type Who } from '../helpers/activities.js';
 import { startConnector } from '../helpers/connector.js';
 import { clockEnv } from '../helpers/childEnv.js';
-import { copenhagenParts } from '../../src/i18n/format.js';
+import { copenhagenParts, formatMonth } from '../../src/i18n/format.js';
 import { COPM_AREAS } from '../../src/domain/copm.js';
 import { projectRoot } from '../../src/paths.js';
 
@@ -538,6 +539,69 @@ describe('Agents Playground in Chromium', () => {
     } finally {
       await p.close().catch(() => {});
       await connector.close();
+    }
+  }, 240_000);
+
+  it('a centre records its counting week, and the manager reads the figures: per centre, whole numbers beside the bars, a centre picked', async () => {
+    if (setupError) throw setupError;
+    const p = await browser!.newPage({ viewport: { width: 1400, height: 1100 } });
+    p.setDefaultTimeout(20_000);
+    const shot = (name: string) => p.screenshot({ path: path.join(resultsDir, `figures-${name}.png`), fullPage: true });
+    const NORD = 'Aktivitetscenter Nord (eksempel)';
+    const label = (key: string) => new RegExp(`^${t(L, key).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    try {
+      await openPlayground(p);
+      // A screening to a club offer first, so this month has one to count (whatever ran before).
+      const screened = await screen(p, { supportActivities: t(L, 'screening.support.none'), transport: t(L, 'screening.transport.self') }, shot);
+      await screened.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
+      await expect.poll(() => screened.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.title.done'));
+      const cards = p.locator('.ac-adaptiveCard');
+      const before = await settledCardCount(cards);
+      const compose = p.locator('[contenteditable="true"][role="textbox"]').first();
+      await compose.click();
+      await p.keyboard.type('tælleuge');
+      await p.keyboard.press('Enter');
+      await waitFor('the counting-week card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
+      const card = cards.nth(before);
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.count.intro'));
+      // Alex (every role in local mode) picks the centre, keeps the week offered first, types the number.
+      await card.getByRole('combobox', { name: label('figures.centreLabel') }).click();
+      await p.getByRole('option', { name: NORD, exact: true }).click();
+      await card.getByLabel(t(L, 'figures.count.usersLabel')).fill('320');
+      await shot('1-counting-week');
+      await card.getByRole('button', { name: t(L, 'figures.count.save'), exact: true }).click();
+      const { year, month } = copenhagenParts(new Date());
+      const week = t(L, Number(month) >= 7 ? 'figures.week.autumn' : 'figures.week.spring', { year });
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.count.saved', { users: '320', centre: NORD, week }));
+      await shot('2-saved');
+
+      // On to the figures, on the same card.
+      await card.getByRole('button', { name: t(L, 'figures.button.stats'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.screened.title'));
+      const shown = await card.innerText();
+      expect(shown).toContain(t(L, 'figures.users.title'));
+      expect(shown).toContain(t(L, 'figures.referred.title'));
+      expect(shown).toContain(t(L, 'figures.decided.title'));
+      expect(shown).toContain(t(L, 'figures.visits.title'));
+      expect(shown).toContain(t(L, 'figures.chart.screened'));
+      // Nord's spring or autumn count is there, the other one missing.
+      expect(shown).toMatch(new RegExp(`${t(L, Number(month) >= 7 ? 'figures.season.autumn' : 'figures.season.spring')} ${year}: 320`));
+      // The bars: this month by its Danish name, its number beside it, whole, and no axis in steps of 0,25.
+      expect(shown).toMatch(new RegExp(`${formatMonth(L, `${year}-${month}`).replace('.', '\\.')}\\s+[1-9]\\d*\\s`));
+      expect(shown).not.toMatch(/\b0[,.](25|5|75)\b/);
+      await shot('3-figures');
+
+      // One centre: picked, shown.
+      await card.getByRole('combobox', { name: label('figures.centreLabel') }).click();
+      await p.getByRole('option', { name: NORD, exact: true }).click();
+      await card.getByRole('button', { name: t(L, 'figures.show'), exact: true }).click();
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.showing', { centre: NORD, period: t(L, 'figures.allMonths').toLowerCase() }));
+      await shot('4-one-centre');
+      assertNoErrors(await bodyText(p));
+    } catch (err) {
+      await failWith(p, 'figures', err);
+    } finally {
+      await p.close().catch(() => {});
     }
   }, 240_000);
 });

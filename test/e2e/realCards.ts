@@ -388,6 +388,12 @@ async function visits(b: Book, clock: TestClock): Promise<void> {
   // Statistics for the manager, with the chart.
   const stats = await b.say('visits: statistics', 'statistik', { from: NESTOR });
   await b.press('visits: statistics, CSV sent', stats, 'visits.stats', { csv: 'yes' }, { from: NESTOR });
+  await b.press('figures: one centre, one month', stats, 'visits.stats', { filterCentre: 'nord', filterMonth: 'all' }, { from: NESTOR });
+  await b.press('figures: a forged filter', stats, 'visits.stats', { filterCentre: 'mars', filterMonth: '1999-01' }, { from: NESTOR });
+  // A centre's counting week (the manager may record one too).
+  card = await b.say('figures: counting week (typed "tælleuge")', 'tælleuge', { from: NESTOR });
+  card = await b.press('figures: counting week, errors at the fields', card, 'figures.count', { centre: '', week: 'x', users: 'mange' }, { from: NESTOR });
+  await b.press('figures: counting week saved', card, 'figures.count', { centre: 'nord', week: inputOf(card, 'week').value, users: '320' }, { from: NESTOR });
   // A manager assigns a colleague to a citizen; the colleague is told.
   card = await b.say('visits: assign form (manager, typed "tildel borger")', 'tildel borger', { from: NESTOR });
   card = await b.press('visits: assign, errors at the fields', card, 'visits.assign', { cpr: '', name: '', to: '', reason: '' }, { from: NESTOR });

@@ -442,7 +442,7 @@ const VERBS: Record<string, string[]> = {
   'visitation.setChannel': [],
   'visits.mine': [],
   'visits.week': [],
-  'visits.stats': ['csv', 'centre', 'month'],
+  'visits.stats': ['csv', 'filterCentre', 'filterMonth'],
   'figures.countStart': [],
   'figures.count': ['centre', 'week', 'users'],
   'visits.attachStart': ['offer'],

@@ -55,25 +55,25 @@ describe('the managers\' figures', () => {
     expect(text(all)).toContain('Henvisninger til visitation | Fra en screening 1 | Direkte henvisninger 1');
     expect(text(all)).toContain('Afgørelser efter tilbud | Vedligeholdende tilbud på center 1 | Vedligeholdende tilbud i hjemmet 0 | Enkeltydelser 0 | Afslag 0 | Henvisning afvist (ikke en sag for visitationen) 1');
     // The screening and its referral count for Alex's centre (Syd); the decision for the centre of the offer (Nord).
-    const syd = await figures(c, { centre: 'syd', month: 'all' });
+    const syd = await figures(c, { filterCentre: 'syd', filterMonth: 'all' });
     expect(text(syd)).toContain(`Viser: ${SYD}, seneste 12 måneder`);
     expect(text(syd)).toContain('Henvist til visitation 1 | Uden for målgruppen 0 | I alt 1');
     expect(text(syd)).toContain('Fra en screening 1 | Direkte henvisninger 0');
     expect(text(syd)).toContain('Vedligeholdende tilbud på center 0');
-    expect(inputOf(syd, 'centre').value).toBe('syd');
-    const nord = await figures(c, { centre: 'nord' });
+    expect(inputOf(syd, 'filterCentre').value).toBe('syd');
+    const nord = await figures(c, { filterCentre: 'nord' });
     expect(text(nord)).toContain('I alt 0');
     expect(text(nord)).toContain('Vedligeholdende tilbud på center 1');
     // Megan has no centre: her direct referral, and Adele's turning it down, belong to none.
-    const none = await figures(c, { centre: 'none' });
+    const none = await figures(c, { filterCentre: 'none' });
     expect(text(none)).toContain('Fra en screening 0 | Direkte henvisninger 1');
     expect(text(none)).toContain('Henvisning afvist (ikke en sag for visitationen) 1');
     expect(text(none)).not.toContain('Brugere pr. uge');
     // One month: November has them, October none; no charts over one month.
-    const november = await figures(c, { centre: 'all', month: '2026-11' });
+    const november = await figures(c, { filterCentre: 'all', filterMonth: '2026-11' });
     expect(text(november)).toContain('Viser: Alle centre, nov. 2026');
     expect(text(november)).toContain('I alt 1');
-    const october = await figures(c, { month: '2026-10' });
+    const october = await figures(c, { filterMonth: '2026-10' });
     expect(text(october)).toContain('I alt 0');
     expect(JSON.stringify(october)).not.toContain('Chart.');
     // Over 12 months: screenings per month, a bar for each month with its number beside it.
@@ -113,17 +113,17 @@ describe('the managers\' figures', () => {
   it('a forged or stale filter gets its message on the card, and all is shown', async () => {
     const c = await setup();
     await aMonthOfCases(c);
-    const centre = await figures(c, { centre: 'mars', month: '2026-11' });
+    const centre = await figures(c, { filterCentre: 'mars', filterMonth: '2026-11' });
     expect(text(centre)).toContain('⚠ Vælg et center på listen.');
     expect(text(centre)).toContain('Viser: Alle centre, nov. 2026');
-    expect(inputOf(centre, 'month').value).toBe('2026-11');
+    expect(inputOf(centre, 'filterMonth').value).toBe('2026-11');
     // A month the card no longer offers (a card left open for a year), or no month at all.
     for (const month of ['2025-11', '2026-12', 'nov', 7]) {
-      const stale = await figures(c, { month });
+      const stale = await figures(c, { filterMonth: month });
       expect(text(stale)).toContain('Viser: Alle centre, seneste 12 måneder');
       if (typeof month === 'string') expect(text(stale)).toContain('⚠ Vælg en af de seneste 12 måneder.');
     }
-    const odd = await figures(c, { centre: { $gt: '' }, month: ['2026-11'] });
+    const odd = await figures(c, { filterCentre: { $gt: '' }, filterMonth: ['2026-11'] });
     expect(text(odd)).toContain('Viser: Alle centre, seneste 12 måneder');
   });
 
@@ -166,8 +166,12 @@ describe('the counting week (Tabel 1)', () => {
     await c.press('figures.count', { centre: 'syd', week: '2025-autumn', users: '300' }, { from: ALEX });
     const stats = await figures(c);
     expect(text(stats)).toContain(`Brugere pr. uge (tælleuger) | ${NORD} ingen tælling endnu | ${SYD} 24 i 2026 (forår 22, efterår 26)`);
-    const syd = await figures(c, { centre: 'syd' });
+    const syd = await figures(c, { filterCentre: 'syd' });
     expect(text(syd)).not.toContain(NORD + ' ingen');
+    // "Se nøgletal" on the counting-week card sends that card's inputs along (as Teams does): they are no filter.
+    const fromCount = await figures(c, { centre: 'syd', week: '2026-spring', users: '22' });
+    expect(text(fromCount)).toContain('Viser: Alle centre, seneste 12 måneder');
+    expect(text(fromCount)).not.toContain('⚠');
   });
 
   it('a wrong number, week or centre is said on the same card, keeps what was typed, and saves nothing', async () => {
@@ -237,7 +241,7 @@ describe('a colleague\'s centre', () => {
     card = await press(card, 'screening.submit', { [perf]: '6', [perf.replace('perf_', 'sat_')]: '6' });
     card = await press(card, 'screening.submit', { activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
     await press(card, 'screening.confirm');
-    const lokal = await figures(c, { centre: 'lokalcentret' });
+    const lokal = await figures(c, { filterCentre: 'lokalcentret' });
     expect(text(lokal)).toContain('Screeninger efter udfald | Klubtilbud 1 | Forebyggende tilbud 0 | Henvist til visitation 0 | Uden for målgruppen 0 | I alt 1');
     // And "Intet center" takes it away again.
     await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff', centre: 'none' }, { from: ALEX });

@@ -75,7 +75,7 @@ describe('files in Teams (file consent)', () => {
     const body = uploads[0]!.body;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = body.subarray(3).toString('utf8');
-    expect(csv.split('\n')[0]).toMatch(/^Måned;Tilbud;Planlagte besøg;/);
+    expect(csv.split('\n')[0]).toBe('Periode;Center;Område;Nøgletal;Antal');
     expect(uploads[0]!.headers['content-range']).toBe(`bytes 0-${body.length - 1}/${body.length}`);
     const info = sent.find((a) => a.attachments?.[0]?.contentType === FILE_INFO);
     expect(info.attachments[0]).toMatchObject({ name: 'noegletal-2026-11-22.csv', contentUrl: uploadInfo('/upload/ok').contentUrl, content: { uniqueId: 'unique-1', fileType: 'csv' } });

@@ -15,7 +15,7 @@ describe('help and install', () => {
     expect(card.version).toBe('1.5');
     expect(textsOf(card)).toContain('Aktiv Assistent');
     // Local mode with no roles configured: everyone has every role, the admin tools included.
-    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine borgere', 'Roller', 'Adgangslog', 'Indsigt', 'Slet en borger', 'Tildel en borger', 'Vælg sprog']);
+    expect(actionsOf(card).map((a) => a.title)).toEqual(['Ny screening', 'Henvis en borger', 'Vis kø', 'Mine borgere', 'Roller', 'Adgangslog', 'Indsigt', 'Slet en borger', 'Tildel en borger', 'Se nøgletal', 'Registrér tælleuge', 'Vælg sprog']);
     expect(reply?.summary).toBe('Aktiv Assistent: hvad jeg kan hjælpe med');
   });
 
@@ -36,7 +36,7 @@ describe('help and install', () => {
   it.each(['hjælp', 'Hjælp!', '  HELP ', 'help'])('answers "%s" with the help card', async (text) => {
     const c = await conversation();
     const [reply] = await c.say(text);
-    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'refer', 'queue', 'visits', 'roles.start', 'audit.start', 'accessRequest.start', 'erasure.start', 'visits.assignStart', 'language.show']);
+    expect(actionsOf(cardOf(reply)).map((a) => a.data?.flow ?? a.verb)).toEqual(['screening', 'refer', 'queue', 'visits', 'roles.start', 'audit.start', 'accessRequest.start', 'erasure.start', 'visits.assignStart', 'visits.stats', 'figures.countStart', 'language.show']);
   });
 
   it('answers text it does not understand by saying so, then the help card; never repeating what was typed', async () => {

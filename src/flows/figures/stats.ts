@@ -15,7 +15,8 @@ import { fileReplies, notAllowedReply, personalOnlyReply, withBom } from '../sha
 import type { ExecuteResult, Reply, Services, Turn, Verbs } from '../types.js';
 import { centreUsersLine, figuresCsv, NO_CENTRE } from './common.js';
 
-const Filters = z.object({ centre: z.string().max(100).optional(), month: z.string().max(20).optional() });
+// Named apart from the counting-week card's inputs: a button sends every input on its card along.
+const Filters = z.object({ filterCentre: z.string().max(100).optional(), filterMonth: z.string().max(20).optional() });
 
 /** The 12 months up to and including this one (YYYY-MM, Copenhagen), oldest first. */
 export function lastTwelveMonths(now: Date): string[] {
@@ -51,12 +52,12 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
   const parsed = Filters.safeParse(data);
   const asked = parsed.success ? parsed.data : {};
   const errors = { centre: '', month: '' };
-  let centre = asked.centre ?? 'all';
+  let centre = asked.filterCentre ?? 'all';
   if (centre !== 'all' && centre !== NO_CENTRE && !centres.some((c) => c.id === centre)) {
     errors.centre = t(L, 'figures.error.centre');
     centre = 'all';
   }
-  let month = asked.month ?? 'all';
+  let month = asked.filterMonth ?? 'all';
   if (month !== 'all' && !months.includes(month)) {
     errors.month = t(L, 'figures.error.month');
     month = 'all';
@@ -93,8 +94,9 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
   sections.push(visitSection(L, services, visitRows, own));
   const charts: StatsCardData['charts'] = [];
   if (month === 'all') {
-    charts.push({ title: t(L, 'figures.chart.screened'), data: screeningsPerMonth(events, months, { timeZone, centre: filter.centre }).map((m) => ({ x: formatMonth(L, m.month), y: m.count })) });
-    charts.push({ title: t(L, 'visits.stats.chart'), data: months.map((m) => ({ x: formatMonth(L, m), y: visitRows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) })) });
+    const chart = (title: string, data: { x: string; y: number }[]) => ({ title, data, empty: data.some((d) => d.y > 0) ? '' : t(L, 'figures.chart.none') });
+    charts.push(chart(t(L, 'figures.chart.screened'), screeningsPerMonth(events, months, { timeZone, centre: filter.centre }).map((m) => ({ x: formatMonth(L, m.month), y: m.count }))));
+    charts.push(chart(t(L, 'visits.stats.chart'), months.map((m) => ({ x: formatMonth(L, m), y: visitRows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) }))));
   }
   // A document card, as the care-record texts: the notification shows the title, not the table.
   // In Teams a file (UTF-8 with BOM, ';'-separated: Danish Excel opens it as it is), always all 12 months, centres and services.
