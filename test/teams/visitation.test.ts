@@ -529,6 +529,26 @@ describe('direct referrals, the queue and follow-ups', () => {
     expect((await c.store.referrals.get(rid))!.data).toMatchObject({ received: { byName: 'Nestor Wilke' } });
   });
 
+  it('a direct referral\'s advis goes to the staff of the centre the offer is at, once their centre is known; to every centre colleague while nobody works there', async () => {
+    const c = await setup();
+    // Nestor works at Nord (the admin gives it with his roles); Alex has no centre.
+    await c.press('roles.save', { person: NESTOR.aadObjectId, roles: 'activityStaff', centre: 'nord' }, { from: ALEX });
+    const decideAt = async (cpr: string, centre: string) => {
+      await c.press('referral.createDirect', { cpr, name: 'Else Berg', askedBy: 'relative', reason: 'Isolerer sig' }, { from: LEE });
+      const referral = (await c.store.referrals.listOpen()).find((r) => r.status === 'new')!;
+      await c.press('referral.take', { rid: referral.id }, { from: ADELE });
+      const triaged = await c.press('referral.triage', { rid: referral.id, fs_3: '3', fs_5: '3', fs_6: '3', fs_7: '3' }, { from: ADELE });
+      await c.press('referral.decide', { ...actionsOf(triaged.body.value).find((a) => a.verb === 'referral.decide').data, offer: 'centre', centre, daysPerWeek: '2', transport: 'no', purpose: 'Fællesskab' }, { from: ADELE });
+      const told = async (who: Who) => (await pending(c, toUser(who))).some((m) => m.topic?.kind === 'referral.advis' && m.topic.id === referral.id);
+      return { alex: await told(ALEX), nestor: await told(NESTOR), rid: referral.id };
+    };
+    const nord = await decideAt('120340-2222', 'nord');
+    expect(nord).toMatchObject({ alex: false, nestor: true });
+    // Only those told may receive the citizen.
+    expect(text((await c.press('referral.receive', { rid: nord.rid }, { from: ALEX })).body.value)).not.toMatch(/Else|120340/);
+    expect(await decideAt('130340-3333', 'syd')).toMatchObject({ alex: true, nestor: true });
+  });
+
   it('refusing a new case without taking it leaves the refuser with no relation: the answer and the case show what the queue shows', async () => {
     const c = await setup();
     const referral = await referByScreening(c);

@@ -37,15 +37,18 @@ function advisCard(L: Lang, referral: Referral, lines: string[], actions: Parame
 }
 
 /**
- * Who gets a direct referral's advis: every activity-centre colleague (at most 20). Stored on the
+ * Who gets a direct referral's advis: the activity-centre colleagues of the centre the offer is at
+ * (their centre given with the roles), else every activity-centre colleague (at most 20). Stored on the
  * referral with the decision, so only they may receive the citizen (a forged press is refused).
  */
-export async function advisRecipients(services: Services, referral: Referral): Promise<StaffKey[]> {
-  const out: StaffKey[] = [];
+export async function advisRecipients(services: Services, referral: Referral, centre?: string): Promise<StaffKey[]> {
+  const staff: { key: StaffKey; centre?: string }[] = [];
   for (const m of await services.directory.list(referral.source.by.tenantId)) {
-    if (can(await services.directory.rolesOf(m), 'screening')) out.push({ tenantId: m.tenantId, aadObjectId: m.aadObjectId });
+    if (can(await services.directory.rolesOf(m), 'screening')) staff.push({ key: { tenantId: m.tenantId, aadObjectId: m.aadObjectId }, centre: await services.directory.centreOf(m) });
   }
-  return out.slice(0, 20);
+  // The staff of the centre the offer is at, where the roles say who they are; else every centre's.
+  const atCentre = centre ? staff.filter((s) => s.centre === centre) : [];
+  return (atCentre.length ? atCentre : staff).map((s) => s.key).slice(0, 20);
 }
 
 export async function sendAdvis(services: Services, referral: Referral, citizen: Citizen | undefined, d: Decision): Promise<void> {

@@ -105,7 +105,7 @@ export const decideVerbs = {
       decidedByName: turn.user.name ?? '',
       decidedAt: now,
     };
-    const advisTo = referral.source.kind !== 'screening' && offer !== 'refused' ? await advisRecipients(services, referral) : undefined;
+    const advisTo = referral.source.kind !== 'screening' && offer !== 'refused' ? await advisRecipients(services, referral, decision.centre?.id) : undefined;
     const saved = await mutate(services, referral.id, (r, rd) => {
       if (r.version !== referral.version) return undefined;
       rd.decision = decision;
