@@ -8,6 +8,7 @@ import { copenhagenIsoDay } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { staffKeyString } from '../../store/index.js';
 import { citizenWithReason } from '../shared/cprWithReason.js';
+import { trailOf } from '../shared/trail.js';
 import { button } from '../shared/form.js';
 import { fileReplies, notAllowedReply, personalOnlyLine, personalOnlyReply, withBom } from '../shared/replies.js';
 import type { ExecuteResult, Flow, Reply, Services, Turn, Verbs } from '../types.js';
@@ -48,9 +49,8 @@ const verbs = {
     const L = turn.lang;
     const read = await citizenWithReason(turn, services, data, 'request', 200, 'access.requestRequired');
     if (!read.ok) return { card: form(turn, read.values, read.errors) };
-    const { citizen, formerIds, cpr, reason: request } = read;
     // The record, and any former ones under the same CPR number (erased or deleted: their access log is kept).
-    const ids = [...formerIds, ...(citizen ? [citizen.id] : [])];
+    const { citizen, ids, cpr, reason: request } = read;
     const each = async <T>(list: (id: string) => Promise<T[]>) => (await Promise.all(ids.map(list))).flat();
     const [screenings, referrals, visits, attachments, coordinations, trail] = await Promise.all([
       each((id) => services.store.screenings.listByCitizen(id)),
@@ -58,9 +58,8 @@ const verbs = {
       each((id) => services.store.visits.listByCitizen(id)),
       each((id) => services.store.attachments.listByCitizen(id)),
       each((id) => services.store.coordinations.listByCitizen(id)),
-      each((id) => services.store.audit.forCitizen(id)),
+      trailOf(services, ids),
     ]);
-    trail.sort((a, b) => a.seq - b.seq);
     const names = new Map<string, string>();
     for (const m of await services.directory.list(turn.staff.tenantId)) names.set(staffKeyString(m), m.name || m.aadObjectId);
     for (const id of ids) await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: id, action: 'export', purpose: PURPOSE, what: t('da', 'access.audit'), reason: request });

@@ -9,7 +9,7 @@ import { copenhagenIsoDay } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import { fileReplies, notAllowedReply, withBom, personalOnlyLine, personalOnlyReply } from '../shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn, Flow, Verbs } from '../types.js';
-import { formatTrail } from '../shared/trail.js';
+import { citizenRecords, formatTrail, trailOf } from '../shared/trail.js';
 
 
 function refusal(turn: Turn): ExecuteResult | undefined {
@@ -55,16 +55,10 @@ const auditVerbs = {
     if (fields.errors.cpr) return formCard(turn, typed, fields.errors.cpr);
     const parsed = readCprForLookup(typed, turn.lang, services);
     if (!parsed.ok) return formCard(turn, typed, parsed.error);
-    // Whether an erased citizen was ever known is for the data-protection role to learn (an access
-    // request), not for every administrator: to them an erased citizen is unknown, as before.
-    const [citizen, formerIds] = await Promise.all([
-      services.store.citizens.findByCpr(parsed.digits),
-      can(turn.roles, 'accessRequest') ? services.store.citizens.formerIds(parsed.digits) : Promise.resolve([]),
-    ]);
-    // The record, and any former ones under the same CPR number (erased or deleted: their access log is kept).
-    const ids = [...formerIds, ...(citizen ? [citizen.id] : [])];
+    // The record, and any former ones under the same CPR number (only the data-protection role learns of those).
+    const { ids } = await citizenRecords(turn, services, parsed.digits);
     if (!ids.length) return formCard(turn, typed, t(turn.lang, 'audit.unknownCitizen'));
-    const entries = (await Promise.all(ids.map((id) => services.store.audit.forCitizen(id)))).flat().sort((a, b) => a.seq - b.seq);
+    const entries = await trailOf(services, ids);
     for (const id of ids) {
       await services.store.audit.append({ actor: { ...turn.staff, name: turn.user.name }, citizenId: id, action: 'export', purpose: t('da', 'audit.purpose'), what: t('da', 'audit.what') });
     }

@@ -6,13 +6,15 @@ import type { Citizen } from '../../store/index.js';
 import type { Services, Turn } from '../types.js';
 import { readCprForLookup } from './cpr.js';
 import { oneLine, readFields } from './inputs.js';
+import { citizenRecords } from './trail.js';
 
 /**
  * Found: the citizen (if the record is there) and the ids of former records under the same CPR
- * number (erased, or deleted by retention; their access log is kept), at least one of the two.
+ * number (erased, or deleted by retention; their access log is kept), at least one of the two;
+ * `ids`: all of them, the record's last (citizenRecords in trail.ts).
  */
 export type CprWithReason =
-  | { ok: true; citizen: Citizen | undefined; formerIds: string[]; cpr: string; reason: string }
+  | { ok: true; citizen: Citizen | undefined; formerIds: string[]; ids: string[]; cpr: string; reason: string }
   | { ok: false; values: Record<string, string>; errors: Record<string, string> };
 
 /** `reasonField`: the form's name for the reason, up to `maxLength`; `requiredKey`: the message when it is empty. */
@@ -26,7 +28,7 @@ export async function citizenWithReason(turn: Turn, services: Services, data: Re
   const reason = oneLine(values[reasonField] ?? '');
   if (!reason) errors[reasonField] ??= t(L, requiredKey);
   if (Object.keys(errors).length || !cpr.ok) return { ok: false, values, errors };
-  const [citizen, formerIds] = await Promise.all([services.store.citizens.findByCpr(cpr.digits), services.store.citizens.formerIds(cpr.digits)]);
-  if (!citizen && !formerIds.length) return { ok: false, values, errors: { cpr: t(L, 'audit.unknownCitizen') } };
-  return { ok: true, citizen, formerIds, cpr: cpr.digits, reason };
+  const { citizen, formerIds, ids } = await citizenRecords(turn, services, cpr.digits);
+  if (!ids.length) return { ok: false, values, errors: { cpr: t(L, 'audit.unknownCitizen') } };
+  return { ok: true, citizen, formerIds, ids, cpr: cpr.digits, reason };
 }
