@@ -4,9 +4,11 @@ import { benchStore } from './store.js';
 import { benchTurn } from './turn.js';
 import { benchSize } from './size.js';
 import { benchHttp } from './http.js';
+import { benchPrune } from './prune.js';
 
 await benchTurn();
 await benchStore();
 await benchOverlaps();
 await benchSize();
+await benchPrune();
 await benchHttp();
