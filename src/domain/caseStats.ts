@@ -4,6 +4,11 @@
 import { calendarDay } from './overlap.js';
 
 export type Season = 'spring' | 'autumn';
+/** A staff member as the store knows them (tenant + Entra object id). */
+export interface StaffRef {
+  tenantId: string;
+  aadObjectId: string;
+}
 export const SCREENING_OUTCOMES = ['club', 'preventive', 'referral', 'outside'] as const;
 export const REFERRAL_SOURCES = ['screening', 'direct'] as const;
 export const DECISION_OFFERS = ['centre', 'home', 'single', 'refused', 'notCase'] as const;
@@ -13,8 +18,12 @@ export type CaseEvent = { at: string; centre?: string } & (
   | { kind: 'screened'; outcome: (typeof SCREENING_OUTCOMES)[number] }
   | { kind: 'referred'; source: (typeof REFERRAL_SOURCES)[number] }
   | { kind: 'decided'; offer: (typeof DECISION_OFFERS)[number] }
-  /** A counting week (Tabel 1): distinct users at a centre in its spring or autumn week; a later count of the same week replaces it. */
-  | { kind: 'counted'; centre: string; year: number; season: Season; users: number }
+  /**
+   * A counting week (Tabel 1): distinct users at a centre in its spring or autumn week; a later
+   * record of the same week replaces it, `users: null` removes it. `by`: who recorded it (an
+   * official figure has an author); the only case event that names a person, and never a citizen.
+   */
+  | { kind: 'counted'; centre: string; year: number; season: Season; users: number | null; by?: StaffRef }
 );
 
 export interface CaseCounts {
@@ -66,48 +75,56 @@ export function screeningsPerMonth(events: readonly CaseEvent[], months: readonl
   return months.map((month) => ({ month, count: per.get(month)! }));
 }
 
+/** One week's count as it stands: the number, when it was recorded and by whom. */
+export interface WeekCount {
+  users: number;
+  at: string;
+  by?: StaffRef;
+}
+
 export interface CentreYear {
   centre: string;
   year: number;
-  spring?: number;
-  autumn?: number;
+  spring?: WeekCount;
+  autumn?: WeekCount;
   /** Tabel 1: the average of the spring and the autumn count, once both are there (rounded to a whole user). */
   average?: number;
 }
 
-/**
- * Users per week per centre: for each centre its latest year with a count, the spring and autumn
- * counts of that year (a count recorded again for the same week replaces the earlier one) and
- * their average. Sorted by centre id.
- */
-export function usersPerWeek(events: readonly CaseEvent[]): CentreYear[] {
-  const latest = new Map<string, { at: string; users: number }>();
+/** Each week's latest record (a count recorded again replaces it; a removal takes it away). */
+function latestCounts(events: readonly CaseEvent[]): Map<string, { centre: string; year: number; season: Season; at: string; users: number | null; by?: StaffRef }> {
+  const latest = new Map<string, { centre: string; year: number; season: Season; at: string; users: number | null; by?: StaffRef }>();
   for (const e of events) {
     if (e.kind !== 'counted') continue;
     const key = `${e.centre}\u0000${e.year}\u0000${e.season}`;
     const seen = latest.get(key);
-    if (!seen || seen.at <= e.at) latest.set(key, { at: e.at, users: e.users });
+    if (!seen || seen.at <= e.at) latest.set(key, { centre: e.centre, year: e.year, season: e.season, at: e.at, users: e.users, by: e.by });
   }
-  const years = new Map<string, CentreYear>();
-  for (const [key, { users }] of latest) {
-    const [centre, y, season] = key.split('\u0000') as [string, string, Season];
-    const year = Number(y);
-    const have = years.get(centre);
-    if (have && have.year > year) continue;
-    const row: CentreYear = have && have.year === year ? have : { centre, year };
-    row[season] = users;
-    years.set(centre, row);
-  }
-  return [...years.values()]
-    .map((r) => (r.spring !== undefined && r.autumn !== undefined ? { ...r, average: Math.round((r.spring + r.autumn) / 2) } : r))
-    .sort((a, b) => (a.centre < b.centre ? -1 : a.centre > b.centre ? 1 : 0));
+  return latest;
 }
 
-/** The count recorded for one centre's week (the latest, if it was recorded again), or undefined. */
-export function countOf(events: readonly CaseEvent[], centre: string, year: number, season: Season): number | undefined {
-  let latest: { at: string; users: number } | undefined;
-  for (const e of events) if (e.kind === 'counted' && e.centre === centre && e.year === year && e.season === season && (!latest || latest.at <= e.at)) latest = { at: e.at, users: e.users };
-  return latest?.users;
+/**
+ * Users per week per centre and year: the spring and autumn counts as they stand and, once both
+ * are there, their average (Tabel 1). Every year with a count; sorted by centre, newest year first.
+ */
+export function usersPerWeek(events: readonly CaseEvent[]): CentreYear[] {
+  const years = new Map<string, CentreYear>();
+  for (const c of latestCounts(events).values()) {
+    if (c.users === null) continue;
+    const key = `${c.centre}\u0000${c.year}`;
+    const row = years.get(key) ?? { centre: c.centre, year: c.year };
+    row[c.season] = { users: c.users, at: c.at, ...(c.by ? { by: c.by } : {}) };
+    years.set(key, row);
+  }
+  return [...years.values()]
+    .map((r) => (r.spring && r.autumn ? { ...r, average: Math.round((r.spring.users + r.autumn.users) / 2) } : r))
+    .sort((a, b) => (a.centre < b.centre ? -1 : a.centre > b.centre ? 1 : b.year - a.year));
+}
+
+/** The count as it stands for one centre's week, or undefined (never counted, or removed). */
+export function countOf(events: readonly CaseEvent[], centre: string, year: number, season: Season): WeekCount | undefined {
+  const c = latestCounts(events).get(`${centre}\u0000${year}\u0000${season}`);
+  return c && c.users !== null ? { users: c.users, at: c.at, ...(c.by ? { by: c.by } : {}) } : undefined;
 }
 
 /** The case events as rows of (month, centre, what, how many), sorted; zero counts left out. */

@@ -62,6 +62,7 @@ export const VERBS = [
   'visits.stats',
   'figures.countStart',
   'figures.count',
+  'figures.countRemove',
   'roles.start',
   'roles.pick',
   'roles.save',

@@ -141,11 +141,16 @@ export class Directory {
    */
   async centreOf(key: StaffKey): Promise<string | undefined> {
     const member = await this.store.staff.get(key);
-    return member?.rolesSetBy?.by === 'admin' ? member.centre : this.seedFor(key)?.centre;
+    // null: an admin chose "no centre"; absent (never set on the card, or set before centres were): the file's.
+    if (member?.rolesSetBy?.by === 'admin' && member.centre !== undefined) return member.centre ?? undefined;
+    return this.seedFor(key)?.centre;
   }
 
-  /** An admin sets a colleague's roles (and centre); the change is kept and wins over the roles file. */
-  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[], centre?: string): Promise<StaffMember> {
+  /**
+   * An admin sets a colleague's roles (and centre: a centre id, null for none, undefined to leave it
+   * as it is); the change is kept and wins over the roles file.
+   */
+  async setRoles(admin: StaffKey, target: StaffKey, roles: Role[], centre?: string | null): Promise<StaffMember> {
     const now = this.options.clock.now();
     const member = await this.store.staff.get(target);
     if (!member) throw new Error('Unknown staff member');
@@ -153,7 +158,7 @@ export class Directory {
     const updated: StaffMember = {
       ...member,
       roles: normaliseRoles(roles),
-      centre,
+      ...(centre !== undefined ? { centre } : {}),
       rolesSetBy: { by: 'admin', adminAadObjectId: admin.aadObjectId, at: now.toISOString() },
     };
     await this.store.staff.save(updated);

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { AssessedSet, FollowUpResult, Scores } from '../domain/faellesSprog.js';
-import { copenhagenParts } from '../i18n/format.js';
+import { copenhagenMonthStart, copenhagenParts } from '../i18n/format.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Referral, StaffKey, Store } from '../store/index.js';
@@ -92,11 +92,11 @@ export class Referrals {
       status: 'new',
       createdAt: now,
       updatedAt: now,
-      source: input.source,
+      source: { ...input.source, ...(input.centre ? { centre: input.centre } : {}) },
       data: { notified: false, history: [{ at: now, by: actor.staff, byName: actor.name ?? '', action: 'created' }], ...input.data } as Record<string, unknown>,
     };
     const stored = await this.store.referrals.save(referral);
-    await this.store.caseEvents.append({ at: now, kind: 'referred', source: input.source.kind, ...(input.centre ? { centre: input.centre } : {}) });
+    await this.store.caseEvents.append({ at: copenhagenMonthStart(this.clock.now()), kind: 'referred', source: input.source.kind, ...(input.centre ? { centre: input.centre } : {}) });
     await this.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId: referral.citizenId, action: 'create', purpose: 'visitation', what: t('da', 'audit.visitation.referral', { caseNumber }) });
     for (const listener of this.listeners) {
       try {

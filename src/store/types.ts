@@ -19,8 +19,9 @@ export interface StaffMember extends StaffKey, Versioned {
   /**
    * The activity centre the person works at (an id in rules/organisation.json centres), given with
    * the roles: their screenings and referrals count for that centre in the managers' figures.
+   * null: an admin said none; absent: as the roles file says.
    */
-  centre?: string;
+  centre?: string | null;
   /** Where the roles came from: the seed file, an admin, or nobody yet. */
   rolesSetBy?: { by: 'file' | 'admin'; adminAadObjectId?: string; at: string };
   locale?: string;
@@ -67,7 +68,8 @@ export interface Referral extends Versioned {
   status: 'new' | 'taken' | 'decided' | 'refused' | 'closed';
   createdAt: string;
   updatedAt: string;
-  source: { kind: 'screening' | 'direct'; screeningId?: string; unit?: string; by: StaffKey };
+  /** `centre`: the activity centre the referral counts for in the managers' figures (the referrer's, when made). */
+  source: { kind: 'screening' | 'direct'; screeningId?: string; unit?: string; by: StaffKey; centre?: string };
   holder?: StaffKey;
   /** When the decision's follow-up is due (ISO), until it is answered: the follow-up job's index. */
   followUpDueAt?: string;

@@ -6,7 +6,9 @@ import { caseCounts, caseRows, countOf, screeningsPerMonth, usersPerWeek, type C
 import { CSV_HEADER, csvCell, figuresCsv } from '../../src/domain/figuresCsv.js';
 
 const screened = (at: string, outcome: 'club' | 'preventive' | 'referral' | 'outside', centre?: string): CaseEvent => ({ at, kind: 'screened', outcome, ...(centre ? { centre } : {}) });
-const counted = (at: string, centre: string, year: number, season: 'spring' | 'autumn', users: number): CaseEvent => ({ at, kind: 'counted', centre, year, season, users });
+const counted = (at: string, centre: string, year: number, season: 'spring' | 'autumn', users: number | null): CaseEvent => ({ at, kind: 'counted', centre, year, season, users });
+/** A year's row as usersPerWeek gives it, without the times and authors. */
+const plain = (rows: ReturnType<typeof usersPerWeek>) => rows.map((r) => ({ centre: r.centre, year: r.year, ...(r.spring ? { spring: r.spring.users } : {}), ...(r.autumn ? { autumn: r.autumn.users } : {}), ...(r.average !== undefined ? { average: r.average } : {}) }));
 
 describe('caseCounts', () => {
   const events: CaseEvent[] = [
@@ -64,25 +66,34 @@ describe('caseCounts', () => {
 });
 
 describe('usersPerWeek (Tabel 1)', () => {
-  it('the average of the spring and autumn counts of the latest year, rounded to a whole user', () => {
+  it('the average of the spring and autumn counts of a year, rounded to a whole user', () => {
     const rows = usersPerWeek([counted('2026-04-10T10:00:00Z', 'nord', 2026, 'spring', 320), counted('2026-10-10T10:00:00Z', 'nord', 2026, 'autumn', 335)]);
-    expect(rows).toEqual([{ centre: 'nord', year: 2026, spring: 320, autumn: 335, average: 328 }]);
+    expect(plain(rows)).toEqual([{ centre: 'nord', year: 2026, spring: 320, autumn: 335, average: 328 }]);
+    expect(rows[0]!.spring).toEqual({ users: 320, at: '2026-04-10T10:00:00Z' });
   });
 
   it('one count only: no average, the count is there', () => {
-    expect(usersPerWeek([counted('2026-04-10T10:00:00Z', 'syd', 2026, 'spring', 90)])).toEqual([{ centre: 'syd', year: 2026, spring: 90 }]);
+    expect(plain(usersPerWeek([counted('2026-04-10T10:00:00Z', 'syd', 2026, 'spring', 90)]))).toEqual([{ centre: 'syd', year: 2026, spring: 90 }]);
   });
 
-  it('a week counted again: the later count replaces it, whatever order they are read in', () => {
+  it('a week counted again: the later count replaces it, whatever order they are read in; who recorded it goes with it', () => {
     const a = counted('2026-04-10T10:00:00Z', 'nord', 2026, 'spring', 300);
-    const b = counted('2026-04-12T10:00:00Z', 'nord', 2026, 'spring', 310);
-    expect(usersPerWeek([a, b])[0]!.spring).toBe(310);
-    expect(usersPerWeek([b, a])[0]!.spring).toBe(310);
-    expect(countOf([b, a], 'nord', 2026, 'spring')).toBe(310);
+    const b: CaseEvent = { ...counted('2026-04-12T10:00:00Z', 'nord', 2026, 'spring', 310), by: { tenantId: 't', aadObjectId: 'lee' } } as CaseEvent;
+    expect(usersPerWeek([a, b])[0]!.spring!.users).toBe(310);
+    expect(usersPerWeek([b, a])[0]!.spring).toEqual({ users: 310, at: '2026-04-12T10:00:00Z', by: { tenantId: 't', aadObjectId: 'lee' } });
+    expect(countOf([b, a], 'nord', 2026, 'spring')?.users).toBe(310);
     expect(countOf([b, a], 'nord', 2026, 'autumn')).toBeUndefined();
   });
 
-  it('the latest year per centre; centres sorted; cases are no counts', () => {
+  it('a count removed (users null) is no count; recorded again after, it is', () => {
+    const events = [counted('2026-04-10T10:00:00Z', 'nord', 2026, 'spring', 300), counted('2026-04-11T10:00:00Z', 'nord', 2026, 'spring', null), counted('2026-10-11T10:00:00Z', 'nord', 2026, 'autumn', 280)];
+    expect(plain(usersPerWeek(events))).toEqual([{ centre: 'nord', year: 2026, autumn: 280 }]);
+    expect(countOf(events, 'nord', 2026, 'spring')).toBeUndefined();
+    expect(plain(usersPerWeek([...events, counted('2026-04-12T10:00:00Z', 'nord', 2026, 'spring', 290)]))).toEqual([{ centre: 'nord', year: 2026, spring: 290, autumn: 280, average: 285 }]);
+    expect(usersPerWeek([counted('2026-04-11T10:00:00Z', 'nord', 2026, 'spring', null)])).toEqual([]);
+  });
+
+  it('every year per centre, newest first; centres sorted; cases are no counts', () => {
     const rows = usersPerWeek([
       counted('2025-10-01T10:00:00Z', 'syd', 2025, 'autumn', 80),
       counted('2025-04-01T10:00:00Z', 'syd', 2025, 'spring', 70),
@@ -90,9 +101,10 @@ describe('usersPerWeek (Tabel 1)', () => {
       counted('2025-10-01T10:00:00Z', 'nord', 2025, 'autumn', 300),
       screened('2026-04-01T10:00:00Z', 'club', 'syd'),
     ]);
-    expect(rows).toEqual([
+    expect(plain(rows)).toEqual([
       { centre: 'nord', year: 2025, autumn: 300 },
       { centre: 'syd', year: 2026, spring: 95 },
+      { centre: 'syd', year: 2025, spring: 70, autumn: 80, average: 75 },
     ]);
   });
 

@@ -564,15 +564,16 @@ describe('Agents Playground in Chromium', () => {
       await waitFor('the counting-week card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
       const card = cards.nth(before);
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.count.intro'));
-      // Alex (every role in local mode) picks the centre, keeps the week offered first, types the number.
+      // Alex (every role in local mode) picks the centre and the week (the latest one offered), types the number.
+      const { year, month } = copenhagenParts(new Date());
+      const week = t(L, Number(month) >= 7 ? 'figures.week.autumn' : 'figures.week.spring', { year });
       await card.getByRole('combobox', { name: label('figures.centreLabel') }).click();
       await p.getByRole('option', { name: NORD, exact: true }).click();
+      await card.getByRole('radiogroup', { name: label('figures.count.weekLabel') }).getByLabel(week, { exact: true }).check();
       await card.getByLabel(t(L, 'figures.count.usersLabel')).fill('320');
       await shot('1-counting-week');
       await card.getByRole('button', { name: t(L, 'figures.count.save'), exact: true }).click();
-      const { year, month } = copenhagenParts(new Date());
-      const week = t(L, Number(month) >= 7 ? 'figures.week.autumn' : 'figures.week.spring', { year });
-      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.count.saved', { users: '320', centre: NORD, week }));
+      await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.count.saved', { users: t(L, 'figures.count.users', { n: '320' }), centre: NORD, week }));
       await shot('2-saved');
 
       // On to the figures, on the same card.

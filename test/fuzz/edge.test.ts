@@ -445,6 +445,7 @@ const VERBS: Record<string, string[]> = {
   'visits.stats': ['csv', 'filterCentre', 'filterMonth'],
   'figures.countStart': [],
   'figures.count': ['centre', 'week', 'users'],
+  'figures.countRemove': ['centre', 'week'],
   'visits.attachStart': ['offer'],
   'visits.attach': ['cpr', 'name', 'service', 'purpose', 'reason', 'offer'],
   'visits.citizen': ['citizenId'],

@@ -6,7 +6,7 @@ import type { RoleSeed } from '../../src/services/directory.js';
 import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
 import { TestClock } from '../helpers/clock.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
-import { ADELE, referByScreening } from '../helpers/referral.js';
+import { ADELE, DORTE, referByScreening } from '../helpers/referral.js';
 
 afterEach(closeAll);
 
@@ -18,6 +18,7 @@ const seed: RoleSeed[] = [
   { aadObjectId: MEGAN.aadObjectId, roles: ['dementiaCoordinator'] },
   { aadObjectId: LEE.aadObjectId, roles: ['activityStaff'] },
   { aadObjectId: NESTOR.aadObjectId, roles: ['manager'] },
+  { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
 ];
 const text = (card: any) => textsOf(card).join(' | ');
 const SYD = 'Aktivitetscenter Syd (eksempel)';
@@ -25,7 +26,7 @@ const NORD = 'Aktivitetscenter Nord (eksempel)';
 
 async function setup(now = '2026-11-22T10:00:00Z'): Promise<Conversation> {
   const c = await conversation({ seed, clock: new TestClock(now) });
-  for (const who of [ALEX, ADELE, MEGAN, LEE, NESTOR]) await c.say('hej', { from: who });
+  for (const who of [ALEX, ADELE, MEGAN, LEE, NESTOR, DORTE]) await c.say('hej', { from: who });
   return c;
 }
 
@@ -125,6 +126,13 @@ describe('the managers\' figures', () => {
     }
     const odd = await figures(c, { filterCentre: { $gt: '' }, filterMonth: ['2026-11'] });
     expect(text(odd)).toContain('Viser: Alle centre, seneste 12 måneder');
+    expect(text(odd)).toContain('⚠ Vælg et center på listen.');
+    expect(text(odd)).toContain('⚠ Vælg en af de seneste 12 måneder.');
+    // A wrong-typed centre does not drop the month beside it.
+    const typed = await figures(c, { filterCentre: 7, filterMonth: '2026-11' });
+    expect(text(typed)).toContain('⚠ Vælg et center på listen.');
+    expect(text(typed)).toContain('Viser: Alle centre, nov. 2026');
+    expect(text(await figures(c, { filterCentre: 'x'.repeat(500) }))).toContain('⚠ Vælg et center på listen.');
   });
 
   it('only a manager sees the figures, only in a personal chat, and finds them on the help card', async () => {
@@ -148,9 +156,10 @@ describe('the counting week (Tabel 1)', () => {
     const c = await setup();
     const [start] = await c.say('tælleuge', { from: ALEX });
     const card = cardOf(start);
-    // Alex works at Syd (the roles file); in November this year's autumn week comes first.
+    // Alex works at Syd (the roles file): his centre only. The week is his to choose (none chosen for him).
     expect(inputOf(card, 'centre').value).toBe('syd');
-    expect(inputOf(card, 'week').value).toBe('2026-autumn');
+    expect(inputOf(card, 'centre').choices.map((x: any) => x.value)).toEqual(['syd']);
+    expect(inputOf(card, 'week').value).toBe('');
     expect(inputOf(card, 'week').choices.map((w: any) => w.title)).toEqual(['Efterår 2026', 'Forår 2026', 'Efterår 2025', 'Forår 2025']);
     expect(text(card)).toContain(`${SYD} ingen tælling endnu`);
     const autumn = (await c.press('figures.count', { centre: 'syd', week: '2026-autumn', users: '26' }, { from: ALEX })).body.value;
@@ -160,8 +169,10 @@ describe('the counting week (Tabel 1)', () => {
     const spring = (await c.press('figures.count', { centre: 'syd', week: '2026-spring', users: 20 }, { from: ALEX })).body.value;
     expect(text(spring)).toContain(`${SYD} 23 i 2026 (forår 20, efterår 26)`);
     const again = (await c.press('figures.count', { centre: 'syd', week: '2026-spring', users: '22' }, { from: ALEX })).body.value;
-    expect(text(again)).toContain(`✓ Gemt: 22 brugere i ${SYD}, Forår 2026. Det erstatter det tidligere tal, 20.`);
+    expect(text(again)).toContain(`✓ Gemt: 22 brugere i ${SYD}, Forår 2026. Det erstatter det tidligere tal: 20, registreret af Alex Wilber 22.11.2026.`);
     expect(text(again)).toContain(`${SYD} 24 i 2026 (forår 22, efterår 26)`);
+    const one = (await c.press('figures.count', { centre: 'syd', week: '2025-spring', users: '1' }, { from: ALEX })).body.value;
+    expect(text(one)).toContain(`✓ Gemt: 1 bruger i ${SYD}, Forår 2025.`);
     // Last year's count stays last year's: this year's is the one shown.
     await c.press('figures.count', { centre: 'syd', week: '2025-autumn', users: '300' }, { from: ALEX });
     const stats = await figures(c);
@@ -172,6 +183,37 @@ describe('the counting week (Tabel 1)', () => {
     const fromCount = await figures(c, { centre: 'syd', week: '2026-spring', users: '22' });
     expect(text(fromCount)).toContain('Viser: Alle centre, seneste 12 måneder');
     expect(text(fromCount)).not.toContain('⚠');
+  });
+
+  it('a count saved by mistake is removed; the average of the last whole year shows while this year has one count; the CSV keeps every year', async () => {
+    const c = await setup('2027-04-20T10:00:00Z');
+    for (const [week, users] of [['2026-spring', '20'], ['2026-autumn', '26'], ['2027-spring', '30']] as const) await c.press('figures.count', { centre: 'syd', week, users }, { from: ALEX });
+    const [start] = await c.say('tælleuge', { from: ALEX });
+    expect(text(cardOf(start))).toContain(`${SYD} forår 2027: 30 (efterårets tælling mangler); hele året 2026: 23`);
+    // Spring 2027 was typed for the wrong week: removed, with what it was and who recorded it.
+    const removed = (await c.press('figures.countRemove', { centre: 'syd', week: '2027-spring', users: '' }, { from: ALEX })).body.value;
+    expect(text(removed)).toContain(`✓ Tællingen for ${SYD}, Forår 2027 er fjernet (den var 30, registreret af Alex Wilber 20.04.2027).`);
+    expect(text(removed)).toContain(`${SYD} 23 i 2026 (forår 20, efterår 26)`);
+    const nothing = (await c.press('figures.countRemove', { centre: 'syd', week: '2027-spring' }, { from: ALEX })).body.value;
+    expect(text(nothing)).toContain(`⚠ Der er ingen tælling for ${SYD}, Forår 2027 at fjerne.`);
+    await c.press('figures.count', { centre: 'syd', week: '2027-spring', users: '31' }, { from: ALEX });
+    const csv = shownText((await c.press('visits.stats', { csv: 'yes' }, { from: NESTOR })).others[0]).split('\n');
+    expect(csv).toContain(`2026;${SYD};Tælleuge;Brugere pr. uge (gennemsnit);23`);
+    expect(csv).toContain(`2027 forår;${SYD};Tælleuge;Brugere i ugen;31`);
+    expect(csv.filter((l) => l.includes('2027 forår'))).toHaveLength(1);
+  });
+
+  it('centre staff record only their own centre\'s weeks; a manager any centre\'s', async () => {
+    const c = await setup();
+    const other = (await c.press('figures.count', { centre: 'nord', week: '2026-autumn', users: '3' }, { from: ALEX })).body.value;
+    expect(text(other)).toContain('⚠ Vælg et center på listen.');
+    expect((await c.press('figures.countRemove', { centre: 'nord', week: '2026-autumn' }, { from: ALEX })).body.value).toBeDefined();
+    expect(await c.store.caseEvents.since('2000-01-01')).toEqual([]);
+    // Lee has no centre given yet: any centre.
+    const lee = (await c.press('figures.count', { centre: 'nord', week: '2026-autumn', users: '320' }, { from: LEE })).body.value;
+    expect(text(lee)).toContain(`✓ Gemt: 320 brugere i ${NORD}, Efterår 2026.`);
+    const nestor = (await c.press('figures.count', { centre: 'nord', week: '2026-autumn', users: '310' }, { from: NESTOR })).body.value;
+    expect(text(nestor)).toContain('Det erstatter det tidligere tal: 320, registreret af Lee Gu 22.11.2026.');
   });
 
   it('a wrong number, week or centre is said on the same card, keeps what was typed, and saves nothing', async () => {
@@ -192,6 +234,10 @@ describe('the counting week (Tabel 1)', () => {
       expect(text(res)).toContain(error);
       if (typeof data.week === 'string') expect(inputOf(res, 'week').value).toBe(data.week);
       if (data.users === '30') expect(inputOf(res, 'users').value).toBe(30);
+    }
+    // A number that is wrong but a number is shown back to correct.
+    for (const [users, shown] of [['12,5', 12.5], ['-3', -3], ['5001', 5001]] as const) {
+      expect(inputOf((await c.press('figures.count', { centre: 'syd', week: '2026-autumn', users }, { from: ALEX })).body.value, 'users').value).toBe(shown);
     }
     expect(await c.store.caseEvents.since('2000-01-01')).toEqual([]);
   });
@@ -228,7 +274,7 @@ describe('a colleague\'s centre', () => {
     expect(text(forged)).toContain('⚠ Det center kender jeg ikke. Vælg et center på listen.');
     expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: LEE.aadObjectId })).toBeUndefined();
     const saved = (await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff', centre: 'lokalcentret' }, { from: ALEX })).body.value;
-    expect(text(saved)).toContain('Screeninger tæller for Lokalcentret (eksempel).');
+    expect(text(saved)).toContain('Center: Lokalcentret (eksempel).');
     expect(inputOf(saved, 'centre').value).toBe('lokalcentret');
     // Lee screens a citizen to a club offer: it counts for Lokalcentret.
     const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => (await c.press(verb, { ...actionsOf(card).find((a) => a.verb === verb)!.data, ...inputs }, { from: LEE })).body.value;
@@ -243,8 +289,40 @@ describe('a colleague\'s centre', () => {
     await press(card, 'screening.confirm');
     const lokal = await figures(c, { filterCentre: 'lokalcentret' });
     expect(text(lokal)).toContain('Screeninger efter udfald | Klubtilbud 1 | Forebyggende tilbud 0 | Henvist til visitation 0 | Uden for målgruppen 0 | I alt 1');
+    // A roles card without the centre field (left open from before) leaves the centre as it was.
+    await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff,networkWorker' }, { from: ALEX });
+    expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: LEE.aadObjectId })).toBe('lokalcentret');
     // And "Intet center" takes it away again.
     await c.press('roles.save', { person: LEE.aadObjectId, roles: 'activityStaff', centre: 'none' }, { from: ALEX });
     expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: LEE.aadObjectId })).toBeUndefined();
+  });
+
+  it('a colleague whose roles an admin set before centres existed keeps the roles file\'s centre', async () => {
+    const c = await setup();
+    // Alex's record as the previous release saved it: roles set on the card, no centre field.
+    const alex = (await c.store.staff.get({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId }))!;
+    await c.store.staff.save({ ...alex, roles: ['activityStaff', 'admin'], rolesSetBy: { by: 'admin', adminAadObjectId: ALEX.aadObjectId, at: '2026-01-01T00:00:00.000Z' } });
+    expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId })).toBe('syd');
+    // Saved on the card with its centre field: what the card says.
+    await c.press('roles.save', { person: ALEX.aadObjectId, roles: 'activityStaff,admin', centre: 'nord' }, { from: ALEX });
+    expect(await c.directory.centreOf({ tenantId: TENANT, aadObjectId: ALEX.aadObjectId })).toBe('nord');
+  });
+});
+
+describe('what the figures keep', () => {
+  it('erasing the citizen leaves the counts; the events carry the month, not the moment, so none is joined to the access log', async () => {
+    const c = await setup('2026-11-22T10:17:23.456Z');
+    await aMonthOfCases(c);
+    const before = text(await figures(c));
+    const events = await c.store.caseEvents.since('2000-01-01');
+    // November 2026 began at 2026-10-31T23:00Z in Copenhagen: every case event says that, and only that.
+    expect(new Set(events.map((e) => e.at))).toEqual(new Set(['2026-10-31T23:00:00.000Z']));
+    const trail = await c.store.audit.forCitizen((await c.store.citizens.findByCpr('0101501234'))!.id);
+    for (const e of events) expect(trail.some((a) => a.at === e.at)).toBe(false);
+    const asked = await c.press('erasure.confirm', { cpr: '010150-1234', reason: 'Borgeren bad om sletning' }, { from: DORTE });
+    const erase = actionsOf(asked.body.value).find((a) => a.verb === 'erasure.erase');
+    await c.press(erase.verb, erase.data, { from: DORTE });
+    expect(await c.store.citizens.findByCpr('0101501234')).toBeUndefined();
+    expect(text(await figures(c))).toBe(before);
   });
 });

@@ -10,31 +10,37 @@ import type { Services } from '../types.js';
 /** The filter value for figures that belong to no centre (a direct referral from home care, say). */
 export const NO_CENTRE = 'none';
 
-/** "23 in 2026 (spring 20, autumn 26)", or what is missing. */
-export function centreUsersLine(L: Lang, year: CentreYear | undefined): string {
+/**
+ * "23 i 2026 (forår 20, efterår 26)" for a centre's latest year with a count, or what is missing;
+ * while the latest year has only one count, the last whole year's average too. `years`: the
+ * centre's, newest first (usersPerWeek).
+ */
+export function centreUsersLine(L: Lang, years: readonly CentreYear[]): string {
+  const [year] = years;
   if (!year) return t(L, 'figures.users.none');
   const n = (v: number) => formatInteger(L, v);
-  if (year.average !== undefined) return t(L, 'figures.users.both', { average: n(year.average), year: String(year.year), spring: n(year.spring!), autumn: n(year.autumn!) });
-  if (year.spring !== undefined) return t(L, 'figures.users.springOnly', { year: String(year.year), spring: n(year.spring) });
-  return t(L, 'figures.users.autumnOnly', { year: String(year.year), autumn: n(year.autumn!) });
+  if (year.average !== undefined) return t(L, 'figures.users.both', { average: n(year.average), year: String(year.year), spring: n(year.spring!.users), autumn: n(year.autumn!.users) });
+  const line = year.spring ? t(L, 'figures.users.springOnly', { year: String(year.year), spring: n(year.spring.users) }) : t(L, 'figures.users.autumnOnly', { year: String(year.year), autumn: n(year.autumn!.users) });
+  const whole = years.find((y) => y.average !== undefined);
+  return whole ? `${line}; ${t(L, 'figures.users.lastWhole', { average: n(whole.average!), year: String(whole.year) })}` : line;
 }
 
 /**
  * Everything on the card, for all centres, services and the 12 months, as CSV lines in Danish (the
  * file is for the municipality's Excel): counting weeks, case events, then visits.
  */
-export function figuresCsv(services: Services, events: readonly CaseEventRecord[], visitRows: readonly StatsRow[], options: { savings: boolean; months: readonly string[] }): string {
+export function figuresCsv(services: Services, events: readonly CaseEventRecord[], visitRows: readonly StatsRow[], options: { savings: boolean; months: readonly string[]; timeZone: string }): string {
   const da = (key: string, vars?: Record<string, string>) => t('da', key, vars);
   const centreName = (id: string | undefined) => (id === undefined ? da('figures.noCentre') : (services.rules.organisation.centres.find((c) => c.id === id)?.name ?? id));
   const rows: FigureRow[] = [];
   for (const y of usersPerWeek(events)) {
     const centre = centreName(y.centre);
     const area = da('figures.csv.countingWeek');
-    if (y.spring !== undefined) rows.push({ period: `${y.year} ${da('figures.season.spring')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.spring });
-    if (y.autumn !== undefined) rows.push({ period: `${y.year} ${da('figures.season.autumn')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.autumn });
+    if (y.spring) rows.push({ period: `${y.year} ${da('figures.season.spring')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.spring.users });
+    if (y.autumn) rows.push({ period: `${y.year} ${da('figures.season.autumn')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.autumn.users });
     if (y.average !== undefined) rows.push({ period: String(y.year), centre, area, measure: da('figures.csv.usersPerWeek'), value: y.average });
   }
-  for (const r of caseRows(events.filter((e) => e.kind !== 'counted'))) {
+  for (const r of caseRows(events.filter((e) => e.kind !== 'counted'), options.timeZone)) {
     if (!options.months.includes(r.month)) continue;
     rows.push({ period: r.month, centre: centreName(r.centre), area: da(`figures.csv.${r.kind}`), measure: da(`figures.${r.kind}.${r.value}`), value: r.count });
   }

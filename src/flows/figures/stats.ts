@@ -16,7 +16,8 @@ import type { ExecuteResult, Reply, Services, Turn, Verbs } from '../types.js';
 import { centreUsersLine, figuresCsv, NO_CENTRE } from './common.js';
 
 // Named apart from the counting-week card's inputs: a button sends every input on its card along.
-const Filters = z.object({ filterCentre: z.string().max(100).optional(), filterMonth: z.string().max(20).optional() });
+// Each read on its own: a wrong one gets its message, and does not drop the other.
+const Filter = z.string().max(100).optional();
 
 /** The 12 months up to and including this one (YYYY-MM, Copenhagen), oldest first. */
 export function lastTwelveMonths(now: Date): string[] {
@@ -49,15 +50,15 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
   const centres = services.rules.organisation.centres;
   const timeZone = services.rules.visits.timeZone;
   // The filters, checked: a forged or stale value gets its message on the card, and all is shown.
-  const parsed = Filters.safeParse(data);
-  const asked = parsed.success ? parsed.data : {};
+  const askedCentre = Filter.safeParse(data.filterCentre);
+  const askedMonth = Filter.safeParse(data.filterMonth);
   const errors = { centre: '', month: '' };
-  let centre = asked.filterCentre ?? 'all';
+  let centre = askedCentre.success ? (askedCentre.data ?? 'all') : '';
   if (centre !== 'all' && centre !== NO_CENTRE && !centres.some((c) => c.id === centre)) {
     errors.centre = t(L, 'figures.error.centre');
     centre = 'all';
   }
-  let month = asked.filterMonth ?? 'all';
+  let month = askedMonth.success ? (askedMonth.data ?? 'all') : '';
   if (month !== 'all' && !months.includes(month)) {
     errors.month = t(L, 'figures.error.month');
     month = 'all';
@@ -80,7 +81,7 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
     const shown = centre === 'all' ? centres.map((c) => c.id) : [centre];
     sections.push({
       title: t(L, 'figures.users.title'),
-      facts: shown.map((id) => ({ title: centreName(id), value: centreUsersLine(L, years.find((y) => y.centre === id)) })),
+      facts: shown.map((id) => ({ title: centreName(id), value: centreUsersLine(L, years.filter((y) => y.centre === id)) })),
       note: t(L, 'figures.users.note'),
     });
   }
@@ -100,7 +101,7 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
   }
   // A document card, as the care-record texts: the notification shows the title, not the table.
   // In Teams a file (UTF-8 with BOM, ';'-separated: Danish Excel opens it as it is), always all 12 months, centres and services.
-  const csv = figuresCsv(services, events, allVisitRows, { savings: own, months });
+  const csv = figuresCsv(services, events, allVisitRows, { savings: own, months, timeZone });
   const file = { name: `noegletal-${copenhagenIsoDay(now)}.csv`, contentType: 'text/csv; charset=utf-8', content: withBom(csv), description: t(L, 'files.stats.description') };
   const also: Reply[] = data.csv === true || data.csv === 'yes' ? fileReplies(turn, file, { titleKey: 'visits.stats.csvTitle', text: csv }, 'visits.stats.title') : [];
   const centreTitle = centre === 'all' ? t(L, 'figures.allCentres') : centre === NO_CENTRE ? t(L, 'figures.noCentre') : centreName(centre);

@@ -96,11 +96,14 @@ const rolesVerbs = {
     const person = await findPerson(turn, services, parsed.data.person);
     if (!person) return pickCard(turn, services, t(turn.lang, 'roles.unknownPerson'));
     const asked = (parsed.data.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
-    const typed = { roles: parsed.data.roles ?? '', centre: parsed.data.centre || 'none' };
+    // A card without the centre field (one left open from before centres) leaves the centre as it is.
+    const current = (await services.directory.centreOf(person)) ?? 'none';
+    const typed = { roles: parsed.data.roles ?? '', centre: parsed.data.centre ?? current };
     const unknown = asked.filter((r) => !(GIVABLE as readonly string[]).includes(r));
-    if (unknown.length) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownRole'));
-    const centre = typed.centre === 'none' ? undefined : services.rules.organisation.centres.find((c) => c.id === typed.centre)?.id;
-    if (typed.centre !== 'none' && !centre) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownCentre'), typed);
+    if (unknown.length) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownRole'), { ...typed, roles: asked.filter((r) => (GIVABLE as readonly string[]).includes(r)).join(',') });
+    const known = services.rules.organisation.centres.find((c) => c.id === typed.centre)?.id;
+    if (typed.centre !== 'none' && !known) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownCentre'), typed);
+    const centre = parsed.data.centre === undefined ? undefined : (known ?? null);
     const isSelf = person.aadObjectId === turn.staff.aadObjectId;
     if (isSelf && !asked.includes('admin') && !turn.openMode) {
       // An admin cannot lock themself out by accident; another admin can take the role.
@@ -117,7 +120,8 @@ const rolesVerbs = {
         payload: { text: t(lang, 'roles.told', { roles: roleNames(lang, updated.roles) }), summary: t(lang, 'roles.toldSummary') },
       });
     }
-    const centreName = services.rules.organisation.centres.find((c) => c.id === centre)?.name;
+    const now = await services.directory.centreOf(updated);
+    const centreName = services.rules.organisation.centres.find((c) => c.id === now)?.name;
     const savedText = [t(turn.lang, 'roles.saved', { name: person.name || person.aadObjectId, roles: names }), centreName ? t(turn.lang, 'roles.savedCentre', { centre: centreName }) : ''].filter(Boolean).join(' ');
     return editCard(turn, services, updated, savedText);
   },

@@ -5,6 +5,7 @@ import { renderCard } from '../../../cards/index.js';
 import { copmScores } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { decide, type Outcome, type Profile } from '../../domain/targetGroup.js';
+import { copenhagenMonthStart } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
 import { button } from '../shared/form.js';
@@ -55,7 +56,7 @@ export async function confirmOutcome(turn: Turn, services: Services, loaded: Loa
   draft.rev += 1;
   const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };
   await services.store.screenings.save(done);
-  await services.store.caseEvents.append({ at: now, kind: 'screened', outcome: chosen, ...(centre ? { centre } : {}) });
+  await services.store.caseEvents.append({ at: copenhagenMonthStart(services.clock.now()), kind: 'screened', outcome: chosen, ...(centre ? { centre } : {}) });
   await audit(turn, services, citizenId, 'update', t('da', 'audit.screening.done'));
   return doneResult(turn, services, done, draft, false);
 }

@@ -9,7 +9,7 @@ import type { Field } from '../../../cards/visits/types.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { findOverlaps, type Overlap } from '../../domain/overlap.js';
 import { can, type Role } from '../../domain/roles.js';
-import { formatWhen } from '../../i18n/format.js';
+import { copenhagenMonthStart, formatWhen } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Attachment, Citizen, StaffKey, Visit } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
@@ -132,7 +132,8 @@ export function staleVisit(turn: Turn): AdaptiveCardJson {
 }
 
 export async function event(services: Services, service: string, kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason'): Promise<void> {
-  await services.store.visitEvents.append({ at: services.clock.now().toISOString(), service, kind });
+  // The month only (copenhagenMonthStart): a count is never joined to the access log by its time.
+  await services.store.visitEvents.append({ at: copenhagenMonthStart(services.clock.now()), service, kind });
 }
 
 export type Handler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;
