@@ -555,14 +555,7 @@ describe('Agents Playground in Chromium', () => {
       const screened = await screen(p, { supportActivities: t(L, 'screening.support.none'), transport: t(L, 'screening.transport.self') }, shot);
       await screened.getByRole('button', { name: t(L, 'screening.button.confirm'), exact: true }).click();
       await expect.poll(() => screened.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.title.done'));
-      const cards = p.locator('.ac-adaptiveCard');
-      const before = await settledCardCount(cards);
-      const compose = p.locator('[contenteditable="true"][role="textbox"]').first();
-      await compose.click();
-      await p.keyboard.type('tælleuge');
-      await p.keyboard.press('Enter');
-      await waitFor('the counting-week card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
-      const card = cards.nth(before);
+      const card = await typeCommand(p, 'tælleuge', 'the counting-week card');
       await expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'figures.count.intro'));
       // Alex (every role in local mode) picks the centre and the week (the latest one offered), types the number.
       const { year, month } = copenhagenParts(new Date());
@@ -616,6 +609,17 @@ async function openPlayground(p: Page): Promise<void> {
   await waitForLogLine(p, /Connected\./, '"Connected."');
 }
 
+/** Type a command in the compose box, as a person would; the first card the bot answers with. */
+async function typeCommand(p: Page, text: string, what: string): Promise<Locator> {
+  const cards = p.locator('.ac-adaptiveCard');
+  const before = await settledCardCount(cards);
+  await p.locator('[contenteditable="true"][role="textbox"]').first().click();
+  await p.keyboard.type(text);
+  await p.keyboard.press('Enter');
+  await waitFor(what, 20_000, async () => ((await cards.count()) > before ? true : undefined));
+  return cards.nth(before);
+}
+
 /** Type "ny screening" and click through to the outcome card, as a staff member would. */
 /** An activity as typed and picked on step 2: its words, the area's title in the list, its importance. */
 interface Activity {
@@ -635,14 +639,7 @@ const THREE: Activity[] = [
 ];
 
 async function screen(p: Page, answers: { supportActivities: string; transport: string }, shot: (name: string) => Promise<unknown>, activities: Activity[] = [WALKS]): Promise<Locator> {
-  const cards = p.locator('.ac-adaptiveCard');
-  const before = await settledCardCount(cards);
-  const compose = p.locator('[contenteditable="true"][role="textbox"]').first();
-  await compose.click();
-  await p.keyboard.type('ny screening');
-  await p.keyboard.press('Enter');
-  await waitFor('the first screening card', 20_000, async () => ((await cards.count()) > before ? true : undefined));
-  const card = cards.nth(before);
+  const card = await typeCommand(p, 'ny screening', 'the first screening card');
   const step = async (n: number) => expect.poll(() => card.innerText(), { timeout: 15_000 }).toContain(t(L, 'screening.step', { n, m: 6 }));
   const next = () => card.getByRole('button', { name: t(L, 'screening.button.next'), exact: true }).click();
   /** A question's label as a pattern for its radio group (the label may carry a star or a hint). */

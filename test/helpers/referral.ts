@@ -17,21 +17,30 @@ export const RECORDS_SEED: RoleSeed[] = [
   { aadObjectId: DORTE.aadObjectId, roles: ['dataProtection'] },
 ];
 
-/** Alex (activity-centre staff) screens Jens Hansen to a referral (one activity, scored performance 4, satisfaction 3 unless told). */
-export async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }, note = ''): Promise<Referral> {
+/** A staff member screens a citizen through every card, with one activity, and confirms the proposal. */
+export async function screenCitizen(
+  c: Conversation,
+  who: Who,
+  o: { cpr: string; name: string; activity: string; scores: { performance: string; satisfaction: string }; profile: Record<string, string>; note?: string },
+): Promise<void> {
   const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => {
     const ref = actionsOf(card).find((a) => a.verb === verb)!.data;
-    return (await c.press(verb, { ...ref, ...inputs }, { from: ALEX })).body.value;
+    return (await c.press(verb, { ...ref, ...inputs }, { from: who })).body.value;
   };
-  let card = cardOf((await c.say('ny screening', { from: ALEX }))[0]);
-  card = await press(card, 'screening.submit', { cpr: '010150-1234', name: 'Jens Hansen', livesAtHome: 'yes', specialStaff: 'no' });
-  card = await press(card, 'screening.add', { activity: 'Gå ture', subArea: 'activeRecreation', importance: '9' });
+  let card = cardOf((await c.say('ny screening', { from: who }))[0]);
+  card = await press(card, 'screening.submit', { cpr: o.cpr, name: o.name, livesAtHome: 'yes', specialStaff: 'no' });
+  card = await press(card, 'screening.add', { activity: o.activity, subArea: 'activeRecreation', importance: '9' });
   card = await press(card, 'screening.submit');
   card = await press(card, 'screening.submit', { chosen: inputOf(card, 'chosen').value });
   const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
-  card = await press(card, 'screening.submit', { [perf]: scores.performance, [perf.replace('perf_', 'sat_')]: scores.satisfaction });
-  card = await press(card, 'screening.submit', { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' });
-  await press(card, 'screening.confirm', note ? { note } : {});
+  card = await press(card, 'screening.submit', { [perf]: o.scores.performance, [perf.replace('perf_', 'sat_')]: o.scores.satisfaction });
+  card = await press(card, 'screening.submit', o.profile);
+  await press(card, 'screening.confirm', o.note ? { note: o.note } : {});
+}
+
+/** Alex (activity-centre staff) screens Jens Hansen to a referral (one activity, scored performance 4, satisfaction 3 unless told). */
+export async function referByScreening(c: Conversation, scores: { performance: string; satisfaction: string } = { performance: '4', satisfaction: '3' }, note = ''): Promise<Referral> {
+  await screenCitizen(c, ALEX, { cpr: '010150-1234', name: 'Jens Hansen', activity: 'Gå ture', scores, note, profile: { activitySupport: 'extensiveComplete', relationSupport: 'none', careDuringHours: 'yes', transport: 'mobility' } });
   const [referral] = await c.store.referrals.listOpen();
   return referral!;
 }

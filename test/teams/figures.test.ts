@@ -6,7 +6,7 @@ import type { RoleSeed } from '../../src/services/directory.js';
 import { ALEX, MEGAN, TENANT, type Who } from '../helpers/activities.js';
 import { TestClock } from '../helpers/clock.js';
 import { actionsOf, cardOf, closeAll, conversation, inputOf, shownText, textsOf, type Conversation } from '../helpers/conversation.js';
-import { ADELE, DORTE, referByScreening } from '../helpers/referral.js';
+import { ADELE, DORTE, referByScreening, screenCitizen } from '../helpers/referral.js';
 
 afterEach(closeAll);
 
@@ -277,16 +277,7 @@ describe('a colleague\'s centre', () => {
     expect(text(saved)).toContain('Center: Lokalcentret (eksempel).');
     expect(inputOf(saved, 'centre').value).toBe('lokalcentret');
     // Lee screens a citizen to a club offer: it counts for Lokalcentret.
-    const press = async (card: any, verb: string, inputs: Record<string, unknown> = {}) => (await c.press(verb, { ...actionsOf(card).find((a) => a.verb === verb)!.data, ...inputs }, { from: LEE })).body.value;
-    let card = cardOf((await c.say('ny screening', { from: LEE }))[0]);
-    card = await press(card, 'screening.submit', { cpr: '030350-3456', name: 'Ole Olsen', livesAtHome: 'yes', specialStaff: 'no' });
-    card = await press(card, 'screening.add', { activity: 'Kortspil', subArea: 'activeRecreation', importance: '7' });
-    card = await press(card, 'screening.submit');
-    card = await press(card, 'screening.submit', { chosen: inputOf(card, 'chosen').value });
-    const perf = JSON.stringify(card).match(/"id":"(perf_[^"]+)"/)![1]!;
-    card = await press(card, 'screening.submit', { [perf]: '6', [perf.replace('perf_', 'sat_')]: '6' });
-    card = await press(card, 'screening.submit', { activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' });
-    await press(card, 'screening.confirm');
+    await screenCitizen(c, LEE, { cpr: '030350-3456', name: 'Ole Olsen', activity: 'Kortspil', scores: { performance: '6', satisfaction: '6' }, profile: { activitySupport: 'none', relationSupport: 'none', careDuringHours: 'no', transport: 'self' } });
     const lokal = await figures(c, { filterCentre: 'lokalcentret' });
     expect(text(lokal)).toContain('Screeninger efter udfald | Klubtilbud 1 | Forebyggende tilbud 0 | Henvist til visitation 0 | Uden for målgruppen 0 | I alt 1');
     // A roles card without the centre field (left open from before) leaves the centre as it was.

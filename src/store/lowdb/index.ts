@@ -29,7 +29,7 @@ import type {
   Versioned,
   Visit,
   VisitEventRecord,
-  CaseEventRecord,
+  CaseEvent,
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 import { ConflictError } from '../errors.js';
@@ -164,6 +164,20 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
       if (m) for (const v of m.values()) if (v !== DELETED) out.push(v as T);
       return structuredClone(out);
     };
+    /** An append-only log of counts (a history: on disk once folded), read from a date on. */
+    const eventLog = <E extends { at: string }>(c: 'visitEvents' | 'caseEvents') => ({
+      async append(event: E): Promise<void> {
+        const id = `${event.at}:${unique()}`;
+        put(c, id, { ...event, id });
+      },
+      async since(iso: string): Promise<(E & { id: string })[]> {
+        // Those in memory (and this transaction's), then those on disk, in the same tick: each is seen.
+        const recent = entries<E & { id: string }>(c).filter((e) => e.at >= iso);
+        const older = await engine.historyScan<E & { id: string }>(c, (e) => e.at >= iso);
+        const ids = new Set(older.map((e) => e.id));
+        return [...older, ...recent.filter((e) => !ids.has(e.id))];
+      },
+    });
     const nextSeq = (name: string, stored: () => number): number => {
       const n = Math.max(counters.get(name) ?? 0, stored()) + 1;
       counters.set(name, n);
@@ -297,31 +311,8 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
         save: async (c) => saveVersioned('coordinations', c.id, c),
         listByCitizen: async (citizenId) => entries<Coordination>('coordinations').filter((k) => k.citizenId === citizenId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
       },
-      visitEvents: {
-        async append(event) {
-          const id = `${event.at}:${unique()}`;
-          put('visitEvents', id, { ...event, id });
-        },
-        async since(iso) {
-          // Those in memory (and this transaction's), then those on disk, in the same tick: each is seen.
-          const recent = entries<VisitEventRecord>('visitEvents').filter((e) => e.at >= iso);
-          const older = await engine.historyScan<VisitEventRecord>('visitEvents', (e) => e.at >= iso);
-          const ids = new Set(older.map((e) => e.id));
-          return [...older, ...recent.filter((e) => !ids.has(e.id))];
-        },
-      },
-      caseEvents: {
-        async append(event) {
-          const id = `${event.at}:${unique()}`;
-          put('caseEvents', id, { ...event, id });
-        },
-        async since(iso) {
-          const recent = entries<CaseEventRecord>('caseEvents').filter((e) => e.at >= iso);
-          const older = await engine.historyScan<CaseEventRecord>('caseEvents', (e) => e.at >= iso);
-          const ids = new Set(older.map((e) => e.id));
-          return [...older, ...recent.filter((e) => !ids.has(e.id))];
-        },
-      },
+      visitEvents: eventLog<Omit<VisitEventRecord, 'id'>>('visitEvents'),
+      caseEvents: eventLog<CaseEvent>('caseEvents'),
       outbox: {
         get: async (id) => get<OutboxMessage>('outbox', id),
         findByIdempotencyKey: async (key) => all<OutboxMessage>('outbox', lookup('outbox', 'byKey', key))[0],
