@@ -1,6 +1,10 @@
 // The managers' figures beyond visits (issue 17): users per week per centre (Tabel 1 in seed 002),
 // screenings by outcome, referrals and decisions by offer, per centre and month. Pure: the caller
-// hands over the recorded anonymous events (store caseEvents).
+// hands over the store's counters (caseCounts) and counting weeks (countingWeeks).
+//
+// Cases are kept as counters per month, centre and outcome, never as events: an event, however
+// coarse its time, keeps the order it was made in, and that order beside the access log (which
+// outlives an erased citizen) would tell which citizen got which offer.
 import { calendarDay } from './overlap.js';
 
 export type Season = 'spring' | 'autumn';
@@ -13,18 +17,31 @@ export const SCREENING_OUTCOMES = ['club', 'preventive', 'referral', 'outside'] 
 export const REFERRAL_SOURCES = ['screening', 'direct'] as const;
 export const DECISION_OFFERS = ['centre', 'home', 'single', 'refused', 'notCase'] as const;
 
-/** `centre`: the activity centre (an id in rules/organisation.json) an event belongs to, where one is known. */
-export type CaseEvent = { at: string; centre?: string } & (
-  | { kind: 'screened'; outcome: (typeof SCREENING_OUTCOMES)[number] }
-  | { kind: 'referred'; source: (typeof REFERRAL_SOURCES)[number] }
-  | { kind: 'decided'; offer: (typeof DECISION_OFFERS)[number] }
-  /**
-   * A counting week (Tabel 1): distinct users at a centre in its spring or autumn week; a later
-   * record of the same week replaces it, `users: null` removes it. `by`: who recorded it (an
-   * official figure has an author); the only case event that names a person, and never a citizen.
-   */
-  | { kind: 'counted'; centre: string; year: number; season: Season; users: number | null; by?: StaffRef }
-);
+/** What a counter counts: a screening's outcome, a referral's source, or a decision's offer. */
+export type CaseKey =
+  | { kind: 'screened'; value: (typeof SCREENING_OUTCOMES)[number] }
+  | { kind: 'referred'; value: (typeof REFERRAL_SOURCES)[number] }
+  | { kind: 'decided'; value: (typeof DECISION_OFFERS)[number] };
+
+/**
+ * How many of one kind of case step there were in a month (YYYY-MM, in the municipality's time
+ * zone), at a centre (an id in rules/organisation.json; absent: none known).
+ */
+export type CaseCount = CaseKey & { month: string; centre?: string; n: number };
+
+/**
+ * A counting week (Tabel 1): distinct users at a centre in its spring or autumn week; a later
+ * record of the same week replaces it, `users: null` removes it. `by`: who recorded it (an
+ * official figure has an author); it names no citizen.
+ */
+export interface CountingWeek {
+  at: string;
+  centre: string;
+  year: number;
+  season: Season;
+  users: number | null;
+  by?: StaffRef;
+}
 
 export interface CaseCounts {
   screened: Record<(typeof SCREENING_OUTCOMES)[number], number>;
@@ -38,41 +55,45 @@ export function emptyCounts(): CaseCounts {
   return { screened: zeros(SCREENING_OUTCOMES), referred: zeros(REFERRAL_SOURCES), decided: zeros(DECISION_OFFERS) };
 }
 
-/** Which events count: one centre (`null`: those with no centre; absent: all), one month (YYYY-MM, local) or all. */
+/** Which counters count: one centre (`null`: those with no centre; absent: all), one month (YYYY-MM) or all. */
 export interface CaseFilter {
   centre?: string | null;
   month?: string;
-  timeZone?: string;
 }
 
+/** The month (YYYY-MM) an instant falls in, in the municipality's time zone. */
 export const monthOf = (at: string, timeZone = 'Europe/Copenhagen'): string => calendarDay(at, timeZone).slice(0, 7);
 
-function matches(e: CaseEvent, filter: CaseFilter): boolean {
-  if (filter.centre !== undefined && (e.centre ?? null) !== filter.centre) return false;
-  return filter.month === undefined || monthOf(e.at, filter.timeZone) === filter.month;
+function matches(c: CaseCount, filter: CaseFilter): boolean {
+  if (filter.centre !== undefined && (c.centre ?? null) !== filter.centre) return false;
+  return filter.month === undefined || c.month === filter.month;
 }
 
 /** Screenings by outcome, referrals by where they came from, decisions by offer. */
-export function caseCounts(events: readonly CaseEvent[], filter: CaseFilter = {}): CaseCounts {
-  const counts = emptyCounts();
-  for (const e of events) {
-    if (!matches(e, filter)) continue;
-    if (e.kind === 'screened') counts.screened[e.outcome]++;
-    else if (e.kind === 'referred') counts.referred[e.source]++;
-    else if (e.kind === 'decided') counts.decided[e.offer]++;
+export function caseCounts(counts: readonly CaseCount[], filter: CaseFilter = {}): CaseCounts {
+  const out = emptyCounts();
+  for (const c of counts) {
+    if (!matches(c, filter)) continue;
+    const row = out[c.kind] as Record<string, number>;
+    if (c.value in row) row[c.value] = (row[c.value] ?? 0) + c.n;
   }
-  return counts;
+  return out;
 }
 
-/** Screenings per month (YYYY-MM, local), for the months given, in their order. */
-export function screeningsPerMonth(events: readonly CaseEvent[], months: readonly string[], filter: Omit<CaseFilter, 'month'> = {}): { month: string; count: number }[] {
+/** Screenings per month, for the months given, in their order. */
+export function screeningsPerMonth(counts: readonly CaseCount[], months: readonly string[], filter: Omit<CaseFilter, 'month'> = {}): { month: string; count: number }[] {
   const per = new Map(months.map((m) => [m, 0]));
-  for (const e of events) {
-    if (e.kind !== 'screened' || !matches(e, filter)) continue;
-    const m = monthOf(e.at, filter.timeZone);
-    if (per.has(m)) per.set(m, per.get(m)! + 1);
+  for (const c of counts) {
+    if (c.kind !== 'screened' || !matches(c, filter) || !per.has(c.month)) continue;
+    per.set(c.month, per.get(c.month)! + c.n);
   }
   return months.map((month) => ({ month, count: per.get(month)! }));
+}
+
+/** The counters sorted by month, centre (those with none last), kind and value. */
+export function sortedCounts(counts: readonly CaseCount[]): CaseCount[] {
+  const order = (r: CaseCount) => [r.month, r.centre ?? '\uffff', r.kind, r.value].join('\u0000');
+  return [...counts].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /** One week's count as it stands: the number, when it was recorded and by whom. */
@@ -91,29 +112,29 @@ export interface CentreYear {
   average?: number;
 }
 
-/** Each week's latest record (a count recorded again replaces it; a removal takes it away). */
-function latestCounts(events: readonly CaseEvent[]): Map<string, { centre: string; year: number; season: Season; at: string; users: number | null; by?: StaffRef }> {
-  const latest = new Map<string, { centre: string; year: number; season: Season; at: string; users: number | null; by?: StaffRef }>();
-  for (const e of events) {
-    if (e.kind !== 'counted') continue;
-    const key = `${e.centre}\u0000${e.year}\u0000${e.season}`;
-    const seen = latest.get(key);
-    if (!seen || seen.at <= e.at) latest.set(key, { centre: e.centre, year: e.year, season: e.season, at: e.at, users: e.users, by: e.by });
-  }
+/**
+ * Each week's latest record: the last in the order given, which is the order the store kept them
+ * in (not the recording clock's, which may differ between instances); a removal takes it away.
+ */
+function latestCounts(weeks: readonly CountingWeek[]): Map<string, CountingWeek> {
+  const latest = new Map<string, CountingWeek>();
+  for (const w of weeks) latest.set(`${w.centre}\u0000${w.year}\u0000${w.season}`, w);
   return latest;
 }
+
+const weekCount = (w: CountingWeek): WeekCount => ({ users: w.users!, at: w.at, ...(w.by ? { by: w.by } : {}) });
 
 /**
  * Users per week per centre and year: the spring and autumn counts as they stand and, once both
  * are there, their average (Tabel 1). Every year with a count; sorted by centre, newest year first.
  */
-export function usersPerWeek(events: readonly CaseEvent[]): CentreYear[] {
+export function usersPerWeek(weeks: readonly CountingWeek[]): CentreYear[] {
   const years = new Map<string, CentreYear>();
-  for (const c of latestCounts(events).values()) {
-    if (c.users === null) continue;
-    const key = `${c.centre}\u0000${c.year}`;
-    const row = years.get(key) ?? { centre: c.centre, year: c.year };
-    row[c.season] = { users: c.users, at: c.at, ...(c.by ? { by: c.by } : {}) };
+  for (const w of latestCounts(weeks).values()) {
+    if (w.users === null) continue;
+    const key = `${w.centre}\u0000${w.year}`;
+    const row = years.get(key) ?? { centre: w.centre, year: w.year };
+    row[w.season] = weekCount(w);
     years.set(key, row);
   }
   return [...years.values()]
@@ -122,23 +143,7 @@ export function usersPerWeek(events: readonly CaseEvent[]): CentreYear[] {
 }
 
 /** The count as it stands for one centre's week, or undefined (never counted, or removed). */
-export function countOf(events: readonly CaseEvent[], centre: string, year: number, season: Season): WeekCount | undefined {
-  const c = latestCounts(events).get(`${centre}\u0000${year}\u0000${season}`);
-  return c && c.users !== null ? { users: c.users, at: c.at, ...(c.by ? { by: c.by } : {}) } : undefined;
-}
-
-/** The case events as rows of (month, centre, what, how many), sorted; zero counts left out. */
-export function caseRows(events: readonly CaseEvent[], timeZone = 'Europe/Copenhagen'): { month: string; centre?: string; kind: 'screened' | 'referred' | 'decided'; value: string; count: number }[] {
-  const rows = new Map<string, { month: string; centre?: string; kind: 'screened' | 'referred' | 'decided'; value: string; count: number }>();
-  for (const e of events) {
-    if (e.kind === 'counted') continue;
-    const value = e.kind === 'screened' ? e.outcome : e.kind === 'referred' ? e.source : e.offer;
-    const month = monthOf(e.at, timeZone);
-    const key = [month, e.centre ?? '', e.kind, value].join('\u0000');
-    const row = rows.get(key) ?? { month, centre: e.centre, kind: e.kind, value, count: 0 };
-    row.count++;
-    rows.set(key, row);
-  }
-  const order = (r: { month: string; centre?: string; kind: string; value: string }) => [r.month, r.centre ?? '\uffff', r.kind, r.value].join('\u0000');
-  return [...rows.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+export function countOf(weeks: readonly CountingWeek[], centre: string, year: number, season: Season): WeekCount | undefined {
+  const w = latestCounts(weeks).get(`${centre}\u0000${year}\u0000${season}`);
+  return w && w.users !== null ? weekCount(w) : undefined;
 }

@@ -56,16 +56,6 @@ export function fromCopenhagen(date: string, time: string): string {
   return new Date(guess).toISOString();
 }
 
-/**
- * The first instant of the Copenhagen month `at` falls in, as UTC ISO: what the anonymous figures
- * store instead of the moment itself, so no count can be joined to the access log's entries (which
- * name the citizen and the colleague) by its time.
- */
-export function copenhagenMonthStart(at: Date): string {
-  const p = copenhagenParts(at);
-  return fromCopenhagen(`${p.year}-${p.month}-01`, '00:00');
-}
-
 /** A calendar day (not an instant): "07.07.2047" or "07/07/2047". */
 export function formatDay(lang: Lang, d: { year: number; month: number; day: number }): string {
   const pad = (n: number) => String(n).padStart(2, '0');

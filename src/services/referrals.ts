@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { AssessedSet, FollowUpResult, Scores } from '../domain/faellesSprog.js';
-import { copenhagenMonthStart, copenhagenParts } from '../i18n/format.js';
+import { copenhagenParts } from '../i18n/format.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Referral, StaffKey, Store } from '../store/index.js';
@@ -81,8 +81,11 @@ export class Referrals {
     this.listeners.push(listener);
   }
 
-  /** `centre`: the activity centre the referral counts for in the managers' figures, if any. */
-  async create(actor: { staff: StaffKey; name?: string }, input: { citizenId: string; source: Referral['source']; data: Partial<ReferralData>; centre?: string }): Promise<Referral> {
+  /**
+   * `centre`: the activity centre the referral counts for in the managers' figures, if any; `month`:
+   * the month it counts in (YYYY-MM, the municipality's time zone).
+   */
+  async create(actor: { staff: StaffKey; name?: string }, input: { citizenId: string; source: Referral['source']; data: Partial<ReferralData>; centre?: string; month: string }): Promise<Referral> {
     const now = this.clock.now().toISOString();
     const caseNumber = await this.store.referrals.nextCaseNumber(Number(copenhagenParts(this.clock.now()).year));
     const referral: Referral = {
@@ -96,7 +99,7 @@ export class Referrals {
       data: { notified: false, history: [{ at: now, by: actor.staff, byName: actor.name ?? '', action: 'created' }], ...input.data } as Record<string, unknown>,
     };
     const stored = await this.store.referrals.save(referral);
-    await this.store.caseEvents.append({ at: copenhagenMonthStart(this.clock.now()), kind: 'referred', source: input.source.kind, ...(input.centre ? { centre: input.centre } : {}) });
+    await this.store.caseCounts.add({ month: input.month, kind: 'referred', value: input.source.kind, ...(input.centre ? { centre: input.centre } : {}) });
     await this.store.audit.append({ actor: { ...actor.staff, name: actor.name }, citizenId: referral.citizenId, action: 'create', purpose: 'visitation', what: t('da', 'audit.visitation.referral', { caseNumber }) });
     for (const listener of this.listeners) {
       try {

@@ -4,7 +4,7 @@
 // left open and messages keyed by a version (a referral card's update) go on as before.
 import type { Engine } from './lowdb/engine.js';
 import type { PostgresStore } from './postgres/index.js';
-import type { AuditEntry, CaseEventRecord, Citizen, ConversationRecord, FormerCitizen, OutboxMessage, PendingFile, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
+import type { AuditEntry, CaseCount, CountingWeek, Citizen, ConversationRecord, FormerCitizen, OutboxMessage, PendingFile, Repositories, StaffMember, StateItem, Versioned, VisitEventRecord } from './types.js';
 import { staffKeyString } from './types.js';
 
 /** Each kind of data: its collection in the embedded store and its table in PostgreSQL. */
@@ -17,7 +17,8 @@ const KINDS = [
   ['attachments', 'attachments'],
   ['coordinations', 'coordinations'],
   ['visitEvents', 'visit_events'],
-  ['caseEvents', 'case_events'],
+  ['caseCounts', 'case_counts'],
+  ['countingWeeks', 'counting_weeks'],
   ['outbox', 'outbox'],
   ['audit', 'audit'],
   ['conversations', 'conversations'],
@@ -73,10 +74,9 @@ export async function copyToPostgres(from: Engine, to: PostgresStore): Promise<C
       const { id: _id, ...event } = e;
       await tx.visitEvents.append(event);
     }
-    for (const e of (await from.all<CaseEventRecord>('caseEvents')).sort((a, b) => a.at.localeCompare(b.at))) {
-      const { id: _id, ...event } = e;
-      await tx.caseEvents.append(event);
-    }
+    for (const { n, ...count } of all<CaseCount>('caseCounts')) await tx.caseCounts.add(count, n);
+    // In the order they were recorded: the last of a week is the count that stands.
+    for (const { id: _id, ...week } of await from.all<CountingWeek & { id: string }>('countingWeeks')) await tx.countingWeeks.append(week);
     for (const m of all<OutboxMessage>('outbox')) await tx.outbox.save(m);
     // In the order of their numbers, so the trail reads the same (the numbers themselves are new).
     for (const e of (await from.all<AuditEntry>('audit')).sort((a, b) => a.seq - b.seq)) {

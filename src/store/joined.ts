@@ -5,7 +5,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Repositories } from './types.js';
 
 /** The repository methods that only read: outside a transaction they need none. */
-const READS = new Set(['get', 'list', 'findByCpr', 'formerIds', 'count', 'listByCitizen', 'draftsBy', 'listOpen', 'followUpsDue', 'listByStaff', 'since', 'findByIdempotencyKey', 'due', 'nextDueAt', 'listByTopic', 'pendingFor', 'forCitizen', 'personalChatOf', 'anyInTenant', 'entry', 'getMany']);
+const READS = new Set(['get', 'list', 'findByCpr', 'formerIds', 'count', 'listByCitizen', 'draftsBy', 'listOpen', 'followUpsDue', 'listByStaff', 'since', 'findByIdempotencyKey', 'due', 'nextDueAt', 'listByTopic', 'pendingFor', 'forCitizen', 'personalChatOf', 'anyInTenant', 'entry', 'getMany', 'all']);
 
 type Methods = Record<string, (...args: unknown[]) => Promise<unknown>>;
 

@@ -1,9 +1,9 @@
 // What the bot keeps, and the repositories it keeps it in. Callers ask for what they need; nothing
 // outside src/store knows how or where it is stored (lowdb today, PostgreSQL to follow).
-import type { CaseEvent } from '../domain/caseStats.js';
+import type { CaseCount, CaseKey, CountingWeek } from '../domain/caseStats.js';
 import type { Role } from '../domain/roles.js';
 
-export type { CaseEvent };
+export type { CaseCount, CaseKey, CountingWeek };
 
 /** A staff member is known by tenant + Entra object id. */
 export interface StaffKey {
@@ -135,11 +135,6 @@ export interface VisitEventRecord {
   kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason';
 }
 
-/**
- * One countable step of a case, for the managers' figures (issue 17; src/domain/caseStats.ts): no
- * citizen, no staff member and no text, so retention and erasure leave the counts.
- */
-export type CaseEventRecord = CaseEvent & { id: string };
 
 export type AuditAction = 'read' | 'create' | 'update' | 'delete' | 'export';
 
@@ -313,9 +308,22 @@ export interface VisitEventLog {
   since(iso: string): Promise<VisitEventRecord[]>;
 }
 
-export interface CaseEventLog {
-  append(event: CaseEvent): Promise<void>;
-  since(iso: string): Promise<CaseEventRecord[]>;
+/**
+ * The managers' case figures (src/domain/caseStats.ts): counters per month, centre and outcome, no
+ * citizen, no person and no order of events, so retention and erasure of the cases leave them and
+ * nothing joins them to the access log.
+ */
+export interface CaseCountRepository {
+  /** Add `n` (1) to the counter of this month, centre and key. */
+  add(count: CaseKey & { month: string; centre?: string }, n?: number): Promise<void>;
+  /** The counters from this month (YYYY-MM) on. */
+  since(month: string): Promise<CaseCount[]>;
+}
+
+/** The centres' counting weeks (Tabel 1), in the order they were recorded: the last of a week wins. */
+export interface CountingWeekRepository {
+  append(week: CountingWeek): Promise<void>;
+  all(): Promise<CountingWeek[]>;
 }
 
 export interface OutboxRepository {
@@ -448,7 +456,8 @@ export interface Repositories {
   attachments: AttachmentRepository;
   coordinations: CoordinationRepository;
   visitEvents: VisitEventLog;
-  caseEvents: CaseEventLog;
+  caseCounts: CaseCountRepository;
+  countingWeeks: CountingWeekRepository;
   outbox: OutboxRepository;
   audit: AuditLog;
   conversations: ConversationRepository;

@@ -149,15 +149,30 @@ export function storeContract(name: string, harness: ContractHarness): void {
       await store.visitEvents.append({ at: AT, service: 'dementia', kind: 'planned' });
       await store.visitEvents.append({ at: '2026-10-01T00:00:00.000Z', service: 'dementia', kind: 'planned' });
       expect(await store.visitEvents.since('2026-11-01T00:00:00.000Z')).toHaveLength(2);
-      await store.caseEvents.append({ at: AT, kind: 'screened', outcome: 'club', centre: 'nord' });
-      await store.caseEvents.append({ at: AT, kind: 'counted', centre: 'syd', year: 2026, season: 'autumn', users: 17 });
-      await store.caseEvents.append({ at: '2026-10-01T00:00:00.000Z', kind: 'referred', source: 'direct' });
-      const cases = await store.caseEvents.since('2026-11-01T00:00:00.000Z');
-      expect(cases.map(({ id: _id, ...e }) => e)).toEqual([
-        { at: AT, kind: 'screened', outcome: 'club', centre: 'nord' },
-        { at: AT, kind: 'counted', centre: 'syd', year: 2026, season: 'autumn', users: 17 },
-      ]);
-      expect(new Set(cases.map((e) => e.id)).size).toBe(2);
+      // Case counters: one per month, centre and key, added to; none per case.
+      await store.caseCounts.add({ month: '2026-11', kind: 'screened', value: 'club', centre: 'nord' });
+      await store.caseCounts.add({ month: '2026-11', kind: 'screened', value: 'club', centre: 'nord' });
+      await store.transaction(async (tx) => tx.caseCounts.add({ month: '2026-11', kind: 'screened', value: 'club', centre: 'nord' }, 3));
+      await store.caseCounts.add({ month: '2026-11', kind: 'screened', value: 'club' });
+      await store.caseCounts.add({ month: '2026-10', kind: 'referred', value: 'direct' });
+      const sortCounts = (xs: any[]) => [...xs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      expect(sortCounts(await store.caseCounts.since('2026-11'))).toEqual(sortCounts([
+        { month: '2026-11', kind: 'screened', value: 'club', centre: 'nord', n: 5 },
+        { month: '2026-11', kind: 'screened', value: 'club', n: 1 },
+      ]));
+      expect(await store.caseCounts.since('2026-10')).toHaveLength(3);
+      // A rolled-back transaction adds nothing.
+      await store.transaction(async (tx) => {
+        await tx.caseCounts.add({ month: '2026-11', kind: 'screened', value: 'club', centre: 'nord' });
+        throw new Error('rolled back');
+      }).catch(() => undefined);
+      expect((await store.caseCounts.since('2026-11')).find((c) => c.centre === 'nord')?.n).toBe(5);
+      // Counting weeks in the order recorded, whatever their clocks said (several instances).
+      await store.countingWeeks.append({ at: '2026-11-20T10:00:00.000Z', centre: 'syd', year: 2026, season: 'autumn', users: 17, by: ALEX });
+      await store.countingWeeks.append({ at: '2026-11-20T09:59:57.000Z', centre: 'syd', year: 2026, season: 'autumn', users: 18 });
+      await store.countingWeeks.append({ at: '2026-11-20T10:01:00.000Z', centre: 'syd', year: 2026, season: 'autumn', users: null });
+      expect((await store.countingWeeks.all()).map((w) => w.users)).toEqual([17, 18, null]);
+      expect((await store.countingWeeks.all())[0]).toEqual({ at: '2026-11-20T10:00:00.000Z', centre: 'syd', year: 2026, season: 'autumn', users: 17, by: ALEX });
       await store.close();
     });
 

@@ -45,7 +45,9 @@ async function embeddedWithData(at: string) {
     await tx.attachments.save({ id: 'a1', citizenId: 'c1', staff: ALEX, service: 'dementia', purpose: 'x', since: AT, status: 'active' });
     await tx.coordinations.save({ id: 'k1', citizenId: 'c1', planner: ALEX, plannerVisitId: 'v1', colleague: ALEX, colleagueVisitId: 'v1', status: 'pending', createdAt: AT });
     await tx.visitEvents.append({ at: AT, service: 'dementia', kind: 'planned' });
-    await tx.caseEvents.append({ at: AT, kind: 'decided', offer: 'centre', centre: 'nord' });
+    await tx.caseCounts.add({ month: '2026-11', kind: 'decided', value: 'centre', centre: 'nord' }, 2);
+    await tx.countingWeeks.append({ at: '2026-11-02T00:00:00.000Z', centre: 'nord', year: 2026, season: 'autumn', users: 300 });
+    await tx.countingWeeks.append({ at: '2026-11-01T00:00:00.000Z', centre: 'nord', year: 2026, season: 'autumn', users: 310 });
     await tx.outbox.save({ id: 'm1', idempotencyKey: 'k', target: { kind: 'user', user: ALEX }, operation: 'send', payload: { text: 'hej' }, status: 'pending', attempts: 0, nextAttemptAt: AT, createdAt: AT, updatedAt: AT });
     for (const what of ['first', 'second', 'third']) await tx.audit.append({ actor: ALEX, citizenId: 'c1', action: 'read', purpose: 'test', what });
     await tx.conversations.save({ id: 'a:1', kind: 'personal', tenantId: 't', user: ALEX, reference: { r: 1 }, updatedAt: AT });
@@ -81,7 +83,9 @@ describe('moving the embedded store into PostgreSQL', () => {
       expect(await to.settings.get('visitationChannel')).toEqual({ conversationId: '19:x' });
       expect((await to.state.get('state-key'))?.value).toEqual({ n: 1 });
       expect((await to.files.get('f1'))?.content).toBe('a;b');
-      expect((await to.caseEvents.since('2000-01-01')).map(({ id: _id, ...e }) => e)).toEqual([{ at: AT, kind: 'decided', offer: 'centre', centre: 'nord' }]);
+      expect(await to.caseCounts.since('2000-01')).toEqual([{ month: '2026-11', kind: 'decided', value: 'centre', centre: 'nord', n: 2 }]);
+      // In the order recorded, not by their times: the later record stands.
+      expect((await to.countingWeeks.all()).map((w) => w.users)).toEqual([300, 310]);
       expect(await to.referrals.nextCaseNumber(2026)).toBe('V-2026-0002');
       // Copied again into a database that now holds data: refused, nothing written.
       const refused = await copyToPostgres(from.engine, to).catch((e) => e);

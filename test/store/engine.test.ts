@@ -282,13 +282,13 @@ describe('the audit trail and visit events on disk, not in memory', () => {
     const store = await openLowdbStore(dir, { clock: systemClock });
     for (let i = 0; i < 30; i++) await store.audit.append(entry(`c${i % 3}`, `opslag ${i} – æøå`));
     await store.visitEvents.append({ at: '2026-11-01T09:00:00.000Z', service: 'dementia', kind: 'planned' });
-    await store.caseEvents.append({ at: '2026-10-31T23:00:00.000Z', kind: 'screened', outcome: 'club', centre: 'nord' });
+    await store.countingWeeks.append({ at: '2026-11-20T09:00:00.000Z', centre: 'nord', year: 2026, season: 'autumn', users: 300 });
     await (store as any).engine.compact();
     expect(inMemory(store, 'audit')).toBe(0);
     expect(inMemory(store, 'visitEvents')).toBe(0);
-    expect(inMemory(store, 'caseEvents')).toBe(0);
-    await store.caseEvents.append({ at: '2026-11-20T09:00:00.000Z', kind: 'counted', centre: 'nord', year: 2026, season: 'autumn', users: 300 });
-    expect((await store.caseEvents.since('2026-10-01T00:00:00.000Z')).map((e) => e.kind)).toEqual(['screened', 'counted']);
+    expect(inMemory(store, 'countingWeeks')).toBe(0);
+    await store.countingWeeks.append({ at: '2026-11-19T09:00:00.000Z', centre: 'nord', year: 2026, season: 'autumn', users: 310 });
+    expect((await store.countingWeeks.all()).map((w) => w.users)).toEqual([300, 310]);
     // Recent ones stay in memory until the next fold; a query sees both, in order.
     await store.audit.append(entry('c0', 'efter folden'));
     await store.visitEvents.append({ at: '2026-11-20T09:00:00.000Z', service: 'dementia', kind: 'overlapFound' });
@@ -311,8 +311,8 @@ describe('the audit trail and visit events on disk, not in memory', () => {
     expect((await again.audit.forCitizen('c0')).map((e) => e.what).slice(-2)).toEqual(['efter folden', 'i transaktionen']);
     expect((await again.audit.forCitizen('c1'))).toHaveLength(10);
     expect((await again.visitEvents.since('2026-01-01T00:00:00.000Z'))).toHaveLength(2);
-    expect((await again.caseEvents.since('2026-01-01T00:00:00.000Z')).map((e) => e.kind)).toEqual(['screened', 'counted']);
-    expect(inMemory(again, 'caseEvents')).toBe(0);
+    expect((await again.countingWeeks.all()).map((w) => w.users)).toEqual([300, 310]);
+    expect(inMemory(again, 'countingWeeks')).toBe(0);
     expect((again as any).engine.count('audit')).toBe(32);
     // Numbers go on from the last one on disk.
     const next = await again.audit.append(entry('c2', 'ny'));

@@ -1,10 +1,9 @@
 // What the figures' screens share: the counting-week line of a centre, and the CSV's rows.
-import { caseRows, usersPerWeek, type CentreYear } from '../../domain/caseStats.js';
+import { sortedCounts, usersPerWeek, type CaseCount, type CentreYear, type CountingWeek } from '../../domain/caseStats.js';
 import { figuresCsv as toCsv, type FigureRow } from '../../domain/figuresCsv.js';
 import type { StatsRow } from '../../domain/visitStats.js';
 import { formatInteger } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
-import type { CaseEventRecord } from '../../store/index.js';
 import type { Services } from '../types.js';
 
 /** The filter value for figures that belong to no centre (a direct referral from home care, say). */
@@ -27,23 +26,20 @@ export function centreUsersLine(L: Lang, years: readonly CentreYear[]): string {
 
 /**
  * Everything on the card, for all centres, services and the 12 months, as CSV lines in Danish (the
- * file is for the municipality's Excel): counting weeks, case events, then visits.
+ * file is for the municipality's Excel): every counting week, the case counters, then visits.
  */
-export function figuresCsv(services: Services, events: readonly CaseEventRecord[], visitRows: readonly StatsRow[], options: { savings: boolean; months: readonly string[]; timeZone: string }): string {
+export function figuresCsv(services: Services, cases: readonly CaseCount[], weeks: readonly CountingWeek[], visitRows: readonly StatsRow[], options: { savings: boolean }): string {
   const da = (key: string, vars?: Record<string, string>) => t('da', key, vars);
   const centreName = (id: string | undefined) => (id === undefined ? da('figures.noCentre') : (services.rules.organisation.centres.find((c) => c.id === id)?.name ?? id));
   const rows: FigureRow[] = [];
-  for (const y of usersPerWeek(events)) {
+  for (const y of usersPerWeek(weeks)) {
     const centre = centreName(y.centre);
     const area = da('figures.csv.countingWeek');
     if (y.spring) rows.push({ period: `${y.year} ${da('figures.season.spring')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.spring.users });
     if (y.autumn) rows.push({ period: `${y.year} ${da('figures.season.autumn')}`, centre, area, measure: da('figures.csv.usersInWeek'), value: y.autumn.users });
     if (y.average !== undefined) rows.push({ period: String(y.year), centre, area, measure: da('figures.csv.usersPerWeek'), value: y.average });
   }
-  for (const r of caseRows(events.filter((e) => e.kind !== 'counted'), options.timeZone)) {
-    if (!options.months.includes(r.month)) continue;
-    rows.push({ period: r.month, centre: centreName(r.centre), area: da(`figures.csv.${r.kind}`), measure: da(`figures.${r.kind}.${r.value}`), value: r.count });
-  }
+  for (const c of sortedCounts(cases)) rows.push({ period: c.month, centre: centreName(c.centre), area: da(`figures.csv.${c.kind}`), measure: da(`figures.${c.kind}.${c.value}`), value: c.n });
   const serviceName = (id: string) => services.rules.visits.services.find((s) => s.id === id)?.name ?? id;
   for (const r of visitRows) {
     const at = { period: r.month, centre: '', area: serviceName(r.service) };

@@ -29,8 +29,6 @@ export function countableWeeks(now: Date): { year: number; season: Season }[] {
 
 const weekValue = (w: { year: number; season: Season }): string => `${w.year}-${w.season}`;
 const weekTitle = (L: Lang, w: { year: number; season: Season }): string => t(L, `figures.week.${w.season}`, { year: String(w.year) });
-/** Counts reach back to last year's weeks; from the start of the year before in UTC, so the first hours of a Danish year are in. */
-const sinceFor = (now: Date): string => `${Number(copenhagenParts(now).year) - 2}-12-31T00:00:00.000Z`;
 
 function refusal(turn: Turn): ExecuteResult | undefined {
   if (turn.scope !== 'personal') return { card: personalOnlyReply(turn, t(turn.lang, 'figures.count.title')).card };
@@ -57,9 +55,9 @@ async function countCard(turn: Turn, services: Services, typed: Typed, errors: P
   const L = turn.lang;
   const now = services.clock.now();
   const centres = await allowedCentres(turn, services);
-  const years = usersPerWeek(await services.store.caseEvents.since(sinceFor(now)));
-  // A number input shows a number: what was typed, if it reads as one (12,5 too), so it can be corrected.
-  const typedNumber = Number(typed.users.trim().replace(',', '.'));
+  const years = usersPerWeek(await services.store.countingWeeks.all());
+  // A number input shows a number: what was typed, if it reads as one (1.000 and 12,5 too), so it can be corrected.
+  const typedNumber = readUsers(typed.users) ?? Number(typed.users.trim().replace(',', '.'));
   const filled = typed.users.trim() !== '' && Number.isFinite(typedNumber);
   const data: CountCardData = {
     title: t(L, 'figures.count.title'),
@@ -102,6 +100,14 @@ async function countWords(L: Lang, services: Services, count: WeekCount): Promis
   return t(L, by ? 'figures.count.was' : 'figures.count.wasNoName', { users: formatInteger(L, count.users), by: by ?? '', date: formatDate(L, count.at) });
 }
 
+/** A whole number of users as a Dane may type it: 320, 1000 or 1.000 (a thousands point); undefined otherwise. */
+export function readUsers(typed: string): number | undefined {
+  const s = typed.trim();
+  if (/^\d{1,5}$/.test(s)) return Number(s);
+  if (/^\d{1,2}\.\d{3}$/.test(s)) return Number(s.replace('.', ''));
+  return undefined;
+}
+
 const usersWord = (L: Lang, n: number): string => t(L, n === 1 ? 'figures.count.user' : 'figures.count.users', { n: formatInteger(L, n) });
 
 export const countVerbs = {
@@ -119,13 +125,13 @@ export const countVerbs = {
     if (refused) return refused;
     const L = turn.lang;
     const { typed, errors, centre, week } = await readWeek(turn, services, data);
-    const users = typed.users.trim();
-    if (!/^\d{1,5}$/.test(users) || Number(users) > MAX_USERS) errors.users = t(L, 'figures.error.users', { max: formatInteger(L, MAX_USERS) });
-    if (!centre || !week || errors.users) return countCard(turn, services, typed, errors);
-    const before = countOf(await services.store.caseEvents.since(sinceFor(services.clock.now())), centre.id, week.year, week.season);
-    await services.store.caseEvents.append({ at: services.clock.now().toISOString(), kind: 'counted', centre: centre.id, year: week.year, season: week.season, users: Number(users), by: turn.staff });
+    const users = readUsers(typed.users);
+    if (users === undefined || users > MAX_USERS) errors.users = t(L, 'figures.error.users', { max: formatInteger(L, MAX_USERS) });
+    if (!centre || !week || users === undefined || errors.users) return countCard(turn, services, typed, errors);
+    const before = countOf(await services.store.countingWeeks.all(), centre.id, week.year, week.season);
+    await services.store.countingWeeks.append({ at: services.clock.now().toISOString(), centre: centre.id, year: week.year, season: week.season, users, by: turn.staff });
     services.log.info('counting week recorded', { centre: centre.id, year: week.year, season: week.season, by: turn.staff.aadObjectId });
-    const what = t(L, 'figures.count.saved', { users: usersWord(L, Number(users)), centre: centre.name, week: weekTitle(L, week) });
+    const what = t(L, 'figures.count.saved', { users: usersWord(L, users), centre: centre.name, week: weekTitle(L, week) });
     const saved = before ? `${what} ${t(L, 'figures.count.replaces', { before: await countWords(L, services, before) })}` : what;
     return countCard(turn, services, { centre: centre.id, week: typed.week, users: '' }, {}, saved);
   },
@@ -136,9 +142,9 @@ export const countVerbs = {
     const L = turn.lang;
     const { typed, errors, centre, week } = await readWeek(turn, services, data);
     if (!centre || !week) return countCard(turn, services, typed, errors);
-    const before = countOf(await services.store.caseEvents.since(sinceFor(services.clock.now())), centre.id, week.year, week.season);
+    const before = countOf(await services.store.countingWeeks.all(), centre.id, week.year, week.season);
     if (!before) return countCard(turn, services, typed, { week: t(L, 'figures.error.nothingToRemove', { centre: centre.name, week: weekTitle(L, week) }) });
-    await services.store.caseEvents.append({ at: services.clock.now().toISOString(), kind: 'counted', centre: centre.id, year: week.year, season: week.season, users: null, by: turn.staff });
+    await services.store.countingWeeks.append({ at: services.clock.now().toISOString(), centre: centre.id, year: week.year, season: week.season, users: null, by: turn.staff });
     services.log.info('counting week removed', { centre: centre.id, year: week.year, season: week.season, by: turn.staff.aadObjectId });
     return countCard(turn, services, { centre: centre.id, week: typed.week, users: '' }, {}, t(L, 'figures.count.removed', { centre: centre.name, week: weekTitle(L, week), before: await countWords(L, services, before) }));
   },

@@ -4,12 +4,11 @@
 import { z } from 'zod';
 import { renderCard } from '../../../cards/index.js';
 import type { FigureSection, StatsCardData } from '../../../cards/figures/types.js';
-import { caseCounts, DECISION_OFFERS, monthOf, REFERRAL_SOURCES, SCREENING_OUTCOMES, screeningsPerMonth, usersPerWeek, type CaseFilter } from '../../domain/caseStats.js';
+import { caseCounts, DECISION_OFFERS, REFERRAL_SOURCES, SCREENING_OUTCOMES, screeningsPerMonth, usersPerWeek, type CaseFilter } from '../../domain/caseStats.js';
 import { can } from '../../domain/roles.js';
 import { visitStats, type StatsRow } from '../../domain/visitStats.js';
 import { copenhagenIsoDay, copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
-import type { CaseEventRecord } from '../../store/index.js';
 import { button } from '../shared/form.js';
 import { fileReplies, notAllowedReply, personalOnlyReply, withBom } from '../shared/replies.js';
 import type { ExecuteResult, Reply, Services, Turn, Verbs } from '../types.js';
@@ -63,21 +62,20 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
     errors.month = t(L, 'figures.error.month');
     month = 'all';
   }
-  const filter: CaseFilter = { timeZone, ...(centre === 'all' ? {} : { centre: centre === NO_CENTRE ? null : centre }), ...(month === 'all' ? {} : { month }) };
+  const filter: CaseFilter = { ...(centre === 'all' ? {} : { centre: centre === NO_CENTRE ? null : centre }), ...(month === 'all' ? {} : { month }) };
   const shownMonths = month === 'all' ? months : [month];
-  // Counting weeks reach back two years (last year's autumn count is still the latest in spring).
-  const all = await services.store.caseEvents.since(`${Number(months[0]!.slice(0, 4)) - 1}-01-01T00:00:00.000Z`);
-  // Case events of the 12 months (a counting week is no event of a month: it stays for Tabel 1).
-  const events = all.filter((e: CaseEventRecord) => e.kind === 'counted' || months.includes(monthOf(e.at, timeZone)));
+  // The case counters of the 12 months; every counting week (a few a year per centre).
+  const cases = (await services.store.caseCounts.since(months[0]!)).filter((c) => months.includes(c.month));
+  const weeks = await services.store.countingWeeks.all();
   const perVisit = services.rules.visits.perVisit;
   const own = perVisit.setByMunicipality;
   const allVisitRows = visitStats(await services.store.visitEvents.since(sinceFor(months[0]!)), perVisit, timeZone).filter((r) => months.includes(r.month));
   const visitRows = allVisitRows.filter((r) => shownMonths.includes(r.month));
-  const counts = caseCounts(events, filter);
+  const counts = caseCounts(cases, filter);
   const centreName = (id: string) => centres.find((c) => c.id === id)?.name ?? id;
   const sections: FigureSection[] = [];
   if (centre !== NO_CENTRE) {
-    const years = usersPerWeek(all).filter((y) => centre === 'all' || y.centre === centre);
+    const years = usersPerWeek(weeks).filter((y) => centre === 'all' || y.centre === centre);
     const shown = centre === 'all' ? centres.map((c) => c.id) : [centre];
     sections.push({
       title: t(L, 'figures.users.title'),
@@ -96,12 +94,12 @@ async function statsCard(turn: Turn, services: Services, data: Record<string, un
   const charts: StatsCardData['charts'] = [];
   if (month === 'all') {
     const chart = (title: string, data: { x: string; y: number }[]) => ({ title, data, empty: data.some((d) => d.y > 0) ? '' : t(L, 'figures.chart.none') });
-    charts.push(chart(t(L, 'figures.chart.screened'), screeningsPerMonth(events, months, { timeZone, centre: filter.centre }).map((m) => ({ x: formatMonth(L, m.month), y: m.count }))));
+    charts.push(chart(t(L, 'figures.chart.screened'), screeningsPerMonth(cases, months, { centre: filter.centre }).map((m) => ({ x: formatMonth(L, m.month), y: m.count }))));
     charts.push(chart(t(L, 'visits.stats.chart'), months.map((m) => ({ x: formatMonth(L, m), y: visitRows.filter((r) => r.month === m).reduce((a, r) => a + r.avoidedJoint + r.avoidedHandedOver, 0) }))));
   }
   // A document card, as the care-record texts: the notification shows the title, not the table.
   // In Teams a file (UTF-8 with BOM, ';'-separated: Danish Excel opens it as it is), always all 12 months, centres and services.
-  const csv = figuresCsv(services, events, allVisitRows, { savings: own, months, timeZone });
+  const csv = figuresCsv(services, cases, weeks, allVisitRows, { savings: own });
   const file = { name: `noegletal-${copenhagenIsoDay(now)}.csv`, contentType: 'text/csv; charset=utf-8', content: withBom(csv), description: t(L, 'files.stats.description') };
   const also: Reply[] = data.csv === true || data.csv === 'yes' ? fileReplies(turn, file, { titleKey: 'visits.stats.csvTitle', text: csv }, 'visits.stats.title') : [];
   const centreTitle = centre === 'all' ? t(L, 'figures.allCentres') : centre === NO_CENTRE ? t(L, 'figures.noCentre') : centreName(centre);

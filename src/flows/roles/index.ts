@@ -98,7 +98,8 @@ const rolesVerbs = {
     const asked = (parsed.data.roles ?? '').split(',').map((r) => r.trim()).filter(Boolean);
     // A card without the centre field (one left open from before centres) leaves the centre as it is.
     const current = (await services.directory.centreOf(person)) ?? 'none';
-    const typed = { roles: parsed.data.roles ?? '', centre: parsed.data.centre ?? current };
+    // An empty choice is no centre, as "Intet center" is.
+    const typed = { roles: parsed.data.roles ?? '', centre: parsed.data.centre === undefined ? current : parsed.data.centre || 'none' };
     const unknown = asked.filter((r) => !(GIVABLE as readonly string[]).includes(r));
     if (unknown.length) return editCard(turn, services, person, '', t(turn.lang, 'roles.unknownRole'), { ...typed, roles: asked.filter((r) => (GIVABLE as readonly string[]).includes(r)).join(',') });
     const known = services.rules.organisation.centres.find((c) => c.id === typed.centre)?.id;

@@ -5,9 +5,9 @@ import { renderCard } from '../../../cards/index.js';
 import { copmScores } from '../../domain/copm.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { decide, type Outcome, type Profile } from '../../domain/targetGroup.js';
-import { copenhagenMonthStart } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Screening } from '../../store/index.js';
+import { caseMonth, countCase } from '../shared/figures.js';
 import { button } from '../shared/form.js';
 import type { ExecuteResult, Services, Turn } from '../types.js';
 import { chosenProblems, stepCard } from './cards.js';
@@ -43,6 +43,7 @@ export async function confirmOutcome(turn: Turn, services: Services, loaded: Loa
   if (chosen === 'referral') {
     const created = await services.referrals.create({ staff: turn.staff, name: turn.user.name }, {
       centre,
+      month: caseMonth(services),
       citizenId,
       source: { kind: 'screening', screeningId: screening.id, by: turn.staff },
       data: { screening: { proposed, chosen, scores, decidedBy: outcome.kind === 'outside' ? [] : outcome.decidedBy } },
@@ -56,7 +57,7 @@ export async function confirmOutcome(turn: Turn, services: Services, loaded: Loa
   draft.rev += 1;
   const done: Screening = { ...screening, status: 'done', data: draft as unknown as Record<string, unknown>, updatedAt: now };
   await services.store.screenings.save(done);
-  await services.store.caseEvents.append({ at: copenhagenMonthStart(services.clock.now()), kind: 'screened', outcome: chosen, ...(centre ? { centre } : {}) });
+  await countCase(services, { kind: 'screened', value: chosen }, centre);
   await audit(turn, services, citizenId, 'update', t('da', 'audit.screening.done'));
   return doneResult(turn, services, done, draft, false);
 }

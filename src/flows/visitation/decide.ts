@@ -1,10 +1,10 @@
 // The decision: an offer the criteria allow, its purpose and start; then the advis to the centre (advis.ts).
+import { countCase } from '../shared/figures.js';
 import { documentReplies } from '../shared/replies.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { dateInputValue, DATE_FIELD_LENGTH, readDate } from '../shared/dates.js';
 import { readFields } from '../shared/inputs.js';
 import { assess, homeOfferEnd, inForce, singleServicesAllowed, validateScores } from '../../domain/faellesSprog.js';
-import { copenhagenMonthStart } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Referral } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
@@ -119,7 +119,7 @@ export const decideVerbs = {
     if (!saved || saved.version === referral.version) return { card: decisionForm(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, values, { offer: t(L, 'visitation.changedMeanwhile') }) };
     // Counted for the centre of the offer, else for the centre that referred (the managers' figures).
     const countedFor = decision.centre?.id ?? saved.source.centre ?? (await services.directory.centreOf(saved.source.by));
-    await services.store.caseEvents.append({ at: copenhagenMonthStart(services.clock.now()), kind: 'decided', offer, ...(countedFor ? { centre: countedFor } : {}) });
+    await countCase(services, { kind: 'decided', value: offer }, countedFor);
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.decided', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
     await sendAdvis(services, saved, citizen, decision);

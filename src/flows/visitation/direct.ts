@@ -1,4 +1,5 @@
 // A direct referral: any staff member, for a citizen who or whose relative asks.
+import { caseMonth } from '../shared/figures.js';
 import { findOrCreateCitizen } from '../shared/citizens.js';
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
 import { readCpr } from '../shared/cpr.js';
@@ -61,6 +62,7 @@ export const directVerbs = {
     const { citizen } = await findOrCreateCitizen(services, actorOf(turn), cpr.cpr.digits, values.name, { purpose: PURPOSE, lookedUp: t('da', 'audit.visitation.lookup'), created: t('da', 'audit.visitation.citizen') });
     const referral = await services.referrals.create(actorOf(turn), {
       centre: await services.directory.centreOf(turn.staff),
+      month: caseMonth(services),
       citizenId: citizen.id,
       source: { kind: 'direct', unit: unit || undefined, by: turn.staff },
       data: { direct: { askedBy: values.askedBy as (typeof DIRECT_ASKED_BY)[number], reason: values.reason.trim(), unit } },

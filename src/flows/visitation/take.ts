@@ -1,9 +1,9 @@
 // Acting on a referral: open (details in a personal chat), take (one visitator wins), refuse with a
 // reason, hand over to a colleague.
 import { renderCard, type AdaptiveCardJson } from '../../../cards/index.js';
+import { countCase } from '../shared/figures.js';
 import { readFields } from '../shared/inputs.js';
 import { can } from '../../domain/roles.js';
-import { copenhagenMonthStart } from '../../i18n/format.js';
 import { t } from '../../i18n/index.js';
 import type { Referral, StaffKey } from '../../store/index.js';
 import { tellStaff } from '../shared/tell.js';
@@ -130,7 +130,7 @@ export const takeVerbs = {
     });
     if (blocked || !saved) return refusedAnswer(turn, services, (await services.store.referrals.get(referral.id)) ?? referral, t('da', 'visitation.cannotRefuse'));
     const centre = saved.source.centre ?? (await services.directory.centreOf(saved.source.by));
-    await services.store.caseEvents.append({ at: copenhagenMonthStart(services.clock.now()), kind: 'decided', offer: 'notCase', ...(centre ? { centre } : {}) });
+    await countCase(services, { kind: 'decided', value: 'notCase' }, centre);
     await audit(services, actorOf(turn), saved.citizenId, 'update', t('da', 'audit.visitation.refused', { caseNumber: saved.caseNumber }));
     await refreshChannelCard(services, saved);
     await tell(services, saved.source.by, 'visitation.told.refused', { caseNumber: saved.caseNumber, reason }, `told-refused:${saved.id}`, saved.citizenId);

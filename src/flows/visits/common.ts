@@ -1,5 +1,6 @@
 // What the visits flow shares: who may do what (services by role from rules/visits.json, citizens
 // by attachment), the visit's own data, and small helpers for cards, audit and telling colleagues.
+import { caseMonth } from '../shared/figures.js';
 import { actorOf, auditCitizen, type AuditAction } from '../shared/audit.js';
 import { str } from '../shared/inputs.js';
 import { tellStaff, type Tidings } from '../shared/tell.js';
@@ -9,7 +10,7 @@ import type { Field } from '../../../cards/visits/types.js';
 import { maskCpr } from '../../domain/cpr.js';
 import { findOverlaps, type Overlap } from '../../domain/overlap.js';
 import { can, type Role } from '../../domain/roles.js';
-import { copenhagenMonthStart, formatWhen } from '../../i18n/format.js';
+import { formatWhen } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import type { Attachment, Citizen, StaffKey, Visit } from '../../store/index.js';
 import { sameStaff } from '../../store/index.js';
@@ -132,8 +133,8 @@ export function staleVisit(turn: Turn): AdaptiveCardJson {
 }
 
 export async function event(services: Services, service: string, kind: 'planned' | 'overlapFound' | 'avoidedJoint' | 'avoidedHandedOver' | 'keptWithReason'): Promise<void> {
-  // The month only (copenhagenMonthStart): a count is never joined to the access log by its time.
-  await services.store.visitEvents.append({ at: copenhagenMonthStart(services.clock.now()), service, kind });
+  // The month only (its middle, the same month in any time zone): no count is joined to the access log by its time.
+  await services.store.visitEvents.append({ at: `${caseMonth(services)}-15T12:00:00.000Z`, service, kind });
 }
 
 export type Handler = (turn: Turn, services: Services, data: Record<string, unknown>) => Promise<ExecuteResult>;

@@ -29,7 +29,8 @@ import type {
   Versioned,
   Visit,
   VisitEventRecord,
-  CaseEvent,
+  CaseCount,
+  CountingWeek,
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 import { ConflictError } from '../errors.js';
@@ -115,7 +116,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
   const { clock } = options;
   const pseudonym = cprPseudonymizer(options.cprPseudonymKey);
   // The audit trail and visit events only grow: kept on disk, not in memory, once the log is folded.
-  const engine = await Engine.open(dir, INDEXES, { ...options, history: ['audit', 'visitEvents', 'caseEvents'] });
+  const engine = await Engine.open(dir, INDEXES, { ...options, history: ['audit', 'visitEvents', 'countingWeeks'] });
   await backfillFollowUpDueDates(engine);
 
   // Sequences live in memory and are taken at once (a number given to a transaction that rolls back
@@ -165,7 +166,7 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
       return structuredClone(out);
     };
     /** An append-only log of counts (a history: on disk once folded), read from a date on. */
-    const eventLog = <E extends { at: string }>(c: 'visitEvents' | 'caseEvents') => ({
+    const eventLog = <E extends { at: string }>(c: 'visitEvents' | 'countingWeeks') => ({
       async append(event: E): Promise<void> {
         const id = `${event.at}:${unique()}`;
         put(c, id, { ...event, id });
@@ -312,7 +313,19 @@ export async function openLowdbStore(dir: string, options: EngineOptions & { cpr
         listByCitizen: async (citizenId) => entries<Coordination>('coordinations').filter((k) => k.citizenId === citizenId).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
       },
       visitEvents: eventLog<Omit<VisitEventRecord, 'id'>>('visitEvents'),
-      caseEvents: eventLog<CaseEvent>('caseEvents'),
+      caseCounts: {
+        async add(count, n = 1) {
+          const key = [count.month, count.centre ?? '', count.kind, count.value].join('|');
+          const have = peek<CaseCount>('caseCounts', key);
+          put('caseCounts', key, { ...count, n: (have?.n ?? 0) + n });
+        },
+        since: async (month) => entries<CaseCount>('caseCounts').filter((c) => c.month >= month),
+      },
+      countingWeeks: {
+        append: async (week) => eventLog<CountingWeek>('countingWeeks').append(week),
+        // In the order recorded (the key begins with the time, then a number that only grows).
+        all: async () => (await eventLog<CountingWeek>('countingWeeks').since('')).map(({ id: _id, ...w }) => w),
+      },
       outbox: {
         get: async (id) => get<OutboxMessage>('outbox', id),
         findByIdempotencyKey: async (key) => all<OutboxMessage>('outbox', lookup('outbox', 'byKey', key))[0],

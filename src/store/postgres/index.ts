@@ -34,7 +34,8 @@ import type {
   Versioned,
   Visit,
   VisitEventRecord,
-  CaseEventRecord,
+  CaseCount,
+  CountingWeek,
 } from '../types.js';
 import { staffKeyString } from '../types.js';
 
@@ -284,12 +285,25 @@ export async function openPostgresStore(options: PostgresOptions): Promise<Postg
         },
         since: (iso) => many<VisitEventRecord>('SELECT doc FROM visit_events WHERE at >= $1 ORDER BY id', [iso]),
       },
-      caseEvents: {
-        async append(event) {
-          const record: CaseEventRecord = { ...event, id: `${event.at}:${randomUUID()}` };
-          await query('INSERT INTO case_events (at, doc) VALUES ($1, $2::jsonb)', [event.at, json(record)]);
+      caseCounts: {
+        async add(count, n = 1) {
+          // One row per month, centre and key, added to in place: no row per case, so no order of cases.
+          await query(
+            'INSERT INTO case_counts (month, centre, kind, value, n) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (month, centre, kind, value) DO UPDATE SET n = case_counts.n + EXCLUDED.n',
+            [count.month, count.centre ?? '', count.kind, count.value, n],
+          );
         },
-        since: (iso) => many<CaseEventRecord>('SELECT doc FROM case_events WHERE at >= $1 ORDER BY id', [iso]),
+        async since(month) {
+          const rows = (await query('SELECT month, centre, kind, value, n FROM case_counts WHERE month >= $1 ORDER BY month, centre, kind, value', [month])).rows as { month: string; centre: string; kind: CaseCount['kind']; value: string; n: number }[];
+          return rows.map((r) => ({ month: r.month, ...(r.centre ? { centre: r.centre } : {}), kind: r.kind, value: r.value, n: Number(r.n) }) as CaseCount);
+        },
+      },
+      countingWeeks: {
+        async append(week) {
+          await query('INSERT INTO counting_weeks (doc) VALUES ($1::jsonb)', [json(week)]);
+        },
+        // In the order recorded (the database's sequence, not an instance's clock).
+        all: () => many<CountingWeek>('SELECT doc FROM counting_weeks ORDER BY id', []),
       },
       outbox: {
         get: (id) => one<OutboxMessage>('SELECT doc FROM outbox WHERE id = $1', [id]),
