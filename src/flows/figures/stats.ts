@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import { renderCard } from '../../../cards/index.js';
 import type { FigureSection, StatsCardData } from '../../../cards/figures/types.js';
-import { caseCounts, DECISION_OFFERS, REFERRAL_SOURCES, SCREENING_OUTCOMES, screeningsPerMonth, usersPerWeek, type CaseFilter } from '../../domain/caseStats.js';
+import { caseCounts, DECISION_OFFERS, monthOf, REFERRAL_SOURCES, SCREENING_OUTCOMES, screeningsPerMonth, usersPerWeek, type CaseFilter } from '../../domain/caseStats.js';
 import { can } from '../../domain/roles.js';
 import { visitStats, type StatsRow } from '../../domain/visitStats.js';
-import { copenhagenIsoDay, copenhagenParts, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
+import { copenhagenIsoDay, formatDecimal, formatInteger, formatMonth } from '../../i18n/format.js';
 import { t, type Lang } from '../../i18n/index.js';
 import { button } from '../shared/form.js';
 import { fileReplies, notAllowedReply, personalOnlyReply, withBom } from '../shared/replies.js';
@@ -18,11 +18,9 @@ import { centreUsersLine, figuresCsv, NO_CENTRE } from './common.js';
 // Each read on its own: a wrong one gets its message, and does not drop the other.
 const Filter = z.string().max(100).optional();
 
-/** The 12 months up to and including this one (YYYY-MM, Copenhagen), oldest first. */
-export function lastTwelveMonths(now: Date): string[] {
-  const p = copenhagenParts(now);
-  const year = Number(p.year);
-  const month = Number(p.month);
+/** The 12 months up to and including this one (YYYY-MM, in the municipality's time zone, as the counters are), oldest first. */
+export function lastTwelveMonths(now: Date, timeZone: string): string[] {
+  const [year, month] = monthOf(now.toISOString(), timeZone).split('-').map(Number) as [number, number];
   return Array.from({ length: 12 }, (_, i) => {
     const m = month - 11 + i;
     const y = m <= 0 ? year - 1 : year;
@@ -45,9 +43,9 @@ export const statsVerbs = {
 async function statsCard(turn: Turn, services: Services, data: Record<string, unknown>): Promise<ExecuteResult> {
   const L = turn.lang;
   const now = services.clock.now();
-  const months = lastTwelveMonths(now);
-  const centres = services.rules.organisation.centres;
   const timeZone = services.rules.visits.timeZone;
+  const months = lastTwelveMonths(now, timeZone);
+  const centres = services.rules.organisation.centres;
   // The filters, checked: a forged or stale value gets its message on the card, and all is shown.
   const askedCentre = Filter.safeParse(data.filterCentre);
   const askedMonth = Filter.safeParse(data.filterMonth);
