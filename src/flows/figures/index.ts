@@ -3,8 +3,10 @@
 //              centre and month, visits per service; the CSV file
 //   count.ts   "tælleuge": a centre records its spring or autumn counting week (Tabel 1)
 //   common.ts  the counting-week line and the CSV's rows, which both use
-// Screens: cards/figures/<screen>.json, their data typed in cards/figures/types.ts. The events the
-// figures count are recorded where they happen (screening outcome, referral, decision, visits).
+// Screens: cards/figures/<screen>.json, their data typed in cards/figures/types.ts. What the figures
+// count is counted where it happens (src/flows/shared/figures.ts: a screening's outcome, a referral,
+// a decision; visit events in the visits flow). The verb keeps its old name, visits.stats, so cards
+// already sent in Teams still open the figures.
 import { cardCommand } from '../shared/replies.js';
 import type { Flow } from '../types.js';
 import { countVerbs } from './count.js';
